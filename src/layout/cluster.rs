@@ -1,0 +1,189 @@
+//! Grapheme clusters of a paragraph: where they are, what kind of thing each one is,
+//! how many cells it takes and what glyph stands for it on screen.
+//!
+//! Owns the single width function of the program ([`cluster_width`]): widths are
+//! measured one cluster at a time, never over a multi-cluster string (`"لا".width()`
+//! is 1 but lam-alef takes 2 cells). Must not: reorder or wrap.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// What a cell holds, so the painter can style it and the analyst is never fooled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellKind {
+    /// Ordinary text.
+    Text,
+    /// A C0/C1 control (ESC, TAB, ...) shown as a visible picture, never sent raw.
+    Control,
+    /// A bidi formatting character (LRM, RLO, LRI, ...): applied by the algorithm,
+    /// shown only with `show_controls`, otherwise zero cells wide.
+    BidiControl,
+    /// An invisible format character (ZWSP, word joiner, soft hyphen, BOM): zero cells.
+    Invisible,
+    /// A combining mark with no base letter before it, drawn on a dotted circle.
+    LoneMark,
+}
+
+/// One grapheme cluster of a paragraph, as byte offsets into the paragraph.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cluster {
+    pub start: u32,
+    pub end: u32,
+    pub width: u8,
+    pub kind: CellKind,
+    /// Whitespace: a line may end after it and it may hang past the margin.
+    pub space: bool,
+}
+
+/// The glyph shown with `show_controls` for bidi formatting characters.
+pub const BIDI_CONTROL_GLYPH: &str = "\u{205E}";
+/// The base drawn under a combining mark that has none.
+pub const DOTTED_CIRCLE: char = '\u{25CC}';
+
+/// True for the bidi formatting characters of UAX #9 (explicit embeddings,
+/// overrides, isolates and the implicit marks).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Format characters that draw nothing.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
+}
+
+/// The visible stand-in for a control character: the Control Pictures block for C0
+/// and DEL, a substitute picture for C1.
+pub fn control_picture(c: char) -> char {
+    match c as u32 {
+        0x00..=0x1F => char::from_u32(0x2400 + c as u32).unwrap_or('\u{2426}'),
+        0x7F => '\u{2421}',
+        _ => '\u{2426}',
+    }
+}
+
+/// Cells taken by one grapheme cluster as text (0, 1 or 2). The one width function:
+/// call it on a single cluster only.
+pub fn cluster_width(cluster: &str) -> usize {
+    cluster.width().min(2)
+}
+
+/// Classifies a single cluster and gives its width in cells.
+pub(crate) fn classify(cluster: &str, show_controls: bool) -> (CellKind, usize) {
+    let first = cluster.chars().next().unwrap_or(' ');
+    if first.is_control() {
+        (CellKind::Control, 1)
+    } else if is_bidi_control(first) {
+        (CellKind::BidiControl, usize::from(show_controls))
+    } else if is_invisible_format(first) {
+        (CellKind::Invisible, 0)
+    } else {
+        match cluster_width(cluster) {
+            0 => (CellKind::LoneMark, 1),
+            w => (CellKind::Text, w),
+        }
+    }
+}
+
+/// Splits a paragraph into extended grapheme clusters.
+pub(crate) fn segment(text: &str, show_controls: bool) -> Vec<Cluster> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    for (i, g) in text.grapheme_indices(true) {
+        // Fast path for the common single-character clusters.
+        let (kind, width) = classify(g, show_controls);
+        out.push(Cluster {
+            start: i as u32,
+            end: (i + g.len()) as u32,
+            width: width as u8,
+            kind,
+            space: g.chars().all(|c| c == ' ' || c == '\u{3000}' || c == '\u{a0}'),
+        });
+    }
+    out
+}
+
+/// Appends the glyph painted for a cluster to `out`. `replace_first` substitutes the
+/// first character (a mirrored bracket or a shaped letter form).
+pub(crate) fn push_glyph(
+    out: &mut String,
+    cluster: &str,
+    kind: CellKind,
+    show_controls: bool,
+    replace_first: Option<char>,
+) {
+    match kind {
+        CellKind::Control => {
+            // A CR LF pair is one cluster; show each control.
+            for c in cluster.chars() {
+                out.push(control_picture(c));
+            }
+        }
+        CellKind::BidiControl => {
+            if show_controls {
+                out.push_str(BIDI_CONTROL_GLYPH);
+            }
+        }
+        CellKind::Invisible => {}
+        CellKind::LoneMark => {
+            out.push(DOTTED_CIRCLE);
+            push_text(out, cluster);
+        }
+        CellKind::Text => match replace_first {
+            Some(c) => {
+                out.push(c);
+                let first_len = cluster.chars().next().map_or(0, char::len_utf8);
+                push_text(out, &cluster[first_len..]);
+            }
+            None => push_text(out, cluster),
+        },
+    }
+}
+
+/// Copies cluster text, dropping anything that must not reach the terminal raw
+/// (a control or bidi control attached to a cluster, e.g. after a ZWJ).
+fn push_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if !(c.is_control() || is_bidi_control(c)) {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lam_alef_is_two_cells_when_measured_per_cluster() {
+        // The trap: the string measures 1, the terminal uses 2 cells.
+        assert_eq!("لا".width(), 1);
+        let cl = segment("لا", false);
+        let total: usize = cl.iter().map(|c| c.width as usize).sum();
+        assert_eq!(total, 2);
+    }
+
+    #[test]
+    fn harakat_stay_in_their_letter_cluster() {
+        let cl = segment("قالَ", false);
+        assert_eq!(cl.len(), 3);
+        assert_eq!(cl[2].end - cl[2].start, 4); // lam + fatha
+        assert_eq!(cl[2].width, 1);
+    }
+
+    #[test]
+    fn controls_become_pictures_and_wide_chars_take_two() {
+        assert_eq!(classify("\u{1b}", false), (CellKind::Control, 1));
+        assert_eq!(control_picture('\u{1b}'), '\u{241B}');
+        assert_eq!(control_picture('\u{9b}'), '\u{2426}');
+        assert_eq!(classify("中", false), (CellKind::Text, 2));
+        assert_eq!(classify("\u{200F}", false), (CellKind::BidiControl, 0));
+        assert_eq!(classify("\u{200F}", true), (CellKind::BidiControl, 1));
+        assert_eq!(classify("\u{064E}", false), (CellKind::LoneMark, 1));
+        let mut s = String::new();
+        push_glyph(&mut s, "\u{1b}[2J", CellKind::Control, false, None);
+        assert!(!s.contains('\u{1b}'));
+    }
+}

@@ -1,0 +1,137 @@
+//! Per-line reordering: levels resolved once for the paragraph, then for each line
+//! rule L1 (unicode-bidi's, on that line alone), L2 over whole grapheme clusters (so
+//! harakat stay on their base: L3), mirrored glyphs at odd levels (L4), right
+//! alignment of RTL lines, and the cluster <-> cell maps.
+//!
+//! Must not: wrap or measure (that is done before), or touch the terminal.
+
+use unicode_bidi::{Level, ParagraphBidiInfo};
+use unicode_bidi_mirroring::get_mirrored;
+
+use super::cluster::{Cluster, push_glyph};
+use super::wrap::LineBreak;
+use super::{Cell, Direction, LayoutOptions, ParagraphLayout, VisualLine};
+
+/// Resolves levels for the paragraph and builds its visual lines.
+pub(crate) fn build(
+    text: &str,
+    clusters: &[Cluster],
+    shaped: &[Option<char>],
+    breaks: &[LineBreak],
+    opts: &LayoutOptions,
+) -> ParagraphLayout {
+    let forced = match opts.direction {
+        Direction::Auto => None,
+        Direction::Rtl => Some(Level::rtl()),
+        Direction::Ltr => Some(Level::ltr()),
+    };
+    let info = ParagraphBidiInfo::new(text, forced);
+    let para_level = info.paragraph_level;
+    let rtl = para_level.is_rtl();
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut cluster_cells = vec![(0u32, 0u32); clusters.len()];
+
+    for (li, br) in breaks.iter().enumerate() {
+        let r = br.clusters.clone();
+        if r.is_empty() {
+            lines.push(VisualLine {
+                logical: 0..0,
+                cells: Vec::new(),
+                width: 0,
+                glyphs: String::new(),
+            });
+            continue;
+        }
+        let bs = clusters[r.start].start as usize;
+        let be = clusters[r.end - 1].end as usize;
+        let line_clusters = &clusters[r.clone()];
+
+        let levels: Vec<Level> = if info.is_pure_ltr && !rtl {
+            vec![para_level; line_clusters.len()]
+        } else {
+            // L1 on this line only. unicode-bidi's per-line call copies the levels of
+            // the whole paragraph, so give it a paragraph that is just this line.
+            let line_info = ParagraphBidiInfo {
+                text: &text[bs..be],
+                original_classes: info.original_classes[bs..be].to_vec(),
+                levels: info.levels[bs..be].to_vec(),
+                paragraph_level: para_level,
+                is_pure_ltr: false,
+            };
+            let byte_levels = line_info.reordered_levels(0..be - bs);
+            line_clusters
+                .iter()
+                .map(|c| byte_levels[c.start as usize - bs])
+                .collect()
+        };
+        let order: Vec<usize> = if levels.iter().all(|l| *l == levels[0] && l.is_ltr()) {
+            (0..levels.len()).collect()
+        } else {
+            ParagraphBidiInfo::reorder_visual(&levels)
+        };
+
+        let hang_from = r.end - br.hanging;
+        let width_of = |ci: usize| {
+            if ci >= hang_from {
+                0
+            } else {
+                clusters[ci].width
+            }
+        };
+        let total: usize = r.clone().map(|ci| width_of(ci) as usize).sum();
+        let mut x = if rtl && opts.width > 0 {
+            opts.width.saturating_sub(total)
+        } else {
+            0
+        };
+        let mut glyphs = String::with_capacity(be - bs + 8);
+        let mut cells = Vec::with_capacity(line_clusters.len());
+        for (vi, &k) in order.iter().enumerate() {
+            let ci = r.start + k;
+            let c = &clusters[ci];
+            let level = levels[k];
+            let s = &text[c.start as usize..c.end as usize];
+            let mirrored = if level.is_rtl() {
+                s.chars().next().and_then(get_mirrored)
+            } else {
+                None
+            };
+            let replace = mirrored.or_else(|| shaped.get(ci).copied().flatten());
+            let g0 = glyphs.len();
+            push_glyph(&mut glyphs, s, c.kind, opts.show_controls, replace);
+            let w = width_of(ci);
+            cells.push(Cell {
+                start: c.start,
+                end: c.end,
+                col: x as u32,
+                width: w,
+                level: level.number(),
+                kind: c.kind,
+                glyph: (g0 as u32, glyphs.len() as u32),
+            });
+            cluster_cells[ci] = (li as u32, vi as u32);
+            x += w as usize;
+        }
+        lines.push(VisualLine {
+            logical: bs..be,
+            cells,
+            width: total,
+            glyphs,
+        });
+    }
+    if lines.is_empty() {
+        lines.push(VisualLine {
+            logical: 0..0,
+            cells: Vec::new(),
+            width: 0,
+            glyphs: String::new(),
+        });
+    }
+    ParagraphLayout {
+        lines,
+        rtl,
+        width: opts.width,
+        cluster_starts: clusters.iter().map(|c| c.start).collect(),
+        cluster_cells,
+    }
+}

@@ -1,0 +1,14 @@
+//! raqim: a keyboard-driven terminal workbench for reviewing named entities in Arabic
+//! (right-to-left) news articles.
+//!
+//! Core modules (`document`, `layout`, `render`) know nothing of the terminal; only
+//! `tui` (and the binary) may use ratatui or crossterm. `tests/architecture.rs` checks.
+
+pub mod document;
+pub mod layout;
+pub mod cli;
+pub mod render;
+// Temporary while the viewer is being written in parallel: `--cfg raqim_notui`
+// builds the core alone.
+#[cfg(not(raqim_notui))]
+pub mod tui;

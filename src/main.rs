@@ -1,0 +1,96 @@
+//! The `raqim` binary: argument parsing and wiring only.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use raqim::cli::{Cli, Command, ViewArgs};
+use raqim::document::Document;
+use raqim::layout::LayoutOptions;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A closed pipe (`raqim render x | head`) is not an error worth a message.
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("raqim: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(path: &Path, lossy: bool) -> anyhow::Result<Document> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("standard input: cannot read")?;
+        return Ok(Document::from_bytes("<stdin>", bytes, lossy)?);
+    }
+    Document::open(path, lossy)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Some(Command::Render {
+            file,
+            width,
+            format,
+            view,
+        }) => {
+            let doc = load(&file, view.lossy)?;
+            let opts = layout_options(&view, width);
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            raqim::render::render(&doc, &opts, format, &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+        None => {
+            let Some(file) = cli.file else {
+                anyhow::bail!("no article given; try `raqim samples/deir-ez-zor.txt` or `raqim --help`");
+            };
+            if file.as_os_str() == "-" {
+                anyhow::bail!("the viewer reads the keyboard from the terminal, so it cannot read the article from standard input; give a file, or use `raqim render -`");
+            }
+            let doc = load(&file, cli.view.lossy)?;
+            if !std::io::stdout().is_terminal() {
+                anyhow::bail!("the viewer needs a terminal on standard output; to print the layout use `raqim render {}`", file.display());
+            }
+            run_viewer(doc, &cli.view)
+        }
+    }
+}
+
+fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {
+    LayoutOptions {
+        width,
+        direction: view.direction,
+        shaping: view.shaping,
+        show_controls: view.show_controls,
+    }
+}
+
+#[cfg(not(raqim_notui))]
+fn run_viewer(doc: Document, view: &ViewArgs) -> anyhow::Result<()> {
+    let settings = raqim::tui::ViewSettings {
+        direction: view.direction,
+        shaping: view.shaping,
+        show_controls: view.show_controls,
+        ..Default::default()
+    };
+    raqim::tui::run(doc, settings)
+}
+
+#[cfg(raqim_notui)]
+fn run_viewer(_doc: Document, _view: &ViewArgs) -> anyhow::Result<()> {
+    anyhow::bail!("built without the viewer")
+}
