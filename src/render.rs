@@ -6,12 +6,14 @@
 //! stays exact).
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::str::FromStr;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::document::Document;
-use crate::layout::{Direction, LayoutOptions, ParagraphLayout, VisualLine, layout_paragraph};
+use crate::layout::{Direction, LayoutOptions, VisualLine, layout_paragraph};
 
 /// Output form of `raqim render`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,69 +54,51 @@ pub struct JsonLine {
     pub levels: Vec<u8>,
 }
 
-/// Lays out every paragraph of `doc` in order and hands each to `each` with the
-/// paragraph's number, its code point offset within its file line, and the layout.
-/// Pieces of a cut long line keep the first piece's direction.
-pub fn for_each_paragraph(
-    doc: &Document,
-    opts: &LayoutOptions,
-    mut each: impl FnMut(usize, usize, &Document, usize, &ParagraphLayout) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut number = 0usize;
-    let mut cp_base = 0usize;
-    let mut piece_dir = opts.direction;
+/// Paragraph indices grouped by the file line they come from (a long line is cut
+/// into several pieces; they are laid out together, in order).
+fn line_groups(doc: &Document) -> Vec<Range<usize>> {
+    let mut groups: Vec<Range<usize>> = Vec::new();
     for (i, p) in doc.paragraphs.iter().enumerate() {
-        let text = doc.paragraph_text(i);
-        let mut o = *opts;
-        if p.continued {
-            o.direction = piece_dir;
-        } else {
-            if i > 0 {
-                number += 1;
-            }
-            cp_base = 0;
+        match groups.last_mut() {
+            Some(g) if p.continued => g.end = i + 1,
+            _ => groups.push(i..i + 1),
         }
-        let layout = layout_paragraph(text, &o);
-        if !p.continued {
-            piece_dir = if layout.rtl {
-                Direction::Rtl
-            } else {
-                Direction::Ltr
-            };
-        }
-        each(number, cp_base, doc, i, &layout)?;
-        cp_base += text.chars().count();
     }
-    Ok(())
+    groups
 }
 
-/// Writes the document in the chosen form.
-pub fn render(
+/// Renders the pieces of one file line. Later pieces keep the first one's direction.
+fn render_group(
     doc: &Document,
     opts: &LayoutOptions,
     format: Format,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let mut first = true;
-    for_each_paragraph(doc, opts, |number, cp_base, doc, i, layout| {
-        let p = &doc.paragraphs[i];
+    number: usize,
+    group: Range<usize>,
+) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut o = *opts;
+    let mut cp_base = 0usize;
+    for i in group {
+        let text = doc.paragraph_text(i);
+        let layout = layout_paragraph(text, &o);
+        o.direction = if layout.rtl {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
+        };
         match format {
             Format::Text => {
-                if !first && !p.continued {
-                    writeln!(out)?;
-                }
                 for line in &layout.lines {
-                    write_text_line(out, line)?;
+                    write_text_line(&mut out, line)?;
                 }
             }
             Format::Json => {
-                let text = doc.paragraph_text(i);
                 let cp = code_point_index(text);
                 for (li, line) in layout.lines.iter().enumerate() {
                     let jl = json_line(text, &cp, cp_base, line);
                     let obj = JsonLine {
                         paragraph: number,
-                        source_line: p.source_line + 1,
+                        source_line: doc.paragraphs[i].source_line + 1,
                         line: li,
                         ..jl
                     };
@@ -123,12 +107,39 @@ pub fn render(
                 }
             }
         }
-        first = false;
-        Ok(())
-    })
+        cp_base += text.chars().count();
+    }
+    Ok(out)
 }
 
-fn write_text_line(out: &mut dyn Write, line: &VisualLine) -> io::Result<()> {
+/// Writes the document in the chosen form. Paragraphs are laid out in parallel, in
+/// batches, and written in order.
+pub fn render(
+    doc: &Document,
+    opts: &LayoutOptions,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let groups = line_groups(doc);
+    let mut number = 0;
+    for batch in groups.chunks(512) {
+        let parts: Vec<io::Result<Vec<u8>>> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(k, g)| render_group(doc, opts, format, number + k, g.clone()))
+            .collect();
+        for part in parts {
+            if format == Format::Text && number > 0 {
+                writeln!(out)?;
+            }
+            out.write_all(&part?)?;
+            number += 1;
+        }
+    }
+    Ok(())
+}
+
+fn write_text_line(out: &mut Vec<u8>, line: &VisualLine) -> io::Result<()> {
     let pad = line
         .cells
         .iter()

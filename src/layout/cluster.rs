@@ -6,7 +6,7 @@
 //! is 1 but lam-alef takes 2 cells). Must not: reorder or wrap.
 
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What a cell holds, so the painter can style it and the analyst is never fooled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -92,14 +92,30 @@ pub(crate) fn classify(cluster: &str, show_controls: bool) -> (CellKind, usize) 
 pub(crate) fn segment(text: &str, show_controls: bool) -> Vec<Cluster> {
     let mut out = Vec::with_capacity(text.len() / 2);
     for (i, g) in text.grapheme_indices(true) {
-        // Fast path for the common single-character clusters.
-        let (kind, width) = classify(g, show_controls);
+        let mut chars = g.chars();
+        let first = chars.next().unwrap_or(' ');
+        let (kind, width, space) = if chars.as_str().is_empty() {
+            // Single-character cluster (the common case): measure the char itself.
+            let (kind, width) = match first {
+                ' ' => (CellKind::Text, 1),
+                c if c.is_control() => (CellKind::Control, 1),
+                c if is_invisible_format(c) || is_bidi_control(c) => classify(g, show_controls),
+                c => match c.width() {
+                    Some(w @ 1..) => (CellKind::Text, w.min(2)),
+                    _ => classify(g, show_controls),
+                },
+            };
+            (kind, width, matches!(first, ' ' | '\u{3000}' | '\u{a0}'))
+        } else {
+            let (kind, width) = classify(g, show_controls);
+            (kind, width, false)
+        };
         out.push(Cluster {
             start: i as u32,
             end: (i + g.len()) as u32,
             width: width as u8,
             kind,
-            space: g.chars().all(|c| c == ' ' || c == '\u{3000}' || c == '\u{a0}'),
+            space,
         });
     }
     out

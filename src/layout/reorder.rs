@@ -5,7 +5,10 @@
 //!
 //! Must not: wrap or measure (that is done before), or touch the terminal.
 
-use unicode_bidi::{Level, ParagraphBidiInfo};
+use std::sync::OnceLock;
+
+use unicode_bidi::data_source::BidiDataSource;
+use unicode_bidi::{BidiClass, HardcodedBidiData, Level, ParagraphBidiInfo};
 use unicode_bidi_mirroring::get_mirrored;
 
 use super::cluster::{Cluster, push_glyph};
@@ -25,7 +28,7 @@ pub(crate) fn build(
         Direction::Rtl => Some(Level::rtl()),
         Direction::Ltr => Some(Level::ltr()),
     };
-    let info = ParagraphBidiInfo::new(text, forced);
+    let info = ParagraphBidiInfo::new_with_data_source(&FastBidiData, text, forced);
     let para_level = info.paragraph_level;
     let rtl = para_level.is_rtl();
     let mut lines = Vec::with_capacity(breaks.len());
@@ -92,7 +95,7 @@ pub(crate) fn build(
             let level = levels[k];
             let s = &text[c.start as usize..c.end as usize];
             let mirrored = if level.is_rtl() {
-                s.chars().next().and_then(get_mirrored)
+                s.chars().next().and_then(mirror)
             } else {
                 None
             };
@@ -133,5 +136,42 @@ pub(crate) fn build(
         width: opts.width,
         cluster_starts: clusters.iter().map(|c| c.start).collect(),
         cluster_cells,
+    }
+}
+
+/// The mirrored glyph of `c` (L4), skipping the lookup for letters and digits of the
+/// Latin and Arabic blocks, none of which mirror.
+fn mirror(c: char) -> Option<char> {
+    if c.is_ascii() {
+        match c {
+            '(' | ')' | '<' | '>' | '[' | ']' | '{' | '}' => get_mirrored(c),
+            _ => None,
+        }
+    } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
+        None
+    } else {
+        get_mirrored(c)
+    }
+}
+
+/// unicode-bidi's own character data, with the classes of U+0000..U+08FF (Latin,
+/// Arabic and the blocks around them) looked up in a table instead of a binary search.
+struct FastBidiData;
+
+const FAST_LIMIT: usize = 0x900;
+
+impl BidiDataSource for FastBidiData {
+    fn bidi_class(&self, c: char) -> BidiClass {
+        static TABLE: OnceLock<Vec<BidiClass>> = OnceLock::new();
+        let i = c as usize;
+        if i < FAST_LIMIT {
+            TABLE.get_or_init(|| {
+                (0..FAST_LIMIT as u32)
+                    .map(|u| HardcodedBidiData.bidi_class(char::from_u32(u).unwrap_or('\0')))
+                    .collect()
+            })[i]
+        } else {
+            HardcodedBidiData.bidi_class(c)
+        }
     }
 }

@@ -6,7 +6,6 @@
 //! ar-reshaper's table; the crate's own `reshape` is not used because it merges
 //! ligatures, drops ZWJ and keeps no offset map. Must not: change cluster count.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ar_reshaper::form::Forms;
@@ -16,14 +15,17 @@ use super::cluster::{CellKind, Cluster};
 
 const ZWNJ: char = '\u{200C}';
 
-fn table() -> &'static HashMap<char, Forms> {
-    static TABLE: OnceLock<HashMap<char, Forms>> = OnceLock::new();
+/// Letter forms of U+0600..U+06FF, indexed by `c - 0x600`.
+fn table() -> &'static [Option<Forms>; 256] {
+    static TABLE: OnceLock<[Option<Forms>; 256]> = OnceLock::new();
     TABLE.get_or_init(|| {
-        LETTERS_ARABIC
-            .iter()
-            .filter(|(c, _)| *c != ZWJ)
-            .map(|(c, f)| (*c, *f))
-            .collect()
+        let mut t = [None; 256];
+        for (c, f) in LETTERS_ARABIC.iter().filter(|(c, _)| *c != ZWJ) {
+            if let Some(i) = (*c as usize).checked_sub(0x600).filter(|i| *i < 256) {
+                t[i] = Some(*f);
+            }
+        }
+        t
     })
 }
 
@@ -46,10 +48,10 @@ fn joining(cluster: &str, kind: CellKind) -> Option<Joining> {
         return None;
     }
     let base = cluster.chars().next()?;
-    if !('\u{0600}'..='\u{06FF}').contains(&base) && base != '\u{FEFB}' {
+    if !('\u{0600}'..='\u{06FF}').contains(&base) {
         return None;
     }
-    let forms = *table().get(&base)?;
+    let forms = table()[base as usize - 0x600]?;
     let zwnj = cluster.contains(ZWNJ);
     let zwj = cluster.contains(ZWJ);
     Some(Joining {
