@@ -4,9 +4,9 @@
 //! Core modules (`document`, `layout`, `render`, `cli`) know nothing of the terminal; only
 //! `tui` (and the binary) may use ratatui or crossterm. `tests/architecture.rs` checks.
 
+pub mod cli;
 pub mod document;
 pub mod layout;
-pub mod cli;
 pub mod render;
 // Temporary while the viewer is being written in parallel: `--cfg raqim_notui`
 // builds the core alone.

@@ -56,14 +56,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         None => {
             let Some(file) = cli.file else {
-                anyhow::bail!("no article given; try `raqim samples/deir-ez-zor.txt` or `raqim --help`");
+                anyhow::bail!(
+                    "no article given; try `raqim samples/deir-ez-zor.txt` or `raqim --help`"
+                );
             };
             if file.as_os_str() == "-" {
-                anyhow::bail!("the viewer reads the keyboard from the terminal, so it cannot read the article from standard input; give a file, or use `raqim render -`");
+                anyhow::bail!(
+                    "the viewer reads the keyboard from the terminal, so it cannot read the article from standard input; give a file, or use `raqim render -`"
+                );
             }
             let doc = load(&file, cli.view.lossy)?;
             if !std::io::stdout().is_terminal() {
-                anyhow::bail!("the viewer needs a terminal on standard output; to print the layout use `raqim render {}`", file.display());
+                anyhow::bail!(
+                    "the viewer needs a terminal on standard output; to print the layout use `raqim render {}`",
+                    file.display()
+                );
             }
             run_viewer(doc, &cli.view)
         }

@@ -145,9 +145,11 @@ fn write_text_line(out: &mut Vec<u8>, line: &VisualLine) -> io::Result<()> {
         .iter()
         .find(|c| c.width > 0)
         .map_or(0, |c| c.col as usize);
-    let mut s = " ".repeat(pad);
-    s.push_str(&line.painted());
-    writeln!(out, "{}", s.trim_end_matches(' '))
+    out.resize(out.len() + pad, b' ');
+    let painted = line.painted();
+    out.extend_from_slice(painted.trim_end_matches(' ').as_bytes());
+    out.push(b'\n');
+    Ok(())
 }
 
 /// For each byte offset that starts a character, its code point index.

@@ -5,7 +5,6 @@
 //! measured one cluster at a time, never over a multi-cluster string (`"لا".width()`
 //! is 1 but lam-alef takes 2 cells). Must not: reorder or wrap.
 
-use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What a cell holds, so the painter can style it and the analyst is never fooled.
@@ -88,13 +87,36 @@ pub(crate) fn classify(cluster: &str, show_controls: bool) -> (CellKind, usize) 
     }
 }
 
-/// Splits a paragraph into extended grapheme clusters.
+/// Characters between which a grapheme boundary is certain (UAX #29 GB999): none is
+/// a control, Prepend, Extend, SpacingMark, ZWJ, Hangul jamo, regional indicator or
+/// pictographic. A boundary between two of them needs no segmentation tables.
+fn is_simple(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{0621}'..='\u{064A}' | '\u{0660}'..='\u{066D}')
+}
+
+/// Splits a paragraph into extended grapheme clusters (unicode-segmentation), with a
+/// fast path for a simple character followed by another.
 pub(crate) fn segment(text: &str, show_controls: bool) -> Vec<Cluster> {
+    use unicode_segmentation::GraphemeCursor;
     let mut out = Vec::with_capacity(text.len() / 2);
-    for (i, g) in text.grapheme_indices(true) {
-        let mut chars = g.chars();
-        let first = chars.next().unwrap_or(' ');
-        let (kind, width, space) = if chars.as_str().is_empty() {
+    let mut i = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, first)) = chars.next() {
+        if at < i {
+            continue;
+        }
+        let next = chars.peek().map(|&(_, c)| c);
+        let end = if is_simple(first) && next.is_none_or(is_simple) {
+            at + first.len_utf8()
+        } else {
+            let mut cur = GraphemeCursor::new(at, text.len(), true);
+            match cur.next_boundary(text, 0) {
+                Ok(Some(e)) => e,
+                _ => text.len(),
+            }
+        };
+        let g = &text[at..end];
+        let (kind, width, space) = if end == at + first.len_utf8() {
             // Single-character cluster (the common case): measure the char itself.
             let (kind, width) = match first {
                 ' ' => (CellKind::Text, 1),
@@ -111,12 +133,13 @@ pub(crate) fn segment(text: &str, show_controls: bool) -> Vec<Cluster> {
             (kind, width, false)
         };
         out.push(Cluster {
-            start: i as u32,
-            end: (i + g.len()) as u32,
+            start: at as u32,
+            end: end as u32,
             width: width as u8,
             kind,
             space,
         });
+        i = end;
     }
     out
 }
@@ -171,6 +194,26 @@ fn push_text(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    proptest! {
+        #[test]
+        fn fast_path_agrees_with_unicode_segmentation(
+            text in prop::collection::vec(prop_oneof![
+                any::<char>(),
+                prop::sample::select(vec!['ب', 'ل', 'ا', ' ', 'a', '1', '\u{064E}', '\u{200D}',
+                    '\u{200C}', '\r', '\n', '\u{1F1E6}', '\u{1F600}', '\u{0600}', '\u{0301}']),
+            ], 0..30).prop_map(|v| v.into_iter().collect::<String>())
+        ) {
+            let ours: Vec<(u32, u32)> = segment(&text, false).iter().map(|c| (c.start, c.end)).collect();
+            let theirs: Vec<(u32, u32)> = text
+                .grapheme_indices(true)
+                .map(|(i, g)| (i as u32, (i + g.len()) as u32))
+                .collect();
+            prop_assert_eq!(ours, theirs);
+        }
+    }
 
     #[test]
     fn lam_alef_is_two_cells_when_measured_per_cluster() {

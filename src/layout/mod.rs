@@ -19,8 +19,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 pub use cluster::{
-    BIDI_CONTROL_GLYPH, CellKind, DOTTED_CIRCLE, cluster_width, control_picture,
-    is_bidi_control,
+    BIDI_CONTROL_GLYPH, CellKind, DOTTED_CIRCLE, cluster_width, control_picture, is_bidi_control,
 };
 
 /// Paragraph direction.
@@ -189,7 +188,9 @@ impl ParagraphLayout {
         if self.cluster_starts.is_empty() {
             return None;
         }
-        let p = self.cluster_starts.partition_point(|&s| s as usize <= offset);
+        let p = self
+            .cluster_starts
+            .partition_point(|&s| s as usize <= offset);
         Some(p.saturating_sub(1))
     }
 

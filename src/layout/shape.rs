@@ -52,8 +52,9 @@ fn joining(cluster: &str, kind: CellKind) -> Option<Joining> {
         return None;
     }
     let forms = table()[base as usize - 0x600]?;
-    let zwnj = cluster.contains(ZWNJ);
-    let zwj = cluster.contains(ZWJ);
+    let rest = &cluster[base.len_utf8()..];
+    let zwnj = !rest.is_empty() && rest.contains(ZWNJ);
+    let zwj = !rest.is_empty() && rest.contains(ZWJ);
     Some(Joining {
         forms,
         before: present(forms.end) || present(forms.medial),

@@ -1,0 +1,177 @@
+//! The `raqim` binary as scripts use it: `render`, and what bad input gets.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn raqim(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run raqim");
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn render_text_of_the_sample_starts_with_its_title_right_aligned() {
+    let o = raqim(
+        &[
+            "render",
+            "samples/deir-ez-zor.txt",
+            "--width",
+            "40",
+            "--shaping",
+            "terminal",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let first = out.lines().next().unwrap();
+    // The title's first words, reversed for display, flush with the right margin.
+    assert_eq!(first.chars().count(), 40, "{first:?}");
+    assert!(first.ends_with("يفيك بوره"), "{first:?}");
+    // Whitespace-only lines of the scraped page take no room: no two blank rows.
+    assert!(!out.contains("\n\n\n"));
+}
+
+#[test]
+fn render_reads_stdin_and_emits_json_maps() {
+    let o = raqim(
+        &["render", "-", "--width", "0", "--format", "json"],
+        Some("قال (نعم)\n".as_bytes()),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["paragraph"], 0);
+    assert_eq!(v["line"], 0);
+    // Brackets mirrored at the odd level, letters reversed, offsets in code points.
+    assert_eq!(v["text"], "(معن) لاق");
+    let v2l: Vec<u64> = v["visual_to_logical"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect();
+    assert_eq!(v2l, vec![8, 7, 6, 5, 4, 3, 2, 1, 0]);
+}
+
+#[test]
+fn render_forced_direction_changes_the_layout() {
+    let text = "NATO قالت\n".as_bytes();
+    let auto = stdout(&raqim(
+        &["render", "-", "--width", "12", "--shaping", "terminal"],
+        Some(text),
+    ));
+    let rtl = stdout(&raqim(
+        &[
+            "render",
+            "-",
+            "--width",
+            "12",
+            "--shaping",
+            "terminal",
+            "--direction",
+            "rtl",
+        ],
+        Some(text),
+    ));
+    assert_eq!(auto, "NATO تلاق\n");
+    assert_eq!(rtl, "   تلاق NATO\n");
+}
+
+#[test]
+fn invalid_utf8_names_the_file_and_byte_offset() {
+    let mut bytes = "سلام\n".as_bytes().to_vec();
+    bytes.extend_from_slice(&[b'a', 0xC3, 0x28]);
+    let (_d, path) = temp_file("bad.txt", &bytes);
+    let o = raqim(&["render", path.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("bad.txt"), "{err}");
+    assert!(err.contains("byte offset 10"), "{err}");
+    assert!(err.contains("--lossy"), "{err}");
+    assert!(o.stdout.is_empty());
+    // --lossy opens it anyway, the bad byte shown as U+FFFD.
+    let o = raqim(&["render", "--lossy", path.to_str().unwrap()], None);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains('\u{FFFD}'));
+}
+
+#[test]
+fn binary_files_are_refused() {
+    let (_d, path) = temp_file("x.bin", b"\x7fELF\x02\x01\x01\x00\x00\x00");
+    let o = raqim(&["render", path.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
+}
+
+#[test]
+fn missing_file_is_named() {
+    let o = raqim(&["render", "no/such/article.txt"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/article.txt"));
+}
+
+#[test]
+fn crlf_bom_and_escape_sequences_are_handled() {
+    let text = "\u{FEFF}سطر\r\nx\u{1b}[2Jy\r\n";
+    let o = raqim(
+        &["render", "-", "--width", "0", "--shaping", "terminal"],
+        Some(text.as_bytes()),
+    );
+    let out = stdout(&o);
+    assert_eq!(out, "رطس\n\nx\u{241B}[2Jy\n");
+}
+
+#[test]
+fn empty_input_renders_nothing_without_error() {
+    let o = raqim(&["render", "-"], Some(b""));
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn a_long_single_line_renders_in_pieces_with_continuous_offsets() {
+    let word = "كلمة ";
+    // 2 MB: many pieces of the 64 KiB the layout cuts long lines into.
+    let line = word.repeat(2 * 1024 * 1024 / word.len());
+    let o = raqim(
+        &["render", "-", "--width", "80", "--format", "json"],
+        Some(line.as_bytes()),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    // One paragraph, its code point offsets continuing across the internal pieces.
+    assert_eq!(last["paragraph"], 0);
+    let max = last["visual_to_logical"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .max()
+        .unwrap();
+    assert_eq!(max as usize, line.chars().count() - 1);
+}
