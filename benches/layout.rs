@@ -32,7 +32,9 @@ fn bench(c: &mut Criterion) {
     let news = Document::from_text("newsfane", newsfane_text(), false, false);
     g.throughput(Throughput::Bytes(news.text.len() as u64));
     g.sample_size(20);
-    g.bench_function("newsfane_dev", |b| b.iter(|| lay_out_all(black_box(&news), &opts)));
+    g.bench_function("newsfane_dev", |b| {
+        b.iter(|| lay_out_all(black_box(&news), &opts))
+    });
 
     let sample = Document::from_text(
         "sample",
@@ -42,7 +44,9 @@ fn bench(c: &mut Criterion) {
     );
     g.throughput(Throughput::Bytes(sample.text.len() as u64));
     g.sample_size(100);
-    g.bench_function("deir_ez_zor", |b| b.iter(|| lay_out_all(black_box(&sample), &opts)));
+    g.bench_function("deir_ez_zor", |b| {
+        b.iter(|| lay_out_all(black_box(&sample), &opts))
+    });
     g.finish();
 }
 

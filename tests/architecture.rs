@@ -22,7 +22,11 @@ fn core_modules_do_not_touch_the_terminal() {
     assert!(files.len() > 5);
     let mut offenders = Vec::new();
     for f in files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel.starts_with("tui/") || rel == "main.rs" {
             continue;
         }
@@ -34,5 +38,9 @@ fn core_modules_do_not_touch_the_terminal() {
             }
         }
     }
-    assert!(offenders.is_empty(), "terminal code in the core:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "terminal code in the core:\n{}",
+        offenders.join("\n")
+    );
 }

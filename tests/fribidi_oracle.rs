@@ -83,7 +83,11 @@ fn levels_agree_with_fribidi() {
             }
         }
         let base_rtl = case.resolved_base.ends_with('R');
-        assert_eq!(lay.rtl, base_rtl, "{} ({}): direction", case.text, case.base);
+        assert_eq!(
+            lay.rtl, base_rtl,
+            "{} ({}): direction",
+            case.text, case.base
+        );
     }
 }
 

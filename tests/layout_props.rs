@@ -24,7 +24,11 @@ fn tricky_text() -> impl Strategy<Value = String> {
 }
 
 fn direction() -> impl Strategy<Value = Direction> {
-    prop_oneof![Just(Direction::Auto), Just(Direction::Rtl), Just(Direction::Ltr)]
+    prop_oneof![
+        Just(Direction::Auto),
+        Just(Direction::Rtl),
+        Just(Direction::Ltr)
+    ]
 }
 
 fn options() -> impl Strategy<Value = LayoutOptions> {
@@ -68,9 +72,19 @@ fn check(text: &str, opts: &LayoutOptions) -> Result<(), TestCaseError> {
         prop_assert_eq!(total, line.width);
         if opts.width > 0 {
             // Nothing past the margin unless one cluster alone is wider than it.
-            let widest = line.cells.iter().map(|c| c.width as usize).max().unwrap_or(0);
+            let widest = line
+                .cells
+                .iter()
+                .map(|c| c.width as usize)
+                .max()
+                .unwrap_or(0);
             if widest <= opts.width {
-                prop_assert!(line.width <= opts.width, "line {} is {} wide", li, line.width);
+                prop_assert!(
+                    line.width <= opts.width,
+                    "line {} is {} wide",
+                    li,
+                    line.width
+                );
                 if lay.rtl && line.width > 0 {
                     prop_assert_eq!(x as usize, opts.width, "RTL line {} not right-aligned", li);
                 }
@@ -79,7 +93,10 @@ fn check(text: &str, opts: &LayoutOptions) -> Result<(), TestCaseError> {
         // No raw control character is ever painted.
         for c in &line.cells {
             let g = line.glyph(c);
-            prop_assert!(!g.chars().any(|ch| ch.is_control() || raqim::layout::is_bidi_control(ch)));
+            prop_assert!(
+                !g.chars()
+                    .any(|ch| ch.is_control() || raqim::layout::is_bidi_control(ch))
+            );
         }
     }
 
@@ -91,7 +108,10 @@ fn check(text: &str, opts: &LayoutOptions) -> Result<(), TestCaseError> {
         if cell.width > 0 {
             prop_assert_eq!(lay.position_of(s as usize), Some((l, cell.col as usize)));
             prop_assert_eq!(lay.offset_at(l, cell.col as usize), Some(s as usize));
-            prop_assert_eq!(lay.offset_at(l, cell.col as usize + cell.width as usize - 1), Some(s as usize));
+            prop_assert_eq!(
+                lay.offset_at(l, cell.col as usize + cell.width as usize - 1),
+                Some(s as usize)
+            );
         }
     }
     Ok(())
@@ -126,7 +146,11 @@ fn wrapped_rtl_lines_read_in_logical_order_top_to_bottom() {
     let text = "قال 3 كلم عن NATO اليوم";
     let lay = layout_paragraph(
         text,
-        &LayoutOptions { width: 10, shaping: Shaping::Terminal, ..LayoutOptions::default() },
+        &LayoutOptions {
+            width: 10,
+            shaping: Shaping::Terminal,
+            ..LayoutOptions::default()
+        },
     );
     let rows: Vec<String> = lay.lines.iter().map(|l| l.painted()).collect();
     assert_eq!(rows, vec![" ملك 3 لاق", " NATO نع", "مويلا"]);
@@ -139,10 +163,20 @@ fn wrapped_rtl_lines_read_in_logical_order_top_to_bottom() {
 #[test]
 fn paragraph_starting_with_latin_can_be_forced_rtl() {
     let text = "NATO قالت إن الاجتماع سيعقد";
-    let auto = layout_paragraph(text, &LayoutOptions { width: 0, ..LayoutOptions::default() });
+    let auto = layout_paragraph(
+        text,
+        &LayoutOptions {
+            width: 0,
+            ..LayoutOptions::default()
+        },
+    );
     let rtl = layout_paragraph(
         text,
-        &LayoutOptions { width: 0, direction: Direction::Rtl, ..LayoutOptions::default() },
+        &LayoutOptions {
+            width: 0,
+            direction: Direction::Rtl,
+            ..LayoutOptions::default()
+        },
     );
     assert!(!auto.rtl);
     assert!(rtl.rtl);
@@ -155,7 +189,13 @@ fn paragraph_starting_with_latin_can_be_forced_rtl() {
 #[test]
 fn a_word_longer_than_the_line_is_broken_by_clusters_at_width_one() {
     let text = "قالَ";
-    let lay = layout_paragraph(text, &LayoutOptions { width: 1, ..LayoutOptions::default() });
+    let lay = layout_paragraph(
+        text,
+        &LayoutOptions {
+            width: 1,
+            ..LayoutOptions::default()
+        },
+    );
     assert_eq!(lay.lines.len(), 3);
     assert_eq!(&text[lay.lines[2].cells[0].logical()], "لَ");
 }
