@@ -43,14 +43,14 @@ struct Joining {
     after: bool,
 }
 
-fn joining(cluster: &str, kind: CellKind) -> Option<Joining> {
-    if kind != CellKind::Text {
+fn joining(text: &str, c: &Cluster) -> Option<Joining> {
+    // U+0600..U+06FF all start with a lead byte 0xD8..=0xDB: reject the rest cheaply.
+    let lead = *text.as_bytes().get(c.start as usize)?;
+    if !(0xD8..=0xDB).contains(&lead) || c.kind != CellKind::Text {
         return None;
     }
+    let cluster = &text[c.start as usize..c.end as usize];
     let base = cluster.chars().next()?;
-    if !('\u{0600}'..='\u{06FF}').contains(&base) {
-        return None;
-    }
     let forms = table()[base as usize - 0x600]?;
     let rest = &cluster[base.len_utf8()..];
     let zwnj = !rest.is_empty() && rest.contains(ZWNJ);
@@ -65,29 +65,33 @@ fn joining(cluster: &str, kind: CellKind) -> Option<Joining> {
 /// For each cluster, the presentation form to paint in place of its first character,
 /// or `None` to leave it as it is.
 pub(crate) fn shape(text: &str, clusters: &[Cluster]) -> Vec<Option<char>> {
-    let info: Vec<Option<Joining>> = clusters
-        .iter()
-        .map(|c| joining(&text[c.start as usize..c.end as usize], c.kind))
-        .collect();
     let mut out = vec![None; clusters.len()];
-    for i in 0..clusters.len() {
-        let Some(me) = info[i] else { continue };
-        if !me.before && !present(me.forms.initial) {
-            // Non-joining letters (hamza) stay as they are, as FriBidi leaves them.
+    let mut prev_after = false;
+    let mut cur = clusters.first().and_then(|c| joining(text, c));
+    for (i, slot) in out.iter_mut().enumerate() {
+        let next = clusters.get(i + 1).and_then(|c| joining(text, c));
+        let Some(me) = cur else {
+            prev_after = false;
+            cur = next;
             continue;
-        }
-        let join_prev = me.before && i > 0 && info[i - 1].is_some_and(|p| p.after);
-        let join_next = me.after && info.get(i + 1).copied().flatten().is_some_and(|n| n.before);
-        let f = me.forms;
-        let pick = match (join_prev, join_next) {
-            (true, true) if present(f.medial) => f.medial,
-            (true, _) if present(f.end) => f.end,
-            (false, true) if present(f.initial) => f.initial,
-            _ => f.isolated,
         };
-        if present(pick) {
-            out[i] = Some(pick);
+        let f = me.forms;
+        // Non-joining letters (hamza) stay as they are, as FriBidi leaves them.
+        if me.before || present(f.initial) {
+            let join_prev = me.before && prev_after;
+            let join_next = me.after && next.is_some_and(|n| n.before);
+            let pick = match (join_prev, join_next) {
+                (true, true) if present(f.medial) => f.medial,
+                (true, _) if present(f.end) => f.end,
+                (false, true) if present(f.initial) => f.initial,
+                _ => f.isolated,
+            };
+            if present(pick) {
+                *slot = Some(pick);
+            }
         }
+        prev_after = me.after;
+        cur = next;
     }
     out
 }
