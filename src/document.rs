@@ -196,11 +196,11 @@ pub fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         if is_line_break(c) {
             push(start..i, line_no, &mut out);
             let mut next = i + c.len_utf8();
-            if c == '\r' {
-                if let Some(&(j, '\n')) = chars.peek() {
-                    chars.next();
-                    next = j + 1;
-                }
+            if c == '\r'
+                && let Some(&(j, '\n')) = chars.peek()
+            {
+                chars.next();
+                next = j + 1;
             }
             start = next;
             line_no += 1;

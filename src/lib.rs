@@ -8,7 +8,4 @@ pub mod cli;
 pub mod document;
 pub mod layout;
 pub mod render;
-// Temporary while the viewer is being written in parallel: `--cfg raqim_notui`
-// builds the core alone.
-#[cfg(not(raqim_notui))]
 pub mod tui;

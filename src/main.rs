@@ -16,10 +16,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A closed pipe (`raqim render x | head`) is not an error worth a message.
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
-                    return ExitCode::SUCCESS;
-                }
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
             }
             eprintln!("raqim: {e:#}");
             ExitCode::from(2)
@@ -86,7 +86,6 @@ fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {
     }
 }
 
-#[cfg(not(raqim_notui))]
 fn run_viewer(doc: Document, view: &ViewArgs) -> anyhow::Result<()> {
     let settings = raqim::tui::ViewSettings {
         direction: view.direction,
@@ -95,9 +94,4 @@ fn run_viewer(doc: Document, view: &ViewArgs) -> anyhow::Result<()> {
         ..Default::default()
     };
     raqim::tui::run(doc, settings)
-}
-
-#[cfg(raqim_notui)]
-fn run_viewer(_doc: Document, _view: &ViewArgs) -> anyhow::Result<()> {
-    anyhow::bail!("built without the viewer")
 }

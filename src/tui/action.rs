@@ -1,0 +1,91 @@
+//! The closed vocabulary of things a user can ask the viewer to do.
+//!
+//! Owns: the `Action` enum, its names (as written in the keymap) and one-line
+//! descriptions (shown in the help overlay). Must not: know about keys or state.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares the enum once and derives, from the same `///` lines, the descriptions
+/// shown in the help overlay, so docs and help cannot drift apart.
+macro_rules! actions {
+    ($( #[doc = $doc:literal] $variant:ident => $name:literal, )+) => {
+        /// Something the user asked for; the only input `App::apply` takes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $( #[doc = $doc] $variant, )+
+        }
+
+        impl Action {
+            /// Every action, in the order the help overlay lists them.
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The name used in the keymap (`snake_case`).
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name,)+ }
+            }
+
+            /// One line for the help overlay.
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => $doc.trim(),)+ }
+            }
+
+            /// The action called `name` in a keymap.
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $($name => Some(Action::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    /// Move one character left on screen
+    MoveLeft => "move_left",
+    /// Move one character right on screen
+    MoveRight => "move_right",
+    /// Move up one screen line
+    MoveUp => "move_up",
+    /// Move down one screen line
+    MoveDown => "move_down",
+    /// Next character in reading order
+    NextChar => "next_char",
+    /// Previous character in reading order
+    PrevChar => "prev_char",
+    /// Start of the next word in reading order
+    NextWord => "next_word",
+    /// Start of the previous word in reading order
+    PrevWord => "prev_word",
+    /// Scroll down one screen
+    PageDown => "page_down",
+    /// Scroll up one screen
+    PageUp => "page_up",
+    /// Where reading of this screen line starts
+    LineStart => "line_start",
+    /// Where reading of this screen line ends
+    LineEnd => "line_end",
+    /// Start of the document
+    DocumentStart => "document_start",
+    /// End of the document
+    DocumentEnd => "document_end",
+    /// Show or hide this help
+    ToggleHelp => "toggle_help",
+    /// Close the help
+    CloseHelp => "close_help",
+    /// Quit raqim
+    Quit => "quit",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for &a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(json, format!("\"{}\"", a.name()));
+            assert!(!a.description().is_empty());
+        }
+    }
+}

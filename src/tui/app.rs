@@ -1,0 +1,429 @@
+//! The viewer's state and everything it does in answer to an `Action`: the cursor (a
+//! logical offset, always on a cluster start), the scroll position, the lazily built
+//! layouts of the paragraphs in view, and the help overlay flag.
+//!
+//! Owns: state and its transitions. Must not: draw, or touch the terminal. Cost: a
+//! keystroke lays out at most the paragraphs between the old and the new view, never
+//! the whole document (the scroll position is (paragraph, row), not a global row).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crossterm::event::KeyEvent;
+
+use crate::document::Document;
+use crate::layout::{
+    CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, layout_paragraph,
+};
+
+use super::action::Action;
+use super::keymap::Keymap;
+
+/// Rendering settings chosen on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct ViewSettings {
+    pub direction: Direction,
+    pub shaping: Shaping,
+    pub show_controls: bool,
+    /// Annotation store label (not used by the viewer yet).
+    pub db_label: Option<String>,
+}
+
+/// Where the cursor is: paragraph index and byte offset inside that paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Cursor {
+    pub para: usize,
+    pub offset: usize,
+}
+
+/// A screen row of the document: paragraph and row inside its block (row 0 is the
+/// blank separator when the paragraph has one).
+pub type Row = (usize, usize);
+
+/// Above this much cached paragraph text the layout cache is dropped and rebuilt on
+/// demand, so scrolling through a 20 MB file does not keep every layout alive.
+const CACHE_BYTES: usize = 4 << 20;
+
+/// The viewer: document, settings, keymap, cursor, scroll and layout cache.
+pub struct App {
+    pub(super) doc: Document,
+    pub(super) settings: ViewSettings,
+    pub(super) keymap: Keymap,
+    pub(super) cursor: Cursor,
+    /// Screen column that up/down try to keep (set by the first vertical move).
+    pub(super) desired_col: Option<usize>,
+    /// First row shown.
+    pub(super) top: Row,
+    /// Text area size in cells.
+    pub(super) width: usize,
+    pub(super) height: usize,
+    pub(super) show_help: bool,
+    quit: bool,
+    cache: HashMap<usize, Rc<ParagraphLayout>>,
+    cache_bytes: usize,
+    /// Code points before each paragraph (for the status line's document offset).
+    char_starts: Vec<usize>,
+    /// Last (paragraph, byte offset, code points before it in the paragraph), so the
+    /// status line counts only from there, not from the start of a 64 KiB piece.
+    char_memo: (usize, usize, usize),
+}
+
+impl App {
+    /// A viewer on `doc` with the default keymap, cursor at the start.
+    pub fn new(doc: Document, settings: ViewSettings) -> App {
+        let mut char_starts = Vec::with_capacity(doc.paragraphs.len());
+        let (mut bytes, mut chars) = (0, 0);
+        for p in &doc.paragraphs {
+            chars += doc.text[bytes..p.range.start].chars().count();
+            bytes = p.range.start;
+            char_starts.push(chars);
+        }
+        let mut app = App {
+            doc,
+            settings,
+            keymap: Keymap::default_keymap(),
+            cursor: Cursor::default(),
+            desired_col: None,
+            top: (0, 0),
+            width: 80,
+            height: 24,
+            show_help: false,
+            quit: false,
+            cache: HashMap::new(),
+            cache_bytes: 0,
+            char_starts,
+            char_memo: (0, 0, 0),
+        };
+        if !app.doc.is_blank() {
+            app.cursor.offset = app.first_stop(0).unwrap_or(0);
+        }
+        app
+    }
+
+    /// Replaces the keymap (e.g. defaults merged with a user file).
+    pub fn set_keymap(&mut self, keymap: Keymap) {
+        self.keymap = keymap;
+    }
+
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    pub fn settings(&self) -> &ViewSettings {
+        &self.settings
+    }
+
+    /// Changes rendering settings; layouts are rebuilt on demand.
+    pub fn set_settings(&mut self, settings: ViewSettings) {
+        self.settings = settings;
+        self.clear_cache();
+        self.top.1 = 0;
+        self.ensure_visible();
+    }
+
+    /// The cursor as (paragraph, byte offset in the paragraph).
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    /// The cursor as a byte offset into `Document::text`.
+    pub fn cursor_byte(&self) -> usize {
+        self.doc
+            .paragraphs
+            .get(self.cursor.para)
+            .map_or(0, |p| p.range.start + self.cursor.offset)
+    }
+
+    /// The cursor as a code point offset into the document.
+    pub fn cursor_char(&mut self) -> usize {
+        let Cursor { para, offset } = self.cursor;
+        let Some(p) = self.doc.paragraphs.get(para) else {
+            return 0;
+        };
+        let text = &self.doc.text[p.range.clone()];
+        let (mp, mo, mc) = self.char_memo;
+        let chars = if mp != para {
+            text[..offset].chars().count()
+        } else if mo <= offset {
+            mc + text[mo..offset].chars().count()
+        } else {
+            mc - text[offset..mo].chars().count()
+        };
+        self.char_memo = (para, offset, chars);
+        self.char_starts[para] + chars
+    }
+
+    /// First row shown: (paragraph, row in its block).
+    pub fn top(&self) -> Row {
+        self.top
+    }
+
+    pub fn help_visible(&self) -> bool {
+        self.show_help
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Text area size in cells (width, height).
+    pub fn viewport(&self) -> (usize, usize) {
+        (self.width, self.height)
+    }
+
+    /// Sets the text area size; a new width drops every layout. Cheap when unchanged.
+    pub fn set_viewport(&mut self, width: usize, height: usize) {
+        let width = width.max(1);
+        let height = height.max(1);
+        if width == self.width && height == self.height {
+            return;
+        }
+        if width != self.width {
+            self.clear_cache();
+            self.top.1 = 0;
+        }
+        self.width = width;
+        self.height = height;
+        self.ensure_visible();
+    }
+
+    /// The action bound to a key, if any (the caller applies it).
+    pub fn handle_key(&self, key: KeyEvent) -> Option<Action> {
+        self.keymap.lookup(&key)
+    }
+
+    /// Does what the action says.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
+            Action::ToggleHelp => {
+                self.show_help = !self.show_help;
+                return;
+            }
+            Action::CloseHelp => {
+                self.show_help = false;
+                return;
+            }
+            _ => {}
+        }
+        if self.doc.is_blank() {
+            return;
+        }
+        if !matches!(
+            action,
+            Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown
+        ) {
+            self.desired_col = None;
+        }
+        match action {
+            Action::MoveLeft => self.move_visual(false),
+            Action::MoveRight => self.move_visual(true),
+            Action::MoveUp => self.move_lines(-1),
+            Action::MoveDown => self.move_lines(1),
+            Action::NextChar => self.next_char(),
+            Action::PrevChar => self.prev_char(),
+            Action::NextWord => self.next_word(),
+            Action::PrevWord => self.prev_word(),
+            Action::PageDown => self.page(true),
+            Action::PageUp => self.page(false),
+            Action::LineStart => self.line_edge(false),
+            Action::LineEnd => self.line_edge(true),
+            Action::DocumentStart => {
+                self.cursor = Cursor {
+                    para: 0,
+                    offset: self.first_stop(0).unwrap_or(0),
+                };
+            }
+            Action::DocumentEnd => {
+                let para = self.doc.paragraphs.len() - 1;
+                let offset = self.last_stop(para).unwrap_or(0);
+                self.cursor = Cursor { para, offset };
+            }
+            Action::Quit | Action::ToggleHelp | Action::CloseHelp => {}
+        }
+        self.ensure_visible();
+    }
+
+    // ---- layout cache ----
+
+    /// Layout options for paragraph `p` at the current width. A later piece of a cut
+    /// line keeps the direction its first piece resolved to.
+    fn options(&mut self, p: usize) -> LayoutOptions {
+        let mut direction = self.settings.direction;
+        if direction == Direction::Auto && self.doc.paragraphs[p].continued {
+            let mut head = p;
+            while head > 0 && self.doc.paragraphs[head].continued {
+                head -= 1;
+            }
+            direction = if self.layout(head).rtl {
+                Direction::Rtl
+            } else {
+                Direction::Ltr
+            };
+        }
+        LayoutOptions {
+            width: self.width,
+            direction,
+            shaping: self.settings.shaping,
+            show_controls: self.settings.show_controls,
+        }
+    }
+
+    /// The layout of paragraph `p`, built on first use.
+    pub fn layout(&mut self, p: usize) -> Rc<ParagraphLayout> {
+        if let Some(l) = self.cache.get(&p) {
+            return Rc::clone(l);
+        }
+        let opts = self.options(p);
+        let len = self.doc.paragraphs[p].range.len();
+        if self.cache_bytes + len > CACHE_BYTES {
+            self.clear_cache();
+        }
+        let l = Rc::new(layout_paragraph(self.doc.paragraph_text(p), &opts));
+        self.cache.insert(p, Rc::clone(&l));
+        self.cache_bytes += len;
+        l
+    }
+
+    /// How many paragraphs are laid out right now (for tests of laziness).
+    pub fn cached_layouts(&self) -> usize {
+        self.cache.len()
+    }
+
+    fn clear_cache(&mut self) {
+        self.cache.clear();
+        self.cache_bytes = 0;
+    }
+
+    // ---- rows and scrolling ----
+
+    /// 1 when a blank row goes before paragraph `p`.
+    pub(super) fn sep(&self, p: usize) -> usize {
+        usize::from(p > 0 && !self.doc.paragraphs[p].continued)
+    }
+
+    /// Rows taken by paragraph `p` (its separator included).
+    pub(super) fn rows(&mut self, p: usize) -> usize {
+        self.sep(p) + self.layout(p).lines.len()
+    }
+
+    /// The row of the document the cursor is on.
+    pub(super) fn cursor_row(&mut self) -> Row {
+        let (line, _) = self.cursor_cell();
+        (self.cursor.para, self.sep(self.cursor.para) + line)
+    }
+
+    /// (line, cell index) of the cursor in its paragraph's layout.
+    pub(super) fn cursor_cell(&mut self) -> (usize, usize) {
+        let lay = self.layout(self.cursor.para);
+        lay.locate(self.cursor.offset).unwrap_or((0, 0))
+    }
+
+    /// `n` rows after `row`, stopping at the last row; also returns how many were moved.
+    pub(super) fn rows_forward(&mut self, row: Row, n: usize) -> (Row, usize) {
+        let (mut p, mut r) = row;
+        let mut moved = 0;
+        while moved < n {
+            if r + 1 < self.rows(p) {
+                r += 1;
+            } else if p + 1 < self.doc.paragraphs.len() {
+                p += 1;
+                r = 0;
+            } else {
+                break;
+            }
+            moved += 1;
+        }
+        ((p, r), moved)
+    }
+
+    /// `n` rows before `row`, stopping at the first row.
+    pub(super) fn rows_backward(&mut self, row: Row, n: usize) -> (Row, usize) {
+        let (mut p, mut r) = row;
+        let mut moved = 0;
+        while moved < n {
+            if r > 0 {
+                r -= 1;
+            } else if p > 0 {
+                p -= 1;
+                r = self.rows(p) - 1;
+            } else {
+                break;
+            }
+            moved += 1;
+        }
+        ((p, r), moved)
+    }
+
+    /// Scrolls as little as possible so that the cursor row is on screen. Walks at most
+    /// one screen of rows.
+    pub(super) fn ensure_visible(&mut self) {
+        if self.doc.is_blank() {
+            return;
+        }
+        let rows = self.rows(self.top.0);
+        if self.top.1 >= rows {
+            self.top.1 = rows - 1;
+        }
+        let cur = self.cursor_row();
+        if cur < self.top {
+            self.top = cur;
+            return;
+        }
+        let (_, dist) = self.rows_forward_until(self.top, cur, self.height);
+        if dist >= self.height {
+            self.top = self.rows_backward(cur, self.height - 1).0;
+        }
+    }
+
+    /// Rows from `from` to `to` (which is not before it), counting at most `limit`.
+    fn rows_forward_until(&mut self, from: Row, to: Row, limit: usize) -> (Row, usize) {
+        let mut row = from;
+        let mut n = 0;
+        while row < to && n < limit {
+            let (next, moved) = self.rows_forward(row, 1);
+            if moved == 0 {
+                break;
+            }
+            row = next;
+            n += 1;
+        }
+        (row, n)
+    }
+
+    // ---- stops ----
+
+    /// A cell the cursor may rest on: it takes room, or it is a control or invisible
+    /// character (zero cells, but the status line names it). Hanging spaces are not.
+    pub(super) fn is_stop(kind: CellKind, width: u8) -> bool {
+        width > 0 || kind != CellKind::Text
+    }
+
+    /// First cursor stop of paragraph `p` in reading order.
+    pub(super) fn first_stop(&mut self, p: usize) -> Option<usize> {
+        let lay = self.layout(p);
+        (0..lay.cluster_count()).find_map(|k| self.stop_at(&lay, k))
+    }
+
+    /// Last cursor stop of paragraph `p` in reading order.
+    pub(super) fn last_stop(&mut self, p: usize) -> Option<usize> {
+        let lay = self.layout(p);
+        (0..lay.cluster_count())
+            .rev()
+            .find_map(|k| self.stop_at(&lay, k))
+    }
+
+    /// The start of cluster `k` if the cursor may rest there.
+    pub(super) fn stop_at(&self, lay: &ParagraphLayout, k: usize) -> Option<usize> {
+        let (l, c) = lay.cell_of_cluster(k);
+        let cell = &lay.lines[l].cells[c];
+        Self::is_stop(cell.kind, cell.width).then_some(cell.start as usize)
+    }
+}

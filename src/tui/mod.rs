@@ -1,0 +1,71 @@
+//! The terminal viewer: a full-screen, read-only view of one article with a cursor.
+//!
+//! Shape (pure core, thin shell): [`App`] holds all state and changes only through
+//! [`App::apply`] with an [`Action`]; [`Keymap`] turns keys into actions (data, from
+//! `assets/keymap.toml`); [`draw`]/[`render`] paint the state into a ratatui frame or
+//! buffer; [`run`] is the one loop (key -> keymap -> Action -> apply -> draw) inside a
+//! [`terminal::TerminalGuard`]. Only this module (and the binary) uses ratatui or
+//! crossterm.
+//!
+//! Without a terminal (tests, benchmarks):
+//! ```
+//! use raqim::document::Document;
+//! use raqim::tui::{Action, App, ViewSettings, render};
+//! use ratatui::{buffer::Buffer, layout::Rect};
+//!
+//! let doc = Document::from_text("a.txt", "قال 3 كلم\n\nعن NATO".into(), false, false);
+//! let mut app = App::new(doc, ViewSettings::default());
+//! let area = Rect::new(0, 0, 40, 12);
+//! let mut buf = Buffer::empty(area);
+//! app.apply(Action::NextChar);
+//! render(area, &mut buf, &mut app);
+//! ```
+//! Screen: row 0 title bar, last row status line, rows between: the text, one empty
+//! column on each side when the screen is wider than 20 columns. Cost: a keystroke
+//! plus a redraw lays out only paragraphs near the view (cached), whatever the size
+//! of the document.
+
+mod action;
+mod app;
+mod keymap;
+mod motion;
+pub mod terminal;
+mod view;
+
+#[cfg(test)]
+mod tests_keys;
+#[cfg(test)]
+mod tests_pane;
+
+use crossterm::event::{self, Event, KeyEventKind};
+
+use crate::document::Document;
+
+pub use action::Action;
+pub use app::{App, Cursor, Row, ViewSettings};
+pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
+pub use view::{
+    MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, control_name, draw, help_lines, render, status_text,
+};
+
+/// Opens the viewer on `doc` and returns when the user quits. The terminal is restored
+/// on every way out (return, error, panic).
+pub fn run(doc: Document, settings: ViewSettings) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let mut app = App::new(doc, settings);
+    let mut guard = terminal::enter().context("cannot set up the terminal")?;
+    while !app.should_quit() {
+        guard.terminal.draw(|f| draw(f, &mut app))?;
+        match event::read()? {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                if let Some(action) = app.handle_key(k) {
+                    app.apply(action);
+                }
+            }
+            // The next draw picks up the new size and lays out again.
+            _ => {}
+        }
+    }
+    drop(guard);
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Terminal setup and restore: raw mode, alternate screen, explicit bidi mode.
+//!
+//! The viewer does its own bidi, so the terminal must not reorder again: on entry
+//! `CSI 8 l` (BDSM reset: explicit mode) and `CSI 1 SP k` (SCP: LTR), then a clear so
+//! every row takes the new mode; on every exit, including a panic, `CSI 8 h` and
+//! `CSI 0 SP k` hand the terminal back in its default implicit mode.
+//! Must not: print anything to stdout besides terminal control and frames.
+
+use std::io::{self, Stdout, Write};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::style::Print;
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{execute, queue};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// BDSM reset: the terminal shows cells in the order received.
+pub const EXPLICIT_BIDI: &str = "\x1b[8l";
+/// SCP: left-to-right presentation.
+pub const LTR_PRESENTATION: &str = "\x1b[1 k";
+/// BDSM set: back to the terminal's own (implicit) bidi.
+pub const IMPLICIT_BIDI: &str = "\x1b[8h";
+/// SCP: default presentation.
+pub const DEFAULT_PRESENTATION: &str = "\x1b[0 k";
+
+/// True while the terminal is in the viewer's state, so restore runs once.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// The terminal in the viewer's state; dropping it restores the terminal.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+/// Sets the terminal up. On failure part way, what was done is undone.
+pub fn enter() -> io::Result<TerminalGuard> {
+    install_panic_hook();
+    ACTIVE.store(true, Ordering::SeqCst);
+    let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        queue!(
+            out,
+            EnterAlternateScreen,
+            Print(EXPLICIT_BIDI),
+            Print(LTR_PRESENTATION),
+            Clear(ClearType::All),
+            Hide
+        )?;
+        out.flush()?;
+        // Not `Terminal::clear`: it asks the terminal where the cursor is, and some
+        // (and test screens) never answer. The screen was just cleared above.
+        Terminal::new(CrosstermBackend::new(io::stdout()))
+    };
+    match setup() {
+        Ok(terminal) => Ok(TerminalGuard { terminal }),
+        Err(e) => {
+            restore();
+            Err(e)
+        }
+    }
+}
+
+/// Puts the terminal back (idempotent; errors are ignored: nothing better to do).
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        Print(IMPLICIT_BIDI),
+        Print(DEFAULT_PRESENTATION),
+        LeaveAlternateScreen,
+        Show
+    );
+    let _ = disable_raw_mode();
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Restores the terminal before the panic message is printed, so it is readable.
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}

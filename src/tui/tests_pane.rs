@@ -1,0 +1,225 @@
+//! Pane tests: render into a ratatui `Buffer` and check what a user would see.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+
+use super::*;
+use crate::document::Document;
+use crate::layout::{Direction, Shaping};
+
+fn screen(text: &str, settings: ViewSettings, w: u16, h: u16) -> (App, Buffer) {
+    let doc = Document::from_text("deir.txt", text.to_string(), false, false);
+    let mut app = App::new(doc, settings);
+    let buf = draw_app(&mut app, w, h);
+    (app, buf)
+}
+
+fn draw_app(app: &mut App, w: u16, h: u16) -> Buffer {
+    let area = Rect::new(0, 0, w, h);
+    let mut buf = Buffer::empty(area);
+    render(area, &mut buf, app);
+    buf
+}
+
+fn row(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
+
+fn terminal_shaping() -> ViewSettings {
+    ViewSettings {
+        shaping: Shaping::Terminal,
+        ..Default::default()
+    }
+}
+
+fn reversed(buf: &Buffer, x: u16, y: u16) -> bool {
+    buf[(x, y)].modifier.contains(Modifier::REVERSED)
+}
+
+const GOLDEN: &str = "قال 3 كلم عن NATO اليوم";
+/// The same line in visual order, left to right, as the notes give it (23 cells).
+const GOLDEN_VISUAL: &str = "مويلا NATO نع ملك 3 لاق";
+
+#[test]
+fn first_line_is_painted_right_aligned_in_visual_order() {
+    let (_, buf) = screen(GOLDEN, terminal_shaping(), 40, 12);
+    // 40 columns: 1 margin, 38 text, 1 margin; 23 cells right-aligned in 38.
+    let expected = format!(" {}{} ", " ".repeat(38 - 23), GOLDEN_VISUAL);
+    assert_eq!(row(&buf, 1), expected);
+}
+
+#[test]
+fn app_shaping_paints_presentation_forms() {
+    let (_, buf) = screen(GOLDEN, ViewSettings::default(), 40, 12);
+    let r = row(&buf, 1);
+    assert!(r.ends_with("\u{FEDD}\u{FE8E}\u{FED7} "), "{r:?}");
+    assert!(r.contains(" NATO "));
+}
+
+#[test]
+fn cursor_cell_is_highlighted_and_follows_ctrl_f() {
+    let (mut app, buf) = screen(GOLDEN, terminal_shaping(), 40, 12);
+    // The first letter read, ق, is the rightmost text cell (x = 38).
+    assert_eq!(buf[(38, 1)].symbol(), "ق");
+    assert!(reversed(&buf, 38, 1));
+    assert_eq!((1..39).filter(|&x| reversed(&buf, x, 1)).count(), 1);
+    app.apply(Action::NextChar);
+    let buf = draw_app(&mut app, 40, 12);
+    assert!(reversed(&buf, 37, 1) && !reversed(&buf, 38, 1));
+    assert_eq!(buf[(37, 1)].symbol(), "ا");
+}
+
+#[test]
+fn status_line_shows_position_and_settings() {
+    let (mut app, buf) = screen(GOLDEN, terminal_shaping(), 80, 12);
+    let status = row(&buf, 11);
+    assert!(status.contains("¶1/1 ln 1/1 col 78 @0"), "{status}");
+    assert!(
+        status.contains("auto:rtl shaping:terminal controls:hidden"),
+        "{status}"
+    );
+    app.apply(Action::NextWord);
+    let status = row(&draw_app(&mut app, 80, 12), 11);
+    assert!(status.contains("@4"), "code point offset of '3': {status}");
+}
+
+#[test]
+fn status_line_names_a_control_under_the_cursor() {
+    let s = ViewSettings {
+        show_controls: true,
+        direction: Direction::Rtl,
+        ..Default::default()
+    };
+    let (mut app, _) = screen("ا\u{202E}ب", s, 100, 6);
+    app.apply(Action::NextChar);
+    let buf = draw_app(&mut app, 100, 6);
+    let status = row(&buf, 5);
+    assert!(status.contains("U+202E RIGHT-TO-LEFT OVERRIDE"), "{status}");
+    assert!(
+        status.contains("rtl shaping:app controls:shown"),
+        "{status}"
+    );
+    // The control is a visible, highlighted picture, never the raw character.
+    let text = row(&buf, 1);
+    assert!(!text.contains('\u{202E}') && text.contains('\u{205E}'));
+}
+
+#[test]
+fn title_bar_names_the_document_and_marks_lossy() {
+    let mut doc = Document::from_text("خبر.txt", "نص".into(), false, false);
+    doc.lossy = true;
+    let mut app = App::new(doc, terminal_shaping());
+    let buf = draw_app(&mut app, 40, 6);
+    let title = row(&buf, 0);
+    assert!(
+        title.contains("raqim: ") && title.contains("[lossy]"),
+        "{title}"
+    );
+    assert!(title.contains("txt.") || title.contains(".txt"), "{title}");
+}
+
+#[test]
+fn paragraphs_are_separated_by_one_blank_row() {
+    let (_, buf) = screen("أ\nب\n\n\nج", terminal_shaping(), 40, 12);
+    let rows: Vec<String> = (1..6).map(|y| row(&buf, y).trim().to_string()).collect();
+    assert_eq!(rows, ["أ", "", "ب", "", "ج"]);
+}
+
+#[test]
+fn pieces_of_a_cut_line_follow_each_other_without_a_blank_row() {
+    let line = "كلمة ".repeat(30_000);
+    let doc = Document::from_text("x", line, false, false);
+    assert!(doc.paragraphs.len() > 1 && doc.paragraphs[1].continued);
+    let mut app = App::new(doc, terminal_shaping());
+    app.set_viewport(38, 10);
+    app.layout(0);
+    // Put the view so that the end of piece 0 is on screen.
+    let rows0 = app.layout(0).lines.len();
+    let buf = {
+        for _ in 0..rows0 - 1 {
+            app.apply(Action::MoveDown);
+        }
+        draw_app(&mut app, 40, 12)
+    };
+    let texts: Vec<String> = (1..11).map(|y| row(&buf, y).trim().to_string()).collect();
+    assert!(texts.iter().all(|t| !t.is_empty()), "{texts:?}");
+}
+
+#[test]
+fn wide_characters_take_two_cells() {
+    let s = ViewSettings {
+        direction: Direction::Ltr,
+        ..Default::default()
+    };
+    let (_, buf) = screen("中文ab", s, 40, 6);
+    // The cell under a wide character's second half is blank, as ratatui expects.
+    assert_eq!(row(&buf, 1).trim_end(), " 中 文 ab");
+    assert_eq!(buf[(1, 1)].symbol(), "中");
+    assert_eq!(buf[(3, 1)].symbol(), "文");
+    assert_eq!(buf[(5, 1)].symbol(), "a");
+}
+
+#[test]
+fn help_overlay_lists_keys_from_the_keymap() {
+    let (mut app, _) = screen(GOLDEN, ViewSettings::default(), 80, 30);
+    app.apply(Action::ToggleHelp);
+    let buf = draw_app(&mut app, 80, 30);
+    let all: String = (0..30).map(|y| row(&buf, y) + "\n").collect();
+    for (action, keys) in app.keymap().bindings() {
+        let line = help_lines(&app)
+            .into_iter()
+            .find(|l| l.contains(action.description()))
+            .unwrap();
+        assert!(line.starts_with(&keys[0]), "{line}");
+        assert!(all.contains(action.description()), "{all}");
+    }
+    assert!(all.contains("ctrl-f") && all.contains("Next character in reading order"));
+    // A rebinding shows up in the help.
+    let mut km = Keymap::default_keymap();
+    km.merge_toml("[keys]\nx = \"next_char\"\n").unwrap();
+    app.set_keymap(km);
+    assert!(help_lines(&app).iter().any(|l| l.starts_with("x, ")));
+    app.apply(Action::CloseHelp);
+    let buf = draw_app(&mut app, 80, 30);
+    assert!(!row(&buf, 15).contains("keys"));
+}
+
+#[test]
+fn tiny_screens_do_not_panic_and_say_too_small() {
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (1, 30),
+        (7, 12),
+        (40, 2),
+        (8, 3),
+        (9, 4),
+        (21, 3),
+    ] {
+        for text in [GOLDEN, "", "中中中中中中中中中中"] {
+            let (mut app, buf) = screen(text, ViewSettings::default(), w, h);
+            app.apply(Action::ToggleHelp);
+            let _ = draw_app(&mut app, w, h);
+            if (w < MIN_WIDTH || h < MIN_HEIGHT) && w > 0 && h > 0 {
+                let expect: String = "too small".chars().take(w as usize).collect();
+                assert!(row(&buf, 0).starts_with(&expect));
+            }
+        }
+    }
+}
+
+#[test]
+fn blank_document_shows_a_notice() {
+    let (_, buf) = screen("  \n\u{a0}\n", ViewSettings::default(), 40, 12);
+    let all: String = (0..12).map(|y| row(&buf, y)).collect();
+    assert!(all.contains("empty document"));
+}
+
+#[test]
+fn resize_lays_out_again() {
+    let (mut app, _) = screen(GOLDEN, terminal_shaping(), 40, 12);
+    let buf = draw_app(&mut app, 30, 12);
+    let expected = format!(" {}{} ", " ".repeat(28 - 23), GOLDEN_VISUAL);
+    assert_eq!(row(&buf, 1), expected);
+}

@@ -1,0 +1,286 @@
+//! Drawing: title bar, text pane, status line, help overlay, into a ratatui `Buffer`.
+//!
+//! Owns: where things go on screen and how they look. Article text is painted cell by
+//! cell from the layout (`buf[(x, y)].set_symbol`), never through `Line`/`Span`, which
+//! measure lam-alef as one cell and drop leading marks. Must not: change what the user
+//! sees next time except by the viewport size and the layout memo (`App::set_viewport`,
+//! `App::layout`); no I/O.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use crate::layout::{Direction, LayoutOptions, VisualLine, is_bidi_control, layout_paragraph};
+
+use super::app::App;
+
+/// Narrower or lower than this and the viewer only says it is too small.
+pub const MIN_WIDTH: u16 = 8;
+pub const MIN_HEIGHT: u16 = 3;
+/// Wider than this and the text keeps one empty column on each side.
+pub const MARGIN_ABOVE: u16 = 20;
+
+const BAR: Style = Style::new().add_modifier(Modifier::REVERSED);
+const CURSOR: Style = Style::new().add_modifier(Modifier::REVERSED);
+/// The cursor on a character that takes no cell (a hidden control): the cell where it
+/// sits is marked, underlined so that it is not mistaken for that cell's letter.
+const CURSOR_HIDDEN: Style = Style::new()
+    .add_modifier(Modifier::REVERSED)
+    .add_modifier(Modifier::UNDERLINED);
+
+/// Draws the whole viewer into a frame.
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    render(area, frame.buffer_mut(), app);
+}
+
+/// Draws the whole viewer into `area` of `buf` (usable without a terminal).
+pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        buf.set_stringn(
+            area.x,
+            area.y,
+            "too small",
+            area.width as usize,
+            Style::new(),
+        );
+        return;
+    }
+    let margin = if area.width > MARGIN_ABOVE { 1 } else { 0 };
+    let text = Rect::new(
+        area.x + margin,
+        area.y + 1,
+        area.width - 2 * margin,
+        area.height - 2,
+    );
+    app.set_viewport(text.width as usize, text.height as usize);
+    title_bar(Rect::new(area.x, area.y, area.width, 1), buf, app);
+    if app.doc.is_blank() {
+        let msg = "empty document";
+        let x = text.x + text.width.saturating_sub(msg.len() as u16) / 2;
+        buf.set_stringn(
+            x,
+            text.y + text.height / 2,
+            msg,
+            text.width as usize,
+            Style::new(),
+        );
+    } else {
+        text_pane(text, buf, app);
+    }
+    status_line(
+        Rect::new(area.x, area.bottom() - 1, area.width, 1),
+        buf,
+        app,
+    );
+    if app.show_help {
+        help_overlay(area, buf, app);
+    }
+}
+
+/// Paints the cells of a visual line at `x0 + cell.col`, clipped to `width`.
+fn paint_line(buf: &mut Buffer, x0: u16, y: u16, width: u16, line: &VisualLine, style: Style) {
+    for cell in &line.cells {
+        let glyph = line.glyph(cell);
+        let (col, w) = (cell.col as usize, cell.width as usize);
+        if glyph.is_empty() || w == 0 || col + w > width as usize {
+            continue;
+        }
+        let x = x0 + col as u16;
+        buf[(x, y)].set_symbol(glyph).set_style(style);
+        if w == 2 {
+            // As ratatui does: the cell under the second half stays blank.
+            buf[(x + 1, y)].reset();
+        }
+    }
+}
+
+fn title_bar(area: Rect, buf: &mut Buffer, app: &App) {
+    buf.set_style(area, BAR);
+    let mut x = area.x;
+    let end = area.right();
+    let (after, _) = buf.set_stringn(x, area.y, " raqim: ", area.width as usize, BAR);
+    x = after;
+    // The name may be Arabic: lay it out like article text, in an LTR bar.
+    let opts = LayoutOptions {
+        width: 0,
+        direction: Direction::Ltr,
+        shaping: app.settings.shaping,
+        show_controls: false,
+    };
+    let name = layout_paragraph(&app.doc.name, &opts);
+    if let Some(line) = name.lines.first() {
+        paint_line(buf, x, area.y, end - x, line, BAR);
+        x = (x + line.width.min(u16::MAX as usize) as u16).min(end);
+    }
+    if app.doc.lossy {
+        buf.set_stringn(x, area.y, " [lossy]", (end - x) as usize, BAR);
+    }
+}
+
+fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
+    let cursor = app.cursor;
+    let (mut p, mut r) = app.top;
+    let n = app.doc.paragraphs.len();
+    for y in area.y..area.bottom() {
+        if p >= n {
+            break;
+        }
+        let lay = app.layout(p);
+        let sep = app.sep(p);
+        if r >= sep {
+            let li = r - sep;
+            let line = &lay.lines[li];
+            paint_line(buf, area.x, y, area.width, line, Style::new());
+            if p == cursor.para {
+                mark_cursor(buf, area, y, line, cursor.offset);
+            }
+        }
+        r += 1;
+        if r >= sep + lay.lines.len() {
+            p += 1;
+            r = 0;
+        }
+    }
+}
+
+fn mark_cursor(buf: &mut Buffer, area: Rect, y: u16, line: &VisualLine, offset: usize) {
+    let Some(cell) = line.cells.iter().find(|c| c.start as usize == offset) else {
+        return;
+    };
+    let col = (cell.col as usize).min(area.width as usize - 1) as u16;
+    let x = area.x + col;
+    if cell.width > 0 {
+        if cell.col as usize + cell.width as usize <= area.width as usize {
+            buf[(x, y)].set_style(CURSOR);
+        }
+    } else {
+        if buf[(x, y)].symbol().is_empty() {
+            buf[(x, y)].set_symbol(" ");
+        }
+        buf[(x, y)].set_style(CURSOR_HIDDEN);
+    }
+}
+
+/// The status line text: position, the character under the cursor when it is a
+/// control, and the rendering settings; most important first, so a narrow screen
+/// cuts the least useful part.
+pub fn status_text(app: &mut App) -> String {
+    let mut parts = Vec::new();
+    let mut dir = app.settings.direction.to_string();
+    if app.doc.is_blank() {
+        parts.push("empty".to_string());
+    } else {
+        let (cp, off) = (app.cursor.para, app.cursor.offset);
+        let lay = app.layout(cp);
+        let (line, idx) = lay.locate(off).unwrap_or((0, 0));
+        let col = lay.lines[line].cells.get(idx).map_or(0, |c| c.col as usize);
+        parts.push(format!(
+            "¶{}/{} ln {}/{} col {} @{}",
+            cp + 1,
+            app.doc.paragraphs.len(),
+            line + 1,
+            lay.lines.len(),
+            col + 1,
+            app.cursor_char()
+        ));
+        let text = app.doc.paragraph_text(cp);
+        if let Some(name) = text[off..].chars().next().and_then(control_name) {
+            parts.push(name);
+        }
+        if app.settings.direction == Direction::Auto {
+            dir = format!("auto:{}", if lay.rtl { "rtl" } else { "ltr" });
+        }
+    }
+    let controls = if app.settings.show_controls {
+        "controls:shown"
+    } else {
+        "controls:hidden"
+    };
+    parts.push(format!("{dir} shaping:{} {controls}", app.settings.shaping));
+    parts.join("  ")
+}
+
+/// "U+202E RIGHT-TO-LEFT OVERRIDE" for bidi and invisible format characters,
+/// "U+001B control" for other controls, `None` for ordinary text.
+pub fn control_name(c: char) -> Option<String> {
+    let name = match c {
+        '\u{061C}' => "ARABIC LETTER MARK",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{200B}' => "ZERO WIDTH SPACE",
+        '\u{200C}' => "ZERO WIDTH NON-JOINER",
+        '\u{200D}' => "ZERO WIDTH JOINER",
+        '\u{2060}' => "WORD JOINER",
+        '\u{00AD}' => "SOFT HYPHEN",
+        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
+        c if c.is_control() => "control",
+        c if is_bidi_control(c) => "bidi control",
+        _ => return None,
+    };
+    Some(format!("U+{:04X} {name}", c as u32))
+}
+
+fn status_line(area: Rect, buf: &mut Buffer, app: &mut App) {
+    buf.set_style(area, BAR);
+    let text = status_text(app);
+    buf.set_stringn(area.x, area.y, format!(" {text}"), area.width as usize, BAR);
+}
+
+/// The help box, built from the live keymap: keys, then what the action does.
+pub fn help_lines(app: &App) -> Vec<String> {
+    let bindings = app.keymap.bindings();
+    let key_w = bindings
+        .iter()
+        .map(|(_, k)| k.join(", ").chars().count())
+        .max()
+        .unwrap_or(0);
+    bindings
+        .into_iter()
+        .map(|(a, keys)| format!("{:key_w$}  {}", keys.join(", "), a.description()))
+        .collect()
+}
+
+fn help_overlay(area: Rect, buf: &mut Buffer, app: &App) {
+    let lines = help_lines(app);
+    let inner_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16;
+    let w = (inner_w + 4).min(area.width);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(rect, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" keys (esc closes) ");
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    for (i, line) in lines.iter().enumerate().take(inner.height as usize) {
+        let y = inner.y + i as u16;
+        buf.set_stringn(
+            inner.x + 1,
+            y,
+            line,
+            inner.width.saturating_sub(1) as usize,
+            Style::new(),
+        );
+    }
+}
