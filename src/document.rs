@@ -217,9 +217,12 @@ fn piece_cut(text: &str, start: usize, end: usize) -> usize {
     while !text.is_char_boundary(limit) {
         limit -= 1;
     }
-    let window = &text[start + MAX_PIECE_BYTES / 2..limit];
-    match window.rfind(' ') {
-        Some(p) => start + MAX_PIECE_BYTES / 2 + p + 1,
+    let mut half = start + MAX_PIECE_BYTES / 2;
+    while !text.is_char_boundary(half) {
+        half += 1;
+    }
+    match text[half..limit].rfind(' ') {
+        Some(p) => half + p + 1,
         None => {
             // No space: cut between grapheme clusters so no cluster is split.
             use unicode_segmentation::GraphemeCursor;
@@ -319,6 +322,22 @@ mod tests {
             assert!(text[w[0].range.clone()].ends_with(' '));
         }
         assert_eq!(ps.last().unwrap().range.end, text.len());
+    }
+
+    #[test]
+    fn huge_line_of_mixed_scripts_is_cut_on_character_boundaries() {
+        // One- and two-byte characters, so the half-way point can fall inside one.
+        for pad in 0..4 {
+            let text = format!(
+                "{}{}",
+                "x".repeat(pad),
+                "كلمة عربية (NATO) ١٢٣ ".repeat(8000)
+            );
+            let ps = split_paragraphs(&text);
+            assert!(ps.len() > 2);
+            let joined: String = ps.iter().map(|p| &text[p.range.clone()]).collect();
+            assert_eq!(joined, text);
+        }
     }
 
     #[test]
