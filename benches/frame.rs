@@ -66,9 +66,31 @@ fn keystroke_and_redraw(c: &mut Criterion) {
                 render(AREA, &mut buf, black_box(&mut app));
             })
         });
-        g.bench_function(format!("next_word_{name}"), |b| {
+        // 200 words forward, 200 back, so the cursor never parks at the end.
+        let mut step = 0u32;
+        g.bench_function(format!("word_{name}"), |b| {
             b.iter(|| {
-                app.apply(Action::NextWord);
+                let forward = (step / 200) % 2 == 0;
+                step += 1;
+                app.apply(if forward {
+                    Action::NextWord
+                } else {
+                    Action::PrevWord
+                });
+                render(AREA, &mut buf, black_box(&mut app));
+            })
+        });
+        // Scrolling a screen at a time lays out paragraphs not seen before.
+        let mut step = 0u32;
+        g.bench_function(format!("page_{name}"), |b| {
+            b.iter(|| {
+                let forward = (step / 50) % 2 == 0;
+                step += 1;
+                app.apply(if forward {
+                    Action::PageDown
+                } else {
+                    Action::PageUp
+                });
                 render(AREA, &mut buf, black_box(&mut app));
             })
         });

@@ -146,8 +146,15 @@ fn write_text_line(out: &mut Vec<u8>, line: &VisualLine) -> io::Result<()> {
         .find(|c| c.width > 0)
         .map_or(0, |c| c.col as usize);
     out.resize(out.len() + pad, b' ');
-    let painted = line.painted();
-    out.extend_from_slice(painted.trim_end_matches(' ').as_bytes());
+    for c in line.cells.iter().filter(|c| c.width > 0) {
+        match line.glyph(c) {
+            "" => out.push(b' '),
+            g => out.extend_from_slice(g.as_bytes()),
+        }
+    }
+    while out.last() == Some(&b' ') {
+        out.pop();
+    }
     out.push(b'\n');
     Ok(())
 }

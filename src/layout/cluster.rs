@@ -119,7 +119,10 @@ pub(crate) fn segment(text: &str, show_controls: bool) -> Vec<Cluster> {
         let (kind, width, space) = if end == at + first.len_utf8() {
             // Single-character cluster (the common case): measure the char itself.
             let (kind, width) = match first {
-                ' ' => (CellKind::Text, 1),
+                // Printable ASCII, Arabic letters and digits: one cell, no lookup.
+                ' '..='~' | '\u{0621}'..='\u{064A}' | '\u{0660}'..='\u{066D}' => {
+                    (CellKind::Text, 1)
+                }
                 c if c.is_control() => (CellKind::Control, 1),
                 c if is_invisible_format(c) || is_bidi_control(c) => classify(g, show_controls),
                 c => match c.width() {

@@ -28,8 +28,18 @@ pub(crate) fn build(
         Direction::Rtl => Some(Level::rtl()),
         Direction::Ltr => Some(Level::ltr()),
     };
-    let info = ParagraphBidiInfo::new_with_data_source(&FastBidiData, text, forced);
-    let para_level = info.paragraph_level;
+    // A paragraph of Arabic letters, marks, spaces and punctuation only resolves to
+    // level 1 throughout; the full algorithm runs for everything else.
+    let info = if all_rtl(text, opts.direction) {
+        None
+    } else {
+        Some(ParagraphBidiInfo::new_with_data_source(
+            &FastBidiData,
+            text,
+            forced,
+        ))
+    };
+    let para_level = info.as_ref().map_or(Level::rtl(), |i| i.paragraph_level);
     let rtl = para_level.is_rtl();
     let mut lines = Vec::with_capacity(breaks.len());
     let mut cluster_cells = vec![(0u32, 0u32); clusters.len()];
@@ -49,9 +59,13 @@ pub(crate) fn build(
         let be = clusters[r.end - 1].end as usize;
         let line_clusters = &clusters[r.clone()];
 
-        let levels: Vec<Level> = if info.is_pure_ltr && !rtl {
+        let uniform = info.as_ref().is_none_or(|info| {
+            (info.is_pure_ltr && !rtl) || info.levels[bs..be].iter().all(|l| *l == para_level)
+        });
+        let levels: Vec<Level> = if uniform {
+            // Every character at the paragraph level: L1 can change nothing.
             vec![para_level; line_clusters.len()]
-        } else {
+        } else if let Some(info) = &info {
             // L1 on this line only. unicode-bidi's per-line call copies the levels of
             // the whole paragraph, so give it a paragraph that is just this line.
             let line_info = ParagraphBidiInfo {
@@ -66,9 +80,13 @@ pub(crate) fn build(
                 .iter()
                 .map(|c| byte_levels[c.start as usize - bs])
                 .collect()
+        } else {
+            unreachable!("lines without bidi info are uniform")
         };
-        let order: Vec<usize> = if levels.iter().all(|l| *l == levels[0] && l.is_ltr()) {
+        let order: Vec<usize> = if uniform && para_level.is_ltr() {
             (0..levels.len()).collect()
+        } else if uniform {
+            (0..levels.len()).rev().collect()
         } else {
             ParagraphBidiInfo::reorder_visual(&levels)
         };
@@ -154,6 +172,28 @@ fn mirror(c: char) -> Option<char> {
     }
 }
 
+/// True when every character of `text` resolves to level 1 under UAX #9: the
+/// paragraph is RTL (forced, or its first strong character is R/AL) and it holds only
+/// R/AL letters, marks (NSM), white space, boundary neutrals and the neutrals and
+/// separators that, with no number in the paragraph, become ON (W4-W6) and then take
+/// the direction of the R around them and of sos/eos (N1-N2). Anything else (L, EN,
+/// AN, explicit formatting, B, S) sends the paragraph through the full algorithm.
+fn all_rtl(text: &str, direction: Direction) -> bool {
+    use BidiClass::*;
+    if direction == Direction::Ltr {
+        return false;
+    }
+    let mut strong = direction == Direction::Rtl;
+    for c in text.chars() {
+        match FastBidiData.bidi_class(c) {
+            AL | R => strong = true,
+            NSM | WS | ON | CS | ES | ET | BN => {}
+            _ => return false,
+        }
+    }
+    strong
+}
+
 /// unicode-bidi's own character data, with the classes of U+0000..U+08FF (Latin,
 /// Arabic and the blocks around them) looked up in a table instead of a binary search.
 struct FastBidiData;
@@ -173,5 +213,44 @@ impl BidiDataSource for FastBidiData {
         } else {
             HardcodedBidiData.bidi_class(c)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_all_rtl_shortcut_agrees_with_the_full_algorithm(
+            text in prop::collection::vec(prop::sample::select(vec![
+                'ق', 'ا', 'ل', 'ب', '\u{064E}', ' ', '.', '،', '(', ')', '«', '»', '-', '%', '/',
+                ',', '+', '#', '\u{200C}', '\u{05D0}', '!', '1', 'a', '\u{200F}', '\u{0660}',
+            ]), 0..25).prop_map(|v| v.into_iter().collect::<String>()),
+            forced in any::<bool>(),
+        ) {
+            let dir = if forced { Direction::Rtl } else { Direction::Auto };
+            if all_rtl(&text, dir) {
+                let info = ParagraphBidiInfo::new_with_data_source(
+                    &FastBidiData,
+                    &text,
+                    forced.then(Level::rtl),
+                );
+                prop_assert!(info.paragraph_level.is_rtl());
+                let line = info.reordered_levels(0..text.len());
+                prop_assert!(line.iter().all(|l| *l == Level::rtl()), "{:?}", line);
+            }
+        }
+    }
+
+    #[test]
+    fn shortcut_declines_numbers_latin_and_controls() {
+        assert!(all_rtl("قال الجيش (السوري).", Direction::Auto));
+        assert!(!all_rtl("قال 3 كلم", Direction::Auto));
+        assert!(!all_rtl("قال NATO", Direction::Auto));
+        assert!(!all_rtl("قال \u{202D}x", Direction::Auto));
+        assert!(!all_rtl("...", Direction::Auto));
+        assert!(!all_rtl("قال", Direction::Ltr));
     }
 }
