@@ -70,7 +70,7 @@ fn keystroke_and_redraw(c: &mut Criterion) {
         let mut step = 0u32;
         g.bench_function(format!("word_{name}"), |b| {
             b.iter(|| {
-                let forward = (step / 200) % 2 == 0;
+                let forward = (step / 200).is_multiple_of(2);
                 step += 1;
                 app.apply(if forward {
                     Action::NextWord
@@ -84,7 +84,7 @@ fn keystroke_and_redraw(c: &mut Criterion) {
         let mut step = 0u32;
         g.bench_function(format!("page_{name}"), |b| {
             b.iter(|| {
-                let forward = (step / 50) % 2 == 0;
+                let forward = (step / 50).is_multiple_of(2);
                 step += 1;
                 app.apply(if forward {
                     Action::PageDown
