@@ -28,6 +28,10 @@ struct Session {
 
 impl Session {
     fn start(file: &str) -> Session {
+        Session::start_with(file, &[])
+    }
+
+    fn start_with(file: &str, env: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -40,6 +44,9 @@ impl Session {
         cmd.arg(file);
         cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn raqim");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -231,6 +238,28 @@ fn q_quits_cleanly_and_the_bidi_modes_bracket_the_session() {
     let tail = String::from_utf8_lossy(&raw[default..]);
     assert!(!tail.chars().any(|c| c as u32 > 0x7f), "{tail:?}");
     assert!(!s.parser.screen().alternate_screen());
+}
+
+#[test]
+fn a_panic_still_restores_the_terminal_and_shows_the_message() {
+    let (expected, _) = expected_first_row();
+    let mut s = Session::start_with(SAMPLE, &[("RAQIM_TEST_PANIC", "1")]);
+    s.wait_for("the terminal restored after the panic", |s| {
+        !s.parser.screen().alternate_screen() && contains(&s.raw, b"\x1b[0 k")
+    });
+    // The panic message is printed after the restore, on the normal screen.
+    s.wait_for("the panic message", |s| {
+        s.screen_text().contains("deliberate panic")
+    });
+    let raw = &s.raw;
+    let first_text = find(raw, first_text_glyph(&expected).as_bytes()).expect("a frame drawn");
+    let implicit = rfind(raw, b"\x1b[8h").expect("implicit bidi mode restored");
+    assert!(implicit > first_text);
+    let msg = find(raw, b"deliberate panic").unwrap();
+    assert!(
+        msg > implicit,
+        "message written before the terminal was restored"
+    );
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

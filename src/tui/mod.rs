@@ -56,6 +56,11 @@ pub fn run(doc: Document, settings: ViewSettings) -> anyhow::Result<()> {
     let mut guard = terminal::enter().context("cannot set up the terminal")?;
     while !app.should_quit() {
         guard.terminal.draw(|f| draw(f, &mut app))?;
+        // Fault injection for the end-to-end test of the panic hook (debug builds).
+        #[cfg(debug_assertions)]
+        if std::env::var_os("RAQIM_TEST_PANIC").is_some() {
+            panic!("deliberate panic (RAQIM_TEST_PANIC) after the first frame");
+        }
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 if let Some(action) = app.handle_key(k) {
