@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::corpus::Offsets;
 use crate::layout::{Direction, Shaping};
 use crate::render::Format;
 
@@ -51,5 +52,51 @@ pub enum Command {
         format: Format,
         #[command(flatten)]
         view: ViewArgs,
+    },
+    /// Suggest entities: one JSON object per document on standard output.
+    Suggest {
+        /// Articles (.txt), JSON lines of {"id","text"} (.jsonl), or - for stdin.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Offset units in the output (and in .jsonl input): codepoints, bytes, utf16.
+        #[arg(
+            long,
+            default_value = "codepoints",
+            value_name = "codepoints|bytes|utf16"
+        )]
+        offsets: Offsets,
+        /// Skip malformed JSONL lines (reported on stderr) instead of stopping.
+        #[arg(long)]
+        skip_bad: bool,
+        /// Learned memory to use (JSON written by `eval --replay --save-memory`).
+        #[arg(long, value_name = "FILE")]
+        memory: Option<PathBuf>,
+    },
+    /// Score suggestions against gold spans, or replay an analyst over a gold corpus.
+    Eval {
+        /// Gold documents (JSON lines with spans).
+        gold: PathBuf,
+        /// Predicted documents, same ids and texts (not with --replay).
+        #[arg(required_unless_present = "replay", conflicts_with = "replay")]
+        pred: Option<PathBuf>,
+        /// Play an analyst over GOLD in order: suggest, score, accept the gold spans,
+        /// reject the wrong suggestions, so the memory learns.
+        #[arg(long)]
+        replay: bool,
+        /// Only score these labels (comma-separated), e.g. PER,ORG,LOC,FAC.
+        #[arg(long, value_delimiter = ',')]
+        labels: Vec<String>,
+        /// Skip the first N documents (e.g. those a gazetteer was built from).
+        #[arg(long, default_value_t = 0)]
+        skip: usize,
+        /// With --replay: print the cumulative figures every N documents.
+        #[arg(long, default_value_t = 10)]
+        every: usize,
+        /// With --replay: write the learned memory to this file at the end.
+        #[arg(long, value_name = "FILE")]
+        save_memory: Option<PathBuf>,
+        /// Offset units of the files: codepoints, bytes, utf16.
+        #[arg(long, default_value = "codepoints")]
+        offsets: Offsets,
     },
 }

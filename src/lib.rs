@@ -5,7 +5,30 @@
 //! `tui` (and the binary) may use ratatui or crossterm. `tests/architecture.rs` checks.
 
 pub mod cli;
+pub mod commands;
+pub mod corpus;
 pub mod document;
+pub mod eval;
 pub mod layout;
 pub mod render;
+pub mod suggest;
 pub mod tui;
+
+/// Writes a file whole or not at all: a temporary file beside it, synced, renamed
+/// into place.
+pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("{}: cannot replace", path.display()))?;
+    Ok(())
+}

@@ -54,6 +54,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out.flush()?;
             Ok(())
         }
+        Some(Command::Suggest {
+            files,
+            offsets,
+            skip_bad,
+            memory,
+        }) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            raqim::commands::suggest(&files, offsets, skip_bad, memory.as_deref(), &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+        Some(Command::Eval {
+            gold,
+            pred,
+            replay,
+            labels,
+            skip,
+            every,
+            save_memory,
+            offsets,
+        }) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let args = raqim::commands::EvalArgs {
+                gold: &gold,
+                pred: pred.as_deref(),
+                replay,
+                labels: &labels,
+                skip,
+                every,
+                save_memory: save_memory.as_deref(),
+                offsets,
+            };
+            raqim::commands::eval(&args, &mut out)
+        }
         None => {
             let Some(file) = cli.file else {
                 anyhow::bail!(

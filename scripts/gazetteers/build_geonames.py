@@ -155,6 +155,27 @@ def main():
     docs = common.load_newsfane(dev)
     inside, outside, not_loc = loc_frequencies(docs)
 
+    # Country names, to recognise the nisba adjectives made from them (سوري، روسية):
+    # an adjective spelled like a small place name must not be suggested as a place.
+    countries = set()
+    with open(os.path.join(out_dir, "countries.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            countries.add(common.normalize(line.split("\t")[0]))
+
+    def country_nisba(key):
+        if " " in key:
+            return False
+        for suffix in ("يه", "ي"):
+            if key.endswith(suffix):
+                stem = key[: -len(suffix)]
+                # سوري -> سور, سوريا; روسيه -> روس, روسيا; عراقي -> العراق
+                forms = {stem, stem + "ا", stem + "يا", "ال" + stem}
+                if forms & countries:
+                    return True
+        return False
+
     kept = []
     dropped = collections.defaultdict(list)
     for key in sorted(forms):
@@ -165,6 +186,8 @@ def main():
             dropped["1 one- or two-letter name"].append(name)
         elif key in stop:
             dropped["2 stop word"].append(name)
+        elif country_nisba(key):
+            dropped["5 nisba adjective of a country name"].append(name)
         elif key in other_label:
             dropped["3 newsfane entry of another label"].append("%s(%s)" % (name, other_label[key]))
         elif " " not in key and outside[key] > inside[key]:

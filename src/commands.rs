@@ -1,0 +1,180 @@
+//! The headless commands `suggest` and `eval`: reading inputs, running the core,
+//! writing results. No terminal here.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::corpus::{DocRecord, OffsetMap, Offsets, SpanRecord, read_jsonl};
+use crate::document::Document;
+use crate::eval::{Scores, record_spans, replay};
+use crate::suggest::Engine;
+use crate::suggest::memory::Memory;
+
+fn read_text(path: &Path) -> anyhow::Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .context("standard input: cannot read")?;
+        let doc = Document::from_bytes("<stdin>", bytes, false)?;
+        return Ok(("stdin".into(), doc.text));
+    }
+    let doc = Document::open(path, false)?;
+    // The id is the file name without its extension, as in the gold files.
+    let id = path
+        .file_stem()
+        .map_or_else(|| doc.name.clone(), |s| s.to_string_lossy().into_owned());
+    Ok((id, doc.text))
+}
+
+fn read_records(path: &Path, unit: Offsets, skip_bad: bool) -> anyhow::Result<Vec<DocRecord>> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let name = path.display().to_string();
+    let src = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{name}: not valid UTF-8 at byte offset {}",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let (docs, bad) = read_jsonl(&name, &src, unit, skip_bad)?;
+    for e in &bad {
+        eprintln!("raqim: skipped {e}");
+    }
+    Ok(docs)
+}
+
+fn is_jsonl(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// `raqim suggest`: one JSON object per document. Nothing is written if an input is
+/// bad (unless `skip_bad`), since inputs are all read before the first line.
+pub fn suggest(
+    files: &[PathBuf],
+    unit: Offsets,
+    skip_bad: bool,
+    memory: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for f in files {
+        if is_jsonl(f) {
+            for r in read_records(f, unit, skip_bad)? {
+                docs.push((r.id, r.text));
+            }
+        } else {
+            docs.push(read_text(f)?);
+        }
+    }
+    let memory = match memory {
+        Some(p) => {
+            let s = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read", p.display()))?;
+            Some(Memory::from_json(&s).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
+        }
+        None => None,
+    };
+    let engine = Engine::builtin();
+    for (id, text) in docs {
+        let sugg = engine.suggest(&text, memory.as_ref());
+        let map = OffsetMap::new(&text, unit);
+        let spans = sugg
+            .into_iter()
+            .map(|s| SpanRecord {
+                start: map.from_byte(s.start),
+                end: map.from_byte(s.end),
+                label: s.label,
+                source: Some(s.source),
+                score: Some((s.score * 1000.0).round() / 1000.0),
+            })
+            .collect();
+        let rec = DocRecord { id, text, spans };
+        serde_json::to_writer(&mut *out, &rec)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Options of `raqim eval`.
+pub struct EvalArgs<'a> {
+    pub gold: &'a Path,
+    pub pred: Option<&'a Path>,
+    pub replay: bool,
+    pub labels: &'a [String],
+    pub skip: usize,
+    pub every: usize,
+    pub save_memory: Option<&'a Path>,
+    pub offsets: Offsets,
+}
+
+/// `raqim eval`: figures per label and micro, or a replay.
+pub fn eval(a: &EvalArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let keep: Option<HashSet<String>> =
+        (!a.labels.is_empty()).then(|| a.labels.iter().map(|l| l.trim().to_string()).collect());
+    let gold = read_records(a.gold, a.offsets, false)?;
+    let gold: Vec<DocRecord> = gold.into_iter().skip(a.skip).collect();
+    // Work in code points from here on.
+    let gold = to_code_points(gold, a.offsets);
+    if a.replay {
+        let engine = Engine::builtin();
+        let (scores, memory) = replay(&engine, &gold, keep.as_ref(), a.every, |n, s| {
+            let m = s.micro();
+            let (p, r, f) = m.prf();
+            let _ = writeln!(out, "after {n:>4} documents: P {p:.3} R {r:.3} F1 {f:.3}");
+        });
+        write!(out, "{}", scores.report())?;
+        if let Some(path) = a.save_memory {
+            crate::atomic_write(path, memory.to_json().as_bytes())?;
+        }
+        return Ok(());
+    }
+    let Some(pred_path) = a.pred else {
+        bail!("eval needs PRED.jsonl, or --replay");
+    };
+    let pred = read_records(pred_path, a.offsets, false)?;
+    let pred = to_code_points(pred.into_iter().skip(a.skip).collect(), a.offsets);
+    let by_id: std::collections::HashMap<&str, &DocRecord> =
+        pred.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut scores = Scores::default();
+    for g in &gold {
+        let Some(p) = by_id.get(g.id.as_str()) else {
+            bail!(
+                "{}: no document with id {:?} (it is in {})",
+                pred_path.display(),
+                g.id,
+                a.gold.display()
+            );
+        };
+        if p.text != g.text {
+            bail!(
+                "{}: document {:?} has a different text than in {}",
+                pred_path.display(),
+                g.id,
+                a.gold.display()
+            );
+        }
+        scores.add_doc(&g.text, &record_spans(g), &record_spans(p), keep.as_ref());
+    }
+    write!(out, "{}", scores.report())?;
+    Ok(())
+}
+
+fn to_code_points(docs: Vec<DocRecord>, unit: Offsets) -> Vec<DocRecord> {
+    if unit == Offsets::CodePoints {
+        return docs;
+    }
+    docs.into_iter()
+        .map(|mut d| {
+            let from = OffsetMap::new(&d.text, unit);
+            let to = OffsetMap::new(&d.text, Offsets::CodePoints);
+            for s in &mut d.spans {
+                // Checked on reading: every offset is on a boundary.
+                s.start = to.from_byte(from.to_byte(s.start, &d.text).unwrap_or(0));
+                s.end = to.from_byte(from.to_byte(s.end, &d.text).unwrap_or(0));
+            }
+            d
+        })
+        .collect()
+}

@@ -1,0 +1,299 @@
+//! Scoring suggestions against gold spans, and replaying an analyst over a corpus.
+//!
+//! Exact match: same label and span, where a difference made only of leading
+//! proclitic letters (و ف ب ك ل) counts as a match (corpora disagree on them). Overlap
+//! match: same label, spans that share a character. Both one-to-one.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+
+use crate::corpus::{DocRecord, OffsetMap, Offsets};
+use crate::suggest::dict::DocTokens;
+use crate::suggest::memory::Memory;
+use crate::suggest::{Engine, Suggestion};
+
+/// A span in code points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+/// Counts for one label.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LabelCounts {
+    pub gold: usize,
+    pub pred: usize,
+    pub tp: usize,
+    pub overlap_tp: usize,
+}
+
+fn prf(tp: usize, pred: usize, gold: usize) -> (f64, f64, f64) {
+    let p = if pred == 0 {
+        0.0
+    } else {
+        tp as f64 / pred as f64
+    };
+    let r = if gold == 0 {
+        0.0
+    } else {
+        tp as f64 / gold as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (p, r, f)
+}
+
+impl LabelCounts {
+    pub fn prf(&self) -> (f64, f64, f64) {
+        prf(self.tp, self.pred, self.gold)
+    }
+    pub fn overlap_f1(&self) -> f64 {
+        prf(self.overlap_tp, self.pred, self.gold).2
+    }
+    fn add(&mut self, o: &LabelCounts) {
+        self.gold += o.gold;
+        self.pred += o.pred;
+        self.tp += o.tp;
+        self.overlap_tp += o.overlap_tp;
+    }
+}
+
+/// Counts per label, accumulated over documents.
+#[derive(Debug, Clone, Default)]
+pub struct Scores {
+    pub labels: BTreeMap<String, LabelCounts>,
+}
+
+fn is_proclitic(c: char) -> bool {
+    matches!(c, 'و' | 'ف' | 'ب' | 'ك' | 'ل')
+}
+
+/// True when `a` and `b` are the same span but for leading proclitic letters.
+pub fn same_span(chars: &[char], a: &Span, b: &Span) -> bool {
+    if a.label != b.label || a.end != b.end {
+        return false;
+    }
+    let (lo, hi) = (a.start.min(b.start), a.start.max(b.start));
+    hi - lo <= 3 && chars[lo..hi].iter().all(|&c| is_proclitic(c))
+}
+
+impl Scores {
+    /// Scores one document. `keep` limits the labels counted (None: all).
+    pub fn add_doc(
+        &mut self,
+        text: &str,
+        gold: &[Span],
+        pred: &[Span],
+        keep: Option<&HashSet<String>>,
+    ) {
+        let chars: Vec<char> = text.chars().collect();
+        let kept = |s: &&Span| keep.is_none_or(|k| k.contains(&s.label));
+        let gold: Vec<&Span> = gold.iter().filter(kept).collect();
+        let pred: Vec<&Span> = pred.iter().filter(kept).collect();
+        for g in &gold {
+            self.labels.entry(g.label.clone()).or_default().gold += 1;
+        }
+        for p in &pred {
+            self.labels.entry(p.label.clone()).or_default().pred += 1;
+        }
+        let mut used = vec![false; gold.len()];
+        for p in &pred {
+            if let Some(i) = (0..gold.len()).find(|&i| !used[i] && same_span(&chars, p, gold[i])) {
+                used[i] = true;
+                self.labels.get_mut(&p.label).unwrap().tp += 1;
+            }
+        }
+        let mut used = vec![false; gold.len()];
+        for p in &pred {
+            let hit = (0..gold.len()).find(|&i| {
+                !used[i]
+                    && gold[i].label == p.label
+                    && p.start < gold[i].end
+                    && gold[i].start < p.end
+            });
+            if let Some(i) = hit {
+                used[i] = true;
+                self.labels.get_mut(&p.label).unwrap().overlap_tp += 1;
+            }
+        }
+    }
+
+    /// All labels together.
+    pub fn micro(&self) -> LabelCounts {
+        let mut m = LabelCounts::default();
+        for c in self.labels.values() {
+            m.add(c);
+        }
+        m
+    }
+
+    /// One line per label, then `micro P .. R .. F1 ..` last (scripts read it).
+    pub fn report(&self) -> String {
+        let mut s = String::new();
+        let line = |s: &mut String, name: &str, c: &LabelCounts| {
+            let (p, r, f) = c.prf();
+            let _ = writeln!(
+                s,
+                "{name:<5} P {p:.3} R {r:.3} F1 {f:.3}  overlap-F1 {:.3}  gold {} pred {} tp {}",
+                c.overlap_f1(),
+                c.gold,
+                c.pred,
+                c.tp
+            );
+        };
+        for (name, c) in &self.labels {
+            line(&mut s, name, c);
+        }
+        line(&mut s, "micro", &self.micro());
+        s
+    }
+}
+
+/// Spans of a record in code points.
+pub fn record_spans(doc: &DocRecord) -> Vec<Span> {
+    doc.spans
+        .iter()
+        .map(|s| Span {
+            start: s.start,
+            end: s.end,
+            label: s.label.clone(),
+        })
+        .collect()
+}
+
+/// Suggestions as code-point spans of `text`.
+pub fn suggestion_spans(text: &str, sugg: &[Suggestion]) -> Vec<Span> {
+    let map = OffsetMap::new(text, Offsets::CodePoints);
+    sugg.iter()
+        .map(|s| Span {
+            start: map.from_byte(s.start),
+            end: map.from_byte(s.end),
+            label: s.label.clone(),
+        })
+        .collect()
+}
+
+/// Plays an analyst over `gold` in order: suggest with the memory so far, score,
+/// then accept the gold spans and reject the suggestions that were wrong, so the
+/// memory learns. Calls `progress` with the cumulative scores every `every`
+/// documents (0: never) and returns the final scores and the memory.
+pub fn replay(
+    engine: &Engine,
+    gold: &[DocRecord],
+    keep: Option<&HashSet<String>>,
+    every: usize,
+    mut progress: impl FnMut(usize, &Scores),
+) -> (Scores, Memory) {
+    let mut scores = Scores::default();
+    let mut memory = Memory::new();
+    for (n, doc) in gold.iter().enumerate() {
+        let tokens = DocTokens::new(&doc.text);
+        let sugg: Vec<Suggestion> = engine
+            .suggest_doc(&tokens, Some(&memory))
+            .into_iter()
+            .filter(|s| keep.is_none_or(|k| k.contains(&s.label)))
+            .collect();
+        let pred = suggestion_spans(&doc.text, &sugg);
+        let gold_spans = record_spans(doc);
+        scores.add_doc(&doc.text, &gold_spans, &pred, keep);
+
+        let chars: Vec<char> = doc.text.chars().collect();
+        let map = OffsetMap::new(&doc.text, Offsets::CodePoints);
+        let byte = |cp: usize| map.to_byte(cp, &doc.text).unwrap_or(doc.text.len());
+        for g in gold_spans
+            .iter()
+            .filter(|g| keep.is_none_or(|k| k.contains(&g.label)))
+        {
+            memory.accept(&tokens, byte(g.start), byte(g.end), &g.label);
+        }
+        for (s, p) in sugg.iter().zip(&pred) {
+            if !gold_spans.iter().any(|g| same_span(&chars, p, g)) {
+                memory.reject(&tokens, s.start, s.end, &s.label);
+            }
+        }
+        if every > 0 && (n + 1) % every == 0 {
+            progress(n + 1, &scores);
+        }
+    }
+    (scores, memory)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sp(start: usize, end: usize, label: &str) -> Span {
+        Span {
+            start,
+            end,
+            label: label.into(),
+        }
+    }
+
+    #[test]
+    fn proclitic_differences_count_as_matches() {
+        let text = "والجيش السوري";
+        let gold = vec![sp(1, 13, "ORG")];
+        let mut s = Scores::default();
+        s.add_doc(text, &gold, &[sp(0, 13, "ORG")], None);
+        assert_eq!(s.micro().tp, 1);
+        let mut s = Scores::default();
+        s.add_doc(text, &gold, &[sp(2, 13, "ORG")], None); // lost a real letter
+        assert_eq!(s.micro().tp, 0);
+        assert_eq!(s.micro().overlap_tp, 1);
+        let mut s = Scores::default();
+        s.add_doc(text, &gold, &[sp(1, 13, "LOC")], None);
+        assert_eq!((s.micro().tp, s.micro().overlap_tp), (0, 0));
+    }
+
+    #[test]
+    fn report_ends_with_the_micro_line() {
+        let mut s = Scores::default();
+        s.add_doc(
+            "abcdefghij",
+            &[sp(0, 2, "PER"), sp(4, 6, "LOC")],
+            &[sp(0, 2, "PER"), sp(7, 9, "LOC")],
+            None,
+        );
+        let r = s.report();
+        let last = r.lines().last().unwrap();
+        assert!(last.starts_with("micro P 0.500 R 0.500 F1 0.500"), "{r}");
+        assert!(
+            r.lines().next().unwrap().starts_with("LOC   P 0.000"),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn replay_learns_from_the_analyst() {
+        let engine = Engine::builtin();
+        let text = "وصل زيد عمرو. ثم غادر زيد عمرو.".to_string();
+        let n = text.chars().count();
+        let _ = n;
+        let doc = DocRecord {
+            id: "a".into(),
+            text: text.clone(),
+            spans: vec![crate::corpus::SpanRecord {
+                start: 4,
+                end: 12,
+                label: "PER".into(),
+                source: None,
+                score: None,
+            }],
+        };
+        let docs = vec![doc.clone(), doc];
+        let mut seen = Vec::new();
+        let (scores, memory) = replay(&engine, &docs, None, 1, |n, s| seen.push((n, s.micro())));
+        assert_eq!(seen.len(), 2);
+        // Nothing known at first; the second time the accepted name is suggested.
+        assert_eq!(seen[0].1.tp, 0);
+        assert_eq!(seen[1].1.tp, 1);
+        assert_eq!(scores.micro().gold, 2);
+        assert!(memory.decisions() >= 2);
+    }
+}

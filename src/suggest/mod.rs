@@ -1,0 +1,341 @@
+//! Entity suggestions for Arabic news, offline: gazetteers, rules, and the memory of
+//! the analyst's decisions. Every suggestion says where it came from and how sure it
+//! is; overlapping candidates are settled by score, then length.
+//!
+//! Owns: matching and arbitration. Must not: change the text (offsets are exact byte
+//! ranges of the original), touch the terminal or the store.
+
+pub mod dict;
+pub mod gazetteer;
+pub mod labels;
+pub mod memory;
+pub mod normalize;
+pub mod rules;
+
+use std::collections::{HashMap, HashSet};
+
+use dict::{DocTokens, find_all};
+use gazetteer::{Gazetteer, STOPWORDS};
+use labels::LabelSet;
+use memory::Memory;
+use normalize::fold;
+use rules::{Context, Rules};
+
+/// Stripped (proclitic) readings score this much of an exact one.
+pub const STRIPPED_FACTOR: f32 = 0.95;
+
+/// One suggested span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// Byte range in the text.
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    /// `gazetteer:NAME`, `rule:KIND` or `memory`.
+    pub source: String,
+    /// How sure, in 0..1.
+    pub score: f32,
+}
+
+/// The suggestion engine: labels, gazetteers and rules, loaded once.
+pub struct Engine {
+    pub labels: LabelSet,
+    gazetteer: Gazetteer,
+    rules: Rules,
+    stopwords: HashSet<String>,
+    name_tokens: HashSet<String>,
+    person_tokens: HashSet<String>,
+    geonames: Option<u16>,
+}
+
+struct Candidate {
+    start: usize,
+    end: usize,
+    label: u16,
+    source: String,
+    score: f32,
+}
+
+impl Engine {
+    /// The embedded labels, gazetteers and rules.
+    pub fn builtin() -> Engine {
+        let labels = LabelSet::builtin();
+        let gazetteer = Gazetteer::builtin(&labels).expect("embedded gazetteers load");
+        let rules = Rules::builtin(&labels);
+        Engine::new(labels, gazetteer, rules)
+    }
+
+    /// An engine from parts (user label, gazetteer or rule files).
+    pub fn new(labels: LabelSet, gazetteer: Gazetteer, rules: Rules) -> Engine {
+        let stopwords: HashSet<String> = STOPWORDS
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty() && !w.starts_with('#'))
+            .map(fold)
+            .collect();
+        let mut name_tokens = HashSet::new();
+        let mut person_tokens = HashSet::new();
+        let per = labels.index("PER").map(|i| i as u16);
+        gazetteer.dict.for_each(|key, entries| {
+            let person = entries.iter().any(|e| Some(e.label) == per);
+            for t in key {
+                if !stopwords.contains(*t) {
+                    name_tokens.insert(t.to_string());
+                    if person {
+                        person_tokens.insert(t.to_string());
+                    }
+                }
+            }
+        });
+        let geonames = gazetteer
+            .sources
+            .iter()
+            .position(|s| s == "geonames")
+            .map(|i| i as u16);
+        Engine {
+            labels,
+            gazetteer,
+            rules,
+            stopwords,
+            name_tokens,
+            person_tokens,
+            geonames,
+        }
+    }
+
+    fn label_name(&self, i: u16) -> &str {
+        &self.labels.labels()[i as usize].name
+    }
+
+    /// Suggestions for `text`, in text order, none overlapping.
+    pub fn suggest(&self, text: &str, memory: Option<&Memory>) -> Vec<Suggestion> {
+        let doc = DocTokens::new(text);
+        self.suggest_doc(&doc, memory)
+    }
+
+    /// As [`Engine::suggest`], for a document already tokenized.
+    pub fn suggest_doc(&self, doc: &DocTokens, memory: Option<&Memory>) -> Vec<Suggestion> {
+        let mut cands: Vec<Candidate> = Vec::new();
+
+        for hit in find_all(&self.gazetteer.dict, doc) {
+            let single = hit.first == hit.last;
+            let norm = doc.tokens[hit.first].norm.as_str();
+            // A single common word is never a name on its own.
+            if single && self.stopwords.contains(norm) {
+                continue;
+            }
+            // A nisba word after a definite noun agrees with it: an adjective
+            // (الدول العربية), not a name (العربية the channel).
+            if single && hit.first > 0 && is_nisba(norm) && is_definite_word(doc, hit.first - 1) {
+                continue;
+            }
+            let Some(best) = hit
+                .value
+                .iter()
+                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.source.cmp(&a.source)))
+            else {
+                continue;
+            };
+            // GeoNames holds every hamlet: a short or definite single word found only
+            // there is more often a common noun (السجن، الحصن، شبه) than a place.
+            let only_geonames = hit.value.iter().all(|e| Some(e.source) == self.geonames);
+            if single && only_geonames && (norm.starts_with("ال") || norm.chars().count() <= 3) {
+                continue;
+            }
+            let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
+            cands.push(Candidate {
+                start: hit.start,
+                end: hit.end,
+                label: best.label,
+                source: format!("gazetteer:{}", self.gazetteer.sources[best.source as usize]),
+                score: best.score * factor,
+            });
+        }
+
+        let ctx = Context {
+            stopwords: &self.stopwords,
+            name_tokens: &self.name_tokens,
+            person_tokens: &self.person_tokens,
+        };
+        for hit in self.rules.apply(doc, &ctx) {
+            cands.push(Candidate {
+                start: hit.start,
+                end: hit.end,
+                label: hit.label,
+                source: format!("rule:{}", hit.rule),
+                score: hit.score,
+            });
+        }
+
+        // The analyst's decisions: suggest what was accepted, veto what was rejected.
+        let mut vetoes: HashMap<(usize, usize), Vec<u16>> = HashMap::new();
+        if let Some(mem) = memory {
+            for hit in find_all(&mem.dict, doc) {
+                for (label, counts) in hit.value {
+                    let Some(li) = self.labels.index(label) else {
+                        continue;
+                    };
+                    let li = li as u16;
+                    if counts.vetoed() {
+                        vetoes.entry((hit.start, hit.end)).or_default().push(li);
+                    } else if counts.accepts > 0 {
+                        let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
+                        cands.push(Candidate {
+                            start: hit.start,
+                            end: hit.end,
+                            label: li,
+                            source: "memory".to_string(),
+                            // Learned strings outrank lists and rules at equal odds.
+                            score: (counts.score() * factor).min(1.0),
+                        });
+                    }
+                }
+            }
+        }
+        cands.retain(|c| {
+            !vetoes
+                .get(&(c.start, c.end))
+                .is_some_and(|ls| ls.contains(&c.label))
+        });
+
+        drop_nested(&mut cands);
+        // Score, then length, then memory over other sources, then text order.
+        cands.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then((b.source == "memory").cmp(&(a.source == "memory")))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let mut out = Vec::new();
+        for c in cands {
+            if taken.iter().any(|&(s, e)| c.start < e && s < c.end) {
+                continue;
+            }
+            taken.push((c.start, c.end));
+            out.push(Suggestion {
+                start: c.start,
+                end: c.end,
+                label: self.label_name(c.label).to_string(),
+                source: c.source,
+                score: c.score,
+            });
+        }
+        out.sort_by_key(|s| s.start);
+        out
+    }
+}
+
+/// ال + stem + ي / ية: the shape of a nisba adjective (السوري، العربية).
+pub fn is_nisba(norm: &str) -> bool {
+    norm.starts_with("ال")
+        && norm.chars().count() >= 5
+        && (norm.ends_with('ي') || norm.ends_with("يه"))
+}
+
+fn is_definite_word(doc: &DocTokens, i: usize) -> bool {
+    let t = &doc.tokens[i];
+    t.kind == normalize::TokenKind::Word && t.norm.starts_with("ال")
+}
+
+/// Longest match wins within a label: a candidate strictly inside another of the same
+/// label goes (العميد سهيل الحسن: not الحسن alone), whatever its source.
+fn drop_nested(cands: &mut Vec<Candidate>) {
+    cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut max_end: HashMap<u16, usize> = HashMap::new();
+    let mut keep = vec![true; cands.len()];
+    let mut i = 0;
+    while i < cands.len() {
+        // A group of candidates with the same range.
+        let mut j = i;
+        while j < cands.len() && (cands[j].start, cands[j].end) == (cands[i].start, cands[i].end) {
+            j += 1;
+        }
+        for k in i..j {
+            if max_end
+                .get(&cands[k].label)
+                .is_some_and(|&e| e >= cands[k].end)
+            {
+                keep[k] = false;
+            }
+        }
+        for c in &cands[i..j] {
+            let e = max_end.entry(c.label).or_insert(0);
+            *e = (*e).max(c.end);
+        }
+        i = j;
+    }
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(text: &str, s: &[Suggestion]) -> Vec<(String, String)> {
+        s.iter()
+            .map(|x| (text[x.start..x.end].to_string(), x.label.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn suggests_from_lists_and_rules_with_sources() {
+        let e = Engine::builtin();
+        let text = "والتحالف الأميركي يمنع عبور قافلة داعش إلى شرق سوريا على بعد 3 كلم";
+        let s = e.suggest(text, None);
+        let got = shown(text, &s);
+        assert!(
+            got.contains(&("التحالف الأميركي".into(), "ORG".into())),
+            "{got:?}"
+        );
+        assert!(got.contains(&("داعش".into(), "ORG".into())), "{got:?}");
+        assert!(got.contains(&("سوريا".into(), "LOC".into())), "{got:?}");
+        assert!(got.contains(&("3 كلم".into(), "QTY".into())), "{got:?}");
+        assert!(s.iter().all(|x| x.score > 0.0 && x.score <= 1.0));
+        assert!(s.iter().any(|x| x.source.starts_with("gazetteer:")));
+        assert!(s.iter().any(|x| x.source == "rule:quantity"));
+    }
+
+    #[test]
+    fn memory_suggests_accepted_strings_and_vetoes_rejected_ones() {
+        let e = Engine::builtin();
+        let text = "قال المرصد إن سهيل الحسن وصل، ثم غادر سهيل الحسن وداعش";
+        let doc = DocTokens::new(text);
+        let mut mem = Memory::new();
+        let s = text.find("سهيل").unwrap();
+        mem.accept(&doc, s, s + "سهيل الحسن".len(), "PER");
+        let d = text.find("داعش").unwrap();
+        mem.reject(&doc, d, d + "داعش".len(), "ORG");
+        let out = e.suggest(text, Some(&mem));
+        let got = shown(text, &out);
+        let pers: Vec<_> = got
+            .iter()
+            .filter(|(t, l)| t == "سهيل الحسن" && l == "PER")
+            .collect();
+        assert_eq!(pers.len(), 2, "{got:?}");
+        assert!(out.iter().any(|x| x.source == "memory"));
+        assert!(!got.iter().any(|(t, _)| t == "داعش"), "{got:?}");
+        // Without the memory, the gazetteer suggests it.
+        assert!(
+            shown(text, &e.suggest(text, None))
+                .iter()
+                .any(|(t, _)| t == "داعش")
+        );
+    }
+
+    #[test]
+    fn suggestions_never_overlap_and_empty_text_gives_none() {
+        let e = Engine::builtin();
+        assert!(e.suggest("", None).is_empty());
+        let text = include_str!("../../samples/deir-ez-zor.txt");
+        let s = e.suggest(text, None);
+        for w in s.windows(2) {
+            assert!(w[0].end <= w[1].start);
+        }
+    }
+}

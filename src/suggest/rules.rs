@@ -1,0 +1,550 @@
+//! Rules for names that no list can hold: a title before a person's name, a head word
+//! before an organization, place or facility, a unit with its number, a quantity with
+//! its unit, days and dates. The words live in `assets/rules.toml` (data); this file
+//! only says how each kind of rule reads the tokens around its trigger.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use super::dict::{Dict, DocTokens, key_of};
+use super::labels::LabelSet;
+use super::normalize::{TokenKind, fold};
+
+/// The default rules, embedded in the binary.
+pub const DEFAULT_RULES: &str = include_str!("../../assets/rules.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    title: TitleSpec,
+    numbered: WordsSpec,
+    head: Vec<WordsSpec>,
+    quantity: QuantitySpec,
+    date: DateSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TitleSpec {
+    label: String,
+    score: f32,
+    words: Vec<String>,
+    particles: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordsSpec {
+    label: String,
+    score: f32,
+    words: Vec<String>,
+    #[serde(default)]
+    require_specific: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuantitySpec {
+    label: String,
+    score: f32,
+    units: Vec<String>,
+    multipliers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DateSpec {
+    label: String,
+    score: f32,
+    weekdays: Vec<String>,
+    months_levant: Vec<String>,
+    months_gregorian: Vec<String>,
+    year_words: Vec<String>,
+}
+
+/// A span a rule proposes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleHit {
+    pub start: usize,
+    pub end: usize,
+    pub label: u16,
+    pub score: f32,
+    /// Which rule: `title`, `head`, `numbered`, `quantity`, `date`.
+    pub rule: &'static str,
+}
+
+struct Words {
+    label: u16,
+    score: f32,
+    set: HashSet<String>,
+    /// Head rules: the name needs a nisba or a known name after the head.
+    require_specific: bool,
+}
+
+/// The compiled rules.
+pub struct Rules {
+    title: Words,
+    particles: HashSet<String>,
+    numbered: Words,
+    heads: Vec<Words>,
+    qty: (u16, f32),
+    units: Dict<()>,
+    multipliers: HashSet<String>,
+    date: (u16, f32),
+    weekdays: HashSet<String>,
+    levant: Dict<()>,
+    gregorian: Dict<()>,
+    year_words: HashSet<String>,
+}
+
+/// A rules file that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct RulesError {
+    pub file: String,
+    pub message: String,
+}
+
+/// What the rules need to know of the other sources.
+pub struct Context<'a> {
+    pub stopwords: &'a HashSet<String>,
+    /// Folded tokens that occur in known names (gazetteer entries).
+    pub name_tokens: &'a HashSet<String>,
+    /// Folded tokens of known person names.
+    pub person_tokens: &'a HashSet<String>,
+}
+
+fn set(words: &[String]) -> HashSet<String> {
+    words.iter().map(|w| fold(w.trim())).collect()
+}
+
+fn dict(words: &[String]) -> Dict<()> {
+    let mut d = Dict::new();
+    for w in words {
+        *d.slot(&key_of(w)) = Some(());
+    }
+    d
+}
+
+impl Rules {
+    pub fn builtin(labels: &LabelSet) -> Rules {
+        Rules::parse("assets/rules.toml", DEFAULT_RULES, labels).expect("embedded rules load")
+    }
+
+    /// Reads a rules file; errors name the file and what is wrong.
+    pub fn parse(file: &str, src: &str, labels: &LabelSet) -> Result<Rules, RulesError> {
+        let err = |message: String| RulesError {
+            file: file.to_string(),
+            message,
+        };
+        let f: File = toml::from_str(src).map_err(|e| err(e.to_string()))?;
+        let label = |name: &str, rule: &str| {
+            labels.index(name).map(|i| i as u16).ok_or_else(|| {
+                err(format!(
+                    "[{rule}]: unknown label {name:?}; expected one of {}",
+                    labels
+                        .labels()
+                        .iter()
+                        .map(|l| l.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+        };
+        let words = |w: &WordsSpec, rule: &str| -> Result<Words, RulesError> {
+            Ok(Words {
+                label: label(&w.label, rule)?,
+                score: w.score,
+                set: set(&w.words),
+                require_specific: w.require_specific,
+            })
+        };
+        Ok(Rules {
+            title: Words {
+                label: label(&f.title.label, "title")?,
+                score: f.title.score,
+                set: set(&f.title.words),
+                require_specific: false,
+            },
+            particles: set(&f.title.particles),
+            numbered: words(&f.numbered, "numbered")?,
+            heads: f
+                .head
+                .iter()
+                .map(|h| words(h, "head"))
+                .collect::<Result<_, _>>()?,
+            qty: (label(&f.quantity.label, "quantity")?, f.quantity.score),
+            units: dict(&f.quantity.units),
+            multipliers: set(&f.quantity.multipliers),
+            date: (label(&f.date.label, "date")?, f.date.score),
+            weekdays: set(&f.date.weekdays),
+            levant: dict(&f.date.months_levant),
+            gregorian: dict(&f.date.months_gregorian),
+            year_words: set(&f.date.year_words),
+        })
+    }
+
+    /// Every span the rules propose in `doc` (they may overlap).
+    pub fn apply(&self, doc: &DocTokens, ctx: &Context) -> Vec<RuleHit> {
+        let mut out = Vec::new();
+        let r = Reader { doc, ctx };
+        for i in 0..doc.tokens.len() {
+            self.title_at(&r, i, &mut out);
+            self.numbered_at(&r, i, &mut out);
+            self.head_at(&r, i, &mut out);
+            self.quantity_at(&r, i, &mut out);
+            self.date_at(&r, i, &mut out);
+        }
+        out
+    }
+
+    fn title_at(&self, r: &Reader, i: usize, out: &mut Vec<RuleHit>) {
+        if r.reading(i, &self.title.set).is_none() {
+            return;
+        }
+        // Skip what completes the title (الوزراء، الخارجية، السوري) unless it is a
+        // known person's name (الرئيس الأسد).
+        let mut j = i + 1;
+        let mut skipped = 0;
+        while r.word(j) && r.definite(j) && skipped < 3 && !r.stop(j) {
+            if r.person_token(j) && !r.nisba(j) {
+                break;
+            }
+            j += 1;
+            skipped += 1;
+        }
+        let name_word = |k: usize| {
+            r.word(k) && !r.stop(k) && !r.nisba(k) && !self.title.set.contains(r.norm(k))
+        };
+        if !name_word(j) || (r.definite(j) && !r.person_token(j)) {
+            return;
+        }
+        // The name runs on over known name words, and over particles and the word
+        // after each (محمد بن راشد آل مكتوم); an unknown second word is taken only
+        // after a known first name (سهيل الحسن).
+        let mut last = j;
+        let mut known = r.person_token(j);
+        while last - j < 4 {
+            let k = last + 1;
+            let after_particle = self.particles.contains(r.norm(last));
+            if !name_word(k) {
+                break;
+            }
+            if after_particle
+                || self.particles.contains(r.norm(k))
+                || r.person_token(k)
+                || (last == j && known)
+            {
+                known |= r.person_token(k);
+                last = k;
+            } else {
+                break;
+            }
+        }
+        if self.particles.contains(r.norm(last)) {
+            if last == j {
+                return;
+            }
+            last -= 1;
+        }
+        if !known {
+            return;
+        }
+        out.push(RuleHit {
+            start: r.doc.tokens[j].start,
+            end: r.doc.tokens[last].end,
+            label: self.title.label,
+            score: self.title.score,
+            rule: "title",
+        });
+    }
+
+    fn numbered_at(&self, r: &Reader, i: usize, out: &mut Vec<RuleHit>) {
+        let Some(start) = r.reading(i, &self.numbered.set) else {
+            return;
+        };
+        if r.kind(i + 1) == Some(TokenKind::Number) {
+            out.push(RuleHit {
+                start,
+                end: r.doc.tokens[i + 1].end,
+                label: self.numbered.label,
+                score: self.numbered.score,
+                rule: "numbered",
+            });
+        }
+    }
+
+    fn head_at(&self, r: &Reader, i: usize, out: &mut Vec<RuleHit>) {
+        for h in &self.heads {
+            let Some(start) = r.reading(i, &h.set) else {
+                continue;
+            };
+            let head_definite = r.doc.tokens[i].norm.starts_with("ال")
+                || r.doc.stripped[i]
+                    .iter()
+                    .any(|s| s.norm.starts_with("ال") && h.set.contains(&s.norm));
+            let j = i + 1;
+            let complement = r.word(j)
+                && (r.nisba(j)
+                    || (!head_definite && !r.stop(j) && (r.definite(j) || r.name_token(j))));
+            if !complement {
+                continue;
+            }
+            let mut last = j;
+            let mut extra = 0;
+            while extra < 2 && r.word(last + 1) && r.nisba(last + 1) {
+                last += 1;
+                extra += 1;
+            }
+            // Bodies named by what they do (لجنة الدفاع، مجلس الإدارة) are names only
+            // with whose they are (الروسية) or a known name in them (حركة حماس).
+            if h.require_specific && extra == 0 && !r.nisba(j) && !r.name_token(j) {
+                continue;
+            }
+            out.push(RuleHit {
+                start,
+                end: r.doc.tokens[last].end,
+                label: h.label,
+                score: h.score,
+                rule: "head",
+            });
+            return;
+        }
+    }
+
+    fn quantity_at(&self, r: &Reader, i: usize, out: &mut Vec<RuleHit>) {
+        if r.kind(i) != Some(TokenKind::Number) {
+            return;
+        }
+        let mut j = i + 1;
+        while r.word(j) && self.multipliers.contains(r.norm(j)) {
+            j += 1;
+        }
+        if let Some(last) = r.longest(&self.units, j) {
+            out.push(RuleHit {
+                start: r.doc.tokens[i].start,
+                end: r.doc.tokens[last].end,
+                label: self.qty.0,
+                score: self.qty.1,
+                rule: "quantity",
+            });
+        }
+    }
+
+    fn date_at(&self, r: &Reader, i: usize, out: &mut Vec<RuleHit>) {
+        let (label, score) = self.date;
+        let mut push = |start: usize, end: usize| {
+            out.push(RuleHit {
+                start,
+                end,
+                label,
+                score,
+                rule: "date",
+            })
+        };
+        if let Some(start) = r.reading(i, &self.weekdays) {
+            push(start, r.doc.tokens[i].end);
+            return;
+        }
+        if let Some(start) = r.reading(i, &self.year_words)
+            && r.kind(i + 1) == Some(TokenKind::Number)
+            && r.norm(i + 1).len() == 4
+        {
+            push(start, r.doc.tokens[i + 1].end);
+            return;
+        }
+        // A month, with a day before it, the other system's name after a slash, and a
+        // year after it, each optional.
+        let (last, levant) = match (r.longest(&self.levant, i), r.longest(&self.gregorian, i)) {
+            (Some(l), _) => (l, true),
+            (None, Some(l)) => (l, false),
+            (None, None) => return,
+        };
+        if i > 0 && r.doc.tokens[i - 1].end == r.doc.tokens[i].start {
+            return; // inside a longer run of letters
+        }
+        let day = i > 0 && r.kind(i - 1) == Some(TokenKind::Number) && r.norm(i - 1).len() <= 2;
+        let mut end_tok = last;
+        let mut paired = false;
+        if r.norm(last + 1) == "/"
+            && let Some(l2) = r
+                .longest(&self.gregorian, last + 2)
+                .or_else(|| r.longest(&self.levant, last + 2))
+        {
+            end_tok = l2;
+            paired = true;
+        }
+        let year = r.kind(end_tok + 1) == Some(TokenKind::Number) && r.norm(end_tok + 1).len() == 4;
+        if year {
+            end_tok += 1;
+        }
+        if !(levant || day || paired || year) {
+            return;
+        }
+        let start = if day {
+            r.doc.tokens[i - 1].start
+        } else {
+            r.doc.tokens[i].start
+        };
+        push(start, r.doc.tokens[end_tok].end);
+    }
+}
+
+/// Token tests shared by the rules.
+struct Reader<'a, 'd> {
+    doc: &'a DocTokens<'d>,
+    ctx: &'a Context<'a>,
+}
+
+impl Reader<'_, '_> {
+    fn kind(&self, i: usize) -> Option<TokenKind> {
+        self.doc.tokens.get(i).map(|t| t.kind)
+    }
+    fn norm(&self, i: usize) -> &str {
+        self.doc.tokens.get(i).map_or("", |t| t.norm.as_str())
+    }
+    fn word(&self, i: usize) -> bool {
+        self.kind(i) == Some(TokenKind::Word)
+    }
+    fn stop(&self, i: usize) -> bool {
+        self.ctx.stopwords.contains(self.norm(i))
+    }
+    fn definite(&self, i: usize) -> bool {
+        self.norm(i).starts_with("ال")
+    }
+    fn name_token(&self, i: usize) -> bool {
+        self.ctx.name_tokens.contains(self.norm(i))
+    }
+    fn person_token(&self, i: usize) -> bool {
+        self.ctx.person_tokens.contains(self.norm(i))
+    }
+    /// A nisba adjective: ال + stem + ي / ية (السوري، الروسية، النفطي).
+    fn nisba(&self, i: usize) -> bool {
+        super::is_nisba(self.norm(i))
+    }
+    /// Where the word `i` starts if it (or its reading without proclitics) is in `set`.
+    fn reading(&self, i: usize, set: &HashSet<String>) -> Option<usize> {
+        let t = self.doc.tokens.get(i)?;
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        if set.contains(&t.norm) {
+            return Some(t.start);
+        }
+        self.doc.stripped[i]
+            .iter()
+            .find(|s| set.contains(&s.norm))
+            .map(|s| t.start + s.skip_bytes)
+    }
+    /// Last token of the longest entry of `dict` starting at token `i`.
+    fn longest(&self, dict: &Dict<()>, i: usize) -> Option<usize> {
+        let mut best = None;
+        let mut key: Vec<&str> = Vec::new();
+        for j in i..self.doc.tokens.len().min(i + 4) {
+            key.push(self.norm(j));
+            if dict.get(&key).is_some() {
+                best = Some(j);
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<(String, &'static str)> {
+        let labels = LabelSet::builtin();
+        let rules = Rules::builtin(&labels);
+        let stop: HashSet<String> = ["في", "من", "إن", "على", "قال"]
+            .iter()
+            .map(|w| fold(w))
+            .collect();
+        let names: HashSet<String> = ["الاسد", "سهيل", "سيرغي", "حماس"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let ctx = Context {
+            stopwords: &stop,
+            name_tokens: &names,
+            person_tokens: &names,
+        };
+        let doc = DocTokens::new(text);
+        rules
+            .apply(&doc, &ctx)
+            .into_iter()
+            .map(|h| {
+                (
+                    text[h.start..h.end].to_string(),
+                    match labels.labels()[h.label as usize].name.as_str() {
+                        "PER" => "PER",
+                        "ORG" => "ORG",
+                        "LOC" => "LOC",
+                        "FAC" => "FAC",
+                        "DATE" => "DATE",
+                        _ => "QTY",
+                    },
+                )
+            })
+            .collect()
+    }
+
+    fn has(hits: &[(String, &str)], text: &str, label: &str) -> bool {
+        hits.iter().any(|(t, l)| t == text && *l == label)
+    }
+
+    #[test]
+    fn titles_mark_the_name_not_the_title() {
+        let h = run("بقيادة العميد سهيل الحسن تقدّمت");
+        assert!(has(&h, "سهيل الحسن", "PER"), "{h:?}");
+        let h = run("قال وزير الخارجية الروسي سيرغي لافروف إن");
+        assert!(has(&h, "سيرغي لافروف", "PER"), "{h:?}");
+        let h = run("قال الرئيس الأسد إن");
+        assert!(has(&h, "الأسد", "PER"), "{h:?}");
+        let h = run("قال الرئيس إن");
+        assert!(h.iter().all(|(_, l)| *l != "PER"), "{h:?}");
+    }
+
+    #[test]
+    fn head_words_extend_over_name_and_nisba() {
+        let h = run("وقالت وزارة الدفاع الروسية إن");
+        assert!(has(&h, "وزارة الدفاع الروسية", "ORG"), "{h:?}");
+        let h = run("استعاد الجيش السوري حقل الخراطة النفطي");
+        assert!(has(&h, "الجيش السوري", "ORG"), "{h:?}");
+        assert!(has(&h, "حقل الخراطة النفطي", "FAC"), "{h:?}");
+        let h = run("السيطرة على جبل البشري المفصل");
+        assert!(has(&h, "جبل البشري", "LOC"), "{h:?}");
+        // A definite head takes only an adjective: no "الجيش تقدم".
+        assert!(run("الجيش تقدم").is_empty());
+    }
+
+    #[test]
+    fn units_quantities_and_dates() {
+        let h = run("محيط اللواء 137 على بعد 3 كلم و7 مليارات دولار و4.5%");
+        assert!(has(&h, "اللواء 137", "FAC"), "{h:?}");
+        assert!(has(&h, "3 كلم", "QTY"), "{h:?}");
+        assert!(has(&h, "7 مليارات دولار", "QTY"), "{h:?}");
+        assert!(has(&h, "4.5%", "QTY"), "{h:?}");
+        let h = run("قال الأحد إن اجتماع آذار/مارس في عام 2019 و5 يناير 2020");
+        assert!(has(&h, "الأحد", "DATE"), "{h:?}");
+        assert!(has(&h, "آذار/مارس", "DATE"), "{h:?}");
+        assert!(has(&h, "عام 2019", "DATE"), "{h:?}");
+        assert!(has(&h, "5 يناير 2020", "DATE"), "{h:?}");
+        // A Gregorian month name alone is too often a word: مارس "practised".
+        assert!(run("مارس الضغط").is_empty());
+    }
+
+    #[test]
+    fn a_bad_rules_file_names_itself() {
+        let labels = LabelSet::builtin();
+        let e = Rules::parse("my-rules.toml", "[title]\nlabel='PER'\n", &labels)
+            .err()
+            .unwrap();
+        assert!(e.to_string().starts_with("my-rules.toml:"), "{e}");
+        let bad_label = DEFAULT_RULES.replace("label = \"QTY\"", "label = \"AMOUNT\"");
+        let e = Rules::parse("r.toml", &bad_label, &labels).err().unwrap();
+        assert!(e.to_string().contains("AMOUNT"), "{e}");
+    }
+}
