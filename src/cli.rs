@@ -95,6 +95,9 @@ pub enum Command {
         /// With --replay: write the learned memory to this file at the end.
         #[arg(long, value_name = "FILE")]
         save_memory: Option<PathBuf>,
+        /// With --replay: write what was suggested for each document (JSON lines).
+        #[arg(long, value_name = "FILE")]
+        write_pred: Option<PathBuf>,
         /// Offset units of the files: codepoints, bytes, utf16.
         #[arg(long, default_value = "codepoints")]
         offsets: Offsets,

@@ -79,22 +79,32 @@ pub fn suggest(
     let engine = Engine::builtin();
     for (id, text) in docs {
         let sugg = engine.suggest(&text, memory.as_ref());
-        let map = OffsetMap::new(&text, unit);
-        let spans = sugg
-            .into_iter()
-            .map(|s| SpanRecord {
-                start: map.from_byte(s.start),
-                end: map.from_byte(s.end),
-                label: s.label,
-                source: Some(s.source),
-                score: Some((s.score * 1000.0).round() / 1000.0),
-            })
-            .collect();
-        let rec = DocRecord { id, text, spans };
+        let rec = to_record(id, text, &sugg, unit);
         serde_json::to_writer(&mut *out, &rec)?;
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// A document with its suggestions, offsets in `unit`.
+fn to_record(
+    id: String,
+    text: String,
+    sugg: &[crate::suggest::Suggestion],
+    unit: Offsets,
+) -> DocRecord {
+    let map = OffsetMap::new(&text, unit);
+    let spans = sugg
+        .iter()
+        .map(|s| SpanRecord {
+            start: map.from_byte(s.start),
+            end: map.from_byte(s.end),
+            label: s.label.clone(),
+            source: Some(s.source.clone()),
+            score: Some((s.score * 1000.0).round() / 1000.0),
+        })
+        .collect();
+    DocRecord { id, text, spans }
 }
 
 /// Options of `raqim eval`.
@@ -106,6 +116,8 @@ pub struct EvalArgs<'a> {
     pub skip: usize,
     pub every: usize,
     pub save_memory: Option<&'a Path>,
+    /// With replay: write what was suggested for each document (code points).
+    pub write_pred: Option<&'a Path>,
     pub offsets: Offsets,
 }
 
@@ -119,11 +131,36 @@ pub fn eval(a: &EvalArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let gold = to_code_points(gold, a.offsets);
     if a.replay {
         let engine = Engine::builtin();
-        let (scores, memory) = replay(&engine, &gold, keep.as_ref(), a.every, |n, s| {
-            let m = s.micro();
-            let (p, r, f) = m.prf();
-            let _ = writeln!(out, "after {n:>4} documents: P {p:.3} R {r:.3} F1 {f:.3}");
-        });
+        let mut preds: Vec<DocRecord> = Vec::new();
+        let (scores, memory) = replay(
+            &engine,
+            &gold,
+            keep.as_ref(),
+            a.every,
+            |n, s| {
+                let m = s.micro();
+                let (p, r, f) = m.prf();
+                let _ = writeln!(out, "after {n:>4} documents: P {p:.3} R {r:.3} F1 {f:.3}");
+            },
+            |doc, sugg| {
+                if a.write_pred.is_some() {
+                    preds.push(to_record(
+                        doc.id.clone(),
+                        doc.text.clone(),
+                        sugg,
+                        Offsets::CodePoints,
+                    ));
+                }
+            },
+        );
+        if let Some(path) = a.write_pred {
+            let mut buf = Vec::new();
+            for r in &preds {
+                serde_json::to_writer(&mut buf, r)?;
+                buf.push(b'\n');
+            }
+            crate::atomic_write(path, &buf)?;
+        }
         write!(out, "{}", scores.report())?;
         if let Some(path) = a.save_memory {
             crate::atomic_write(path, memory.to_json().as_bytes())?;

@@ -188,6 +188,7 @@ pub fn replay(
     keep: Option<&HashSet<String>>,
     every: usize,
     mut progress: impl FnMut(usize, &Scores),
+    mut on_doc: impl FnMut(&DocRecord, &[Suggestion]),
 ) -> (Scores, Memory) {
     let mut scores = Scores::default();
     let mut memory = Memory::new();
@@ -198,6 +199,7 @@ pub fn replay(
             .into_iter()
             .filter(|s| keep.is_none_or(|k| k.contains(&s.label)))
             .collect();
+        on_doc(doc, &sugg);
         let pred = suggestion_spans(&doc.text, &sugg);
         let gold_spans = record_spans(doc);
         scores.add_doc(&doc.text, &gold_spans, &pred, keep);
@@ -288,7 +290,14 @@ mod tests {
         };
         let docs = vec![doc.clone(), doc];
         let mut seen = Vec::new();
-        let (scores, memory) = replay(&engine, &docs, None, 1, |n, s| seen.push((n, s.micro())));
+        let (scores, memory) = replay(
+            &engine,
+            &docs,
+            None,
+            1,
+            |n, s| seen.push((n, s.micro())),
+            |_, _| {},
+        );
         assert_eq!(seen.len(), 2);
         // Nothing known at first; the second time the accepted name is suggested.
         assert_eq!(seen[0].1.tp, 0);

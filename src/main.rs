@@ -74,6 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             skip,
             every,
             save_memory,
+            write_pred,
             offsets,
         }) => {
             let stdout = std::io::stdout();
@@ -86,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 skip,
                 every,
                 save_memory: save_memory.as_deref(),
+                write_pred: write_pred.as_deref(),
                 offsets,
             };
             raqim::commands::eval(&args, &mut out)

@@ -45,6 +45,7 @@ pub struct Engine {
     stopwords: HashSet<String>,
     name_tokens: HashSet<String>,
     person_tokens: HashSet<String>,
+    entries: HashSet<String>,
     geonames: Option<u16>,
 }
 
@@ -75,9 +76,15 @@ impl Engine {
             .collect();
         let mut name_tokens = HashSet::new();
         let mut person_tokens = HashSet::new();
+        let mut single = HashSet::new();
         let per = labels.index("PER").map(|i| i as u16);
         gazetteer.dict.for_each(|key, entries| {
             let person = entries.iter().any(|e| Some(e.label) == per);
+            if let [one] = key
+                && !stopwords.contains(*one)
+            {
+                single.insert(one.to_string());
+            }
             for t in key {
                 if !stopwords.contains(*t) {
                     name_tokens.insert(t.to_string());
@@ -99,6 +106,7 @@ impl Engine {
             stopwords,
             name_tokens,
             person_tokens,
+            entries: single,
             geonames,
         }
     }
@@ -139,7 +147,12 @@ impl Engine {
             // GeoNames holds every hamlet: a short or definite single word found only
             // there is more often a common noun (السجن، الحصن، شبه) than a place.
             let only_geonames = hit.value.iter().all(|e| Some(e.source) == self.geonames);
-            if single && only_geonames && (norm.starts_with("ال") || norm.chars().count() <= 3) {
+            if single
+                && only_geonames
+                && (norm.starts_with("ال")
+                    || norm.chars().count() <= 3
+                    || !place_cue(doc, hit.first, hit.stripped))
+            {
                 continue;
             }
             let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
@@ -156,6 +169,7 @@ impl Engine {
             stopwords: &self.stopwords,
             name_tokens: &self.name_tokens,
             person_tokens: &self.person_tokens,
+            entries: &self.entries,
         };
         for hit in self.rules.apply(doc, &ctx) {
             cands.push(Candidate {
@@ -171,6 +185,10 @@ impl Engine {
         let mut vetoes: HashMap<(usize, usize), Vec<u16>> = HashMap::new();
         if let Some(mem) = memory {
             for hit in find_all(&mem.dict, doc) {
+                let single = hit.first == hit.last;
+                if single && self.stopwords.contains(&doc.tokens[hit.first].norm) {
+                    continue;
+                }
                 for (label, counts) in hit.value {
                     let Some(li) = self.labels.index(label) else {
                         continue;
@@ -225,6 +243,53 @@ impl Engine {
         out.sort_by_key(|s| s.start);
         out
     }
+}
+
+/// Words after which a name is a place: prepositions of place and place nouns.
+const PLACE_CUES: &[&str] = &[
+    "في",
+    "من",
+    "الي",
+    "الى",
+    "نحو",
+    "قرب",
+    "داخل",
+    "خارج",
+    "حول",
+    "عبر",
+    "مدينه",
+    "بلده",
+    "قريه",
+    "منطقه",
+    "محافظه",
+    "ولايه",
+    "اقليم",
+    "مقاطعه",
+    "عاصمه",
+    "شرق",
+    "غرب",
+    "شمال",
+    "جنوب",
+    "شرقي",
+    "غربي",
+    "شمالي",
+    "جنوبي",
+    "ريف",
+    "ضواحي",
+    "مخيم",
+    "حي",
+];
+
+/// A single word found only in GeoNames is taken as a place when a place cue stands
+/// before it (في حلب، مدينة حلب) or it carries the preposition بـ (بحلب).
+fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
+    if stripped {
+        let t = &doc.tokens[i];
+        if t.norm.starts_with('ب') || t.norm.starts_with("وب") || t.norm.starts_with("فب") {
+            return true;
+        }
+    }
+    i > 0 && PLACE_CUES.contains(&doc.tokens[i - 1].norm.as_str())
 }
 
 /// ال + stem + ي / ية: the shape of a nisba adjective (السوري، العربية).

@@ -113,6 +113,8 @@ pub struct Context<'a> {
     pub name_tokens: &'a HashSet<String>,
     /// Folded tokens of known person names.
     pub person_tokens: &'a HashSet<String>,
+    /// Names that are a whole gazetteer entry in one word (حماس، دمشق).
+    pub entries: &'a HashSet<String>,
 }
 
 fn set(words: &[String]) -> HashSet<String> {
@@ -299,7 +301,7 @@ impl Rules {
             }
             // Bodies named by what they do (لجنة الدفاع، مجلس الإدارة) are names only
             // with whose they are (الروسية) or a known name in them (حركة حماس).
-            if h.require_specific && extra == 0 && !r.nisba(j) && !r.name_token(j) {
+            if h.require_specific && extra == 0 && !r.nisba(j) && !r.entry(j) {
                 continue;
             }
             out.push(RuleHit {
@@ -416,6 +418,9 @@ impl Reader<'_, '_> {
     fn name_token(&self, i: usize) -> bool {
         self.ctx.name_tokens.contains(self.norm(i))
     }
+    fn entry(&self, i: usize) -> bool {
+        self.ctx.entries.contains(self.norm(i))
+    }
     fn person_token(&self, i: usize) -> bool {
         self.ctx.person_tokens.contains(self.norm(i))
     }
@@ -470,6 +475,7 @@ mod tests {
             stopwords: &stop,
             name_tokens: &names,
             person_tokens: &names,
+            entries: &names,
         };
         let doc = DocTokens::new(text);
         rules
