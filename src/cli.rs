@@ -38,6 +38,17 @@ pub struct ViewArgs {
     pub lossy: bool,
 }
 
+/// Which suggestion sources to use.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct SourceArgs {
+    /// Do not suggest from the gazetteers.
+    #[arg(long)]
+    pub no_gazetteers: bool,
+    /// Do not suggest from the rules.
+    #[arg(long)]
+    pub no_rules: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the article as it would be painted, or its visual lines as JSON.
@@ -71,6 +82,8 @@ pub enum Command {
         /// Learned memory to use (JSON written by `eval --replay --save-memory`).
         #[arg(long, value_name = "FILE")]
         memory: Option<PathBuf>,
+        #[command(flatten)]
+        sources: SourceArgs,
     },
     /// Score suggestions against gold spans, or replay an analyst over a gold corpus.
     Eval {
@@ -101,5 +114,7 @@ pub enum Command {
         /// Offset units of the files: codepoints, bytes, utf16.
         #[arg(long, default_value = "codepoints")]
         offsets: Offsets,
+        #[command(flatten)]
+        sources: SourceArgs,
     },
 }

@@ -52,6 +52,7 @@ fn is_jsonl(p: &Path) -> bool {
 /// `raqim suggest`: one JSON object per document. Nothing is written if an input is
 /// bad (unless `skip_bad`), since inputs are all read before the first line.
 pub fn suggest(
+    engine: &Engine,
     files: &[PathBuf],
     unit: Offsets,
     skip_bad: bool,
@@ -76,7 +77,6 @@ pub fn suggest(
         }
         None => None,
     };
-    let engine = Engine::builtin();
     for (id, text) in docs {
         let sugg = engine.suggest(&text, memory.as_ref());
         let rec = to_record(id, text, &sugg, unit);
@@ -122,7 +122,7 @@ pub struct EvalArgs<'a> {
 }
 
 /// `raqim eval`: figures per label and micro, or a replay.
-pub fn eval(a: &EvalArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn eval(engine: &Engine, a: &EvalArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let keep: Option<HashSet<String>> =
         (!a.labels.is_empty()).then(|| a.labels.iter().map(|l| l.trim().to_string()).collect());
     let gold = read_records(a.gold, a.offsets, false)?;
@@ -130,10 +130,9 @@ pub fn eval(a: &EvalArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     // Work in code points from here on.
     let gold = to_code_points(gold, a.offsets);
     if a.replay {
-        let engine = Engine::builtin();
         let mut preds: Vec<DocRecord> = Vec::new();
         let (scores, memory) = replay(
-            &engine,
+            engine,
             &gold,
             keep.as_ref(),
             a.every,

@@ -207,16 +207,22 @@ pub fn replay(
         let chars: Vec<char> = doc.text.chars().collect();
         let map = OffsetMap::new(&doc.text, Offsets::CodePoints);
         let byte = |cp: usize| map.to_byte(cp, &doc.text).unwrap_or(doc.text.len());
-        for g in gold_spans
+        // The analyst settles every suggestion, then adds what was missed.
+        let mut found = vec![false; gold_spans.len()];
+        for (s, p) in sugg.iter().zip(&pred) {
+            let hit =
+                (0..gold_spans.len()).find(|&i| !found[i] && same_span(&chars, p, &gold_spans[i]));
+            if let Some(i) = hit {
+                found[i] = true;
+            }
+            engine.learn_decision(&mut memory, &tokens, s, hit.is_some());
+        }
+        for (g, _) in gold_spans
             .iter()
-            .filter(|g| keep.is_none_or(|k| k.contains(&g.label)))
+            .zip(&found)
+            .filter(|(g, f)| !**f && keep.is_none_or(|k| k.contains(&g.label)))
         {
             memory.accept(&tokens, byte(g.start), byte(g.end), &g.label);
-        }
-        for (s, p) in sugg.iter().zip(&pred) {
-            if !gold_spans.iter().any(|g| same_span(&chars, p, g)) {
-                memory.reject(&tokens, s.start, s.end, &s.label);
-            }
         }
         if every > 0 && (n + 1) % every == 0 {
             progress(n + 1, &scores);

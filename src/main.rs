@@ -59,10 +59,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             offsets,
             skip_bad,
             memory,
+            sources,
         }) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            raqim::commands::suggest(&files, offsets, skip_bad, memory.as_deref(), &mut out)?;
+            let engine = engine(sources);
+            raqim::commands::suggest(
+                &engine,
+                &files,
+                offsets,
+                skip_bad,
+                memory.as_deref(),
+                &mut out,
+            )?;
             out.flush()?;
             Ok(())
         }
@@ -76,6 +85,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             save_memory,
             write_pred,
             offsets,
+            sources,
         }) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -90,7 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 write_pred: write_pred.as_deref(),
                 offsets,
             };
-            raqim::commands::eval(&args, &mut out)
+            raqim::commands::eval(&engine(sources), &args, &mut out)
         }
         None => {
             let Some(file) = cli.file else {
@@ -113,6 +123,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             run_viewer(doc, &cli.view)
         }
     }
+}
+
+fn engine(sources: raqim::cli::SourceArgs) -> raqim::suggest::Engine {
+    raqim::suggest::Engine::builtin().with_sources(!sources.no_gazetteers, !sources.no_rules)
 }
 
 fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::dict::{Dict, DocTokens, key_of_span};
+use super::rerank::Reranker;
 
 /// Decisions about one string and one label.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +45,8 @@ pub type Record = BTreeMap<String, Counts>;
 pub struct Memory {
     pub(crate) dict: Dict<Record>,
     decisions: u64,
+    /// What the decisions say about context.
+    pub reranker: Reranker,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -51,6 +54,8 @@ struct Saved {
     version: u32,
     /// (folded tokens joined by a space, counts per label)
     entries: Vec<(String, Record)>,
+    #[serde(default)]
+    reranker: Reranker,
 }
 
 impl Memory {
@@ -110,6 +115,7 @@ impl Memory {
         serde_json::to_string(&Saved {
             version: 1,
             entries,
+            reranker: self.reranker.clone(),
         })
         .expect("memory serializes")
     }
@@ -124,6 +130,7 @@ impl Memory {
             ));
         }
         let mut m = Memory::new();
+        m.reranker = saved.reranker;
         for (key, record) in saved.entries {
             let toks: Vec<&str> = key.split(' ').collect();
             let n: u64 = record

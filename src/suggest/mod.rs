@@ -10,6 +10,7 @@ pub mod gazetteer;
 pub mod labels;
 pub mod memory;
 pub mod normalize;
+pub mod rerank;
 pub mod rules;
 
 use std::collections::{HashMap, HashSet};
@@ -47,6 +48,8 @@ pub struct Engine {
     person_tokens: HashSet<String>,
     entries: HashSet<String>,
     geonames: Option<u16>,
+    use_gazetteers: bool,
+    use_rules: bool,
 }
 
 struct Candidate {
@@ -108,7 +111,17 @@ impl Engine {
             person_tokens,
             entries: single,
             geonames,
+            use_gazetteers: true,
+            use_rules: true,
         }
+    }
+
+    /// Turns sources off (to measure what each is worth, or to suggest from the
+    /// analyst's memory alone).
+    pub fn with_sources(mut self, gazetteers: bool, rules: bool) -> Engine {
+        self.use_gazetteers = gazetteers;
+        self.use_rules = rules;
+        self
     }
 
     fn label_name(&self, i: u16) -> &str {
@@ -125,7 +138,12 @@ impl Engine {
     pub fn suggest_doc(&self, doc: &DocTokens, memory: Option<&Memory>) -> Vec<Suggestion> {
         let mut cands: Vec<Candidate> = Vec::new();
 
-        for hit in find_all(&self.gazetteer.dict, doc) {
+        let gazetteer_hits = if self.use_gazetteers {
+            find_all(&self.gazetteer.dict, doc)
+        } else {
+            Vec::new()
+        };
+        for hit in gazetteer_hits {
             let single = hit.first == hit.last;
             let norm = doc.tokens[hit.first].norm.as_str();
             // A single common word is never a name on its own.
@@ -171,7 +189,12 @@ impl Engine {
             person_tokens: &self.person_tokens,
             entries: &self.entries,
         };
-        for hit in self.rules.apply(doc, &ctx) {
+        let rule_hits = if self.use_rules {
+            self.rules.apply(doc, &ctx)
+        } else {
+            Vec::new()
+        };
+        for hit in rule_hits {
             cands.push(Candidate {
                 start: hit.start,
                 end: hit.end,
@@ -215,6 +238,16 @@ impl Engine {
                 .get(&(c.start, c.end))
                 .is_some_and(|ls| ls.contains(&c.label))
         });
+        // Where the analyst's decisions say this kind of suggestion is wrong here.
+        if let Some(mem) = memory
+            && mem.reranker.decisions() >= rerank::MIN_DECISIONS
+        {
+            cands.retain(|c| {
+                let feats =
+                    rerank::features(doc, c.start, c.end, self.label_name(c.label), &c.source);
+                !mem.reranker.rejects(&feats)
+            });
+        }
 
         drop_nested(&mut cands);
         // Score, then length, then memory over other sources, then text order.
@@ -290,6 +323,26 @@ fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
         }
     }
     i > 0 && PLACE_CUES.contains(&doc.tokens[i - 1].norm.as_str())
+}
+
+impl Engine {
+    /// Takes in the analyst's decision on a suggestion: the memory counts it for the
+    /// string, and the re-ranker learns from its context.
+    pub fn learn_decision(
+        &self,
+        memory: &mut Memory,
+        doc: &DocTokens,
+        s: &Suggestion,
+        accepted: bool,
+    ) {
+        if accepted {
+            memory.accept(doc, s.start, s.end, &s.label);
+        } else {
+            memory.reject(doc, s.start, s.end, &s.label);
+        }
+        let feats = rerank::features(doc, s.start, s.end, &s.label, &s.source);
+        memory.reranker.learn(&feats, accepted);
+    }
 }
 
 /// ال + stem + ي / ية: the shape of a nisba adjective (السوري، العربية).
