@@ -77,11 +77,22 @@ pub fn suggest(
         }
         None => None,
     };
-    for (id, text) in docs {
-        let sugg = engine.suggest(&text, memory.as_ref());
-        let rec = to_record(id, text, &sugg, unit);
-        serde_json::to_writer(&mut *out, &rec)?;
-        writeln!(out)?;
+    // Documents in parallel batches, written in input order.
+    use rayon::prelude::*;
+    for batch in docs.chunks(64) {
+        let lines: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(|(id, text)| {
+                let sugg = engine.suggest(text, memory.as_ref());
+                let rec = to_record(id.clone(), text.clone(), &sugg, unit);
+                let mut line = serde_json::to_vec(&rec).expect("records serialize");
+                line.push(b'\n');
+                line
+            })
+            .collect();
+        for line in lines {
+            out.write_all(&line)?;
+        }
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 //!
 //! Must not: know what the values mean (gazetteer entries, learned counts).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::normalize::{Stripped, Token, TokenKind, strip_proclitics, tokenize};
 
@@ -20,8 +20,8 @@ pub struct Dict<V> {
 impl<V> Default for Dict<V> {
     fn default() -> Self {
         Dict {
-            ids: HashMap::new(),
-            edges: HashMap::new(),
+            ids: HashMap::default(),
+            edges: HashMap::default(),
             values: vec![None],
         }
     }
@@ -95,6 +95,16 @@ impl<V> Dict<V> {
                 stack.push((child, depth + 1, id));
             }
         }
+    }
+
+    /// The node after `node` (0 is the root) by token `tok`.
+    pub fn walk(&self, node: u32, tok: &str) -> Option<u32> {
+        self.step(node, self.id(tok)?)
+    }
+
+    /// The value at a node.
+    pub fn value(&self, node: u32) -> Option<&V> {
+        self.values[node as usize].as_ref()
     }
 
     fn id(&self, tok: &str) -> Option<u32> {

@@ -13,7 +13,7 @@ pub mod normalize;
 pub mod rerank;
 pub mod rules;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use dict::{DocTokens, find_all};
 use gazetteer::{Gazetteer, STOPWORDS};
@@ -21,6 +21,9 @@ use labels::LabelSet;
 use memory::Memory;
 use normalize::fold;
 use rules::{Context, Rules};
+
+/// Texts longer than this are suggested piece by piece (cut at line breaks).
+pub const PIECE_BYTES: usize = 64 * 1024;
 
 /// Stripped (proclitic) readings score this much of an exact one.
 pub const STRIPPED_FACTOR: f32 = 0.95;
@@ -77,9 +80,9 @@ impl Engine {
             .filter(|w| !w.is_empty() && !w.starts_with('#'))
             .map(fold)
             .collect();
-        let mut name_tokens = HashSet::new();
-        let mut person_tokens = HashSet::new();
-        let mut single = HashSet::new();
+        let mut name_tokens = HashSet::default();
+        let mut person_tokens = HashSet::default();
+        let mut single = HashSet::default();
         let per = labels.index("PER").map(|i| i as u16);
         gazetteer.dict.for_each(|key, entries| {
             let person = entries.iter().any(|e| Some(e.label) == per);
@@ -128,10 +131,40 @@ impl Engine {
         &self.labels.labels()[i as usize].name
     }
 
-    /// Suggestions for `text`, in text order, none overlapping.
+    /// Suggestions for `text`, in text order, none overlapping. A name never spans a
+    /// line break, so a long text is cut at line breaks into pieces of about
+    /// [`PIECE_BYTES`] suggested in parallel.
     pub fn suggest(&self, text: &str, memory: Option<&Memory>) -> Vec<Suggestion> {
-        let doc = DocTokens::new(text);
-        self.suggest_doc(&doc, memory)
+        use rayon::prelude::*;
+        if text.len() <= PIECE_BYTES {
+            return self.suggest_doc(&DocTokens::new(text), memory);
+        }
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let mut end = (start + PIECE_BYTES).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            end = match text[end..].find('\n') {
+                Some(p) => end + p + 1,
+                None => text.len(),
+            };
+            pieces.push(start..end);
+            start = end;
+        }
+        let parts: Vec<Vec<Suggestion>> = pieces
+            .par_iter()
+            .map(|r| {
+                let mut v = self.suggest_doc(&DocTokens::new(&text[r.clone()]), memory);
+                for s in &mut v {
+                    s.start += r.start;
+                    s.end += r.start;
+                }
+                v
+            })
+            .collect();
+        parts.concat()
     }
 
     /// As [`Engine::suggest`], for a document already tokenized.
@@ -205,7 +238,7 @@ impl Engine {
         }
 
         // The analyst's decisions: suggest what was accepted, veto what was rejected.
-        let mut vetoes: HashMap<(usize, usize), Vec<u16>> = HashMap::new();
+        let mut vetoes: HashMap<(usize, usize), Vec<u16>> = HashMap::default();
         if let Some(mem) = memory {
             for hit in find_all(&mem.dict, doc) {
                 let single = hit.first == hit.last;
@@ -258,13 +291,16 @@ impl Engine {
                 .then((b.source == "memory").cmp(&(a.source == "memory")))
                 .then(a.start.cmp(&b.start))
         });
-        let mut taken: Vec<(usize, usize)> = Vec::new();
+        // Taken ranges by start; they never overlap, so only the neighbours of a
+        // candidate can overlap it.
+        let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
         let mut out = Vec::new();
         for c in cands {
-            if taken.iter().any(|&(s, e)| c.start < e && s < c.end) {
+            let before = taken.range(..c.end).next_back();
+            if before.is_some_and(|(&s, &e)| s < c.end && c.start < e) {
                 continue;
             }
-            taken.push((c.start, c.end));
+            taken.insert(c.start, c.end);
             out.push(Suggestion {
                 start: c.start,
                 end: c.end,
@@ -361,7 +397,7 @@ fn is_definite_word(doc: &DocTokens, i: usize) -> bool {
 /// label goes (العميد سهيل الحسن: not الحسن alone), whatever its source.
 fn drop_nested(cands: &mut Vec<Candidate>) {
     cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut max_end: HashMap<u16, usize> = HashMap::new();
+    let mut max_end: HashMap<u16, usize> = HashMap::default();
     let mut keep = vec![true; cands.len()];
     let mut i = 0;
     while i < cands.len() {
@@ -444,6 +480,20 @@ mod tests {
                 .iter()
                 .any(|(t, _)| t == "داعش")
         );
+    }
+
+    #[test]
+    fn a_long_text_is_suggested_in_pieces_exactly_as_whole() {
+        let e = Engine::builtin();
+        // Odd padding so piece boundaries fall inside two-byte letters.
+        let line = "قال الجيش السوري إن داعش انسحب من دير الزور نحو سوريا";
+        let text: String = (0..3000)
+            .map(|i| format!("{}{line}\n", "x".repeat(i % 3)))
+            .collect();
+        assert!(text.len() > 2 * PIECE_BYTES);
+        let whole = e.suggest_doc(&DocTokens::new(&text), None);
+        assert_eq!(e.suggest(&text, None), whole);
+        assert!(whole.len() >= 4 * 3000);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! its unit, days and dates. The words live in `assets/rules.toml` (data); this file
 //! only says how each kind of rule reads the tokens around its trigger.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use serde::Deserialize;
 
@@ -96,6 +96,8 @@ pub struct Rules {
     levant: Dict<()>,
     gregorian: Dict<()>,
     year_words: HashSet<String>,
+    /// Every word that can start a rule.
+    triggers: HashSet<String>,
 }
 
 /// A rules file that could not be used.
@@ -162,7 +164,25 @@ impl Rules {
                 require_specific: w.require_specific,
             })
         };
+        let mut triggers: HashSet<String> = HashSet::default();
+        let firsts = |words: &[String], t: &mut HashSet<String>| {
+            for w in words {
+                if let Some(first) = key_of(w).into_iter().next() {
+                    t.insert(first);
+                }
+            }
+        };
+        firsts(&f.title.words, &mut triggers);
+        firsts(&f.numbered.words, &mut triggers);
+        for h in &f.head {
+            firsts(&h.words, &mut triggers);
+        }
+        firsts(&f.date.weekdays, &mut triggers);
+        firsts(&f.date.months_levant, &mut triggers);
+        firsts(&f.date.months_gregorian, &mut triggers);
+        firsts(&f.date.year_words, &mut triggers);
         Ok(Rules {
+            triggers,
             title: Words {
                 label: label(&f.title.label, "title")?,
                 score: f.title.score,
@@ -192,6 +212,16 @@ impl Rules {
         let mut out = Vec::new();
         let r = Reader { doc, ctx };
         for i in 0..doc.tokens.len() {
+            // Most words trigger nothing: one look-up rules them out.
+            let t = &doc.tokens[i];
+            let trigger = t.kind == TokenKind::Number
+                || self.triggers.contains(&t.norm)
+                || doc.stripped[i]
+                    .iter()
+                    .any(|s| self.triggers.contains(&s.norm));
+            if !trigger {
+                continue;
+            }
             self.title_at(&r, i, &mut out);
             self.numbered_at(&r, i, &mut out);
             self.head_at(&r, i, &mut out);
@@ -445,10 +475,13 @@ impl Reader<'_, '_> {
     /// Last token of the longest entry of `dict` starting at token `i`.
     fn longest(&self, dict: &Dict<()>, i: usize) -> Option<usize> {
         let mut best = None;
-        let mut key: Vec<&str> = Vec::new();
-        for j in i..self.doc.tokens.len().min(i + 4) {
-            key.push(self.norm(j));
-            if dict.get(&key).is_some() {
+        let mut node = 0;
+        for j in i..self.doc.tokens.len() {
+            match dict.walk(node, self.norm(j)) {
+                Some(n) => node = n,
+                None => break,
+            }
+            if dict.value(node).is_some() {
                 best = Some(j);
             }
         }
