@@ -113,6 +113,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "the viewer reads the keyboard from the terminal, so it cannot read the article from standard input; give a file, or use `raqim render -`"
                 );
             }
+            // Build the suggestion engine while the article is read and decoded.
+            std::thread::spawn(raqim::tui::builtin_engine);
             let doc = load(&file, cli.view.lossy)?;
             if !std::io::stdout().is_terminal() {
                 anyhow::bail!(

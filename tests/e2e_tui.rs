@@ -1,5 +1,6 @@
 //! End-to-end tests of the viewer: the real binary in a pseudo-terminal (40x12),
 //! its output fed to a `vt100` screen, waiting for content, never sleeping blindly.
+//! Rows are compared by glyph only; colours and underlines are checked on their own.
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
@@ -260,6 +261,35 @@ fn a_panic_still_restores_the_terminal_and_shows_the_message() {
         msg > implicit,
         "message written before the terminal was restored"
     );
+}
+
+#[test]
+fn suggestions_show_underlined_in_colour_with_a_legend() {
+    let mut s = Session::start(SAMPLE);
+    // Text rows lie between the title bar and the legend row above the status line.
+    let legend = ROWS - 2;
+    s.wait_for("an underlined, coloured cell in the text", |s| {
+        let screen = s.parser.screen();
+        (1..legend).any(|y| {
+            (0..COLS).any(|x| {
+                screen.cell(y, x).is_some_and(|c| {
+                    c.underline() && c.fgcolor() != vt100::Color::Default && c.has_contents()
+                })
+            })
+        })
+    });
+    s.wait_for("the legend", |s| {
+        s.row(legend).contains("1 PER  2 ORG  3 LOC")
+    });
+    // The legend names each label in its colour.
+    let screen = s.parser.screen();
+    let per = s.row(legend).find("PER").unwrap() as u16;
+    let colour = screen.cell(legend, per).unwrap().fgcolor();
+    assert_ne!(colour, vt100::Color::Default, "{}", s.screen_text());
+    s.send(b"q");
+    s.wait_for("the viewer to leave the alternate screen", |s| {
+        !s.parser.screen().alternate_screen()
+    });
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -1,6 +1,7 @@
 //! The viewer's state and everything it does in answer to an `Action`: the cursor (a
 //! logical offset, always on a cluster start), the scroll position, the lazily built
-//! layouts of the paragraphs in view, and the help overlay flag.
+//! layouts of the paragraphs in view, their entity spans (`spans.rs`), and the help
+//! overlay flag.
 //!
 //! Owns: state and its transitions. Must not: draw, or touch the terminal. Cost: a
 //! keystroke lays out at most the paragraphs between the old and the new view, never
@@ -8,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 
@@ -15,18 +17,35 @@ use crate::document::Document;
 use crate::layout::{
     CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, layout_paragraph,
 };
+use crate::suggest::Engine;
+use crate::suggest::labels::LabelSet;
 
 use super::action::Action;
 use super::keymap::Keymap;
+use super::spans::SpanStore;
 
 /// Rendering settings chosen on the command line.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ViewSettings {
     pub direction: Direction,
     pub shaping: Shaping,
     pub show_controls: bool,
     /// Annotation store label (not used by the viewer yet).
     pub db_label: Option<String>,
+    /// Run the suggestion engine on the paragraphs shown (default true).
+    pub suggest: bool,
+}
+
+impl Default for ViewSettings {
+    fn default() -> ViewSettings {
+        ViewSettings {
+            direction: Direction::default(),
+            shaping: Shaping::default(),
+            show_controls: false,
+            db_label: None,
+            suggest: true,
+        }
+    }
 }
 
 /// Where the cursor is: paragraph index and byte offset inside that paragraph.
@@ -66,11 +85,33 @@ pub struct App {
     /// Last (paragraph, byte offset, code points before it in the paragraph), so the
     /// status line counts only from there, not from the start of a 64 KiB piece.
     char_memo: (usize, usize, usize),
+    /// The suggestion engine; the built-in one is fetched on first use.
+    pub(super) engine: Option<Arc<Engine>>,
+    /// The labels spans refer to (the engine's).
+    pub(super) labels: LabelSet,
+    pub(super) spans: SpanStore,
 }
 
 impl App {
-    /// A viewer on `doc` with the default keymap, cursor at the start.
+    /// A viewer on `doc` with the default keymap, cursor at the start, and the
+    /// built-in suggestion engine (when `settings.suggest`).
     pub fn new(doc: Document, settings: ViewSettings) -> App {
+        App::build(doc, settings, None, LabelSet::builtin())
+    }
+
+    /// As [`App::new`], with this engine (e.g. user labels or gazetteers) for the
+    /// suggestions; spans use its labels.
+    pub fn with_engine(doc: Document, settings: ViewSettings, engine: Arc<Engine>) -> App {
+        let labels = engine.labels.clone();
+        App::build(doc, settings, Some(engine), labels)
+    }
+
+    fn build(
+        doc: Document,
+        settings: ViewSettings,
+        engine: Option<Arc<Engine>>,
+        labels: LabelSet,
+    ) -> App {
         let mut char_starts = Vec::with_capacity(doc.paragraphs.len());
         let (mut bytes, mut chars) = (0, 0);
         for p in &doc.paragraphs {
@@ -93,6 +134,9 @@ impl App {
             cache_bytes: 0,
             char_starts,
             char_memo: (0, 0, 0),
+            engine,
+            labels,
+            spans: SpanStore::default(),
         };
         if !app.doc.is_blank() {
             app.cursor.offset = app.first_stop(0).unwrap_or(0);
@@ -119,6 +163,9 @@ impl App {
 
     /// Changes rendering settings; layouts are rebuilt on demand.
     pub fn set_settings(&mut self, settings: ViewSettings) {
+        if settings.suggest != self.settings.suggest {
+            self.suggest_setting_changed();
+        }
         self.settings = settings;
         self.clear_cache();
         self.top.1 = 0;

@@ -20,15 +20,19 @@
 //! app.apply(Action::NextChar);
 //! render(area, &mut buf, &mut app);
 //! ```
-//! Screen: row 0 title bar, last row status line, rows between: the text, one empty
-//! column on each side when the screen is wider than 20 columns. Cost: a keystroke
-//! plus a redraw lays out only paragraphs near the view (cached), whatever the size
-//! of the document.
+//! Screen: row 0 title bar, last row status line, the row above it the legend (labels
+//! and their colours; dropped below [`LEGEND_MIN_HEIGHT`] rows), rows between: the
+//! text, one empty column on each side when the screen is wider than 20 columns.
+//! Suggested spans are underlined in their label's colour, accepted ones filled.
+//! Cost: a keystroke plus a redraw lays out, and runs the suggestion engine on, only
+//! paragraphs near the view (cached), whatever the size of the document.
 
 mod action;
 mod app;
 mod keymap;
+mod legend;
 mod motion;
+mod spans;
 pub mod terminal;
 mod view;
 
@@ -36,6 +40,8 @@ mod view;
 mod tests_keys;
 #[cfg(test)]
 mod tests_pane;
+#[cfg(test)]
+mod tests_spans;
 
 use crossterm::event::{self, Event, KeyEventKind};
 
@@ -44,6 +50,8 @@ use crate::document::Document;
 pub use action::Action;
 pub use app::{App, Cursor, Row, ViewSettings};
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
+pub use legend::{LEGEND_MIN_HEIGHT, span_style, terminal_colour};
+pub use spans::{SpanState, ViewSpan, builtin_engine, span_covering};
 pub use view::{
     MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, control_name, draw, help_lines, render, status_text,
 };

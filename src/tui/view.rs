@@ -1,20 +1,27 @@
-//! Drawing: title bar, text pane, status line, help overlay, into a ratatui `Buffer`.
+//! Drawing: title bar, text pane, legend row, status line, help overlay, into a
+//! ratatui `Buffer`.
 //!
 //! Owns: where things go on screen and how they look. Article text is painted cell by
 //! cell from the layout (`buf[(x, y)].set_symbol`), never through `Line`/`Span`, which
-//! measure lam-alef as one cell and drop leading marks. Must not: change what the user
-//! sees next time except by the viewport size and the layout memo (`App::set_viewport`,
-//! `App::layout`); no I/O.
+//! measure lam-alef as one cell and drop leading marks. A cell takes the style of the
+//! span its logical range meets, so a span broken by a direction change or a wrap is
+//! styled in every piece. Must not: change what the user sees next time except by the
+//! viewport size and the memos of layouts and suggestions (`App::set_viewport`,
+//! `App::layout`, `App::spans_in`); no I/O.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::layout::{Direction, LayoutOptions, VisualLine, is_bidi_control, layout_paragraph};
+use crate::layout::{
+    Cell, Direction, LayoutOptions, VisualLine, is_bidi_control, layout_paragraph,
+};
 
 use super::app::App;
+use super::legend::{LEGEND_MIN_HEIGHT, legend_row, span_style, terminal_colour};
+use super::spans::span_covering;
 
 /// Narrower or lower than this and the viewer only says it is too small.
 pub const MIN_WIDTH: u16 = 8;
@@ -53,11 +60,12 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
         return;
     }
     let margin = if area.width > MARGIN_ABOVE { 1 } else { 0 };
+    let legend = u16::from(area.height >= LEGEND_MIN_HEIGHT);
     let text = Rect::new(
         area.x + margin,
         area.y + 1,
         area.width - 2 * margin,
-        area.height - 2,
+        area.height - 2 - legend,
     );
     app.set_viewport(text.width as usize, text.height as usize);
     title_bar(Rect::new(area.x, area.y, area.width, 1), buf, app);
@@ -74,6 +82,10 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
     } else {
         text_pane(text, buf, app);
     }
+    if legend == 1 {
+        let row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
+        legend_row(row, buf, &app.labels);
+    }
     status_line(
         Rect::new(area.x, area.bottom() - 1, area.width, 1),
         buf,
@@ -84,9 +96,18 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
     }
 }
 
-/// Paints the cells of a visual line at `x0 + cell.col`, clipped to `width`.
-fn paint_line(buf: &mut Buffer, x0: u16, y: u16, width: u16, line: &VisualLine, style: Style) {
+/// Paints the cells of a visual line at `x0 + cell.col`, clipped to `width`, each in
+/// the style `style_of` gives it.
+fn paint_line(
+    buf: &mut Buffer,
+    x0: u16,
+    y: u16,
+    width: u16,
+    line: &VisualLine,
+    style_of: impl Fn(&Cell) -> Style,
+) {
     for cell in &line.cells {
+        let style = style_of(cell);
         let glyph = line.glyph(cell);
         let (col, w) = (cell.col as usize, cell.width as usize);
         if glyph.is_empty() || w == 0 || col + w > width as usize {
@@ -116,7 +137,7 @@ fn title_bar(area: Rect, buf: &mut Buffer, app: &App) {
     };
     let name = layout_paragraph(&app.doc.name, &opts);
     if let Some(line) = name.lines.first() {
-        paint_line(buf, x, area.y, end - x, line, BAR);
+        paint_line(buf, x, area.y, end - x, line, |_| BAR);
         x = (x + line.width.min(u16::MAX as usize) as u16).min(end);
     }
     if app.doc.lossy {
@@ -128,6 +149,12 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
     let cursor = app.cursor;
     let (mut p, mut r) = app.top;
     let n = app.doc.paragraphs.len();
+    let colours: Vec<Color> = app
+        .labels
+        .labels()
+        .iter()
+        .map(|l| terminal_colour(&l.colour))
+        .collect();
     for y in area.y..area.bottom() {
         if p >= n {
             break;
@@ -137,7 +164,22 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
         if r >= sep {
             let li = r - sep;
             let line = &lay.lines[li];
-            paint_line(buf, area.x, y, area.width, line, Style::new());
+            let spans = app.spans_in(p);
+            let base = app.doc.paragraphs[p].range.start;
+            // Only the spans that meet this line are tried against its cells.
+            let (from, to) = (base + line.logical.start, base + line.logical.end);
+            let lo = spans.partition_point(|s| s.end <= from);
+            let hi = spans.partition_point(|s| s.start < to).max(lo);
+            let here = &spans[lo..hi];
+            let style_of = |cell: &Cell| {
+                if here.is_empty() {
+                    return Style::new();
+                }
+                let range = base + cell.start as usize..base + cell.end as usize;
+                span_covering(here, range)
+                    .map_or(Style::new(), |(_, s)| span_style(colours[s.label], s.state))
+            };
+            paint_line(buf, area.x, y, area.width, line, style_of);
             if p == cursor.para {
                 mark_cursor(buf, area, y, line, cursor.offset);
             }
@@ -193,6 +235,11 @@ pub fn status_text(app: &mut App) -> String {
         let text = app.doc.paragraph_text(cp);
         if let Some(name) = text[off..].chars().next().and_then(control_name) {
             parts.push(name);
+        }
+        if let Some((_, s)) = app.span_at_cursor() {
+            let label = &app.labels.labels()[s.label].name;
+            let state = s.state.name();
+            parts.push(format!("{label} {state} {} {:.2}", s.source, s.score));
         }
         if app.settings.direction == Direction::Auto {
             dir = format!("auto:{}", if lay.rtl { "rtl" } else { "ltr" });

@@ -1,0 +1,163 @@
+//! How spans look and the legend row that says so: each label in its colour with its
+//! key, and what pending and accepted spans look like.
+//!
+//! Owns: label colour -> terminal colour, span state -> cell style, the legend row.
+//! Must not: decide which cells a span covers (`view.rs` intersects each cell's
+//! logical range with the spans) or change any state.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::suggest::labels::{Colour, LabelSet};
+
+use super::spans::SpanState;
+
+/// Below this many rows the legend row is dropped first, to leave room for text.
+pub const LEGEND_MIN_HEIGHT: u16 = 6;
+
+/// The text on an accepted (filled) span: dark, to read on any label colour.
+const FILLED_FG: Color = Color::Black;
+
+/// A label colour as a terminal colour.
+pub fn terminal_colour(c: &Colour) -> Color {
+    match c {
+        Colour::Rgb(r, g, b) => Color::Rgb(*r, *g, *b),
+        Colour::Named(name) => match name.as_str() {
+            "black" => Color::Black,
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "yellow" => Color::Yellow,
+            "blue" => Color::Blue,
+            "magenta" => Color::Magenta,
+            "cyan" => Color::Cyan,
+            "gray" => Color::Gray,
+            "darkgray" => Color::DarkGray,
+            "lightred" => Color::LightRed,
+            "lightgreen" => Color::LightGreen,
+            "lightyellow" => Color::LightYellow,
+            "lightblue" => Color::LightBlue,
+            "lightmagenta" => Color::LightMagenta,
+            "lightcyan" => Color::LightCyan,
+            "white" => Color::White,
+            // The label file accepts only the names above.
+            _ => Color::Reset,
+        },
+    }
+}
+
+/// The style of a span's cells: pending is the label colour, underlined (a
+/// suggestion, not yet a decision); accepted is filled with the label colour.
+pub fn span_style(colour: Color, state: SpanState) -> Style {
+    match state {
+        SpanState::Pending => Style::new().fg(colour).add_modifier(Modifier::UNDERLINED),
+        SpanState::Accepted => Style::new().bg(colour).fg(FILLED_FG),
+    }
+}
+
+/// `1 PER  2 ORG ...`: one (text, style) piece per label, key then name in its colour.
+fn label_pieces(labels: &LabelSet) -> Vec<(String, Style)> {
+    let mut out = Vec::new();
+    for (i, l) in labels.labels().iter().enumerate() {
+        let sep = if i == 0 { "" } else { "  " };
+        out.push((format!("{sep}{} ", l.key), Style::new()));
+        let colour = terminal_colour(&l.colour);
+        out.push((l.name.clone(), Style::new().fg(colour)));
+    }
+    out
+}
+
+/// What the two states look like, longest form first; the widest that fits is shown.
+fn state_forms() -> [Vec<(&'static str, Style)>; 2] {
+    let sample = Color::Gray;
+    let pending = span_style(sample, SpanState::Pending).fg(Color::Reset);
+    let accepted = span_style(sample, SpanState::Accepted);
+    [
+        vec![
+            ("underline", pending),
+            ("=suggested ", Style::new()),
+            ("fill", accepted),
+            ("=accepted", Style::new()),
+        ],
+        vec![
+            ("suggested", pending),
+            (" ", Style::new()),
+            ("accepted", accepted),
+        ],
+    ]
+}
+
+fn width_of<S: AsRef<str>>(pieces: &[(S, Style)]) -> usize {
+    pieces.iter().map(|(t, _)| t.as_ref().chars().count()).sum()
+}
+
+/// Draws pieces from `x`, cut at `end`; returns where the next one would go.
+fn put<S: AsRef<str>>(
+    buf: &mut Buffer,
+    mut x: u16,
+    y: u16,
+    end: u16,
+    pieces: &[(S, Style)],
+) -> u16 {
+    for (text, style) in pieces {
+        if x >= end {
+            break;
+        }
+        (x, _) = buf.set_stringn(x, y, text.as_ref(), (end - x) as usize, *style);
+    }
+    x
+}
+
+/// The legend row: labels from the left (cut at the right edge when too narrow), and
+/// the state key at the right when it fits after them.
+pub fn legend_row(area: Rect, buf: &mut Buffer, labels: &LabelSet) {
+    if area.is_empty() {
+        return;
+    }
+    buf.set_style(area, Style::reset());
+    let end = area.right();
+    let start = area.x + u16::from(area.width > 1);
+    let after = put(buf, start, area.y, end, &label_pieces(labels));
+    let room = end.saturating_sub(after) as usize;
+    for form in state_forms() {
+        let w = width_of(&form);
+        // Two columns apart from the labels, one from the right edge.
+        if w + 3 <= room {
+            let x = end - 1 - w as u16;
+            put(buf, x, area.y, end, &form);
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_file_colour_has_a_terminal_colour() {
+        for name in [
+            "black",
+            "red",
+            "green",
+            "yellow",
+            "blue",
+            "magenta",
+            "cyan",
+            "gray",
+            "darkgray",
+            "lightred",
+            "lightgreen",
+            "lightyellow",
+            "lightblue",
+            "lightmagenta",
+            "lightcyan",
+            "white",
+        ] {
+            let c = terminal_colour(&Colour::Named(name.into()));
+            assert_ne!(c, Color::Reset, "{name}");
+            assert_eq!(Ok(c), name.parse::<Color>(), "{name}");
+        }
+        assert_eq!(terminal_colour(&Colour::Rgb(1, 2, 3)), Color::Rgb(1, 2, 3));
+    }
+}
