@@ -111,6 +111,10 @@ pub enum Command {
         /// With --replay: write what was suggested for each document (JSON lines).
         #[arg(long, value_name = "FILE")]
         write_pred: Option<PathBuf>,
+        /// With --replay: settle a paragraph at a time (as in the viewer, where each
+        /// decision updates the rest of the document) or a whole document at a time.
+        #[arg(long, default_value = "paragraph", value_name = "paragraph|document")]
+        unit: crate::eval::Unit,
         /// Offset units of the files: codepoints, bytes, utf16.
         #[arg(long, default_value = "codepoints")]
         offsets: Offsets,

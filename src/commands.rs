@@ -129,6 +129,8 @@ pub struct EvalArgs<'a> {
     pub save_memory: Option<&'a Path>,
     /// With replay: write what was suggested for each document (code points).
     pub write_pred: Option<&'a Path>,
+    /// With replay: how much the analyst settles before suggestions are remade.
+    pub unit: crate::eval::Unit,
     pub offsets: Offsets,
 }
 
@@ -146,6 +148,7 @@ pub fn eval(engine: &Engine, a: &EvalArgs, out: &mut dyn Write) -> anyhow::Resul
             engine,
             &gold,
             keep.as_ref(),
+            a.unit,
             a.every,
             |n, s| {
                 let m = s.micro();

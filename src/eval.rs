@@ -178,14 +178,38 @@ pub fn suggestion_spans(text: &str, sugg: &[Suggestion]) -> Vec<Span> {
         .collect()
 }
 
-/// Plays an analyst over `gold` in order: suggest with the memory so far, score,
-/// then accept the gold spans and reject the suggestions that were wrong, so the
-/// memory learns. Calls `progress` with the cumulative scores every `every`
-/// documents (0: never) and returns the final scores and the memory.
+/// How much text the analyst settles before the suggestions are made again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// A paragraph at a time, as in the viewer, where every accept and reject updates
+    /// the suggestions of the rest of the document at once.
+    #[default]
+    Paragraph,
+    /// A whole document at a time: suggestions made once, before any decision on it.
+    Document,
+}
+
+impl std::str::FromStr for Unit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "paragraph" => Ok(Unit::Paragraph),
+            "document" => Ok(Unit::Document),
+            _ => Err(format!("'{s}' is not one of: paragraph, document")),
+        }
+    }
+}
+
+/// Plays an analyst over `gold` in order, `unit` by unit: suggest with the memory so
+/// far, score, then accept the gold spans and reject the suggestions that were
+/// wrong, so the memory learns. Calls `progress` with the cumulative scores every
+/// `every` documents (0: never), `on_doc` with each document's suggestions (byte
+/// offsets), and returns the final scores and the memory.
 pub fn replay(
     engine: &Engine,
     gold: &[DocRecord],
     keep: Option<&HashSet<String>>,
+    unit: Unit,
     every: usize,
     mut progress: impl FnMut(usize, &Scores),
     mut on_doc: impl FnMut(&DocRecord, &[Suggestion]),
@@ -193,42 +217,89 @@ pub fn replay(
     let mut scores = Scores::default();
     let mut memory = Memory::new();
     for (n, doc) in gold.iter().enumerate() {
-        let tokens = DocTokens::new(&doc.text);
-        let sugg: Vec<Suggestion> = engine
-            .suggest_doc(&tokens, Some(&memory))
-            .into_iter()
-            .filter(|s| keep.is_none_or(|k| k.contains(&s.label)))
-            .collect();
-        on_doc(doc, &sugg);
-        let pred = suggestion_spans(&doc.text, &sugg);
-        let gold_spans = record_spans(doc);
-        scores.add_doc(&doc.text, &gold_spans, &pred, keep);
-
-        let chars: Vec<char> = doc.text.chars().collect();
         let map = OffsetMap::new(&doc.text, Offsets::CodePoints);
         let byte = |cp: usize| map.to_byte(cp, &doc.text).unwrap_or(doc.text.len());
-        // The analyst settles every suggestion, then adds what was missed.
-        let mut found = vec![false; gold_spans.len()];
-        for (s, p) in sugg.iter().zip(&pred) {
-            let hit =
-                (0..gold_spans.len()).find(|&i| !found[i] && same_span(&chars, p, &gold_spans[i]));
-            if let Some(i) = hit {
-                found[i] = true;
+        // Byte ranges of the units, as (start, end).
+        let units: Vec<(usize, usize)> = match unit {
+            Unit::Document => vec![(0, doc.text.len())],
+            Unit::Paragraph => {
+                let mut v = Vec::new();
+                let mut at = 0;
+                for line in doc.text.split_inclusive('\n') {
+                    v.push((at, at + line.len()));
+                    at += line.len();
+                }
+                v
             }
-            engine.learn_decision(&mut memory, &tokens, s, hit.is_some());
+        };
+        let gold_spans = record_spans(doc);
+        let mut doc_sugg = Vec::new();
+        for (start, end) in units {
+            // Gold spans that start in this unit, in code points of the unit.
+            let base = map.from_byte(start);
+            let unit_gold: Vec<Span> = gold_spans
+                .iter()
+                .filter(|g| (start..end.max(start + 1)).contains(&byte(g.start)))
+                .map(|g| Span {
+                    start: g.start - base,
+                    end: g.end - base,
+                    label: g.label.clone(),
+                })
+                .collect();
+            let text = &doc.text[start..end];
+            let sugg = settle(engine, &mut memory, &mut scores, text, &unit_gold, keep);
+            doc_sugg.extend(sugg.into_iter().map(|mut s| {
+                s.start += start;
+                s.end += start;
+                s
+            }));
         }
-        for (g, _) in gold_spans
-            .iter()
-            .zip(&found)
-            .filter(|(g, f)| !**f && keep.is_none_or(|k| k.contains(&g.label)))
-        {
-            memory.accept(&tokens, byte(g.start), byte(g.end), &g.label);
-        }
+        on_doc(doc, &doc_sugg);
         if every > 0 && (n + 1) % every == 0 {
             progress(n + 1, &scores);
         }
     }
     (scores, memory)
+}
+
+/// One unit of the replay: suggest, score, then settle every suggestion and add the
+/// missed gold spans. Returns the suggestions (byte offsets in `text`).
+fn settle(
+    engine: &Engine,
+    memory: &mut Memory,
+    scores: &mut Scores,
+    text: &str,
+    gold: &[Span],
+    keep: Option<&HashSet<String>>,
+) -> Vec<Suggestion> {
+    let tokens = DocTokens::new(text);
+    let sugg: Vec<Suggestion> = engine
+        .suggest_doc(&tokens, Some(memory))
+        .into_iter()
+        .filter(|s| keep.is_none_or(|k| k.contains(&s.label)))
+        .collect();
+    let pred = suggestion_spans(text, &sugg);
+    scores.add_doc(text, gold, &pred, keep);
+
+    let chars: Vec<char> = text.chars().collect();
+    let map = OffsetMap::new(text, Offsets::CodePoints);
+    let byte = |cp: usize| map.to_byte(cp, text).unwrap_or(text.len());
+    let mut found = vec![false; gold.len()];
+    for (s, p) in sugg.iter().zip(&pred) {
+        let hit = (0..gold.len()).find(|&i| !found[i] && same_span(&chars, p, &gold[i]));
+        if let Some(i) = hit {
+            found[i] = true;
+        }
+        engine.learn_decision(memory, &tokens, s, hit.is_some());
+    }
+    for (g, _) in gold
+        .iter()
+        .zip(&found)
+        .filter(|(g, f)| !**f && keep.is_none_or(|k| k.contains(&g.label)))
+    {
+        memory.accept(&tokens, byte(g.start), byte(g.end), &g.label);
+    }
+    sugg
 }
 
 #[cfg(test)]
@@ -300,6 +371,7 @@ mod tests {
             &engine,
             &docs,
             None,
+            Unit::Document,
             1,
             |n, s| seen.push((n, s.micro())),
             |_, _| {},

@@ -84,6 +84,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             every,
             save_memory,
             write_pred,
+            unit,
             offsets,
             sources,
         }) => {
@@ -98,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 every,
                 save_memory: save_memory.as_deref(),
                 write_pred: write_pred.as_deref(),
+                unit,
                 offsets,
             };
             raqim::commands::eval(&engine(sources), &args, &mut out)

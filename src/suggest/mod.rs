@@ -241,8 +241,12 @@ impl Engine {
         let mut vetoes: HashMap<(usize, usize), Vec<u16>> = HashMap::default();
         if let Some(mem) = memory {
             for hit in find_all(&mem.dict, doc) {
-                let single = hit.first == hit.last;
-                if single && self.stopwords.contains(&doc.tokens[hit.first].norm) {
+                // A single stop word, read with or without its proclitic (وعلى).
+                if hit.first == hit.last
+                    && self
+                        .stopwords
+                        .contains(&fold(&doc.text[hit.start..hit.end]))
+                {
                     continue;
                 }
                 for (label, counts) in hit.value {
@@ -276,9 +280,9 @@ impl Engine {
             && mem.reranker.decisions() >= rerank::MIN_DECISIONS
         {
             cands.retain(|c| {
-                let feats =
-                    rerank::features(doc, c.start, c.end, self.label_name(c.label), &c.source);
-                !mem.reranker.rejects(&feats)
+                let label = self.label_name(c.label);
+                let feats = rerank::features(doc, c.start, c.end, label, &c.source);
+                !mem.reranker.rejects(&feats) && !mem.reranker.source_off(&c.source, label)
             });
         }
 
@@ -378,6 +382,7 @@ impl Engine {
         }
         let feats = rerank::features(doc, s.start, s.end, &s.label, &s.source);
         memory.reranker.learn(&feats, accepted);
+        memory.reranker.count_source(&s.source, &s.label, accepted);
     }
 }
 

@@ -19,12 +19,19 @@ pub const MIN_DECISIONS: u32 = 40;
 /// Below this probability of being accepted, a suggestion is not shown.
 pub const THRESHOLD: f32 = 0.5;
 const RATE: f32 = 0.2;
+/// A source wrong more often than right for a label is switched off for it...
+pub const SOURCE_OFF: f32 = 0.5;
+/// ...once it has had this many decisions.
+pub const SOURCE_MIN: u32 = 20;
 
 /// The model: one weight per feature.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Reranker {
     weights: HashMap<String, f32>,
     decisions: u32,
+    /// Per "source|label": (accepted, rejected).
+    #[serde(default)]
+    sources: HashMap<String, (u32, u32)>,
 }
 
 /// The features of a span `start..end` labelled `label` from `source`.
@@ -92,6 +99,27 @@ impl Reranker {
         self.decisions >= MIN_DECISIONS && specific && self.prob(feats) < THRESHOLD
     }
 
+    /// A source that has been wrong for a label more often than [`SOURCE_OFF`] allows,
+    /// over at least [`SOURCE_MIN`] decisions (a rule that does not fit this corpus's
+    /// conventions), is switched off for that label, as INCEpTION switches off
+    /// recommenders that score badly.
+    pub fn source_off(&self, source: &str, label: &str) -> bool {
+        let key = format!("{source}|{label}");
+        self.sources
+            .get(&key)
+            .is_some_and(|&(a, r)| a + r >= SOURCE_MIN && (a as f32) < SOURCE_OFF * (a + r) as f32)
+    }
+
+    /// Counts one decision on a suggestion from `source` with `label`.
+    pub fn count_source(&mut self, source: &str, label: &str, accepted: bool) {
+        let c = self.sources.entry(format!("{source}|{label}")).or_default();
+        if accepted {
+            c.0 += 1;
+        } else {
+            c.1 += 1;
+        }
+    }
+
     /// One decision: `accepted` or not.
     pub fn learn(&mut self, feats: &[String], accepted: bool) {
         let y = if accepted { 1.0 } else { 0.0 };
@@ -133,5 +161,20 @@ mod tests {
         }
         assert!(r.rejects(&f_adj));
         assert!(!r.rejects(&f_chan));
+    }
+
+    #[test]
+    fn a_source_wrong_more_often_than_right_is_switched_off_for_that_label() {
+        let mut r = Reranker::default();
+        for i in 0..SOURCE_MIN {
+            r.count_source("rule:head", "ORG", i % 3 == 0);
+            r.count_source("rule:head", "LOC", true);
+        }
+        assert!(r.source_off("rule:head", "ORG"));
+        assert!(!r.source_off("rule:head", "LOC"));
+        assert!(
+            !r.source_off("rule:title", "PER"),
+            "no decisions, no verdict"
+        );
     }
 }
