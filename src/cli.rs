@@ -18,6 +18,8 @@ pub struct Cli {
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub view: ViewArgs,
+    #[command(flatten)]
+    pub sources: SourceArgs,
 }
 
 /// Rendering settings shared by the viewer and `render`.
@@ -39,7 +41,7 @@ pub struct ViewArgs {
 }
 
 /// Which suggestion sources to use.
-#[derive(Debug, Clone, Copy, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
     /// Do not suggest from the gazetteers.
     #[arg(long)]
@@ -47,6 +49,15 @@ pub struct SourceArgs {
     /// Do not suggest from the rules.
     #[arg(long)]
     pub no_rules: bool,
+    /// A label set that replaces the default one (same shape as assets/labels.toml).
+    #[arg(long, value_name = "FILE")]
+    pub labels_file: Option<PathBuf>,
+    /// Rules that replace the default ones (same shape as assets/rules.toml).
+    #[arg(long, value_name = "FILE")]
+    pub rules_file: Option<PathBuf>,
+    /// A gazetteer (`surface<TAB>LABEL` lines) added to the embedded ones; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

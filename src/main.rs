@@ -63,7 +63,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let engine = engine(sources);
+            let engine = engine(&sources)?;
             raqim::commands::suggest(
                 &engine,
                 &files,
@@ -102,7 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 unit,
                 offsets,
             };
-            raqim::commands::eval(&engine(sources), &args, &mut out)
+            raqim::commands::eval(&engine(&sources)?, &args, &mut out)
         }
         None => {
             let Some(file) = cli.file else {
@@ -115,8 +115,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "the viewer reads the keyboard from the terminal, so it cannot read the article from standard input; give a file, or use `raqim render -`"
                 );
             }
-            // Build the suggestion engine while the article is read and decoded.
-            std::thread::spawn(raqim::tui::builtin_engine);
+            let custom = cli.sources.labels_file.is_some()
+                || cli.sources.rules_file.is_some()
+                || !cli.sources.gazetteer.is_empty()
+                || cli.sources.no_gazetteers
+                || cli.sources.no_rules;
+            // A user's files are read (and any error shown) before the screen is
+            // taken; the built-in engine is built while the article is decoded.
+            let engine = if custom {
+                Some(std::sync::Arc::new(engine(&cli.sources)?))
+            } else {
+                std::thread::spawn(raqim::tui::builtin_engine);
+                None
+            };
             let doc = load(&file, cli.view.lossy)?;
             if !std::io::stdout().is_terminal() {
                 anyhow::bail!(
@@ -124,13 +135,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            run_viewer(doc, &cli.view)
+            run_viewer(doc, &cli.view, engine)
         }
     }
 }
 
-fn engine(sources: raqim::cli::SourceArgs) -> raqim::suggest::Engine {
-    raqim::suggest::Engine::builtin().with_sources(!sources.no_gazetteers, !sources.no_rules)
+fn engine(sources: &raqim::cli::SourceArgs) -> anyhow::Result<raqim::suggest::Engine> {
+    let engine = if sources.labels_file.is_none()
+        && sources.rules_file.is_none()
+        && sources.gazetteer.is_empty()
+    {
+        raqim::suggest::Engine::builtin()
+    } else {
+        raqim::suggest::Engine::from_files(
+            sources.labels_file.as_deref(),
+            sources.rules_file.as_deref(),
+            &sources.gazetteer,
+        )?
+    };
+    Ok(engine.with_sources(!sources.no_gazetteers, !sources.no_rules))
 }
 
 fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {
@@ -142,12 +165,19 @@ fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {
     }
 }
 
-fn run_viewer(doc: Document, view: &ViewArgs) -> anyhow::Result<()> {
+fn run_viewer(
+    doc: Document,
+    view: &ViewArgs,
+    engine: Option<std::sync::Arc<raqim::suggest::Engine>>,
+) -> anyhow::Result<()> {
     let settings = raqim::tui::ViewSettings {
         direction: view.direction,
         shaping: view.shaping,
         show_controls: view.show_controls,
         ..Default::default()
     };
-    raqim::tui::run(doc, settings)
+    match engine {
+        Some(engine) => raqim::tui::run_with_engine(doc, settings, engine),
+        None => raqim::tui::run(doc, settings),
+    }
 }

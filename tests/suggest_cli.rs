@@ -222,3 +222,73 @@ fn eval_refuses_predictions_for_other_documents() {
         "{err}"
     );
 }
+
+#[test]
+fn user_gazetteer_labels_and_rules_files_are_used_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let gaz = dir.path().join("mine.tsv");
+    std::fs::write(&gaz, "# my list\nمجبل الأسفلت\tFAC\n").unwrap();
+    let text = "سيطروا على مجبل الأسفلت في ريف دير الزور\n";
+    let plain = ok(&raqim(&["suggest", "-"], Some(text.as_bytes())));
+    let mine = ok(&raqim(
+        &["suggest", "-", "--gazetteer", gaz.to_str().unwrap()],
+        Some(text.as_bytes()),
+    ));
+    let has = |out: &str| {
+        json_lines(out)[0]["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["label"] == "FAC" && s["source"].as_str().unwrap().ends_with("mine.tsv"))
+    };
+    assert!(!has(&plain));
+    assert!(has(&mine), "{mine}");
+
+    // A bad line is named by file and line, and nothing is written.
+    std::fs::write(&gaz, "# my list\nمجبل الأسفلت FAC\n").unwrap();
+    let o = raqim(
+        &["suggest", "-", "--gazetteer", gaz.to_str().unwrap()],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("mine.tsv:2") && err.contains("TAB"), "{err}");
+    assert!(o.stdout.is_empty());
+
+    // A label set of one label: only that label is suggested.
+    let labels = dir.path().join("labels.toml");
+    std::fs::write(
+        &labels,
+        "[[label]]\nname = \"LOC\"\nkey = \"l\"\ncolour = \"green\"\n",
+    )
+    .unwrap();
+    let out = ok(&raqim(
+        &["suggest", "-", "--labels-file", labels.to_str().unwrap()],
+        Some(text.as_bytes()),
+    ));
+    let spans = json_lines(&out)[0]["spans"].as_array().unwrap().clone();
+    assert!(
+        !spans.is_empty() && spans.iter().all(|s| s["label"] == "LOC"),
+        "{out}"
+    );
+    std::fs::write(&labels, "[[label]]\nname = \"LOC\"\nkey = \"l\"\ncolour = \"green\"\n[[label]]\nname = \"LOC\"\nkey = \"m\"\ncolour = \"red\"\n").unwrap();
+    let o = raqim(
+        &["suggest", "-", "--labels-file", labels.to_str().unwrap()],
+        Some(text.as_bytes()),
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("duplicate name LOC"));
+
+    // A rules file with an unknown field is refused, named.
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[title]\nlabel='PER'\nscore=0.5\nwords=[]\nparticles=[]\ncolor='x'\n",
+    )
+    .unwrap();
+    let o = raqim(
+        &["suggest", "-", "--rules-file", rules.to_str().unwrap()],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rules.toml"));
+}

@@ -74,13 +74,16 @@ pub struct GazetteerError {
 }
 
 impl Gazetteer {
-    /// Adds one file. `file` names it in errors and in suggestions' source.
+    /// Adds one file. `file` names it in errors and in suggestions' source. A label
+    /// not in `labels` is an error, unless `skip_unknown` (the embedded lists under a
+    /// user's label set, which may leave some labels out).
     pub fn add(
         &mut self,
         file: &str,
         score: f32,
         src: &str,
         labels: &LabelSet,
+        skip_unknown: bool,
     ) -> Result<(), GazetteerError> {
         let source = self.sources.len() as u16;
         self.sources.push(file.to_string());
@@ -104,6 +107,9 @@ impl Gazetteer {
             let surface = surface.trim();
             let label = label.trim();
             let Some(li) = labels.index(label) else {
+                if skip_unknown {
+                    continue;
+                }
                 let known: Vec<&str> = labels.labels().iter().map(|l| l.name.as_str()).collect();
                 return Err(err(format!(
                     "unknown label {label:?}; expected one of {}",
@@ -133,7 +139,7 @@ impl Gazetteer {
     pub fn builtin(labels: &LabelSet) -> Result<Gazetteer, GazetteerError> {
         let mut g = Gazetteer::default();
         for (name, score, src) in BUILTIN {
-            g.add(name, *score, src, labels)?;
+            g.add(name, *score, src, labels, true)?;
         }
         Ok(g)
     }
@@ -148,11 +154,13 @@ mod tests {
         let labels = LabelSet::builtin();
         let mut g = Gazetteer::default();
         let e = g
-            .add("mine.tsv", 0.9, "# c\nدمشق\tLOC\nحلب LOC\n", &labels)
+            .add("mine.tsv", 0.9, "# c\nدمشق\tLOC\nحلب LOC\n", &labels, false)
             .unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("mine.tsv", 3));
         assert!(e.to_string().contains("mine.tsv:3"));
-        let e = g.add("x.tsv", 0.9, "دمشق\tCITY\n", &labels).unwrap_err();
+        let e = g
+            .add("x.tsv", 0.9, "دمشق\tCITY\n", &labels, false)
+            .unwrap_err();
         assert!(e.to_string().contains("unknown label \"CITY\""));
     }
 

@@ -63,6 +63,9 @@ struct DateSpec {
     year_words: Vec<String>,
 }
 
+/// The label of a rule left out because the label set lacks its label.
+const OFF: u16 = u16::MAX;
+
 /// A span a rule proposes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleHit {
@@ -132,18 +135,39 @@ fn dict(words: &[String]) -> Dict<()> {
 }
 
 impl Rules {
+    /// The embedded rules; a rule whose label the label set lacks is left out.
     pub fn builtin(labels: &LabelSet) -> Rules {
-        Rules::parse("assets/rules.toml", DEFAULT_RULES, labels).expect("embedded rules load")
+        Rules::read("assets/rules.toml", DEFAULT_RULES, labels, true).expect("embedded rules load")
     }
 
     /// Reads a rules file; errors name the file and what is wrong.
     pub fn parse(file: &str, src: &str, labels: &LabelSet) -> Result<Rules, RulesError> {
+        Rules::read(file, src, labels, false)
+    }
+
+    /// Reads a user's rules file.
+    pub fn load(path: &std::path::Path, labels: &LabelSet) -> anyhow::Result<Rules> {
+        use anyhow::Context;
+        let src = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        Ok(Rules::parse(&path.display().to_string(), &src, labels)?)
+    }
+
+    fn read(
+        file: &str,
+        src: &str,
+        labels: &LabelSet,
+        skip_unknown: bool,
+    ) -> Result<Rules, RulesError> {
         let err = |message: String| RulesError {
             file: file.to_string(),
             message,
         };
         let f: File = toml::from_str(src).map_err(|e| err(e.to_string()))?;
         let label = |name: &str, rule: &str| {
+            if skip_unknown && labels.index(name).is_none() {
+                return Ok(OFF);
+            }
             labels.index(name).map(|i| i as u16).ok_or_else(|| {
                 err(format!(
                     "[{rule}]: unknown label {name:?}; expected one of {}",
@@ -228,6 +252,7 @@ impl Rules {
             self.quantity_at(&r, i, &mut out);
             self.date_at(&r, i, &mut out);
         }
+        out.retain(|h| h.label != OFF);
         out
     }
 

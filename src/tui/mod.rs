@@ -59,8 +59,20 @@ pub use view::{
 /// Opens the viewer on `doc` and returns when the user quits. The terminal is restored
 /// on every way out (return, error, panic).
 pub fn run(doc: Document, settings: ViewSettings) -> anyhow::Result<()> {
+    run_app(App::new(doc, settings))
+}
+
+/// As [`run`], with suggestions from `engine` (a user's labels, rules or gazetteers).
+pub fn run_with_engine(
+    doc: Document,
+    settings: ViewSettings,
+    engine: std::sync::Arc<crate::suggest::Engine>,
+) -> anyhow::Result<()> {
+    run_app(App::with_engine(doc, settings, engine))
+}
+
+fn run_app(mut app: App) -> anyhow::Result<()> {
     use anyhow::Context;
-    let mut app = App::new(doc, settings);
     let mut guard = terminal::enter().context("cannot set up the terminal")?;
     while !app.should_quit() {
         guard.terminal.draw(|f| draw(f, &mut app))?;
