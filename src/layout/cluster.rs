@@ -187,6 +187,14 @@ pub(crate) fn push_glyph(
 /// Copies cluster text, dropping anything that must not reach the terminal raw
 /// (a control or bidi control attached to a cluster, e.g. after a ZWJ).
 fn push_text(out: &mut String, s: &str) {
+    // Printable ASCII and two-byte letters (Arabic, Latin-1 letters...) carry no
+    // control: copy them whole. Two-byte sequences starting 0xC2 hold the C1 controls.
+    if s.bytes().all(|b| {
+        (0x20..0x7F).contains(&b) || (0x80..0xC0).contains(&b) || (0xC3..0xE0).contains(&b)
+    }) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         if !(c.is_control() || is_bidi_control(c)) {
             out.push(c);

@@ -49,12 +49,17 @@ fn joining(text: &str, c: &Cluster) -> Option<Joining> {
     if !(0xD8..=0xDB).contains(&lead) || c.kind != CellKind::Text {
         return None;
     }
-    let cluster = &text[c.start as usize..c.end as usize];
-    let base = cluster.chars().next()?;
+    let bytes = text.as_bytes();
+    // U+0600..U+06FF in UTF-8: 0xD8..=0xDB then a continuation byte.
+    let second = *bytes.get(c.start as usize + 1)?;
+    let base = (((lead as u32) & 0x1F) << 6) | ((second as u32) & 0x3F);
     let forms = table()[base as usize - 0x600]?;
-    let rest = &cluster[base.len_utf8()..];
-    let zwnj = !rest.is_empty() && rest.contains(ZWNJ);
-    let zwj = !rest.is_empty() && rest.contains(ZWJ);
+    let (zwnj, zwj) = if c.end - c.start > 2 {
+        let rest = &text[c.start as usize + 2..c.end as usize];
+        (rest.contains(ZWNJ), rest.contains(ZWJ))
+    } else {
+        (false, false)
+    };
     Some(Joining {
         forms,
         before: present(forms.end) || present(forms.medial),
