@@ -211,7 +211,10 @@ pub fn find_all<'v, V>(dict: &'v Dict<V>, doc: &DocTokens) -> Vec<Hit<'v, V>> {
 
 /// The folded tokens of a name as written (for dictionary keys).
 pub fn key_of(surface: &str) -> Vec<String> {
-    tokenize(surface).into_iter().map(|t| t.norm).collect()
+    tokenize(surface)
+        .into_iter()
+        .map(|t| t.norm.to_string())
+        .collect()
 }
 
 /// The folded key of the span `start..end` of `doc`: its tokens, the first one read
@@ -227,13 +230,13 @@ pub fn key_of_span(doc: &DocTokens, start: usize, end: usize) -> Vec<String> {
                 .iter()
                 .find(|s| t.start + s.skip_bytes == start)
             {
-                Some(s) => key.push(s.norm.clone()),
+                Some(s) => key.push(s.norm.to_string()),
                 None => key.extend(key_of(&doc.text[start..t.end.min(end)])),
             }
         } else if t.end > end {
             key.extend(key_of(&doc.text[t.start..end]));
         } else {
-            key.push(t.norm.clone());
+            key.push(t.norm.to_string());
         }
     }
     key

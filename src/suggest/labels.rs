@@ -14,7 +14,8 @@ pub enum Colour {
     Rgb(u8, u8, u8),
 }
 
-const COLOUR_NAMES: &[&str] = &[
+/// The colour names a label file may use.
+pub const COLOUR_NAMES: &[&str] = &[
     "black",
     "red",
     "green",

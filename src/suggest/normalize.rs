@@ -7,42 +7,60 @@
 //!
 //! Must not: allocate per character in the hot path, or change offsets.
 
+use compact_str::CompactString;
 use unicode_normalization::UnicodeNormalization;
 
+/// Where folded text can be written.
+pub trait Sink {
+    fn put(&mut self, c: char);
+}
+
+impl Sink for String {
+    fn put(&mut self, c: char) {
+        self.push(c);
+    }
+}
+
+impl Sink for CompactString {
+    fn put(&mut self, c: char) {
+        self.push(c);
+    }
+}
+
 /// Appends the folded form of `c` to `out` (nothing for marks that don't count).
-pub fn fold_into(c: char, out: &mut String) {
+pub fn fold_into(c: char, out: &mut impl Sink) {
     // Letters that stay as they are: most of the text.
     if matches!(c, 'ء' | 'ؤ' | 'ئ' | 'ا' | 'ب' | 'ت'..='غ' | 'ف'..='و' | 'ي' | 'a'..='z' | '0'..='9')
     {
-        out.push(c);
+        out.put(c);
         return;
     }
     match c {
-        'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-        'ى' | 'ی' | 'ې' => out.push('ي'),
-        'ة' => out.push('ه'),
-        'ک' => out.push('ك'),
+        'أ' | 'إ' | 'آ' | 'ٱ' => out.put('ا'),
+        'ى' | 'ی' | 'ې' => out.put('ي'),
+        'ة' => out.put('ه'),
+        'ک' => out.put('ك'),
         // Harakat, superscript alef, Quranic marks, tatweel.
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}' => {}
         // Joiners, bidi marks and other invisible format characters.
         '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
         '\u{061C}' | '\u{FEFF}' | '\u{00AD}' => {}
-        '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x660) as u8)),
-        '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x6F0) as u8)),
-        '٫' => out.push('.'),
-        '٬' => out.push(','),
+        '\u{0660}'..='\u{0669}' => out.put(char::from(b'0' + (c as u32 - 0x660) as u8)),
+        '\u{06F0}'..='\u{06F9}' => out.put(char::from(b'0' + (c as u32 - 0x6F0) as u8)),
+        '٫' => out.put('.'),
+        '٬' => out.put(','),
         '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' => {
             for d in std::iter::once(c).nfkc() {
                 if d == c {
-                    out.push(d);
+                    out.put(d);
                 } else {
                     fold_into(d, out);
                 }
             }
         }
-        c if c.is_ascii_uppercase() => out.push(c.to_ascii_lowercase()),
-        c if c.is_uppercase() => out.extend(c.to_lowercase()),
-        c => out.push(c),
+        c if c.is_ascii_uppercase() => out.put(c.to_ascii_lowercase()),
+        c if c.is_uppercase() => c.to_lowercase().for_each(|l| out.put(l)),
+        c => out.put(c),
     }
 }
 
@@ -73,8 +91,8 @@ pub struct Token {
     pub start: usize,
     pub end: usize,
     pub kind: TokenKind,
-    /// Folded form.
-    pub norm: String,
+    /// Folded form (inline, no allocation, for words up to 24 bytes).
+    pub norm: CompactString,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -107,7 +125,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         if c.is_whitespace() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}') {
             continue;
         }
-        let mut norm = String::new();
+        let mut norm = CompactString::const_new("");
         let kind;
         let mut end = i + c.len_utf8();
         if is_digit(c) {
@@ -165,7 +183,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// how many bytes of the original word the proclitic takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stripped {
-    pub norm: String,
+    pub norm: CompactString,
     pub skip_bytes: usize,
 }
 
@@ -196,14 +214,16 @@ pub fn strip_proclitics(word: &str, norm: &str) -> Vec<Stripped> {
         let skip = byte_len_of_folded_prefix(word, p);
         // ل + ال written لل: after taking ل, a rest starting with ل (not ال) was ال.
         if nchars[p - 1] == 'ل' && rest.starts_with('ل') && !rest.starts_with("ال") {
+            let mut norm = CompactString::const_new("ا");
+            norm.push_str(&rest);
             out.push(Stripped {
-                norm: format!("ا{rest}"),
+                norm,
                 skip_bytes: skip,
             });
             continue;
         }
         out.push(Stripped {
-            norm: rest,
+            norm: rest.into(),
             skip_bytes: skip,
         });
     }

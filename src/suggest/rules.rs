@@ -239,10 +239,10 @@ impl Rules {
             // Most words trigger nothing: one look-up rules them out.
             let t = &doc.tokens[i];
             let trigger = t.kind == TokenKind::Number
-                || self.triggers.contains(&t.norm)
+                || self.triggers.contains(t.norm.as_str())
                 || doc.stripped[i]
                     .iter()
-                    .any(|s| self.triggers.contains(&s.norm));
+                    .any(|s| self.triggers.contains(s.norm.as_str()));
             if !trigger {
                 continue;
             }
@@ -340,7 +340,7 @@ impl Rules {
             let head_definite = r.doc.tokens[i].norm.starts_with("ال")
                 || r.doc.stripped[i]
                     .iter()
-                    .any(|s| s.norm.starts_with("ال") && h.set.contains(&s.norm));
+                    .any(|s| s.norm.starts_with("ال") && h.set.contains(s.norm.as_str()));
             let j = i + 1;
             let complement = r.word(j)
                 && (r.nisba(j)
@@ -489,12 +489,12 @@ impl Reader<'_, '_> {
         if t.kind != TokenKind::Word {
             return None;
         }
-        if set.contains(&t.norm) {
+        if set.contains(t.norm.as_str()) {
             return Some(t.start);
         }
         self.doc.stripped[i]
             .iter()
-            .find(|s| set.contains(&s.norm))
+            .find(|s| set.contains(s.norm.as_str()))
             .map(|s| t.start + s.skip_bytes)
     }
     /// Last token of the longest entry of `dict` starting at token `i`.

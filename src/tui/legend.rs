@@ -136,24 +136,7 @@ mod tests {
 
     #[test]
     fn every_label_file_colour_has_a_terminal_colour() {
-        for name in [
-            "black",
-            "red",
-            "green",
-            "yellow",
-            "blue",
-            "magenta",
-            "cyan",
-            "gray",
-            "darkgray",
-            "lightred",
-            "lightgreen",
-            "lightyellow",
-            "lightblue",
-            "lightmagenta",
-            "lightcyan",
-            "white",
-        ] {
+        for &name in crate::suggest::labels::COLOUR_NAMES {
             let c = terminal_colour(&Colour::Named(name.into()));
             assert_ne!(c, Color::Reset, "{name}");
             assert_eq!(Ok(c), name.parse::<Color>(), "{name}");

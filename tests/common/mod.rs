@@ -1,0 +1,21 @@
+//! Running the `raqim` binary from tests, from the repository's root.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `raqim ARGS`, feeding `stdin` if given, and waits for it.
+pub fn raqim(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run raqim");
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
