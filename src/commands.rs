@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::corpus::{DocRecord, OffsetMap, Offsets, SpanRecord, read_jsonl};
-use crate::document::Document;
+use crate::document::decode;
 use crate::eval::{Scores, record_spans, replay};
 use crate::suggest::Engine;
 use crate::suggest::memory::Memory;
@@ -18,15 +18,17 @@ fn read_text(path: &Path) -> anyhow::Result<(String, String)> {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .context("standard input: cannot read")?;
-        let doc = Document::from_bytes("<stdin>", bytes, false)?;
-        return Ok(("stdin".into(), doc.text));
+        let (text, _, _) = decode("<stdin>", bytes, false)?;
+        return Ok(("stdin".into(), text));
     }
-    let doc = Document::open(path, false)?;
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let (text, _, _) = decode(&path.display().to_string(), bytes, false)?;
     // The id is the file name without its extension, as in the gold files.
-    let id = path
-        .file_stem()
-        .map_or_else(|| doc.name.clone(), |s| s.to_string_lossy().into_owned());
-    Ok((id, doc.text))
+    let id = path.file_stem().map_or_else(
+        || path.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    Ok((id, text))
 }
 
 fn read_records(path: &Path, unit: Offsets, skip_bad: bool) -> anyhow::Result<Vec<DocRecord>> {
@@ -104,12 +106,15 @@ fn to_record(
     sugg: &[crate::suggest::Suggestion],
     unit: Offsets,
 ) -> DocRecord {
-    let map = OffsetMap::new(&text, unit);
+    // Suggestions are in text order and never overlap: starts and ends interleave.
+    let ends: Vec<usize> = sugg.iter().flat_map(|s| [s.start, s.end]).collect();
+    let units = crate::corpus::convert_sorted(&text, unit, &ends);
     let spans = sugg
         .iter()
-        .map(|s| SpanRecord {
-            start: map.from_byte(s.start),
-            end: map.from_byte(s.end),
+        .enumerate()
+        .map(|(i, s)| SpanRecord {
+            start: units[2 * i],
+            end: units[2 * i + 1],
             label: s.label.clone(),
             source: Some(s.source.clone()),
             score: Some((s.score * 1000.0).round() / 1000.0),

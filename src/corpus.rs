@@ -109,6 +109,32 @@ impl OffsetMap {
     }
 }
 
+/// Converts byte offsets, in increasing order, to `unit` in one walk over the text
+/// (no table of every character, for output of long documents).
+pub fn convert_sorted(text: &str, unit: Offsets, bytes: &[usize]) -> Vec<usize> {
+    if unit == Offsets::Bytes {
+        return bytes.to_vec();
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut chars = text.char_indices().peekable();
+    let mut count = 0usize;
+    for &b in bytes {
+        while let Some(&(i, c)) = chars.peek() {
+            if i >= b {
+                break;
+            }
+            count += if unit == Offsets::Utf16 {
+                c.len_utf16()
+            } else {
+                1
+            };
+            chars.next();
+        }
+        out.push(count);
+    }
+    out
+}
+
 /// A bad record.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}:{line}: {message}")]
@@ -186,6 +212,17 @@ mod tests {
                 let u = m.from_byte(b);
                 assert_eq!(m.to_byte(u, text), Some(b), "{unit:?} byte {b}");
             }
+        }
+        // The one-walk conversion agrees with the table.
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        for unit in [Offsets::CodePoints, Offsets::Bytes, Offsets::Utf16] {
+            let m = OffsetMap::new(text, unit);
+            let table: Vec<usize> = offsets.iter().map(|&b| m.from_byte(b)).collect();
+            assert_eq!(convert_sorted(text, unit, &offsets), table, "{unit:?}");
         }
         let m = OffsetMap::new(text, Offsets::Utf16);
         let emoji = text.find('😀').unwrap();

@@ -82,45 +82,8 @@ impl Document {
     }
 
     /// Decodes bytes. `name` is used in error messages and as the display name.
-    pub fn from_bytes(name: &str, mut bytes: Vec<u8>, lossy: bool) -> Result<Document, LoadError> {
-        if let Some(offset) = memchr_nul(&bytes) {
-            return Err(LoadError::Binary {
-                name: name.to_string(),
-                offset,
-            });
-        }
-        let had_bom = bytes.starts_with(b"\xEF\xBB\xBF");
-        if had_bom {
-            bytes.drain(..3);
-        }
-        let (text, was_lossy) = match String::from_utf8(bytes) {
-            Ok(t) => (t, false),
-            Err(e) => {
-                if lossy {
-                    (String::from_utf8_lossy(e.as_bytes()).into_owned(), true)
-                } else {
-                    let bytes = e.as_bytes();
-                    let bad = e.utf8_error().valid_up_to();
-                    let before = &bytes[..bad];
-                    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-                    let line_start = before
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .map_or(0, |p| p + 1);
-                    // Column in characters; the prefix up to `bad` is valid UTF-8.
-                    let column = String::from_utf8_lossy(&before[line_start..])
-                        .chars()
-                        .count()
-                        + 1;
-                    return Err(LoadError::InvalidUtf8 {
-                        name: name.to_string(),
-                        offset: bad + usize::from(had_bom) * 3,
-                        line,
-                        column,
-                    });
-                }
-            }
-        };
+    pub fn from_bytes(name: &str, bytes: Vec<u8>, lossy: bool) -> Result<Document, LoadError> {
+        let (text, was_lossy, had_bom) = decode(name, bytes, lossy)?;
         Ok(Document::from_text(name, text, was_lossy, had_bom))
     }
 
@@ -151,6 +114,55 @@ impl Document {
     pub fn is_blank(&self) -> bool {
         self.paragraphs.is_empty()
     }
+}
+
+/// Decodes an article's bytes: refuses NUL bytes (binary) and invalid UTF-8 (naming
+/// the byte offset, line and column) unless `lossy`, and removes a UTF-8 BOM.
+/// Returns the text, whether bad bytes were replaced, and whether a BOM was removed.
+pub fn decode(
+    name: &str,
+    mut bytes: Vec<u8>,
+    lossy: bool,
+) -> Result<(String, bool, bool), LoadError> {
+    if let Some(offset) = memchr_nul(&bytes) {
+        return Err(LoadError::Binary {
+            name: name.to_string(),
+            offset,
+        });
+    }
+    let had_bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if had_bom {
+        bytes.drain(..3);
+    }
+    let (text, was_lossy) = match String::from_utf8(bytes) {
+        Ok(t) => (t, false),
+        Err(e) => {
+            if lossy {
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), true)
+            } else {
+                let bytes = e.as_bytes();
+                let bad = e.utf8_error().valid_up_to();
+                let before = &bytes[..bad];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                let line_start = before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1);
+                // Column in characters; the prefix up to `bad` is valid UTF-8.
+                let column = String::from_utf8_lossy(&before[line_start..])
+                    .chars()
+                    .count()
+                    + 1;
+                return Err(LoadError::InvalidUtf8 {
+                    name: name.to_string(),
+                    offset: bad + usize::from(had_bom) * 3,
+                    line,
+                    column,
+                });
+            }
+        }
+    };
+    Ok((text, was_lossy, had_bom))
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
