@@ -4,6 +4,7 @@
 //! Core modules (`document`, `layout`, `render`, `cli`) know nothing of the terminal; only
 //! `tui` (and the binary) may use ratatui or crossterm. `tests/architecture.rs` checks.
 
+pub mod annotation;
 pub mod cli;
 pub mod commands;
 pub mod corpus;
