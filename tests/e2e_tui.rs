@@ -292,6 +292,27 @@ fn suggestions_show_underlined_in_colour_with_a_legend() {
     });
 }
 
+#[test]
+fn a_hangup_or_terminate_signal_restores_the_terminal() {
+    for signal in ["-HUP", "-TERM"] {
+        let (expected, _) = expected_first_row();
+        let mut s = Session::start(SAMPLE);
+        s.wait_for("the first article line", |s| s.row(1) == expected);
+        let pid = s.child.process_id().expect("child pid").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .expect("run kill");
+        assert!(sent.success());
+        s.wait_for("the terminal restored after the signal", |s| {
+            !s.parser.screen().alternate_screen() && contains(&s.raw, b"\x1b[0 k")
+        });
+        let implicit = rfind(&s.raw, b"\x1b[8h").expect("implicit bidi mode restored");
+        let first_text = find(&s.raw, first_text_glyph(&expected).as_bytes()).unwrap();
+        assert!(implicit > first_text, "{signal}");
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }

@@ -73,13 +73,35 @@ pub fn run_with_engine(
 
 fn run_app(mut app: App) -> anyhow::Result<()> {
     use anyhow::Context;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+    // SIGTERM, SIGHUP (a dropped SSH connection) and SIGINT end the session the way
+    // `q` does, so the terminal is restored; they do not kill the process mid-frame.
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .context("cannot install the signal handlers")?;
+    }
     let mut guard = terminal::enter().context("cannot set up the terminal")?;
-    while !app.should_quit() {
-        guard.terminal.draw(|f| draw(f, &mut app))?;
-        // Fault injection for the end-to-end test of the panic hook (debug builds).
-        #[cfg(debug_assertions)]
-        if std::env::var_os("RAQIM_TEST_PANIC").is_some() {
-            panic!("deliberate panic (RAQIM_TEST_PANIC) after the first frame");
+    let mut dirty = true;
+    while !app.should_quit() && !stop.load(Ordering::Relaxed) {
+        if dirty {
+            guard.terminal.draw(|f| draw(f, &mut app))?;
+            dirty = false;
+            // Fault injection for the end-to-end test of the panic hook (debug builds).
+            #[cfg(debug_assertions)]
+            if std::env::var_os("RAQIM_TEST_PANIC").is_some() {
+                panic!("deliberate panic (RAQIM_TEST_PANIC) after the first frame");
+            }
+        }
+        // Wake up now and then to notice a signal.
+        if !event::poll(Duration::from_millis(200))? {
+            continue;
         }
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
@@ -87,9 +109,11 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
                     app.apply(action);
                 }
             }
-            // The next draw picks up the new size and lays out again.
+            Event::Key(_) => continue,
+            // A resize (or anything else): the next draw lays out again.
             _ => {}
         }
+        dirty = true;
     }
     drop(guard);
     Ok(())
