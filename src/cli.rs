@@ -20,6 +20,10 @@ pub struct Cli {
     pub view: ViewArgs,
     #[command(flatten)]
     pub sources: SourceArgs,
+    /// Key bindings merged over the defaults (same shape as assets/keymap.toml);
+    /// without it, $XDG_CONFIG_HOME/raqim/keymap.toml is used if it exists.
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
 }
 
 /// Rendering settings shared by the viewer and `render`.

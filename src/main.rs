@@ -128,6 +128,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 std::thread::spawn(raqim::tui::builtin_engine);
                 None
             };
+            let keymap = match cli
+                .keymap
+                .clone()
+                .or_else(|| raqim::tui::user_keymap_path().filter(|p| p.exists()))
+            {
+                Some(path) => raqim::tui::load_keymap(&path)?,
+                None => raqim::tui::Keymap::default_keymap(),
+            };
             let doc = load(&file, cli.view.lossy)?;
             if !std::io::stdout().is_terminal() {
                 anyhow::bail!(
@@ -135,7 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            run_viewer(doc, &cli.view, engine)
+            run_viewer(doc, &cli.view, engine, keymap)
         }
     }
 }
@@ -169,6 +177,7 @@ fn run_viewer(
     doc: Document,
     view: &ViewArgs,
     engine: Option<std::sync::Arc<raqim::suggest::Engine>>,
+    keymap: raqim::tui::Keymap,
 ) -> anyhow::Result<()> {
     let settings = raqim::tui::ViewSettings {
         direction: view.direction,
@@ -176,8 +185,5 @@ fn run_viewer(
         show_controls: view.show_controls,
         ..Default::default()
     };
-    match engine {
-        Some(engine) => raqim::tui::run_with_engine(doc, settings, engine),
-        None => raqim::tui::run(doc, settings),
-    }
+    raqim::tui::run_with(doc, settings, engine, keymap)
 }

@@ -162,3 +162,20 @@ fn a_long_single_line_renders_in_pieces_with_continuous_offsets() {
         .unwrap();
     assert_eq!(max as usize, line.chars().count() - 1);
 }
+
+#[test]
+fn a_bad_keymap_is_named_before_the_screen_is_taken() {
+    let (_d, path) = temp_file("keys.toml", b"[keys]\nj = \"fly\"\n");
+    let o = raqim(
+        &[
+            "--keymap",
+            path.to_str().unwrap(),
+            "samples/deir-ez-zor.txt",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("keys.toml") && err.contains("fly"), "{err}");
+    assert!(o.stdout.is_empty(), "nothing drawn");
+}

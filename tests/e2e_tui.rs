@@ -33,6 +33,10 @@ impl Session {
     }
 
     fn start_with(file: &str, env: &[(&str, &str)]) -> Session {
+        Session::start_args(&[file], env)
+    }
+
+    fn start_args(args: &[&str], env: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -42,7 +46,7 @@ impl Session {
             })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_raqim"));
-        cmd.arg(file);
+        cmd.args(args);
         cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         cmd.env("TERM", "xterm-256color");
         for (k, v) in env {
@@ -311,6 +315,24 @@ fn a_hangup_or_terminate_signal_restores_the_terminal() {
         let first_text = find(&s.raw, first_text_glyph(&expected).as_bytes()).unwrap();
         assert!(implicit > first_text, "{signal}");
     }
+}
+
+#[test]
+fn a_user_keymap_rebinds_keys() {
+    let dir = std::env::temp_dir().join(format!("raqim-keymap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("keymap.toml");
+    std::fs::write(&path, "[keys]\nj = \"next_char\"\n").unwrap();
+    let (expected, _) = expected_first_row();
+    let mut s = Session::start_args(&["--keymap", path.to_str().unwrap(), SAMPLE], &[]);
+    s.wait_for("the first article line", |s| s.row(1) == expected);
+    s.send(b"j");
+    s.wait_for("j to move to the next character", |s| {
+        s.row(ROWS - 1).contains("@1 ")
+    });
+    s.send(b"q");
+    s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

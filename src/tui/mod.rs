@@ -62,13 +62,43 @@ pub fn run(doc: Document, settings: ViewSettings) -> anyhow::Result<()> {
     run_app(App::new(doc, settings))
 }
 
-/// As [`run`], with suggestions from `engine` (a user's labels, rules or gazetteers).
-pub fn run_with_engine(
+/// As [`run`], with a given engine (or the built-in one) and keymap.
+pub fn run_with(
     doc: Document,
     settings: ViewSettings,
-    engine: std::sync::Arc<crate::suggest::Engine>,
+    engine: Option<std::sync::Arc<crate::suggest::Engine>>,
+    keymap: Keymap,
 ) -> anyhow::Result<()> {
-    run_app(App::with_engine(doc, settings, engine))
+    let mut app = match engine {
+        Some(e) => App::with_engine(doc, settings, e),
+        None => App::new(doc, settings),
+    };
+    app.set_keymap(keymap);
+    run_app(app)
+}
+
+/// The default keymap with a user's file merged over it; errors name the file.
+pub fn load_keymap(path: &std::path::Path) -> anyhow::Result<Keymap> {
+    use anyhow::Context;
+    let src = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut keymap = Keymap::default_keymap();
+    keymap
+        .merge_toml(&src)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(keymap)
+}
+
+/// Where a user's keymap is looked for when none is given:
+/// `$XDG_CONFIG_HOME/raqim/keymap.toml`, else `~/.config/raqim/keymap.toml`.
+pub fn user_keymap_path() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
+        })?;
+    Some(base.join("raqim").join("keymap.toml"))
 }
 
 fn run_app(mut app: App) -> anyhow::Result<()> {
