@@ -303,10 +303,11 @@ fn a_hangup_or_terminate_signal_restores_the_terminal() {
         let mut s = Session::start(SAMPLE);
         s.wait_for("the first article line", |s| s.row(1) == expected);
         let pid = s.child.process_id().expect("child pid").to_string();
-        let sent = std::process::Command::new("kill")
-            .args([signal, &pid])
+        // The shell's own kill, so no procps is needed.
+        let sent = std::process::Command::new("sh")
+            .args(["-c", &format!("kill {signal} {pid}")])
             .status()
-            .expect("run kill");
+            .expect("run sh");
         assert!(sent.success());
         s.wait_for("the terminal restored after the signal", |s| {
             !s.parser.screen().alternate_screen() && contains(&s.raw, b"\x1b[0 k")
