@@ -12,6 +12,7 @@ pub mod document;
 pub mod eval;
 pub mod layout;
 pub mod render;
+pub mod store;
 pub mod suggest;
 pub mod tui;
 

@@ -1,0 +1,555 @@
+//! The durable store: one SQLite database (bundled SQLite, WAL mode) holding documents,
+//! their spans, the append-only action log that undo/redo walks, each document's view
+//! and done flag, the suggestion memory, and the schema version.
+//!
+//! Every user action is one short `BEGIN IMMEDIATE` transaction ([`Store::commit`]),
+//! committed before the caller shows its result.
+//!
+//! Two processes on one database both work: WAL lets readers run beside a writer, and
+//! a busy timeout (5 s by default) makes a second writer wait its turn instead of
+//! failing. Each process sees the other's committed work on its next query
+//! ([`Store::last_seq`] tells it that something new arrived). A lock held beyond the
+//! timeout is [`StoreError::Locked`].
+//!
+//! A file that is not a sound raqim database (garbage, truncated, damaged pages, another
+//! program's tables, a newer schema, read-only) is refused with an error naming it, and
+//! nothing is written to it: the header and `PRAGMA quick_check` are read before any
+//! write. This module knows nothing of the terminal.
+
+mod error;
+pub mod schema;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+
+pub use error::StoreError;
+pub use schema::SCHEMA_VERSION;
+pub use types::{ActionRow, Change, NewSpan, SpanState, StoredSpan, default_path_from};
+
+/// How long a write waits for another process's transaction before giving up.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open raqim database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    waited_ms: u64,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn span_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredSpan, String)> {
+    let state: String = r.get(4)?;
+    let span = StoredSpan {
+        id: r.get(0)?,
+        start: r.get::<_, i64>(1)? as usize,
+        end: r.get::<_, i64>(2)? as usize,
+        label: r.get(3)?,
+        state: SpanState::Pending,
+        source: r.get(5)?,
+        score: r.get::<_, f64>(6)? as f32,
+        annotator: r.get(7)?,
+        created: r.get(8)?,
+        updated: r.get(9)?,
+    };
+    Ok((span, state))
+}
+
+impl Store {
+    /// `$RAQIM_DB`, else `$XDG_DATA_HOME/raqim/raqim.db`, else
+    /// `~/.local/share/raqim/raqim.db`; `None` if there is no home either.
+    pub fn default_path() -> Option<PathBuf> {
+        default_path_from(
+            std::env::var_os("RAQIM_DB"),
+            std::env::var_os("XDG_DATA_HOME"),
+            std::env::var_os("HOME"),
+        )
+    }
+
+    /// The database to use: the `--db` flag if given, else [`Store::default_path`].
+    pub fn resolve_path(db_flag: Option<&Path>) -> Option<PathBuf> {
+        db_flag.map(Path::to_path_buf).or_else(Store::default_path)
+    }
+
+    /// Opens (creating it and its folder if missing) the database at `path`, waiting up
+    /// to [`DEFAULT_BUSY_TIMEOUT`] for other processes.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// [`Store::open`] with another busy timeout (tests use a short one).
+    pub fn open_with_timeout(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
+        let waited_ms = busy_timeout.as_millis() as u64;
+        let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let existed = match std::fs::metadata(path) {
+            Ok(m) => {
+                // Honoured even for root, who could write anyway: the user said read-only.
+                if m.permissions().readonly() {
+                    return Err(StoreError::ReadOnly {
+                        path: path.to_path_buf(),
+                        detail: "the file has no write permission".to_string(),
+                    });
+                }
+                schema::check_header(path)?;
+                true
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                false
+            }
+            Err(e) => return Err(io(e)),
+        };
+        let mut conn = Connection::open(path).map_err(sq)?;
+        conn.busy_timeout(busy_timeout).map_err(sq)?;
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(sq)? {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+                detail: "SQLite could only open it for reading".to_string(),
+            });
+        }
+        if existed {
+            schema::quick_check(&conn, path, waited_ms)?;
+        }
+        schema::check_version(&conn, path, waited_ms, SCHEMA_VERSION)?;
+        // From here on the file is known to be sound, raqim's and not newer: writes are safe.
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(sq)?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(sq)?;
+        schema::migrate(&mut conn, path, waited_ms, schema::MIGRATIONS)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            waited_ms,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sq(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(&self.path, self.waited_ms, e)
+    }
+
+    fn unknown_document(&self, doc: &str) -> StoreError {
+        StoreError::UnknownDocument {
+            path: self.path.clone(),
+            doc: doc.to_string(),
+        }
+    }
+
+    /// The schema version recorded in the file.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        schema::user_version(&self.conn).map_err(|e| self.sq(e))
+    }
+
+    /// Records a document (idempotent) and that `source_path` now holds it. `id` must be
+    /// the SHA-256 (hex) of `text`; a different text under a known id is refused.
+    pub fn add_document(
+        &mut self,
+        id: &str,
+        name: &str,
+        source_path: Option<&Path>,
+        text: &str,
+    ) -> Result<(), StoreError> {
+        let found = sha256_hex(text);
+        if found != id {
+            return Err(StoreError::HashMismatch {
+                path: self.path.clone(),
+                doc: id.to_string(),
+                found,
+            });
+        }
+        let now = now_ms();
+        let source = source_path.map(|p| p.to_string_lossy().into_owned());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from_sqlite(&self.path, self.waited_ms, e))?;
+        let r: rusqlite::Result<bool> = (|| {
+            let stored: Option<String> = tx
+                .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            match stored {
+                Some(t) if t != text => return Ok(false),
+                Some(_) => {}
+                None => {
+                    tx.execute(
+                        "INSERT INTO documents (id, name, source_path, text, added) \
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![id, name, source, text, now],
+                    )?;
+                }
+            }
+            if let Some(s) = &source {
+                tx.execute(
+                    "INSERT INTO paths (source_path, doc, seen) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT(source_path) DO UPDATE SET doc = excluded.doc, seen = excluded.seen",
+                    params![s, id, now],
+                )?;
+            }
+            Ok(true)
+        })();
+        let matches = r.map_err(|e| StoreError::from_sqlite(&self.path, self.waited_ms, e))?;
+        if !matches {
+            // The stored text under this id was altered: refuse rather than mix texts.
+            return Err(StoreError::HashMismatch {
+                path: self.path.clone(),
+                doc: id.to_string(),
+                found: "a different stored text".to_string(),
+            });
+        }
+        tx.commit().map_err(|e| self.sq(e))
+    }
+
+    /// The text of a document, if the database has it.
+    pub fn document_text(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sq(e))
+    }
+
+    /// The id and name of the document last recorded for `path` (as given to
+    /// [`Store::add_document`]). The caller compares the id with the current file's hash
+    /// to notice that the file changed since it was annotated.
+    pub fn document_for_path(&self, path: &Path) -> Result<Option<(String, String)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT d.id, d.name FROM paths p JOIN documents d ON d.id = p.doc \
+                 WHERE p.source_path = ?1",
+                [path.to_string_lossy()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sq(e))
+    }
+
+    /// Refuses a file whose text (hash `id`) differs from the one last annotated under
+    /// `path`, so a changed file is never silently re-annotated. A path never seen is fine.
+    pub fn check_unchanged(&self, path: &Path, id: &str) -> Result<(), StoreError> {
+        match self.document_for_path(path)? {
+            Some((old, _)) if old != id => Err(StoreError::HashMismatch {
+                path: self.path.clone(),
+                doc: old,
+                found: id.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// A document's spans, ordered by start (then end, then id).
+    pub fn spans(&self, doc: &str) -> Result<Vec<StoredSpan>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, start, end, label, state, source, score, annotator, created, updated \
+                 FROM spans WHERE doc = ?1 ORDER BY start, end, id",
+            )
+            .map_err(|e| self.sq(e))?;
+        let rows = stmt
+            .query_map([doc], span_from_row)
+            .map_err(|e| self.sq(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.sq(e))?;
+        rows.into_iter()
+            .map(|(mut span, state)| {
+                span.state = SpanState::parse(&state).ok_or_else(|| StoreError::BadValue {
+                    path: self.path.clone(),
+                    detail: format!("span {} has state {state:?}", span.id),
+                })?;
+                Ok(span)
+            })
+            .collect()
+    }
+
+    /// One action = one transaction: appends the action row and applies `changes`.
+    /// Returns the action's seq and the ids of the inserted spans, in order. Nothing is
+    /// applied if anything fails (unknown document, span or undone action, bad range).
+    pub fn commit(
+        &mut self,
+        doc: &str,
+        kind: &str,
+        payload: &str,
+        annotator: &str,
+        undoes: Option<i64>,
+        changes: &[Change],
+    ) -> Result<(i64, Vec<i64>), StoreError> {
+        let path = self.path.clone();
+        let waited_ms = self.waited_ms;
+        let sq = |e| StoreError::from_sqlite(&path, waited_ms, e);
+        let now = now_ms();
+        // Dropping `tx` on any early return rolls everything back.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sq)?;
+        let len: Option<i64> = tx
+            .query_row(
+                "SELECT length(text) FROM documents WHERE id = ?1",
+                [doc],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sq)?;
+        let Some(len) = len else {
+            return Err(StoreError::UnknownDocument {
+                path,
+                doc: doc.to_string(),
+            });
+        };
+        if let Some(seq) = undoes {
+            let known: Option<i64> = tx
+                .query_row(
+                    "SELECT seq FROM actions WHERE seq = ?1 AND doc = ?2",
+                    params![seq, doc],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sq)?;
+            if known.is_none() {
+                return Err(StoreError::UnknownAction {
+                    path,
+                    doc: doc.to_string(),
+                    seq,
+                });
+            }
+        }
+        tx.execute(
+            "INSERT INTO actions (doc, kind, payload, annotator, at, undoes) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![doc, kind, payload, annotator, now, undoes],
+        )
+        .map_err(sq)?;
+        let seq = tx.last_insert_rowid();
+        let check = |s: &NewSpan| {
+            if s.start <= s.end && s.end as i64 <= len {
+                Ok(())
+            } else {
+                Err(StoreError::BadRange {
+                    path: path.clone(),
+                    doc: doc.to_string(),
+                    start: s.start,
+                    end: s.end,
+                    len: len as usize,
+                })
+            }
+        };
+        let unknown_span = |id: i64| StoreError::UnknownSpan {
+            path: path.clone(),
+            doc: doc.to_string(),
+            id,
+        };
+        let mut inserted = Vec::new();
+        for change in changes {
+            match change {
+                Change::Insert(s) => {
+                    check(s)?;
+                    tx.execute(
+                        "INSERT INTO spans (doc, start, end, label, state, source, score, \
+                         annotator, created, updated) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                        params![
+                            doc,
+                            s.start as i64,
+                            s.end as i64,
+                            s.label,
+                            s.state.as_str(),
+                            s.source,
+                            f64::from(s.score),
+                            annotator,
+                            now
+                        ],
+                    )
+                    .map_err(sq)?;
+                    inserted.push(tx.last_insert_rowid());
+                }
+                Change::Update { id, span: s } => {
+                    check(s)?;
+                    let n = tx
+                        .execute(
+                            "UPDATE spans SET start = ?3, end = ?4, label = ?5, state = ?6, \
+                             source = ?7, score = ?8, annotator = ?9, updated = ?10 \
+                             WHERE id = ?1 AND doc = ?2",
+                            params![
+                                id,
+                                doc,
+                                s.start as i64,
+                                s.end as i64,
+                                s.label,
+                                s.state.as_str(),
+                                s.source,
+                                f64::from(s.score),
+                                annotator,
+                                now
+                            ],
+                        )
+                        .map_err(sq)?;
+                    if n == 0 {
+                        return Err(unknown_span(*id));
+                    }
+                }
+                Change::Delete { id } => {
+                    let n = tx
+                        .execute(
+                            "DELETE FROM spans WHERE id = ?1 AND doc = ?2",
+                            params![id, doc],
+                        )
+                        .map_err(sq)?;
+                    if n == 0 {
+                        return Err(unknown_span(*id));
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(sq)?;
+        Ok((seq, inserted))
+    }
+
+    /// A document's actions, oldest first.
+    pub fn actions(&self, doc: &str) -> Result<Vec<ActionRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
+                 WHERE doc = ?1 ORDER BY seq",
+            )
+            .map_err(|e| self.sq(e))?;
+        stmt.query_map([doc], |r| {
+            Ok(ActionRow {
+                seq: r.get(0)?,
+                doc: r.get(1)?,
+                kind: r.get(2)?,
+                payload: r.get(3)?,
+                annotator: r.get(4)?,
+                at: r.get(5)?,
+                undoes: r.get(6)?,
+            })
+        })
+        .map_err(|e| self.sq(e))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| self.sq(e))
+    }
+
+    /// The seq of the document's newest action (0 if none): a process compares it with
+    /// the last one it knows to notice another process's actions.
+    pub fn last_seq(&self, doc: &str) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM actions WHERE doc = ?1",
+                [doc],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sq(e))
+    }
+
+    fn update_document(
+        &mut self,
+        doc: &str,
+        sql: &str,
+        p: &[&dyn rusqlite::ToSql],
+    ) -> Result<(), StoreError> {
+        let n = self.conn.execute(sql, p).map_err(|e| self.sq(e))?;
+        if n == 0 {
+            return Err(self.unknown_document(doc));
+        }
+        Ok(())
+    }
+
+    /// Remembers where the reader was: cursor (code points) and the first visible line.
+    pub fn set_view(&mut self, doc: &str, cursor: usize, top: usize) -> Result<(), StoreError> {
+        self.update_document(
+            doc,
+            "UPDATE documents SET cursor = ?2, top = ?3 WHERE id = ?1",
+            params![doc, cursor as i64, top as i64],
+        )
+    }
+
+    /// The remembered (cursor, top), if any.
+    pub fn view(&self, doc: &str) -> Result<Option<(usize, usize)>, StoreError> {
+        let row: Option<(Option<i64>, Option<i64>)> = self
+            .conn
+            .query_row(
+                "SELECT cursor, top FROM documents WHERE id = ?1",
+                [doc],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sq(e))?;
+        Ok(match row {
+            Some((Some(c), Some(t))) => Some((c as usize, t as usize)),
+            _ => None,
+        })
+    }
+
+    /// Marks a document as reviewed (or not).
+    pub fn set_done(&mut self, doc: &str, done: bool) -> Result<(), StoreError> {
+        self.update_document(
+            doc,
+            "UPDATE documents SET done = ?2 WHERE id = ?1",
+            params![doc, done],
+        )
+    }
+
+    /// Whether the document is marked reviewed (`None` if unknown).
+    pub fn done(&self, doc: &str) -> Result<Option<bool>, StoreError> {
+        self.conn
+            .query_row("SELECT done FROM documents WHERE id = ?1", [doc], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sq(e))
+    }
+
+    /// Replaces the suggestion memory (one JSON blob).
+    pub fn save_memory(&mut self, json: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO memory (id, json, updated) VALUES (1, ?1, ?2) \
+                 ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated = excluded.updated",
+                params![json, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sq(e))
+    }
+
+    /// The suggestion memory, if one was saved.
+    pub fn load_memory(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT json FROM memory WHERE id = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sq(e))
+    }
+}

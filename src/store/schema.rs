@@ -1,0 +1,211 @@
+//! The database schema as an ordered list of migrations, and the checks that run before
+//! anything is written: the file header, `PRAGMA quick_check`, the schema version.
+//! `PRAGMA user_version` is the number of migrations applied. A new version appends a
+//! step to [`MIGRATIONS`]; a step is never edited once released.
+//! This module must not write to a file it has not first found sound and not newer.
+
+use std::io::Read;
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Version 1: documents, spans, the action log, where each source file was last seen,
+/// and the suggestion memory.
+const V1: &str = "
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,              -- SHA-256 of the text, hex
+    name TEXT NOT NULL,
+    source_path TEXT,
+    text TEXT NOT NULL,
+    added INTEGER NOT NULL,           -- unix ms
+    done INTEGER NOT NULL DEFAULT 0,
+    cursor INTEGER,                   -- code points
+    top INTEGER                       -- first visible line
+);
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL REFERENCES documents(id),
+    start INTEGER NOT NULL,           -- code points
+    end INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+    source TEXT NOT NULL,
+    score REAL NOT NULL,
+    annotator TEXT NOT NULL,
+    created INTEGER NOT NULL,         -- unix ms
+    updated INTEGER NOT NULL,
+    CHECK (start <= end)
+);
+CREATE INDEX spans_by_doc ON spans(doc, start);
+CREATE TABLE actions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL REFERENCES documents(id),
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,            -- JSON, opaque to the store
+    annotator TEXT NOT NULL,
+    at INTEGER NOT NULL,              -- unix ms
+    undoes INTEGER REFERENCES actions(seq)
+);
+CREATE INDEX actions_by_doc ON actions(doc, seq);
+CREATE TABLE paths (
+    source_path TEXT PRIMARY KEY,
+    doc TEXT NOT NULL REFERENCES documents(id),
+    seen INTEGER NOT NULL             -- unix ms
+);
+CREATE TABLE memory (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    json TEXT NOT NULL,
+    updated INTEGER NOT NULL
+);
+";
+
+/// The 16 bytes every SQLite 3 database starts with.
+const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Reads the first 100 bytes of an existing file (never writing) and refuses one that
+/// is not an SQLite database or is shorter than its header says. An empty file is
+/// accepted: SQLite treats it as a new database.
+pub fn check_header(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let corrupt = |detail: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut header = Vec::with_capacity(100);
+    file.by_ref()
+        .take(100)
+        .read_to_end(&mut header)
+        .map_err(io)?;
+    if header.len() < 100 || &header[..16] != MAGIC {
+        return Err(corrupt(
+            "it does not start with the SQLite 3 header".to_string(),
+        ));
+    }
+    let be16 = |i: usize| u16::from_be_bytes([header[i], header[i + 1]]);
+    let be32 =
+        |i: usize| u32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+    let page_size: u64 = match be16(16) {
+        1 => 65536,
+        n if n >= 512 && n.is_power_of_two() => u64::from(n),
+        n => return Err(corrupt(format!("invalid page size {n}"))),
+    };
+    // The page count at offset 28 is valid only when the change counter (24) equals
+    // the "version valid for" number (92); older writers left it stale.
+    let pages = u64::from(be32(28));
+    if be32(24) == be32(92) && pages > 0 && len < pages * page_size {
+        return Err(corrupt(format!(
+            "the file is truncated: {len} bytes, its header says {pages} pages of {page_size}"
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `PRAGMA quick_check` (reads only) and refuses a damaged database.
+pub fn quick_check(conn: &Connection, path: &Path, waited_ms: u64) -> Result<(), StoreError> {
+    let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
+    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(sq)?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(sq)?
+        .collect::<Result<_, _>>()
+        .map_err(sq)?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        let mut detail = rows.into_iter().take(3).collect::<Vec<_>>().join("; ");
+        detail.insert_str(0, "quick_check: ");
+        Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+        })
+    }
+}
+
+/// The schema version recorded in the file.
+pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Refuses, before any write, a database from a newer raqim or one that is not raqim's.
+pub fn check_version(
+    conn: &Connection,
+    path: &Path,
+    waited_ms: u64,
+    supported: i64,
+) -> Result<(), StoreError> {
+    let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
+    let found = user_version(conn).map_err(sq)?;
+    if found > supported {
+        return Err(StoreError::NewerVersion {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    if found == 0 {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            .map_err(sq)?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(sq)?
+            .collect::<Result<_, _>>()
+            .map_err(sq)?;
+        if !names.is_empty() {
+            return Err(StoreError::Foreign {
+                path: path.to_path_buf(),
+                tables: names.join(", "),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Applies the missing steps of `steps` in one transaction: all of them or none. The
+/// version is read again inside the transaction, so two processes opening an old
+/// database at once migrate it once.
+pub fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    waited_ms: u64,
+    steps: &[&str],
+) -> Result<i64, StoreError> {
+    let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
+    let target = steps.len() as i64;
+    if user_version(conn).map_err(sq)? == target {
+        return Ok(target);
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sq)?;
+    let found = user_version(&tx).map_err(sq)?;
+    if found > target {
+        return Err(StoreError::NewerVersion {
+            path: path.to_path_buf(),
+            found,
+            supported: target,
+        });
+    }
+    for step in &steps[found as usize..] {
+        tx.execute_batch(step).map_err(sq)?;
+    }
+    tx.pragma_update(None, "user_version", target).map_err(sq)?;
+    tx.commit().map_err(sq)?;
+    Ok(target)
+}

@@ -1,0 +1,176 @@
+//! Unit tests that need the store's private connection or the migration internals.
+
+use super::*;
+use std::ffi::OsString;
+
+fn doc(store: &mut Store, text: &str) -> String {
+    let id = sha256_hex(text);
+    store.add_document(&id, "a.txt", None, text).unwrap();
+    id
+}
+
+fn span(start: usize, end: usize) -> NewSpan {
+    NewSpan {
+        start,
+        end,
+        label: "PER".to_string(),
+        state: SpanState::Pending,
+        source: "analyst".to_string(),
+        score: 1.0,
+    }
+}
+
+#[test]
+fn a_full_database_is_reported_as_full_and_the_action_is_not_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let mut store = Store::open(&path).unwrap();
+    let id = doc(&mut store, "قال محمد");
+    store
+        .commit(
+            &id,
+            "create",
+            "{}",
+            "ana",
+            None,
+            &[Change::Insert(span(0, 3))],
+        )
+        .unwrap();
+    let pages: i64 = store
+        .conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    // Provokes SQLITE_FULL: the database may not grow by another page.
+    let _: i64 = store
+        .conn
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let big = "x".repeat(64 * 1024);
+    let err = store
+        .commit(
+            &id,
+            "create",
+            &big,
+            "ana",
+            None,
+            &[Change::Insert(span(4, 8))],
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Full { .. }), "{err:?}");
+    assert!(err.to_string().contains(&path.display().to_string()));
+    assert!(err.to_string().contains("disk is full"));
+    assert_eq!(store.spans(&id).unwrap().len(), 1);
+    assert_eq!(store.actions(&id).unwrap().len(), 1);
+}
+
+#[test]
+fn migrations_run_in_order_from_the_version_found_and_keep_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let mut store = Store::open(&path).unwrap();
+    let id = doc(&mut store, "نص");
+    store.save_memory("{\"k\":1}").unwrap();
+    // A later release appends a step; only the missing one runs.
+    let v2 = "ALTER TABLE documents ADD COLUMN note TEXT NOT NULL DEFAULT 'none';";
+    let steps = [schema::MIGRATIONS[0], v2];
+    let v = schema::migrate(&mut store.conn, &path, 0, &steps).unwrap();
+    assert_eq!(v, 2);
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let note: String = store
+        .conn
+        .query_row("SELECT note FROM documents WHERE id = ?1", [&id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(note, "none");
+    assert_eq!(store.load_memory().unwrap().as_deref(), Some("{\"k\":1}"));
+    // This build only knows version 1: the migrated file is now "newer".
+    drop(store);
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerVersion {
+                found: 2,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_failing_migration_step_leaves_the_old_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let mut store = Store::open(&path).unwrap();
+    let steps = [
+        schema::MIGRATIONS[0],
+        "CREATE TABLE t (x); THIS IS NOT SQL;",
+    ];
+    assert!(schema::migrate(&mut store.conn, &path, 0, &steps).is_err());
+    assert_eq!(store.schema_version().unwrap(), 1);
+    let t: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 't'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(t, 0, "a half-applied step was kept");
+}
+
+#[test]
+fn span_states_round_trip_through_their_stored_text() {
+    for s in [SpanState::Pending, SpanState::Accepted, SpanState::Rejected] {
+        assert_eq!(SpanState::parse(s.as_str()), Some(s));
+    }
+    assert_eq!(SpanState::parse("maybe"), None);
+}
+
+#[test]
+fn the_database_is_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("x").join("raqim.db")).unwrap();
+    let mode: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+fn os(s: &str) -> Option<OsString> {
+    Some(OsString::from(s))
+}
+
+#[test]
+fn the_default_path_follows_raqim_db_then_xdg_then_home() {
+    let p = |s: &str| Some(PathBuf::from(s));
+    assert_eq!(
+        default_path_from(os("/x/my.db"), os("/data"), os("/home/u")),
+        p("/x/my.db")
+    );
+    assert_eq!(
+        default_path_from(None, os("/data"), os("/home/u")),
+        p("/data/raqim/raqim.db")
+    );
+    assert_eq!(
+        default_path_from(os(""), None, os("/home/u")),
+        p("/home/u/.local/share/raqim/raqim.db")
+    );
+    // The XDG spec says to ignore a relative or empty XDG_DATA_HOME.
+    assert_eq!(
+        default_path_from(None, os("rel"), os("/home/u")),
+        p("/home/u/.local/share/raqim/raqim.db")
+    );
+    assert_eq!(default_path_from(None, os(""), None), None);
+    // The --db flag wins over everything.
+    assert_eq!(
+        Store::resolve_path(Some(Path::new("flag.db"))),
+        p("flag.db")
+    );
+}

@@ -1,0 +1,107 @@
+//! The values the store reads and writes, and where the database lives by default.
+//! Plain data: no SQL and no terminal here.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// Where a span stands in the review; stored as `pending`, `accepted`, `rejected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanState {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+impl SpanState {
+    /// The text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpanState::Pending => "pending",
+            SpanState::Accepted => "accepted",
+            SpanState::Rejected => "rejected",
+        }
+    }
+
+    /// Reads the stored text back.
+    pub fn parse(s: &str) -> Option<SpanState> {
+        match s {
+            "pending" => Some(SpanState::Pending),
+            "accepted" => Some(SpanState::Accepted),
+            "rejected" => Some(SpanState::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// A span as stored, with who last touched it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSpan {
+    pub id: i64,
+    /// Code points from the start of the text.
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub state: SpanState,
+    pub source: String,
+    pub score: f32,
+    /// Who made the last change to it.
+    pub annotator: String,
+    /// Unix milliseconds.
+    pub created: i64,
+    pub updated: i64,
+}
+
+/// A span to insert or the new content of an existing one; the store assigns ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSpan {
+    /// Code points from the start of the text.
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub state: SpanState,
+    pub source: String,
+    pub score: f32,
+}
+
+/// One change to a document's spans, applied as part of an action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Insert(NewSpan),
+    Update { id: i64, span: NewSpan },
+    Delete { id: i64 },
+}
+
+/// One entry of the append-only action log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRow {
+    pub seq: i64,
+    pub doc: String,
+    pub kind: String,
+    /// JSON, opaque to the store.
+    pub payload: String,
+    pub annotator: String,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// The action this one undoes, if it is an undo.
+    pub undoes: Option<i64>,
+}
+
+/// The default database path from explicit inputs (so it can be tested without touching
+/// the process environment): `raqim_db` if set, else `xdg_data_home/raqim/raqim.db`
+/// (an empty or relative `XDG_DATA_HOME` is ignored, as the XDG spec says), else
+/// `home/.local/share/raqim/raqim.db`.
+pub fn default_path_from(
+    raqim_db: Option<OsString>,
+    xdg_data_home: Option<OsString>,
+    home: Option<OsString>,
+) -> Option<PathBuf> {
+    if let Some(p) = raqim_db.filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let xdg = xdg_data_home.map(PathBuf::from).filter(|p| p.is_absolute());
+    let data = match xdg {
+        Some(d) => d,
+        None => PathBuf::from(home.filter(|h| !h.is_empty())?).join(".local/share"),
+    };
+    Some(data.join("raqim").join("raqim.db"))
+}

@@ -1,0 +1,622 @@
+//! The durable store as a user meets it: work survives a restart, a failed action
+//! leaves nothing behind, a bad or foreign database is refused with a message that
+//! names it and is never modified, and two raqim processes on one database both work.
+
+use std::path::Path;
+use std::time::Duration;
+
+use raqim::store::{Change, NewSpan, SCHEMA_VERSION, SpanState, Store, StoreError};
+use sha2::{Digest, Sha256};
+
+const TEXT: &str = "قال الرئيس محمد في دمشق إن الجيش السوري انسحب.";
+
+fn sha(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn span(start: usize, end: usize, label: &str, state: SpanState) -> NewSpan {
+    NewSpan {
+        start,
+        end,
+        label: label.to_string(),
+        state,
+        source: "gazetteer:places".to_string(),
+        score: 0.75,
+    }
+}
+
+/// A database with one document and `n` spans, closed (so everything is in the file).
+fn make_db(path: &Path, n: usize) -> String {
+    let mut store = Store::open(path).unwrap();
+    let id = sha(TEXT);
+    store
+        .add_document(&id, "news.txt", Some(Path::new("news.txt")), TEXT)
+        .unwrap();
+    for i in 0..n {
+        let s = span(i % 40, i % 40 + 3, "LOC", SpanState::Pending);
+        store
+            .commit(
+                &id,
+                "create",
+                &format!("{{\"i\":{i}}}"),
+                "ana",
+                None,
+                &[Change::Insert(s)],
+            )
+            .unwrap();
+    }
+    id
+}
+
+fn assert_names(err: &StoreError, path: &Path) {
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&path.display().to_string()),
+        "the message does not name the file: {msg}"
+    );
+    assert_eq!(err.path(), path);
+}
+
+#[test]
+fn reopening_restores_document_spans_history_view_done_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("raqim.db");
+    let id = sha(TEXT);
+    let (ids, seqs) = {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .add_document(&id, "news.txt", Some(Path::new("in/news.txt")), TEXT)
+            .unwrap();
+        let (s1, ids) = store
+            .commit(
+                &id,
+                "create",
+                "{\"a\":1}",
+                "ana",
+                None,
+                &[
+                    Change::Insert(span(21, 25, "LOC", SpanState::Pending)),
+                    Change::Insert(span(11, 15, "PER", SpanState::Accepted)),
+                ],
+            )
+            .unwrap();
+        let (s2, none) = store
+            .commit(
+                &id,
+                "accept",
+                "{\"b\":2}",
+                "omar",
+                None,
+                &[Change::Update {
+                    id: ids[0],
+                    span: span(21, 25, "LOC", SpanState::Accepted),
+                }],
+            )
+            .unwrap();
+        assert!(none.is_empty());
+        let (s3, _) = store
+            .commit(
+                &id,
+                "undo",
+                "{}",
+                "omar",
+                Some(s2),
+                &[Change::Update {
+                    id: ids[0],
+                    span: span(21, 25, "LOC", SpanState::Pending),
+                }],
+            )
+            .unwrap();
+        store.set_view(&id, 23, 2).unwrap();
+        store.set_done(&id, true).unwrap();
+        store.save_memory("{\"محمد\":\"PER\"}").unwrap();
+        (ids, [s1, s2, s3])
+    };
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.document_text(&id).unwrap().as_deref(), Some(TEXT));
+    assert_eq!(
+        store.document_for_path(Path::new("in/news.txt")).unwrap(),
+        Some((id.clone(), "news.txt".to_string()))
+    );
+    let spans = store.spans(&id).unwrap();
+    assert_eq!(spans.len(), 2);
+    // Ordered by start.
+    assert_eq!(
+        (spans[0].id, spans[0].start, spans[0].end),
+        (ids[1], 11, 15)
+    );
+    assert_eq!(spans[0].label, "PER");
+    assert_eq!(spans[0].state, SpanState::Accepted);
+    assert_eq!(spans[0].source, "gazetteer:places");
+    assert_eq!(spans[0].score, 0.75);
+    assert_eq!(spans[0].annotator, "ana");
+    assert_eq!(spans[0].created, spans[0].updated);
+    assert_eq!(
+        (spans[1].id, spans[1].start, spans[1].end),
+        (ids[0], 21, 25)
+    );
+    assert_eq!(spans[1].state, SpanState::Pending);
+    assert_eq!(spans[1].annotator, "omar");
+    assert!(spans[1].updated >= spans[1].created);
+
+    let actions = store.actions(&id).unwrap();
+    let got: Vec<_> = actions
+        .iter()
+        .map(|a| {
+            (
+                a.seq,
+                a.kind.as_str(),
+                a.payload.as_str(),
+                a.annotator.as_str(),
+                a.undoes,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (seqs[0], "create", "{\"a\":1}", "ana", None),
+            (seqs[1], "accept", "{\"b\":2}", "omar", None),
+            (seqs[2], "undo", "{}", "omar", Some(seqs[1])),
+        ]
+    );
+    assert!(actions.iter().all(|a| a.doc == id && a.at > 0));
+    assert_eq!(store.last_seq(&id).unwrap(), seqs[2]);
+    assert_eq!(store.view(&id).unwrap(), Some((23, 2)));
+    assert_eq!(store.done(&id).unwrap(), Some(true));
+    assert_eq!(
+        store.load_memory().unwrap().as_deref(),
+        Some("{\"محمد\":\"PER\"}")
+    );
+}
+
+#[test]
+fn a_new_document_has_no_view_no_actions_and_no_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let id = sha(TEXT);
+    store.add_document(&id, "n", None, TEXT).unwrap();
+    store.add_document(&id, "n", None, TEXT).unwrap(); // idempotent
+    assert_eq!(store.view(&id).unwrap(), None);
+    assert_eq!(store.done(&id).unwrap(), Some(false));
+    assert!(store.actions(&id).unwrap().is_empty());
+    assert_eq!(store.last_seq(&id).unwrap(), 0);
+    assert_eq!(store.load_memory().unwrap(), None);
+    assert_eq!(store.document_text("nope").unwrap(), None);
+}
+
+#[test]
+fn a_failing_action_applies_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = make_db(&path, 1);
+    let mut store = Store::open(&path).unwrap();
+    let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
+    let good = Change::Insert(span(0, 3, "PER", SpanState::Pending));
+
+    let err = store
+        .commit(
+            &id,
+            "edit",
+            "{}",
+            "ana",
+            None,
+            &[good.clone(), Change::Delete { id: 999 }],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::UnknownSpan { id: 999, .. }),
+        "{err:?}"
+    );
+    assert_names(&err, &path);
+
+    let update = Change::Update {
+        id: 999,
+        span: span(0, 3, "PER", SpanState::Accepted),
+    };
+    let err = store
+        .commit(&id, "edit", "{}", "ana", None, &[good.clone(), update])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownSpan { .. }), "{err:?}");
+
+    let past_end = Change::Insert(span(40, 400, "PER", SpanState::Pending));
+    let err = store
+        .commit(&id, "edit", "{}", "ana", None, &[good.clone(), past_end])
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::BadRange { end: 400, .. }),
+        "{err:?}"
+    );
+
+    let err = store
+        .commit(
+            &id,
+            "undo",
+            "{}",
+            "ana",
+            Some(12345),
+            std::slice::from_ref(&good),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::UnknownAction { seq: 12345, .. }),
+        "{err:?}"
+    );
+
+    let err = store
+        .commit("not-a-doc", "edit", "{}", "ana", None, &[good])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
+
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        (store.spans(&id).unwrap(), store.actions(&id).unwrap()),
+        before
+    );
+}
+
+#[test]
+fn a_text_that_does_not_match_its_id_or_a_changed_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let mut store = Store::open(&path).unwrap();
+    let old = sha(TEXT);
+    store
+        .add_document(&old, "news.txt", Some(Path::new("news.txt")), TEXT)
+        .unwrap();
+    let err = store
+        .add_document(&old, "news.txt", None, "نص آخر")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::HashMismatch { .. }), "{err:?}");
+    assert_names(&err, &path);
+    assert_eq!(store.document_text(&old).unwrap().as_deref(), Some(TEXT));
+
+    // The file on disk changed: its new hash differs from the annotated one.
+    let edited = format!("{TEXT} وأضاف.");
+    let new = sha(&edited);
+    store.check_unchanged(Path::new("news.txt"), &old).unwrap();
+    store.check_unchanged(Path::new("other.txt"), &new).unwrap();
+    let err = store
+        .check_unchanged(Path::new("news.txt"), &new)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::HashMismatch { .. }), "{err:?}");
+    assert!(err.to_string().contains("not re-annotated"), "{err}");
+}
+
+/// The v1 schema exactly as it was released, kept here so an accidental edit of the
+/// shipped migration is caught.
+const V1_AS_RELEASED: &str = "
+CREATE TABLE documents (id TEXT PRIMARY KEY, name TEXT NOT NULL, source_path TEXT,
+    text TEXT NOT NULL, added INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+    cursor INTEGER, top INTEGER);
+CREATE TABLE spans (id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, end INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+    source TEXT NOT NULL, score REAL NOT NULL, annotator TEXT NOT NULL,
+    created INTEGER NOT NULL, updated INTEGER NOT NULL, CHECK (start <= end));
+CREATE INDEX spans_by_doc ON spans(doc, start);
+CREATE TABLE actions (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL REFERENCES documents(id), kind TEXT NOT NULL, payload TEXT NOT NULL,
+    annotator TEXT NOT NULL, at INTEGER NOT NULL, undoes INTEGER REFERENCES actions(seq));
+CREATE INDEX actions_by_doc ON actions(doc, seq);
+CREATE TABLE paths (source_path TEXT PRIMARY KEY, doc TEXT NOT NULL REFERENCES documents(id),
+    seen INTEGER NOT NULL);
+CREATE TABLE memory (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL,
+    updated INTEGER NOT NULL);
+PRAGMA user_version = 1;
+";
+
+#[test]
+fn a_version_1_database_opens_with_its_data_at_the_current_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let id = sha(TEXT);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(V1_AS_RELEASED).unwrap();
+        conn.execute(
+            "INSERT INTO documents (id, name, text, added, cursor, top) VALUES (?1, 'n', ?2, 1, 5, 0)",
+            (&id, TEXT),
+        )
+        .unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO actions (doc, kind, payload, annotator, at) VALUES ('{id}', 'create', '{{}}', 'ana', 2);
+             INSERT INTO spans (doc, start, end, label, state, source, score, annotator, created, updated)
+             VALUES ('{id}', 4, 10, 'PER', 'accepted', 'analyst', 1.0, 'ana', 2, 2);"
+        ))
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.view(&id).unwrap(), Some((5, 0)));
+    let spans = store.spans(&id).unwrap();
+    assert_eq!(
+        (spans[0].start, spans[0].end, spans[0].state),
+        (4, 10, SpanState::Accepted)
+    );
+    assert_eq!(store.actions(&id).unwrap()[0].kind, "create");
+    store
+        .commit(
+            &id,
+            "reject",
+            "{}",
+            "omar",
+            None,
+            &[Change::Delete { id: spans[0].id }],
+        )
+        .unwrap();
+    assert!(store.spans(&id).unwrap().is_empty());
+}
+
+#[test]
+fn a_database_from_a_newer_raqim_is_refused_and_left_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(V1_AS_RELEASED).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(err, StoreError::NewerVersion { found: 99, supported, .. } if supported == SCHEMA_VERSION),
+        "{err:?}"
+    );
+    assert_names(&err, &path);
+    assert!(err.to_string().contains("99"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+fn assert_refused_untouched(path: &Path, what: &str) -> StoreError {
+    let before = std::fs::read(path).unwrap();
+    let err = Store::open(path).unwrap_err();
+    assert_names(&err, path);
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "{what}: the file was modified"
+    );
+    err
+}
+
+#[test]
+fn a_file_of_garbage_is_refused_as_corrupt_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage.db");
+    let bytes: Vec<u8> = (0..10_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let err = assert_refused_untouched(&path, "garbage");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("corrupt"), "{err}");
+
+    std::fs::write(&path, b"SQLite").unwrap();
+    let err = assert_refused_untouched(&path, "short");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+}
+
+#[test]
+fn a_truncated_copy_of_a_real_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_db(&path, 300);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        bytes.len() >= 4 * 4096,
+        "the fixture is too small to truncate"
+    );
+    let cut = dir.path().join("cut.db");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = assert_refused_untouched(&cut, "truncated");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("truncated"), "{err}");
+}
+
+#[test]
+fn a_database_with_damaged_pages_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_db(&path, 300);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    for (i, b) in bytes.iter_mut().enumerate().skip(page) {
+        *b = (i * 31 % 253) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = assert_refused_untouched(&path, "damaged");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE invoices (n INTEGER); INSERT INTO invoices VALUES (1);")
+            .unwrap();
+    }
+    let err = assert_refused_untouched(&path, "foreign");
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err:?}");
+    assert!(err.to_string().contains("invoices"), "{err}");
+}
+
+#[test]
+fn a_read_only_database_is_refused_and_left_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_db(&path, 2);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // The store checks the permission bits itself, so this holds even when the tests
+    // run as root (whom the kernel would let write).
+    let err = assert_refused_untouched(&path, "read-only");
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
+    assert!(err.to_string().contains("read-only"), "{err}");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(&path).unwrap();
+}
+
+#[test]
+fn a_database_locked_longer_than_the_timeout_is_reported_as_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = make_db(&path, 1);
+    let mut store = Store::open_with_timeout(&path, Duration::from_millis(100)).unwrap();
+
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch("BEGIN EXCLUSIVE; UPDATE documents SET name = 'held';")
+        .unwrap();
+    let change = Change::Insert(span(0, 3, "PER", SpanState::Pending));
+    let err = store
+        .commit(
+            &id,
+            "create",
+            "{}",
+            "ana",
+            None,
+            std::slice::from_ref(&change),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Locked { waited_ms: 100, .. }),
+        "{err:?}"
+    );
+    assert_names(&err, &path);
+    assert!(err.to_string().contains("locked"), "{err}");
+
+    // Once the other process is done, the same action goes through.
+    other.execute_batch("COMMIT").unwrap();
+    store
+        .commit(&id, "create", "{}", "ana", None, &[change])
+        .unwrap();
+    assert_eq!(store.spans(&id).unwrap().len(), 2);
+}
+
+#[test]
+fn a_database_locked_while_opening_is_reported_as_locked_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch(V1_AS_RELEASED).unwrap(); // rollback journal: EXCLUSIVE blocks readers
+    other
+        .execute_batch("BEGIN EXCLUSIVE; CREATE TABLE held (x);")
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open_with_timeout(&path, Duration::from_millis(100)).unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
+    assert_names(&err, &path);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    other.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn two_processes_on_one_database_see_each_others_work_and_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = sha(TEXT);
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open(&path).unwrap();
+    a.add_document(&id, "news.txt", None, TEXT).unwrap();
+    b.add_document(&id, "news.txt", None, TEXT).unwrap();
+
+    let mut known_by_a = a.last_seq(&id).unwrap();
+    let mut all = Vec::new();
+    for i in 0..10 {
+        let (store, who) = if i % 2 == 0 {
+            (&mut a, "ana")
+        } else {
+            (&mut b, "omar")
+        };
+        let (seq, ids) = store
+            .commit(
+                &id,
+                "create",
+                &format!("{{\"i\":{i}}}"),
+                who,
+                None,
+                &[Change::Insert(span(i, i + 2, "ORG", SpanState::Pending))],
+            )
+            .unwrap();
+        all.push((seq, ids[0], who));
+        if i % 2 == 1 {
+            // A notices B's action on its next look.
+            let now = a.last_seq(&id).unwrap();
+            assert!(now > known_by_a);
+            known_by_a = now;
+        }
+    }
+    // B accepts a span that A created; A sees it.
+    b.commit(
+        &id,
+        "accept",
+        "{}",
+        "omar",
+        None,
+        &[Change::Update {
+            id: all[0].1,
+            span: span(0, 2, "ORG", SpanState::Accepted),
+        }],
+    )
+    .unwrap();
+    for store in [&a, &b] {
+        let spans = store.spans(&id).unwrap();
+        assert_eq!(spans.len(), 10);
+        assert_eq!(spans[0].state, SpanState::Accepted);
+        assert_eq!(spans[0].annotator, "omar");
+        let actions = store.actions(&id).unwrap();
+        assert_eq!(actions.len(), 11);
+        let who: Vec<_> = actions
+            .iter()
+            .take(10)
+            .map(|x| (x.seq, x.annotator.as_str()))
+            .collect();
+        let expected: Vec<_> = all.iter().map(|&(s, _, w)| (s, w)).collect();
+        assert_eq!(who, expected);
+    }
+}
+
+#[test]
+fn two_stores_writing_from_threads_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = make_db(&path, 0);
+    let workers: Vec<_> = ["ana", "omar"]
+        .into_iter()
+        .map(|who| {
+            let (path, id) = (path.clone(), id.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                for i in 0..25 {
+                    let s = span(i, i + 1, "PER", SpanState::Pending);
+                    store
+                        .commit(&id, "create", "{}", who, None, &[Change::Insert(s)])
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.spans(&id).unwrap().len(), 50);
+    assert_eq!(store.actions(&id).unwrap().len(), 50);
+}
+
+#[test]
+fn opening_creates_the_missing_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a").join("b").join("raqim.db");
+    Store::open(&path).unwrap();
+    assert!(path.is_file());
+}
