@@ -168,11 +168,14 @@ pub fn record_spans(doc: &DocRecord) -> Vec<Span> {
 
 /// Suggestions as code-point spans of `text`.
 pub fn suggestion_spans(text: &str, sugg: &[Suggestion]) -> Vec<Span> {
-    let map = OffsetMap::new(text, Offsets::CodePoints);
+    // Suggestions are in text order and never overlap: starts and ends interleave.
+    let bytes: Vec<usize> = sugg.iter().flat_map(|s| [s.start, s.end]).collect();
+    let cps = crate::corpus::convert_sorted(text, Offsets::CodePoints, &bytes);
     sugg.iter()
-        .map(|s| Span {
-            start: map.from_byte(s.start),
-            end: map.from_byte(s.end),
+        .enumerate()
+        .map(|(i, s)| Span {
+            start: cps[2 * i],
+            end: cps[2 * i + 1],
             label: s.label.clone(),
         })
         .collect()

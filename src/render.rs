@@ -180,7 +180,7 @@ fn json_line(text: &str, cp: &[u32], cp_base: usize, line: &VisualLine) -> JsonL
         let mut chars = cluster.chars();
         if let Some(first) = chars.next() {
             let m = if c.level % 2 == 1 {
-                unicode_bidi_mirroring::get_mirrored(first).unwrap_or(first)
+                crate::layout::mirror(first).unwrap_or(first)
             } else {
                 first
             };

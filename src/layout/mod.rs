@@ -18,6 +18,8 @@ use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
 
+pub use reorder::mirror;
+
 pub use cluster::{
     BIDI_CONTROL_GLYPH, CellKind, DOTTED_CIRCLE, cluster_width, control_picture, is_bidi_control,
 };

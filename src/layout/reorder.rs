@@ -159,7 +159,7 @@ pub(crate) fn build(
 
 /// The mirrored glyph of `c` (L4), skipping the lookup for letters and digits of the
 /// Latin and Arabic blocks, none of which mirror.
-fn mirror(c: char) -> Option<char> {
+pub fn mirror(c: char) -> Option<char> {
     if c.is_ascii() {
         match c {
             '(' | ')' | '<' | '>' | '[' | ']' | '{' | '}' => get_mirrored(c),

@@ -15,18 +15,18 @@ fn screen(text: &str, settings: ViewSettings, w: u16, h: u16) -> (App, Buffer) {
     (app, buf)
 }
 
-fn draw_app(app: &mut App, w: u16, h: u16) -> Buffer {
+pub(super) fn draw_app(app: &mut App, w: u16, h: u16) -> Buffer {
     let area = Rect::new(0, 0, w, h);
     let mut buf = Buffer::empty(area);
     render(area, &mut buf, app);
     buf
 }
 
-fn row(buf: &Buffer, y: u16) -> String {
+pub(super) fn row(buf: &Buffer, y: u16) -> String {
     (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
 }
 
-fn terminal_shaping() -> ViewSettings {
+pub(super) fn terminal_shaping() -> ViewSettings {
     ViewSettings {
         shaping: Shaping::Terminal,
         ..Default::default()

@@ -2,12 +2,11 @@
 //! the legend row and the status line, rendered into a ratatui `Buffer`.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
+use super::tests_pane::{draw_app, row, terminal_shaping as plain};
 use super::*;
 use crate::document::Document;
-use crate::layout::Shaping;
 
 /// The engine suggests الجيش السوري (ORG), داعش (ORG) and دير الزور (LOC) here.
 const NEWS: &str = "قال الجيش السوري إن داعش انسحب من دير الزور";
@@ -15,25 +14,6 @@ const NEWS: &str = "قال الجيش السوري إن داعش انسحب من
 fn app(text: &str, settings: ViewSettings) -> App {
     let doc = Document::from_text("news.txt", text.to_string(), false, false);
     App::new(doc, settings)
-}
-
-/// Terminal shaping: each cell holds the letter itself, so rows read back as text.
-fn plain() -> ViewSettings {
-    ViewSettings {
-        shaping: Shaping::Terminal,
-        ..Default::default()
-    }
-}
-
-fn draw_app(app: &mut App, w: u16, h: u16) -> Buffer {
-    let area = Rect::new(0, 0, w, h);
-    let mut buf = Buffer::empty(area);
-    render(area, &mut buf, app);
-    buf
-}
-
-fn row(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
 }
 
 fn underlined(buf: &Buffer, x: u16, y: u16) -> bool {
