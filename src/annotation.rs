@@ -9,7 +9,7 @@
 //! Must not: touch the terminal or the store (the store persists edits as they are
 //! applied; the viewer turns keys into the operations here).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
@@ -114,13 +114,41 @@ pub enum Step {
     Char,
 }
 
+/// The id an edit gives a span that does not exist yet; the real id is assigned when
+/// the edit is committed (by the store, or by [`Annotations::apply`] without one).
+pub const NEW_ID: u64 = 0;
+
+/// One step of history: the tag of the action that made it (the store's action seq)
+/// and the edit.
+pub type Step0 = (i64, Edit);
+
 /// A document's spans with their undo and redo history.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Annotations {
     spans: BTreeMap<u64, Span>,
+    /// (start, id) of every span, for range queries.
+    by_start: BTreeSet<(usize, u64)>,
+    /// The longest span ever held, in bytes: how far before a range a span that
+    /// overlaps it can start.
+    longest: usize,
     next_id: u64,
-    undo: Vec<Edit>,
-    redo: Vec<Edit>,
+    next_tag: i64,
+    undo: Vec<Step0>,
+    redo: Vec<Step0>,
+}
+
+impl Default for Annotations {
+    fn default() -> Annotations {
+        Annotations {
+            spans: BTreeMap::new(),
+            by_start: BTreeSet::new(),
+            longest: 0,
+            next_id: 1,
+            next_tag: 1,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        }
+    }
 }
 
 impl Annotations {
@@ -128,18 +156,53 @@ impl Annotations {
         Annotations::default()
     }
 
+    /// Spans as loaded (e.g. from the store), with no history.
+    pub fn from_spans(spans: impl IntoIterator<Item = Span>) -> Annotations {
+        let mut a = Annotations::new();
+        for s in spans {
+            a.next_id = a.next_id.max(s.id + 1);
+            a.insert(s);
+        }
+        a
+    }
+
+    fn insert(&mut self, s: Span) {
+        if let Some(old) = self.spans.get(&s.id) {
+            self.by_start.remove(&(old.start, old.id));
+        }
+        self.longest = self.longest.max(s.end.saturating_sub(s.start));
+        self.by_start.insert((s.start, s.id));
+        self.spans.insert(s.id, s);
+    }
+
+    fn remove(&mut self, id: u64) -> Option<Span> {
+        let s = self.spans.remove(&id)?;
+        self.by_start.remove(&(s.start, s.id));
+        Some(s)
+    }
+
     /// Spans in text order.
     pub fn spans(&self) -> Vec<&Span> {
-        let mut v: Vec<&Span> = self.spans.values().collect();
-        v.sort_by_key(|s| (s.start, s.end, s.id));
-        v
+        self.by_start
+            .iter()
+            .map(|(_, id)| &self.spans[id])
+            .collect()
+    }
+
+    /// Spans of any state that share a byte with `start..end`, in text order.
+    pub fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = &Span> + '_ {
+        let from = start.saturating_sub(self.longest);
+        self.by_start
+            .range((from, 0)..(end, 0))
+            .map(|(_, id)| &self.spans[id])
+            .filter(move |s| s.end > start && s.start < end)
     }
 
     pub fn get(&self, id: u64) -> Option<&Span> {
         self.spans.get(&id)
     }
 
-    /// A fresh id for a new span.
+    /// A fresh id for a span made without a store.
     pub fn next_id(&self) -> u64 {
         self.next_id
     }
@@ -159,33 +222,14 @@ impl Annotations {
 
     /// The visible (not rejected) span covering byte `at`, if any.
     pub fn at(&self, at: usize) -> Option<&Span> {
-        self.spans
-            .values()
-            .find(|s| s.state != State::Rejected && s.start <= at && at < s.end)
-    }
-
-    fn overlap(&self, text: &str, s: &Span, ignore: &[u64]) -> Result<(), Refusal> {
-        if s.state == State::Rejected {
-            return Ok(());
-        }
-        match self.spans.values().find(|o| {
-            o.state != State::Rejected
-                && !ignore.contains(&o.id)
-                && o.start < s.end
-                && s.start < o.end
-        }) {
-            Some(o) => Err(Refusal::Overlap {
-                label: o.label.clone(),
-                text: text.get(o.start..o.end).unwrap_or("").to_string(),
-            }),
-            None => Ok(()),
-        }
+        self.overlapping(at, at + 1)
+            .find(|s| s.state != State::Rejected)
     }
 
     /// The edit was built on the spans as they are now.
     fn current(&self, edit: &Edit) -> Result<(), Refusal> {
         let ok = match edit {
-            Edit::Insert(s) => !self.spans.contains_key(&s.id),
+            Edit::Insert(s) => s.id == NEW_ID || !self.spans.contains_key(&s.id),
             Edit::Remove(s) => self.spans.get(&s.id) == Some(s),
             Edit::Replace { before, after } => {
                 before.id == after.id && self.spans.get(&before.id) == Some(before)
@@ -195,16 +239,18 @@ impl Annotations {
         if ok { Ok(()) } else { Err(Refusal::Stale) }
     }
 
-    fn check(&self, text: &str, edit: &Edit) -> Result<(), Refusal> {
+    /// Checks that `edit` can be applied to the spans as they are: it was built on
+    /// them, and the spans it leaves are non-empty, inside the text, on character
+    /// boundaries, and (unless rejected) overlap nothing. Costs the size of the edit,
+    /// not of the document.
+    pub fn check(&self, text: &str, edit: &Edit) -> Result<(), Refusal> {
         self.current(edit)?;
-        // Check the edit against the spans as they will be: simulate on a copy.
-        let mut copy = self.spans.clone();
-        apply_to(&mut copy, edit)?;
-        let probe = Annotations {
-            spans: copy,
-            ..Annotations::default()
-        };
-        for s in probe.spans.values() {
+        // What each touched span becomes (None: removed); new spans by position.
+        let mut after: BTreeMap<u64, Option<&Span>> = BTreeMap::new();
+        let mut fresh: Vec<&Span> = Vec::new();
+        outcome(edit, &mut after, &mut fresh);
+        let result: Vec<&Span> = after.values().flatten().copied().chain(fresh).collect();
+        for s in &result {
             if s.start >= s.end {
                 return Err(Refusal::Empty);
             }
@@ -215,40 +261,109 @@ impl Annotations {
                 return Err(Refusal::OutOfText);
             }
         }
-        for id in touched(edit) {
-            if let Some(s) = probe.spans.get(&id) {
-                probe.overlap(text, s, &[id])?;
+        let live: Vec<&Span> = result
+            .into_iter()
+            .filter(|s| s.state != State::Rejected)
+            .collect();
+        let refuse = |o: &Span| Refusal::Overlap {
+            label: o.label.clone(),
+            text: text.get(o.start..o.end).unwrap_or("").to_string(),
+        };
+        for (i, s) in live.iter().enumerate() {
+            if let Some(o) = self
+                .overlapping(s.start, s.end)
+                .find(|o| o.state != State::Rejected && !after.contains_key(&o.id))
+            {
+                return Err(refuse(o));
+            }
+            if let Some(o) = live[..i]
+                .iter()
+                .find(|o| o.start < s.end && s.start < o.end)
+            {
+                return Err(refuse(o));
             }
         }
         Ok(())
     }
 
-    /// Applies an edit as a new step: checked against the text, recorded for undo,
-    /// and the redo history dropped.
-    pub fn apply(&mut self, text: &str, edit: Edit) -> Result<(), Refusal> {
+    /// Gives the new spans of `edit` ids from `ids`, in order.
+    pub fn assign_ids(edit: &mut Edit, ids: &mut dyn Iterator<Item = u64>) {
+        match edit {
+            Edit::Insert(s) if s.id == NEW_ID => {
+                if let Some(id) = ids.next() {
+                    s.id = id;
+                }
+            }
+            Edit::Batch(v) => v.iter_mut().for_each(|e| Annotations::assign_ids(e, ids)),
+            _ => {}
+        }
+    }
+
+    /// Applies an edit as a new step without a store: checked against the text, new
+    /// spans numbered here, recorded for undo, and the redo history dropped.
+    pub fn apply(&mut self, text: &str, mut edit: Edit) -> Result<(), Refusal> {
         self.check(text, &edit)?;
-        apply_to(&mut self.spans, &edit)?;
-        self.bump_ids(&edit);
-        self.undo.push(edit);
+        let mut ids = self.next_id..;
+        Annotations::assign_ids(&mut edit, &mut ids);
+        let tag = self.next_tag;
+        self.commit_step(edit, tag)
+    }
+
+    /// Records a checked edit whose new spans have their ids (the store committed it
+    /// as action `tag`): applies it, pushes it for undo, drops the redo history.
+    pub fn commit_step(&mut self, edit: Edit, tag: i64) -> Result<(), Refusal> {
+        self.apply_edit(&edit)?;
+        self.bump(&edit, tag);
+        self.undo.push((tag, edit));
         self.redo.clear();
         Ok(())
     }
 
-    /// Undoes the last step; returns the edit that was applied to do it.
-    pub fn undo(&mut self) -> Result<Edit, Refusal> {
-        let edit = self.undo.pop().ok_or(Refusal::NothingToUndo)?;
+    /// The step undo would take back: its tag and the edit that undoes it.
+    pub fn peek_undo(&self) -> Option<(i64, Edit)> {
+        self.undo.last().map(|(t, e)| (*t, e.inverse()))
+    }
+
+    /// The step redo would apply again: the tag of the undo that took it back, and it.
+    pub fn peek_redo(&self) -> Option<(i64, Edit)> {
+        self.redo.last().cloned()
+    }
+
+    /// Takes back the last step (committed as action `tag`); returns the edit applied.
+    pub fn commit_undo(&mut self, tag: i64) -> Result<Edit, Refusal> {
+        let (_, edit) = self.undo.pop().ok_or(Refusal::NothingToUndo)?;
         let inverse = edit.inverse();
-        apply_to(&mut self.spans, &inverse)?;
-        self.redo.push(edit);
+        if let Err(e) = self.apply_edit(&inverse) {
+            self.undo.push((tag, edit));
+            return Err(e);
+        }
+        self.bump(&edit, tag);
+        self.redo.push((tag, edit));
         Ok(inverse)
     }
 
-    /// Redoes the last undone step; returns the edit applied.
-    pub fn redo(&mut self) -> Result<Edit, Refusal> {
-        let edit = self.redo.pop().ok_or(Refusal::NothingToRedo)?;
-        apply_to(&mut self.spans, &edit)?;
-        self.undo.push(edit.clone());
+    /// Applies the last undone step again (committed as action `tag`).
+    pub fn commit_redo(&mut self, tag: i64) -> Result<Edit, Refusal> {
+        let (old, edit) = self.redo.pop().ok_or(Refusal::NothingToRedo)?;
+        if let Err(e) = self.apply_edit(&edit) {
+            self.redo.push((old, edit));
+            return Err(e);
+        }
+        self.bump(&edit, tag);
+        self.undo.push((tag, edit.clone()));
         Ok(edit)
+    }
+
+    /// Undoes the last step without a store; returns the edit applied to do it.
+    pub fn undo(&mut self) -> Result<Edit, Refusal> {
+        let tag = self.next_tag;
+        self.commit_undo(tag)
+    }
+
+    /// Redoes the last undone step without a store; returns the edit applied.
+    pub fn redo(&mut self) -> Result<Edit, Refusal> {
+        let tag = self.next_tag;
+        self.commit_redo(tag)
     }
 
     /// Steps that can be undone.
@@ -256,10 +371,50 @@ impl Annotations {
         self.undo.len()
     }
 
-    fn bump_ids(&mut self, edit: &Edit) {
+    /// Steps that can be redone.
+    pub fn redo_depth(&self) -> usize {
+        self.redo.len()
+    }
+
+    /// Puts back a history rebuilt from the store's action log.
+    pub fn set_history(&mut self, undo: Vec<Step0>, redo: Vec<Step0>) {
+        let top = undo.iter().chain(&redo).map(|s| s.0).max().unwrap_or(0);
+        self.next_tag = self.next_tag.max(top + 1);
+        self.undo = undo;
+        self.redo = redo;
+    }
+
+    fn bump(&mut self, edit: &Edit, tag: i64) {
         for id in touched(edit) {
             self.next_id = self.next_id.max(id + 1);
         }
+        self.next_tag = self.next_tag.max(tag + 1);
+    }
+
+    fn apply_edit(&mut self, edit: &Edit) -> Result<(), Refusal> {
+        match edit {
+            Edit::Insert(s) => {
+                if s.id == NEW_ID {
+                    return Err(Refusal::NoSuchSpan);
+                }
+                self.insert(s.clone());
+            }
+            Edit::Remove(s) => {
+                self.remove(s.id).ok_or(Refusal::NoSuchSpan)?;
+            }
+            Edit::Replace { after, .. } => {
+                if !self.spans.contains_key(&after.id) {
+                    return Err(Refusal::NoSuchSpan);
+                }
+                self.insert(after.clone());
+            }
+            Edit::Batch(v) => {
+                for e in v {
+                    self.apply_edit(e)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn span(&self, id: u64) -> Result<&Span, Refusal> {
@@ -293,7 +448,7 @@ impl Annotations {
     /// A new accepted span made by the analyst.
     pub fn create(&self, start: usize, end: usize, label: &str) -> Edit {
         Edit::Insert(Span {
-            id: self.next_id,
+            id: NEW_ID,
             start,
             end,
             label: label.to_string(),
@@ -334,56 +489,75 @@ impl Annotations {
     ) -> Result<Edit, Refusal> {
         let before = self.span(id)?.clone();
         let mut after = before.clone();
-        let words: Vec<(usize, usize)> = words(text).collect();
-        let next_char = |at: usize| text[at..].graphemes(true).next().map(|g| at + g.len());
-        let prev_char = |at: usize| text[..at].graphemes(true).next_back().map(|g| at - g.len());
-        let (b, e) = (before.start, before.end);
-        match (end, grow, step) {
-            // Outwards: to the end of the next word, the start of the previous one.
-            (End::Stop, true, Step::Word) => {
-                after.end = words
-                    .iter()
-                    .map(|w| w.1)
-                    .find(|&x| x > e)
-                    .ok_or(Refusal::OutOfText)?
-            }
-            (End::Start, true, Step::Word) => {
-                after.start = words
-                    .iter()
-                    .rev()
-                    .map(|w| w.0)
-                    .find(|&x| x < b)
-                    .ok_or(Refusal::OutOfText)?
-            }
-            (End::Stop, true, Step::Char) => after.end = next_char(e).ok_or(Refusal::OutOfText)?,
-            (End::Start, true, Step::Char) => {
-                after.start = prev_char(b).ok_or(Refusal::OutOfText)?
-            }
-            // Inwards: drop the last (first) word; never empty the span.
-            (End::Stop, false, Step::Word) => {
-                after.end = words
-                    .iter()
-                    .rev()
-                    .map(|w| w.1)
-                    .find(|&x| x < e && x > b)
-                    .ok_or(Refusal::Empty)?
-            }
-            (End::Start, false, Step::Word) => {
-                after.start = words
-                    .iter()
-                    .map(|w| w.0)
-                    .find(|&x| x > b && x < e)
-                    .ok_or(Refusal::Empty)?
-            }
-            (End::Stop, false, Step::Char) => {
-                after.end = prev_char(e).filter(|&x| x > b).ok_or(Refusal::Empty)?
-            }
-            (End::Start, false, Step::Char) => {
-                after.start = next_char(b).filter(|&x| x < e).ok_or(Refusal::Empty)?
-            }
-        }
+        (after.start, after.end) = resized(text, before.start, before.end, end, step, grow)?;
         Ok(Edit::Replace { before, after })
     }
+}
+
+/// `start..end` with one end moved by a word or a character, outwards (`grow`) or
+/// inwards, in reading (logical) order; shrinking never empties it. Looks only at the
+/// text near the span, so it costs the same in a 10 MB document.
+pub fn resized(
+    text: &str,
+    start: usize,
+    end: usize,
+    which: End,
+    step: Step,
+    grow: bool,
+) -> Result<(usize, usize), Refusal> {
+    const NEAR: usize = 1024;
+    let lo = text.floor_char_boundary(start.saturating_sub(NEAR));
+    let hi = text.ceil_char_boundary(end.saturating_add(NEAR).min(text.len()));
+    let words: Vec<(usize, usize)> = words(&text[lo..hi])
+        .map(|(a, b)| (lo + a, lo + b))
+        .collect();
+    let next_char = |at: usize| text[at..].graphemes(true).next().map(|g| at + g.len());
+    let prev_char = |at: usize| text[..at].graphemes(true).next_back().map(|g| at - g.len());
+    let (b, e) = (start, end);
+    let (mut s, mut t) = (start, end);
+    match (which, grow, step) {
+        // Outwards: to the end of the next word, the start of the previous one.
+        (End::Stop, true, Step::Word) => {
+            t = words
+                .iter()
+                .map(|w| w.1)
+                .find(|&x| x > e)
+                .ok_or(Refusal::OutOfText)?
+        }
+        (End::Start, true, Step::Word) => {
+            s = words
+                .iter()
+                .rev()
+                .map(|w| w.0)
+                .find(|&x| x < b)
+                .ok_or(Refusal::OutOfText)?
+        }
+        (End::Stop, true, Step::Char) => t = next_char(e).ok_or(Refusal::OutOfText)?,
+        (End::Start, true, Step::Char) => s = prev_char(b).ok_or(Refusal::OutOfText)?,
+        // Inwards: drop the last (first) word; never empty the span.
+        (End::Stop, false, Step::Word) => {
+            t = words
+                .iter()
+                .rev()
+                .map(|w| w.1)
+                .find(|&x| x < e && x > b)
+                .ok_or(Refusal::Empty)?
+        }
+        (End::Start, false, Step::Word) => {
+            s = words
+                .iter()
+                .map(|w| w.0)
+                .find(|&x| x > b && x < e)
+                .ok_or(Refusal::Empty)?
+        }
+        (End::Stop, false, Step::Char) => {
+            t = prev_char(e).filter(|&x| x > b).ok_or(Refusal::Empty)?
+        }
+        (End::Start, false, Step::Char) => {
+            s = next_char(b).filter(|&x| x < e).ok_or(Refusal::Empty)?
+        }
+    }
+    Ok((s, t))
 }
 
 fn touched(edit: &Edit) -> Vec<u64> {
@@ -394,25 +568,26 @@ fn touched(edit: &Edit) -> Vec<u64> {
     }
 }
 
-fn apply_to(spans: &mut BTreeMap<u64, Span>, edit: &Edit) -> Result<(), Refusal> {
+/// What an edit leaves of each span it touches (in `after`, by id; `None` when removed)
+/// and the new spans it makes (in `fresh`).
+fn outcome<'e>(
+    edit: &'e Edit,
+    after: &mut BTreeMap<u64, Option<&'e Span>>,
+    fresh: &mut Vec<&'e Span>,
+) {
     match edit {
+        Edit::Insert(s) if s.id == NEW_ID => fresh.push(s),
         Edit::Insert(s) => {
-            spans.insert(s.id, s.clone());
+            after.insert(s.id, Some(s));
         }
         Edit::Remove(s) => {
-            spans.remove(&s.id).ok_or(Refusal::NoSuchSpan)?;
+            after.insert(s.id, None);
         }
-        Edit::Replace { after, .. } => {
-            let slot = spans.get_mut(&after.id).ok_or(Refusal::NoSuchSpan)?;
-            *slot = after.clone();
+        Edit::Replace { after: a, .. } => {
+            after.insert(a.id, Some(a));
         }
-        Edit::Batch(v) => {
-            for e in v {
-                apply_to(spans, e)?;
-            }
-        }
+        Edit::Batch(v) => v.iter().for_each(|e| outcome(e, after, fresh)),
     }
-    Ok(())
 }
 
 /// Word boundaries of the text: (start, end) of every word that has a letter or digit.
