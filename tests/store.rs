@@ -620,3 +620,112 @@ fn opening_creates_the_missing_folders() {
     Store::open(&path).unwrap();
     assert!(path.is_file());
 }
+
+#[test]
+fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_reuse_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = make_db(&path, 0);
+    let mut store = Store::open(&path).unwrap();
+    let person = span(11, 15, "PER", SpanState::Accepted);
+    let (_, ids) = store
+        .commit(
+            &id,
+            "create",
+            "{}",
+            "ana",
+            None,
+            &[
+                Change::Insert(span(4, 10, "PER", SpanState::Pending)),
+                Change::Insert(person.clone()),
+            ],
+        )
+        .unwrap();
+    let gone = ids[1]; // the newest id: a reused id would be the next one handed out
+    let (del, _) = store
+        .commit(
+            &id,
+            "delete",
+            "{}",
+            "ana",
+            None,
+            &[Change::Delete { id: gone }],
+        )
+        .unwrap();
+    let (_, restored) = store
+        .commit(
+            &id,
+            "undo",
+            "{}",
+            "ana",
+            Some(del),
+            &[Change::Restore {
+                id: gone,
+                span: person.clone(),
+            }],
+        )
+        .unwrap();
+    assert!(restored.is_empty(), "a restore is not a new insert");
+    let spans = store.spans(&id).unwrap();
+    let back = spans.iter().find(|s| s.id == gone).expect("span is back");
+    assert_eq!(
+        (back.start, back.end, back.label.as_str(), back.state),
+        (11, 15, "PER", SpanState::Accepted)
+    );
+
+    // Restoring it again would make two spans of one: refused, nothing applied.
+    let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
+    let err = store
+        .commit(
+            &id,
+            "redo",
+            "{}",
+            "ana",
+            None,
+            &[
+                Change::Insert(span(0, 3, "LOC", SpanState::Pending)),
+                Change::Restore {
+                    id: gone,
+                    span: person,
+                },
+            ],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::SpanExists { id: x, doc, .. } if *x == gone && *doc == id),
+        "{err:?}"
+    );
+    assert_names(&err, &path);
+    assert!(err.to_string().contains(&format!("span {gone}")), "{err}");
+    assert_eq!(
+        (store.spans(&id).unwrap(), store.actions(&id).unwrap()),
+        before
+    );
+
+    // Delete it for good; new spans, also after a restart, get ids never used before.
+    store
+        .commit(
+            &id,
+            "delete",
+            "{}",
+            "ana",
+            None,
+            &[Change::Delete { id: gone }],
+        )
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    for _ in 0..3 {
+        let (_, new) = store
+            .commit(
+                &id,
+                "create",
+                "{}",
+                "ana",
+                None,
+                &[Change::Insert(span(0, 3, "LOC", SpanState::Pending))],
+            )
+            .unwrap();
+        assert!(new[0] > gone, "id {} reused or below a used one", new[0]);
+    }
+}

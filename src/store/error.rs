@@ -69,6 +69,14 @@ pub enum StoreError {
     #[error("{}: document {doc} has no span with id {id}; nothing was applied", path.display())]
     UnknownSpan { path: PathBuf, doc: String, id: i64 },
 
+    /// A [`super::Change::Restore`] names an id that a span already has (in this or
+    /// another document): restoring it would silently replace or duplicate that span.
+    #[error(
+        "{}: document {doc}: cannot restore span {id}, a span with that id already exists; nothing was applied",
+        path.display()
+    )]
+    SpanExists { path: PathBuf, doc: String, id: i64 },
+
     /// `undoes` names an action that the document does not have.
     #[error("{}: document {doc} has no action {seq} to undo; nothing was applied", path.display())]
     UnknownAction {
@@ -155,6 +163,7 @@ impl StoreError {
             | StoreError::HashMismatch { path, .. }
             | StoreError::UnknownDocument { path, .. }
             | StoreError::UnknownSpan { path, .. }
+            | StoreError::SpanExists { path, .. }
             | StoreError::UnknownAction { path, .. }
             | StoreError::BadRange { path, .. }
             | StoreError::BadValue { path, .. }

@@ -296,8 +296,10 @@ impl Store {
     }
 
     /// One action = one transaction: appends the action row and applies `changes`.
-    /// Returns the action's seq and the ids of the inserted spans, in order. Nothing is
-    /// applied if anything fails (unknown document, span or undone action, bad range).
+    /// Returns the action's seq and the ids of the spans [`Change::Insert`] created, in
+    /// order ([`Change::Restore`] adds none: its id is the one the caller gave). Nothing
+    /// is applied if anything fails (unknown document, span or undone action, bad range,
+    /// a restored id already taken).
     pub fn commit(
         &mut self,
         doc: &str,
@@ -317,12 +319,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sq)?;
         let len: Option<i64> = tx
-            .query_row(
-                "SELECT length(text) FROM documents WHERE id = ?1",
-                [doc],
-                |r| r.get(0),
-            )
-            .optional()
+            .prepare_cached("SELECT length(text) FROM documents WHERE id = ?1")
+            .and_then(|mut st| st.query_row([doc], |r| r.get(0)).optional())
             .map_err(sq)?;
         let Some(len) = len else {
             return Err(StoreError::UnknownDocument {
@@ -347,11 +345,11 @@ impl Store {
                 });
             }
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO actions (doc, kind, payload, annotator, at, undoes) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![doc, kind, payload, annotator, now, undoes],
         )
+        .and_then(|mut st| st.execute(params![doc, kind, payload, annotator, now, undoes]))
         .map_err(sq)?;
         let seq = tx.last_insert_rowid();
         let check = |s: &NewSpan| {
@@ -372,38 +370,60 @@ impl Store {
             doc: doc.to_string(),
             id,
         };
+        // One statement for Insert and Restore: `?1` is NULL (SQLite picks the next id,
+        // above every id ever used, as the table is AUTOINCREMENT) or the id to restore.
+        let insert = |id: Option<i64>, s: &NewSpan| {
+            tx.prepare_cached(
+                "INSERT INTO spans (id, doc, start, end, label, state, source, score, \
+                 annotator, created, updated) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            )?
+            .execute(params![
+                id,
+                doc,
+                s.start as i64,
+                s.end as i64,
+                s.label,
+                s.state.as_str(),
+                s.source,
+                f64::from(s.score),
+                annotator,
+                now
+            ])
+        };
         let mut inserted = Vec::new();
         for change in changes {
             match change {
                 Change::Insert(s) => {
                     check(s)?;
-                    tx.execute(
-                        "INSERT INTO spans (doc, start, end, label, state, source, score, \
-                         annotator, created, updated) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                        params![
-                            doc,
-                            s.start as i64,
-                            s.end as i64,
-                            s.label,
-                            s.state.as_str(),
-                            s.source,
-                            f64::from(s.score),
-                            annotator,
-                            now
-                        ],
-                    )
-                    .map_err(sq)?;
+                    insert(None, s).map_err(sq)?;
                     inserted.push(tx.last_insert_rowid());
+                }
+                Change::Restore { id, span: s } => {
+                    check(s)?;
+                    let taken = tx
+                        .prepare_cached("SELECT 1 FROM spans WHERE id = ?1")
+                        .and_then(|mut st| st.exists([id]))
+                        .map_err(sq)?;
+                    if taken {
+                        return Err(StoreError::SpanExists {
+                            path,
+                            doc: doc.to_string(),
+                            id: *id,
+                        });
+                    }
+                    insert(Some(*id), s).map_err(sq)?;
                 }
                 Change::Update { id, span: s } => {
                     check(s)?;
                     let n = tx
-                        .execute(
+                        .prepare_cached(
                             "UPDATE spans SET start = ?3, end = ?4, label = ?5, state = ?6, \
                              source = ?7, score = ?8, annotator = ?9, updated = ?10 \
                              WHERE id = ?1 AND doc = ?2",
-                            params![
+                        )
+                        .and_then(|mut st| {
+                            st.execute(params![
                                 id,
                                 doc,
                                 s.start as i64,
@@ -414,8 +434,8 @@ impl Store {
                                 f64::from(s.score),
                                 annotator,
                                 now
-                            ],
-                        )
+                            ])
+                        })
                         .map_err(sq)?;
                     if n == 0 {
                         return Err(unknown_span(*id));
@@ -423,10 +443,8 @@ impl Store {
                 }
                 Change::Delete { id } => {
                     let n = tx
-                        .execute(
-                            "DELETE FROM spans WHERE id = ?1 AND doc = ?2",
-                            params![id, doc],
-                        )
+                        .prepare_cached("DELETE FROM spans WHERE id = ?1 AND doc = ?2")
+                        .and_then(|mut st| st.execute(params![id, doc]))
                         .map_err(sq)?;
                     if n == 0 {
                         return Err(unknown_span(*id));
