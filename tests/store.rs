@@ -112,7 +112,7 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
             .unwrap();
         store.set_view(&id, 23, 2).unwrap();
         store.set_done(&id, true).unwrap();
-        store.save_memory("{\"محمد\":\"PER\"}").unwrap();
+        store.save_memory("{\"محمد\":\"PER\"}", s3).unwrap();
         (ids, [s1, s2, s3])
     };
 
@@ -170,8 +170,8 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
     assert_eq!(store.view(&id).unwrap(), Some((23, 2)));
     assert_eq!(store.done(&id).unwrap(), Some(true));
     assert_eq!(
-        store.load_memory().unwrap().as_deref(),
-        Some("{\"محمد\":\"PER\"}")
+        store.load_memory().unwrap(),
+        Some(("{\"محمد\":\"PER\"}".to_string(), seqs[2]))
     );
 }
 
@@ -318,18 +318,25 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let id = sha(TEXT);
+    let other_text = "وصل الوفد إلى بغداد.";
+    let other = sha(other_text);
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(V1_AS_RELEASED).unwrap();
         conn.execute(
-            "INSERT INTO documents (id, name, text, added, cursor, top) VALUES (?1, 'n', ?2, 1, 5, 0)",
-            (&id, TEXT),
+            "INSERT INTO documents (id, name, source_path, text, added, done, cursor, top) \
+             VALUES (?1, 'news.txt', 'in/news.txt', ?2, 5, 1, 5, 0), \
+                    (?3, 'wafd.txt', NULL, ?4, 3, 0, NULL, NULL)",
+            (&id, TEXT, &other, other_text),
         )
         .unwrap();
         conn.execute_batch(&format!(
-            "INSERT INTO actions (doc, kind, payload, annotator, at) VALUES ('{id}', 'create', '{{}}', 'ana', 2);
+            "INSERT INTO actions (doc, kind, payload, annotator, at) VALUES ('{id}', 'create', '{{}}', 'ana', 6);
+             INSERT INTO actions (doc, kind, payload, annotator, at) VALUES ('{other}', 'accept', '{{\"n\":1}}', 'omar', 7);
              INSERT INTO spans (doc, start, end, label, state, source, score, annotator, created, updated)
-             VALUES ('{id}', 4, 10, 'PER', 'accepted', 'analyst', 1.0, 'ana', 2, 2);"
+             VALUES ('{id}', 4, 10, 'PER', 'accepted', 'analyst', 1.0, 'ana', 6, 6),
+                    ('{other}', 13, 18, 'LOC', 'pending', 'gazetteer', 0.5, 'omar', 7, 7);
+             INSERT INTO memory (id, json, updated) VALUES (1, '{{\"بغداد\":\"LOC\"}}', 8);"
         ))
         .unwrap();
     }
@@ -341,7 +348,51 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
         (spans[0].start, spans[0].end, spans[0].state),
         (4, 10, SpanState::Accepted)
     );
+    let theirs = store.spans(&other).unwrap();
+    assert_eq!(
+        (theirs[0].start, theirs[0].label.as_str(), theirs[0].score),
+        (13, "LOC", 0.5)
+    );
     assert_eq!(store.actions(&id).unwrap()[0].kind, "create");
+    // The memory saved by version 1 did not say which actions it had seen: 0, so
+    // every action is replayed over it.
+    assert_eq!(
+        store.load_memory().unwrap(),
+        Some(("{\"بغداد\":\"LOC\"}".to_string(), 0))
+    );
+    let replay: Vec<_> = store
+        .actions_after(0)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.doc, a.kind))
+        .collect();
+    assert_eq!(
+        replay,
+        vec![
+            (id.clone(), "create".to_string()),
+            (other.clone(), "accept".to_string())
+        ]
+    );
+    assert_eq!(store.max_seq().unwrap(), 2);
+    let docs: Vec<_> = store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.id, d.name, d.source_path, d.done, d.added))
+        .collect();
+    assert_eq!(
+        docs,
+        vec![
+            (other.clone(), "wafd.txt".to_string(), None, false, 3),
+            (
+                id.clone(),
+                "news.txt".to_string(),
+                Some("in/news.txt".to_string()),
+                true,
+                5
+            ),
+        ]
+    );
     store
         .commit(
             &id,
@@ -353,6 +404,67 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
         )
         .unwrap();
     assert!(store.spans(&id).unwrap().is_empty());
+    store.save_memory("{}", 3).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.load_memory().unwrap(), Some(("{}".to_string(), 3)));
+}
+
+#[test]
+fn actions_after_a_snapshot_come_from_every_document_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    assert_eq!(store.max_seq().unwrap(), 0);
+    assert!(store.documents().unwrap().is_empty());
+    let texts = [TEXT, "وصل الوفد إلى بغداد."];
+    let ids: Vec<String> = texts.iter().map(|t| sha(t)).collect();
+    for (i, (id, text)) in ids.iter().zip(texts).enumerate() {
+        store
+            .add_document(id, &format!("{i}.txt"), None, text)
+            .unwrap();
+    }
+    let mut seqs = Vec::new();
+    for i in 0..6 {
+        let doc = &ids[i % 2];
+        let (seq, _) = store
+            .commit(
+                doc,
+                "create",
+                &format!("{{\"i\":{i}}}"),
+                "ana",
+                None,
+                &[Change::Insert(span(0, 3, "PER", SpanState::Pending))],
+            )
+            .unwrap();
+        seqs.push(seq);
+    }
+    assert_eq!(store.max_seq().unwrap(), seqs[5]);
+    // A memory saved after the third action learns the last three from the log.
+    store.save_memory("{}", seqs[2]).unwrap();
+    let (_, upto) = store.load_memory().unwrap().unwrap();
+    let later: Vec<_> = store
+        .actions_after(upto)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.seq, a.doc, a.payload))
+        .collect();
+    assert_eq!(
+        later,
+        (3..6)
+            .map(|i| (seqs[i], ids[i % 2].clone(), format!("{{\"i\":{i}}}")))
+            .collect::<Vec<_>>()
+    );
+    assert!(store.actions_after(seqs[5]).unwrap().is_empty());
+    let mut listed: Vec<_> = store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    listed.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(listed, expected);
 }
 
 #[test]

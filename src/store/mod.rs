@@ -31,7 +31,9 @@ use sha2::{Digest, Sha256};
 
 pub use error::StoreError;
 pub use schema::SCHEMA_VERSION;
-pub use types::{ActionRow, Change, NewSpan, SpanState, StoredSpan, default_path_from};
+pub use types::{
+    ActionRow, Change, DocumentRow, NewSpan, SpanState, StoredSpan, default_path_from,
+};
 
 /// How long a write waits for another process's transaction before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -458,14 +460,20 @@ impl Store {
 
     /// A document's actions, oldest first.
     pub fn actions(&self, doc: &str) -> Result<Vec<ActionRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
-                 WHERE doc = ?1 ORDER BY seq",
-            )
-            .map_err(|e| self.sq(e))?;
-        stmt.query_map([doc], |r| {
+        self.query_actions(
+            "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
+             WHERE doc = ?1 ORDER BY seq",
+            doc,
+        )
+    }
+
+    fn query_actions(
+        &self,
+        sql: &str,
+        param: impl rusqlite::ToSql,
+    ) -> Result<Vec<ActionRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sq(e))?;
+        stmt.query_map([param], |r| {
             Ok(ActionRow {
                 seq: r.get(0)?,
                 doc: r.get(1)?,
@@ -551,23 +559,70 @@ impl Store {
             .map_err(|e| self.sq(e))
     }
 
-    /// Replaces the suggestion memory (one JSON blob).
-    pub fn save_memory(&mut self, json: &str) -> Result<(), StoreError> {
+    /// Replaces the suggestion memory (one JSON blob) built from every action up to and
+    /// including `upto_seq`; later actions are replayed from [`Store::actions_after`].
+    pub fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "INSERT INTO memory (id, json, updated) VALUES (1, ?1, ?2) \
-                 ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated = excluded.updated",
-                params![json, now_ms()],
+                "INSERT INTO memory (id, json, updated, upto_seq) VALUES (1, ?1, ?2, ?3) \
+                 ON CONFLICT(id) DO UPDATE SET json = excluded.json, \
+                 updated = excluded.updated, upto_seq = excluded.upto_seq",
+                params![json, now_ms(), upto_seq],
             )
             .map(|_| ())
             .map_err(|e| self.sq(e))
     }
 
-    /// The suggestion memory, if one was saved.
-    pub fn load_memory(&self) -> Result<Option<String>, StoreError> {
+    /// The suggestion memory and the last action seq it includes, if one was saved. A
+    /// memory saved before schema version 2 reports 0 (it did not record one).
+    pub fn load_memory(&self) -> Result<Option<(String, i64)>, StoreError> {
         self.conn
-            .query_row("SELECT json FROM memory WHERE id = 1", [], |r| r.get(0))
+            .query_row("SELECT json, upto_seq FROM memory WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .map_err(|e| self.sq(e))
+    }
+
+    /// Every action after `seq`, of all documents, oldest first: what a memory snapshot
+    /// taken at `seq` has not yet learnt.
+    pub fn actions_after(&self, seq: i64) -> Result<Vec<ActionRow>, StoreError> {
+        self.query_actions(
+            "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
+             WHERE seq > ?1 ORDER BY seq",
+            seq,
+        )
+    }
+
+    /// The newest action's seq in the whole database (0 if none): what a memory snapshot
+    /// saved now includes.
+    pub fn max_seq(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM actions", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.sq(e))
+    }
+
+    /// Every document, oldest first (then by id), without its text.
+    pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, source_path, done, added FROM documents ORDER BY added, id",
+            )
+            .map_err(|e| self.sq(e))?;
+        stmt.query_map([], |r| {
+            Ok(DocumentRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                source_path: r.get(2)?,
+                done: r.get(3)?,
+                added: r.get(4)?,
+            })
+        })
+        .map_err(|e| self.sq(e))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| self.sq(e))
     }
 }

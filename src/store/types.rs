@@ -100,6 +100,20 @@ pub struct ActionRow {
     pub undoes: Option<i64>,
 }
 
+/// A document as the document list shows it (without its text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRow {
+    /// SHA-256 of the text, hex.
+    pub id: String,
+    pub name: String,
+    /// The file it was last recorded from, if any.
+    pub source_path: Option<String>,
+    /// Marked reviewed.
+    pub done: bool,
+    /// Unix milliseconds.
+    pub added: i64,
+}
+
 /// The default database path from explicit inputs (so it can be tested without touching
 /// the process environment): `raqim_db` if set, else `xdg_data_home/raqim/raqim.db`
 /// (an empty or relative `XDG_DATA_HOME` is ignored, as the XDG spec says), else
