@@ -1,6 +1,7 @@
 //! The durable store as a user meets it: work survives a restart, a failed action
 //! leaves nothing behind, a bad or foreign database is refused with a message that
-//! names it and is never modified, and two raqim processes on one database both work.
+//! names it and is never modified, two raqim processes on different documents of one
+//! database both write, and a second raqim on the same document is told who has it.
 
 use std::path::Path;
 use std::time::Duration;
@@ -840,4 +841,220 @@ fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_re
             .unwrap();
         assert!(new[0] > gone, "id {} reused or below a used one", new[0]);
     }
+}
+
+/// Two documents in one database, closed.
+fn make_two_docs(path: &Path) -> (String, String) {
+    let other_text = "وصل الوفد إلى بغداد.";
+    let mut store = Store::open(path).unwrap();
+    let (a, b) = (sha(TEXT), sha(other_text));
+    store.add_document(&a, "news.txt", None, TEXT).unwrap();
+    store
+        .add_document(&b, "wafd.txt", None, other_text)
+        .unwrap();
+    (a, b)
+}
+
+#[test]
+fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, other) = make_two_docs(&path);
+    let first = Store::open(&path).unwrap();
+    let second = Store::open(&path).unwrap();
+
+    let lock = first.lock_document(&id, "سارة").unwrap();
+    let file = dir.path().join("raqim.db.locks").join(format!("{id}.lock"));
+    assert_eq!(lock.path(), file);
+    let info: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&file).unwrap().trim_end()).unwrap();
+    assert_eq!(info["pid"], std::process::id());
+    assert_eq!(info["annotator"], "سارة");
+    assert!(info["since_ms"].as_i64().unwrap() > 0);
+
+    // Two handles on one file conflict even within one process (flock locks belong to
+    // the open file, not the process), so this stands for a second raqim.
+    let err = second.lock_document(&id, "omar").unwrap_err();
+    let StoreError::DocumentInUse { doc, holder, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(doc, &id);
+    assert!(holder.contains("سارة"), "{holder}");
+    assert_names(&err, &path);
+    let msg = err.to_string();
+    let expected = format!(
+        "{}: document {} is open in another raqim (annotator سارة, pid {}, since ",
+        path.display(),
+        &id[..12],
+        std::process::id()
+    );
+    assert!(msg.starts_with(&expected), "{msg}");
+    assert!(msg.ends_with(" UTC); opening it read-only"), "{msg}");
+    // Taking it again from the same store is refused too: one lock, one holder.
+    assert!(matches!(
+        first.lock_document(&id, "سارة"),
+        Err(StoreError::DocumentInUse { .. })
+    ));
+
+    // Another document is free.
+    let _other = second.lock_document(&other, "omar").unwrap();
+
+    drop(lock);
+    let taken = second.lock_document(&id, "omar").unwrap();
+    let info = std::fs::read_to_string(&file).unwrap();
+    assert!(info.contains("\"omar\""), "{info}");
+    assert!(
+        !info.contains("سارة"),
+        "the old holder is still named: {info}"
+    );
+    drop(taken);
+}
+
+#[test]
+fn a_lock_file_that_cannot_be_read_still_refuses_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, _) = make_two_docs(&path);
+    let first = Store::open(&path).unwrap();
+    let second = Store::open(&path).unwrap();
+    let lock = first.lock_document(&id, "ana").unwrap();
+    for junk in ["", "not json\n", "{\"pid\":\"x\"}\n"] {
+        std::fs::write(lock.path(), junk).unwrap();
+        let err = second.lock_document(&id, "omar").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: document {} is open in another raqim; opening it read-only",
+                path.display(),
+                &id[..12]
+            )
+        );
+    }
+}
+
+#[test]
+fn locking_a_document_the_database_does_not_have_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_two_docs(&path);
+    let store = Store::open(&path).unwrap();
+    for doc in ["../../etc/passwd", &sha("غير موجود")] {
+        let err = store.lock_document(doc, "ana").unwrap_err();
+        assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
+        assert_names(&err, &path);
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("raqim.db.locks"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0
+    );
+}
+
+/// Set (to the database path) in the child that the SIGKILL test spawns.
+const HOLD_LOCK_ENV: &str = "RAQIM_TEST_HOLD_LOCK_IN";
+const SIGKILL_TEST: &str = "a_document_lock_dies_with_a_raqim_killed_by_sigkill";
+
+#[test]
+fn a_document_lock_dies_with_a_raqim_killed_by_sigkill() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    if let Some(db) = std::env::var_os(HOLD_LOCK_ENV) {
+        // The child: hold the lock until killed (or until the parent goes away and
+        // our stdin closes, so a failing parent leaves no process behind).
+        let store = Store::open(Path::new(&db)).unwrap();
+        let _lock = store.lock_document(&sha(TEXT), "child").unwrap();
+        println!("holding");
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, _) = make_two_docs(&path);
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([SIGKILL_TEST, "--exact", "--nocapture", "--test-threads=1"])
+        .env(HOLD_LOCK_ENV, &path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    let holding = out
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("holding"));
+    assert!(holding, "the child did not take the lock");
+
+    let store = Store::open(&path).unwrap();
+    let err = store.lock_document(&id, "ana").unwrap_err();
+    let StoreError::DocumentInUse { holder, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        holder.contains(&format!("annotator child, pid {}", child.id())),
+        "{holder}"
+    );
+
+    child.kill().unwrap(); // SIGKILL: no destructor runs in the child
+    child.wait().unwrap();
+    let lock = store.lock_document(&id, "ana").unwrap();
+    assert_eq!(lock.doc(), id);
+}
+
+#[test]
+fn two_processes_on_different_documents_both_write_and_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (doc_a, doc_b) = make_two_docs(&path);
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open(&path).unwrap();
+    let _lock_a = a.lock_document(&doc_a, "ana").unwrap();
+    let _lock_b = b.lock_document(&doc_b, "omar").unwrap();
+    let mut expected_a = Vec::new();
+    let mut expected_b = Vec::new();
+    for i in 0..10 {
+        let (store, doc, who, expected) = if i % 2 == 0 {
+            (&mut a, &doc_a, "ana", &mut expected_a)
+        } else {
+            (&mut b, &doc_b, "omar", &mut expected_b)
+        };
+        let (seq, ids) = store
+            .commit(
+                doc,
+                "create",
+                &format!("{{\"i\":{i}}}"),
+                who,
+                None,
+                &[Change::Insert(span(i, i + 3, "LOC", SpanState::Pending))],
+            )
+            .unwrap();
+        expected.push((seq, ids[0], who.to_string()));
+    }
+    drop((a, b));
+    let store = Store::open(&path).unwrap();
+    for (doc, expected) in [(&doc_a, &expected_a), (&doc_b, &expected_b)] {
+        let actions: Vec<_> = store
+            .actions(doc)
+            .unwrap()
+            .into_iter()
+            .map(|x| (x.seq, x.annotator))
+            .collect();
+        let spans: Vec<_> = store
+            .spans(doc)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(
+            actions,
+            expected
+                .iter()
+                .map(|(s, _, w)| (*s, w.clone()))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(spans, expected.iter().map(|e| e.1).collect::<Vec<_>>());
+    }
+    assert_eq!(store.max_seq().unwrap(), 10);
 }

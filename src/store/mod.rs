@@ -5,11 +5,22 @@
 //! Every user action is one short `BEGIN IMMEDIATE` transaction ([`Store::commit`]),
 //! committed before the caller shows its result.
 //!
-//! Two processes on one database both work: WAL lets readers run beside a writer, and
-//! a busy timeout (5 s by default) makes a second writer wait its turn instead of
-//! failing. Each process sees the other's committed work on its next query
-//! ([`Store::last_seq`] tells it that something new arrived). A lock held beyond the
-//! timeout is [`StoreError::Locked`].
+//! One writer per document. A raqim that opens a document for review takes its lock
+//! ([`Store::lock_document`]); a second raqim opening the same document of the same
+//! database gets [`StoreError::DocumentInUse`], which says who holds it, and shows the
+//! document read-only (committing nothing to it), so two people never undo each
+//! other's decisions unknowingly. The lock is an OS advisory lock (`flock`) on
+//! `<database file name>.locks/<doc id>.lock` beside the database, not a row in it:
+//! the OS releases it when its process ends, however it ends (crash, SIGKILL, power
+//! cut), so there is never a stale lock to clear by hand or a guess whether an old pid
+//! is still alive. The file's content (pid, annotator, since) only labels the message.
+//! (`flock` may not reach across machines on a network file system.)
+//!
+//! Two processes on different documents of one database both write: WAL lets readers
+//! run beside a writer, and a busy timeout (5 s by default) makes a second writer wait
+//! its turn instead of failing. Each process sees the other's committed work on its
+//! next query ([`Store::last_seq`] tells it that something new arrived). A database
+//! lock held beyond the timeout is [`StoreError::Locked`].
 //!
 //! A file that is not a sound raqim database (garbage, truncated, damaged pages, another
 //! program's tables, a newer schema, read-only) is refused with an error naming it, and
@@ -17,6 +28,7 @@
 //! write. This module knows nothing of the terminal.
 
 mod error;
+mod lock;
 pub mod schema;
 mod types;
 
@@ -30,6 +42,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
 pub use error::StoreError;
+pub use lock::DocLock;
 pub use schema::SCHEMA_VERSION;
 pub use types::{
     ActionRow, Change, DocumentRow, NewSpan, SpanState, StoredSpan, default_path_from,
@@ -270,6 +283,24 @@ impl Store {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// Takes the document's write lock for this process, without waiting. Held by
+    /// another raqim (or another [`Store`] in this process):
+    /// [`StoreError::DocumentInUse`], and the caller shows the document read-only. The
+    /// document must have been added ([`Store::add_document`]): its id, a SHA-256, is
+    /// then safe as a file name. The lock lasts until the [`DocLock`] is dropped or the
+    /// process ends.
+    pub fn lock_document(&self, doc: &str, annotator: &str) -> Result<DocLock, StoreError> {
+        let known = self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+            .and_then(|mut st| st.exists([doc]))
+            .map_err(|e| self.sq(e))?;
+        if !known {
+            return Err(self.unknown_document(doc));
+        }
+        lock::lock(&self.path, doc, annotator, now_ms())
     }
 
     /// A document's spans, ordered by start (then end, then id).
