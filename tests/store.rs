@@ -1,6 +1,7 @@
 //! The durable store as a user meets it: work survives a restart, a failed action
 //! leaves nothing behind, a bad or foreign database is refused with a message that
-//! names it and is never modified, and two raqim processes on one database both work.
+//! names it and is never modified, two raqim processes on different documents of one
+//! database both write, and a second raqim on the same document is told who has it.
 
 use std::path::Path;
 use std::time::Duration;
@@ -112,7 +113,7 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
             .unwrap();
         store.set_view(&id, 23, 2).unwrap();
         store.set_done(&id, true).unwrap();
-        store.save_memory("{\"محمد\":\"PER\"}").unwrap();
+        store.save_memory("{\"محمد\":\"PER\"}", s3).unwrap();
         (ids, [s1, s2, s3])
     };
 
@@ -170,8 +171,8 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
     assert_eq!(store.view(&id).unwrap(), Some((23, 2)));
     assert_eq!(store.done(&id).unwrap(), Some(true));
     assert_eq!(
-        store.load_memory().unwrap().as_deref(),
-        Some("{\"محمد\":\"PER\"}")
+        store.load_memory().unwrap(),
+        Some(("{\"محمد\":\"PER\"}".to_string(), seqs[2]))
     );
 }
 
@@ -318,18 +319,25 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let id = sha(TEXT);
+    let other_text = "وصل الوفد إلى بغداد.";
+    let other = sha(other_text);
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(V1_AS_RELEASED).unwrap();
         conn.execute(
-            "INSERT INTO documents (id, name, text, added, cursor, top) VALUES (?1, 'n', ?2, 1, 5, 0)",
-            (&id, TEXT),
+            "INSERT INTO documents (id, name, source_path, text, added, done, cursor, top) \
+             VALUES (?1, 'news.txt', 'in/news.txt', ?2, 5, 1, 5, 0), \
+                    (?3, 'wafd.txt', NULL, ?4, 3, 0, NULL, NULL)",
+            (&id, TEXT, &other, other_text),
         )
         .unwrap();
         conn.execute_batch(&format!(
-            "INSERT INTO actions (doc, kind, payload, annotator, at) VALUES ('{id}', 'create', '{{}}', 'ana', 2);
+            "INSERT INTO actions (doc, kind, payload, annotator, at) VALUES ('{id}', 'create', '{{}}', 'ana', 6);
+             INSERT INTO actions (doc, kind, payload, annotator, at) VALUES ('{other}', 'accept', '{{\"n\":1}}', 'omar', 7);
              INSERT INTO spans (doc, start, end, label, state, source, score, annotator, created, updated)
-             VALUES ('{id}', 4, 10, 'PER', 'accepted', 'analyst', 1.0, 'ana', 2, 2);"
+             VALUES ('{id}', 4, 10, 'PER', 'accepted', 'analyst', 1.0, 'ana', 6, 6),
+                    ('{other}', 13, 18, 'LOC', 'pending', 'gazetteer', 0.5, 'omar', 7, 7);
+             INSERT INTO memory (id, json, updated) VALUES (1, '{{\"بغداد\":\"LOC\"}}', 8);"
         ))
         .unwrap();
     }
@@ -341,7 +349,51 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
         (spans[0].start, spans[0].end, spans[0].state),
         (4, 10, SpanState::Accepted)
     );
+    let theirs = store.spans(&other).unwrap();
+    assert_eq!(
+        (theirs[0].start, theirs[0].label.as_str(), theirs[0].score),
+        (13, "LOC", 0.5)
+    );
     assert_eq!(store.actions(&id).unwrap()[0].kind, "create");
+    // The memory saved by version 1 did not say which actions it had seen: 0, so
+    // every action is replayed over it.
+    assert_eq!(
+        store.load_memory().unwrap(),
+        Some(("{\"بغداد\":\"LOC\"}".to_string(), 0))
+    );
+    let replay: Vec<_> = store
+        .actions_after(0)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.doc, a.kind))
+        .collect();
+    assert_eq!(
+        replay,
+        vec![
+            (id.clone(), "create".to_string()),
+            (other.clone(), "accept".to_string())
+        ]
+    );
+    assert_eq!(store.max_seq().unwrap(), 2);
+    let docs: Vec<_> = store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.id, d.name, d.source_path, d.done, d.added))
+        .collect();
+    assert_eq!(
+        docs,
+        vec![
+            (other.clone(), "wafd.txt".to_string(), None, false, 3),
+            (
+                id.clone(),
+                "news.txt".to_string(),
+                Some("in/news.txt".to_string()),
+                true,
+                5
+            ),
+        ]
+    );
     store
         .commit(
             &id,
@@ -353,6 +405,67 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
         )
         .unwrap();
     assert!(store.spans(&id).unwrap().is_empty());
+    store.save_memory("{}", 3).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.load_memory().unwrap(), Some(("{}".to_string(), 3)));
+}
+
+#[test]
+fn actions_after_a_snapshot_come_from_every_document_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    assert_eq!(store.max_seq().unwrap(), 0);
+    assert!(store.documents().unwrap().is_empty());
+    let texts = [TEXT, "وصل الوفد إلى بغداد."];
+    let ids: Vec<String> = texts.iter().map(|t| sha(t)).collect();
+    for (i, (id, text)) in ids.iter().zip(texts).enumerate() {
+        store
+            .add_document(id, &format!("{i}.txt"), None, text)
+            .unwrap();
+    }
+    let mut seqs = Vec::new();
+    for i in 0..6 {
+        let doc = &ids[i % 2];
+        let (seq, _) = store
+            .commit(
+                doc,
+                "create",
+                &format!("{{\"i\":{i}}}"),
+                "ana",
+                None,
+                &[Change::Insert(span(0, 3, "PER", SpanState::Pending))],
+            )
+            .unwrap();
+        seqs.push(seq);
+    }
+    assert_eq!(store.max_seq().unwrap(), seqs[5]);
+    // A memory saved after the third action learns the last three from the log.
+    store.save_memory("{}", seqs[2]).unwrap();
+    let (_, upto) = store.load_memory().unwrap().unwrap();
+    let later: Vec<_> = store
+        .actions_after(upto)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.seq, a.doc, a.payload))
+        .collect();
+    assert_eq!(
+        later,
+        (3..6)
+            .map(|i| (seqs[i], ids[i % 2].clone(), format!("{{\"i\":{i}}}")))
+            .collect::<Vec<_>>()
+    );
+    assert!(store.actions_after(seqs[5]).unwrap().is_empty());
+    let mut listed: Vec<_> = store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    listed.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(listed, expected);
 }
 
 #[test]
@@ -619,4 +732,329 @@ fn opening_creates_the_missing_folders() {
     let path = dir.path().join("a").join("b").join("raqim.db");
     Store::open(&path).unwrap();
     assert!(path.is_file());
+}
+
+#[test]
+fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_reuse_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = make_db(&path, 0);
+    let mut store = Store::open(&path).unwrap();
+    let person = span(11, 15, "PER", SpanState::Accepted);
+    let (_, ids) = store
+        .commit(
+            &id,
+            "create",
+            "{}",
+            "ana",
+            None,
+            &[
+                Change::Insert(span(4, 10, "PER", SpanState::Pending)),
+                Change::Insert(person.clone()),
+            ],
+        )
+        .unwrap();
+    let gone = ids[1]; // the newest id: a reused id would be the next one handed out
+    let (del, _) = store
+        .commit(
+            &id,
+            "delete",
+            "{}",
+            "ana",
+            None,
+            &[Change::Delete { id: gone }],
+        )
+        .unwrap();
+    let (_, restored) = store
+        .commit(
+            &id,
+            "undo",
+            "{}",
+            "ana",
+            Some(del),
+            &[Change::Restore {
+                id: gone,
+                span: person.clone(),
+            }],
+        )
+        .unwrap();
+    assert!(restored.is_empty(), "a restore is not a new insert");
+    let spans = store.spans(&id).unwrap();
+    let back = spans.iter().find(|s| s.id == gone).expect("span is back");
+    assert_eq!(
+        (back.start, back.end, back.label.as_str(), back.state),
+        (11, 15, "PER", SpanState::Accepted)
+    );
+
+    // Restoring it again would make two spans of one: refused, nothing applied.
+    let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
+    let err = store
+        .commit(
+            &id,
+            "redo",
+            "{}",
+            "ana",
+            None,
+            &[
+                Change::Insert(span(0, 3, "LOC", SpanState::Pending)),
+                Change::Restore {
+                    id: gone,
+                    span: person,
+                },
+            ],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::SpanExists { id: x, doc, .. } if *x == gone && *doc == id),
+        "{err:?}"
+    );
+    assert_names(&err, &path);
+    assert!(err.to_string().contains(&format!("span {gone}")), "{err}");
+    assert_eq!(
+        (store.spans(&id).unwrap(), store.actions(&id).unwrap()),
+        before
+    );
+
+    // Delete it for good; new spans, also after a restart, get ids never used before.
+    store
+        .commit(
+            &id,
+            "delete",
+            "{}",
+            "ana",
+            None,
+            &[Change::Delete { id: gone }],
+        )
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    for _ in 0..3 {
+        let (_, new) = store
+            .commit(
+                &id,
+                "create",
+                "{}",
+                "ana",
+                None,
+                &[Change::Insert(span(0, 3, "LOC", SpanState::Pending))],
+            )
+            .unwrap();
+        assert!(new[0] > gone, "id {} reused or below a used one", new[0]);
+    }
+}
+
+/// Two documents in one database, closed.
+fn make_two_docs(path: &Path) -> (String, String) {
+    let other_text = "وصل الوفد إلى بغداد.";
+    let mut store = Store::open(path).unwrap();
+    let (a, b) = (sha(TEXT), sha(other_text));
+    store.add_document(&a, "news.txt", None, TEXT).unwrap();
+    store
+        .add_document(&b, "wafd.txt", None, other_text)
+        .unwrap();
+    (a, b)
+}
+
+#[test]
+fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, other) = make_two_docs(&path);
+    let first = Store::open(&path).unwrap();
+    let second = Store::open(&path).unwrap();
+
+    let lock = first.lock_document(&id, "سارة").unwrap();
+    let file = dir.path().join("raqim.db.locks").join(format!("{id}.lock"));
+    assert_eq!(lock.path(), file);
+    let info: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&file).unwrap().trim_end()).unwrap();
+    assert_eq!(info["pid"], std::process::id());
+    assert_eq!(info["annotator"], "سارة");
+    assert!(info["since_ms"].as_i64().unwrap() > 0);
+
+    // Two handles on one file conflict even within one process (flock locks belong to
+    // the open file, not the process), so this stands for a second raqim.
+    let err = second.lock_document(&id, "omar").unwrap_err();
+    let StoreError::DocumentInUse { doc, holder, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(doc, &id);
+    assert!(holder.contains("سارة"), "{holder}");
+    assert_names(&err, &path);
+    let msg = err.to_string();
+    let expected = format!(
+        "{}: document {} is open in another raqim (annotator سارة, pid {}, since ",
+        path.display(),
+        &id[..12],
+        std::process::id()
+    );
+    assert!(msg.starts_with(&expected), "{msg}");
+    assert!(msg.ends_with(" UTC); opening it read-only"), "{msg}");
+    // Taking it again from the same store is refused too: one lock, one holder.
+    assert!(matches!(
+        first.lock_document(&id, "سارة"),
+        Err(StoreError::DocumentInUse { .. })
+    ));
+
+    // Another document is free.
+    let _other = second.lock_document(&other, "omar").unwrap();
+
+    drop(lock);
+    let taken = second.lock_document(&id, "omar").unwrap();
+    let info = std::fs::read_to_string(&file).unwrap();
+    assert!(info.contains("\"omar\""), "{info}");
+    assert!(
+        !info.contains("سارة"),
+        "the old holder is still named: {info}"
+    );
+    drop(taken);
+}
+
+#[test]
+fn a_lock_file_that_cannot_be_read_still_refuses_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, _) = make_two_docs(&path);
+    let first = Store::open(&path).unwrap();
+    let second = Store::open(&path).unwrap();
+    let lock = first.lock_document(&id, "ana").unwrap();
+    for junk in ["", "not json\n", "{\"pid\":\"x\"}\n"] {
+        std::fs::write(lock.path(), junk).unwrap();
+        let err = second.lock_document(&id, "omar").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: document {} is open in another raqim; opening it read-only",
+                path.display(),
+                &id[..12]
+            )
+        );
+    }
+}
+
+#[test]
+fn locking_a_document_the_database_does_not_have_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_two_docs(&path);
+    let store = Store::open(&path).unwrap();
+    for doc in ["../../etc/passwd", &sha("غير موجود")] {
+        let err = store.lock_document(doc, "ana").unwrap_err();
+        assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
+        assert_names(&err, &path);
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("raqim.db.locks"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0
+    );
+}
+
+/// Set (to the database path) in the child that the SIGKILL test spawns.
+const HOLD_LOCK_ENV: &str = "RAQIM_TEST_HOLD_LOCK_IN";
+const SIGKILL_TEST: &str = "a_document_lock_dies_with_a_raqim_killed_by_sigkill";
+
+#[test]
+fn a_document_lock_dies_with_a_raqim_killed_by_sigkill() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    if let Some(db) = std::env::var_os(HOLD_LOCK_ENV) {
+        // The child: hold the lock until killed (or until the parent goes away and
+        // our stdin closes, so a failing parent leaves no process behind).
+        let store = Store::open(Path::new(&db)).unwrap();
+        let _lock = store.lock_document(&sha(TEXT), "child").unwrap();
+        println!("holding");
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, _) = make_two_docs(&path);
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([SIGKILL_TEST, "--exact", "--nocapture", "--test-threads=1"])
+        .env(HOLD_LOCK_ENV, &path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    let holding = out
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("holding"));
+    assert!(holding, "the child did not take the lock");
+
+    let store = Store::open(&path).unwrap();
+    let err = store.lock_document(&id, "ana").unwrap_err();
+    let StoreError::DocumentInUse { holder, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        holder.contains(&format!("annotator child, pid {}", child.id())),
+        "{holder}"
+    );
+
+    child.kill().unwrap(); // SIGKILL: no destructor runs in the child
+    child.wait().unwrap();
+    let lock = store.lock_document(&id, "ana").unwrap();
+    assert_eq!(lock.doc(), id);
+}
+
+#[test]
+fn two_processes_on_different_documents_both_write_and_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (doc_a, doc_b) = make_two_docs(&path);
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open(&path).unwrap();
+    let _lock_a = a.lock_document(&doc_a, "ana").unwrap();
+    let _lock_b = b.lock_document(&doc_b, "omar").unwrap();
+    let mut expected_a = Vec::new();
+    let mut expected_b = Vec::new();
+    for i in 0..10 {
+        let (store, doc, who, expected) = if i % 2 == 0 {
+            (&mut a, &doc_a, "ana", &mut expected_a)
+        } else {
+            (&mut b, &doc_b, "omar", &mut expected_b)
+        };
+        let (seq, ids) = store
+            .commit(
+                doc,
+                "create",
+                &format!("{{\"i\":{i}}}"),
+                who,
+                None,
+                &[Change::Insert(span(i, i + 3, "LOC", SpanState::Pending))],
+            )
+            .unwrap();
+        expected.push((seq, ids[0], who.to_string()));
+    }
+    drop((a, b));
+    let store = Store::open(&path).unwrap();
+    for (doc, expected) in [(&doc_a, &expected_a), (&doc_b, &expected_b)] {
+        let actions: Vec<_> = store
+            .actions(doc)
+            .unwrap()
+            .into_iter()
+            .map(|x| (x.seq, x.annotator))
+            .collect();
+        let spans: Vec<_> = store
+            .spans(doc)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(
+            actions,
+            expected
+                .iter()
+                .map(|(s, _, w)| (*s, w.clone()))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(spans, expected.iter().map(|e| e.1).collect::<Vec<_>>());
+    }
+    assert_eq!(store.max_seq().unwrap(), 10);
 }

@@ -69,6 +69,40 @@ pub enum StoreError {
     #[error("{}: document {doc} has no span with id {id}; nothing was applied", path.display())]
     UnknownSpan { path: PathBuf, doc: String, id: i64 },
 
+    /// A [`super::Change::Restore`] names an id that a span already has (in this or
+    /// another document): restoring it would silently replace or duplicate that span.
+    #[error(
+        "{}: document {doc}: cannot restore span {id}, a span with that id already exists; nothing was applied",
+        path.display()
+    )]
+    SpanExists { path: PathBuf, doc: String, id: i64 },
+
+    /// Another raqim holds this document's lock: this one must show it read-only.
+    /// `holder` says who, as far as the lock file tells ("another raqim (annotator
+    /// NAME, pid N, since HH:MM UTC)", or just "another raqim").
+    #[error(
+        "{}: document {} is open in {holder}; opening it read-only",
+        path.display(),
+        doc.get(..12).unwrap_or(doc)
+    )]
+    DocumentInUse {
+        path: PathBuf,
+        doc: String,
+        holder: String,
+    },
+
+    /// The document lock file (or its folder) could not be created, opened or locked.
+    #[error(
+        "{}: cannot use the document lock file {}: {source}",
+        path.display(),
+        lock.display()
+    )]
+    LockFile {
+        path: PathBuf,
+        lock: PathBuf,
+        source: std::io::Error,
+    },
+
     /// `undoes` names an action that the document does not have.
     #[error("{}: document {doc} has no action {seq} to undo; nothing was applied", path.display())]
     UnknownAction {
@@ -155,6 +189,9 @@ impl StoreError {
             | StoreError::HashMismatch { path, .. }
             | StoreError::UnknownDocument { path, .. }
             | StoreError::UnknownSpan { path, .. }
+            | StoreError::SpanExists { path, .. }
+            | StoreError::DocumentInUse { path, .. }
+            | StoreError::LockFile { path, .. }
             | StoreError::UnknownAction { path, .. }
             | StoreError::BadRange { path, .. }
             | StoreError::BadValue { path, .. }

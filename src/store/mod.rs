@@ -5,11 +5,22 @@
 //! Every user action is one short `BEGIN IMMEDIATE` transaction ([`Store::commit`]),
 //! committed before the caller shows its result.
 //!
-//! Two processes on one database both work: WAL lets readers run beside a writer, and
-//! a busy timeout (5 s by default) makes a second writer wait its turn instead of
-//! failing. Each process sees the other's committed work on its next query
-//! ([`Store::last_seq`] tells it that something new arrived). A lock held beyond the
-//! timeout is [`StoreError::Locked`].
+//! One writer per document. A raqim that opens a document for review takes its lock
+//! ([`Store::lock_document`]); a second raqim opening the same document of the same
+//! database gets [`StoreError::DocumentInUse`], which says who holds it, and shows the
+//! document read-only (committing nothing to it), so two people never undo each
+//! other's decisions unknowingly. The lock is an OS advisory lock (`flock`) on
+//! `<database file name>.locks/<doc id>.lock` beside the database, not a row in it:
+//! the OS releases it when its process ends, however it ends (crash, SIGKILL, power
+//! cut), so there is never a stale lock to clear by hand or a guess whether an old pid
+//! is still alive. The file's content (pid, annotator, since) only labels the message.
+//! (`flock` may not reach across machines on a network file system.)
+//!
+//! Two processes on different documents of one database both write: WAL lets readers
+//! run beside a writer, and a busy timeout (5 s by default) makes a second writer wait
+//! its turn instead of failing. Each process sees the other's committed work on its
+//! next query ([`Store::last_seq`] tells it that something new arrived). A database
+//! lock held beyond the timeout is [`StoreError::Locked`].
 //!
 //! A file that is not a sound raqim database (garbage, truncated, damaged pages, another
 //! program's tables, a newer schema, read-only) is refused with an error naming it, and
@@ -17,6 +28,7 @@
 //! write. This module knows nothing of the terminal.
 
 mod error;
+mod lock;
 pub mod schema;
 mod types;
 
@@ -30,8 +42,11 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
 pub use error::StoreError;
+pub use lock::DocLock;
 pub use schema::SCHEMA_VERSION;
-pub use types::{ActionRow, Change, NewSpan, SpanState, StoredSpan, default_path_from};
+pub use types::{
+    ActionRow, Change, DocumentRow, NewSpan, SpanState, StoredSpan, default_path_from,
+};
 
 /// How long a write waits for another process's transaction before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -270,6 +285,24 @@ impl Store {
         }
     }
 
+    /// Takes the document's write lock for this process, without waiting. Held by
+    /// another raqim (or another [`Store`] in this process):
+    /// [`StoreError::DocumentInUse`], and the caller shows the document read-only. The
+    /// document must have been added ([`Store::add_document`]): its id, a SHA-256, is
+    /// then safe as a file name. The lock lasts until the [`DocLock`] is dropped or the
+    /// process ends.
+    pub fn lock_document(&self, doc: &str, annotator: &str) -> Result<DocLock, StoreError> {
+        let known = self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+            .and_then(|mut st| st.exists([doc]))
+            .map_err(|e| self.sq(e))?;
+        if !known {
+            return Err(self.unknown_document(doc));
+        }
+        lock::lock(&self.path, doc, annotator, now_ms())
+    }
+
     /// A document's spans, ordered by start (then end, then id).
     pub fn spans(&self, doc: &str) -> Result<Vec<StoredSpan>, StoreError> {
         let mut stmt = self
@@ -296,8 +329,10 @@ impl Store {
     }
 
     /// One action = one transaction: appends the action row and applies `changes`.
-    /// Returns the action's seq and the ids of the inserted spans, in order. Nothing is
-    /// applied if anything fails (unknown document, span or undone action, bad range).
+    /// Returns the action's seq and the ids of the spans [`Change::Insert`] created, in
+    /// order ([`Change::Restore`] adds none: its id is the one the caller gave). Nothing
+    /// is applied if anything fails (unknown document, span or undone action, bad range,
+    /// a restored id already taken).
     pub fn commit(
         &mut self,
         doc: &str,
@@ -317,12 +352,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sq)?;
         let len: Option<i64> = tx
-            .query_row(
-                "SELECT length(text) FROM documents WHERE id = ?1",
-                [doc],
-                |r| r.get(0),
-            )
-            .optional()
+            .prepare_cached("SELECT length(text) FROM documents WHERE id = ?1")
+            .and_then(|mut st| st.query_row([doc], |r| r.get(0)).optional())
             .map_err(sq)?;
         let Some(len) = len else {
             return Err(StoreError::UnknownDocument {
@@ -347,11 +378,11 @@ impl Store {
                 });
             }
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO actions (doc, kind, payload, annotator, at, undoes) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![doc, kind, payload, annotator, now, undoes],
         )
+        .and_then(|mut st| st.execute(params![doc, kind, payload, annotator, now, undoes]))
         .map_err(sq)?;
         let seq = tx.last_insert_rowid();
         let check = |s: &NewSpan| {
@@ -372,38 +403,60 @@ impl Store {
             doc: doc.to_string(),
             id,
         };
+        // One statement for Insert and Restore: `?1` is NULL (SQLite picks the next id,
+        // above every id ever used, as the table is AUTOINCREMENT) or the id to restore.
+        let insert = |id: Option<i64>, s: &NewSpan| {
+            tx.prepare_cached(
+                "INSERT INTO spans (id, doc, start, end, label, state, source, score, \
+                 annotator, created, updated) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            )?
+            .execute(params![
+                id,
+                doc,
+                s.start as i64,
+                s.end as i64,
+                s.label,
+                s.state.as_str(),
+                s.source,
+                f64::from(s.score),
+                annotator,
+                now
+            ])
+        };
         let mut inserted = Vec::new();
         for change in changes {
             match change {
                 Change::Insert(s) => {
                     check(s)?;
-                    tx.execute(
-                        "INSERT INTO spans (doc, start, end, label, state, source, score, \
-                         annotator, created, updated) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                        params![
-                            doc,
-                            s.start as i64,
-                            s.end as i64,
-                            s.label,
-                            s.state.as_str(),
-                            s.source,
-                            f64::from(s.score),
-                            annotator,
-                            now
-                        ],
-                    )
-                    .map_err(sq)?;
+                    insert(None, s).map_err(sq)?;
                     inserted.push(tx.last_insert_rowid());
+                }
+                Change::Restore { id, span: s } => {
+                    check(s)?;
+                    let taken = tx
+                        .prepare_cached("SELECT 1 FROM spans WHERE id = ?1")
+                        .and_then(|mut st| st.exists([id]))
+                        .map_err(sq)?;
+                    if taken {
+                        return Err(StoreError::SpanExists {
+                            path,
+                            doc: doc.to_string(),
+                            id: *id,
+                        });
+                    }
+                    insert(Some(*id), s).map_err(sq)?;
                 }
                 Change::Update { id, span: s } => {
                     check(s)?;
                     let n = tx
-                        .execute(
+                        .prepare_cached(
                             "UPDATE spans SET start = ?3, end = ?4, label = ?5, state = ?6, \
                              source = ?7, score = ?8, annotator = ?9, updated = ?10 \
                              WHERE id = ?1 AND doc = ?2",
-                            params![
+                        )
+                        .and_then(|mut st| {
+                            st.execute(params![
                                 id,
                                 doc,
                                 s.start as i64,
@@ -414,8 +467,8 @@ impl Store {
                                 f64::from(s.score),
                                 annotator,
                                 now
-                            ],
-                        )
+                            ])
+                        })
                         .map_err(sq)?;
                     if n == 0 {
                         return Err(unknown_span(*id));
@@ -423,10 +476,8 @@ impl Store {
                 }
                 Change::Delete { id } => {
                     let n = tx
-                        .execute(
-                            "DELETE FROM spans WHERE id = ?1 AND doc = ?2",
-                            params![id, doc],
-                        )
+                        .prepare_cached("DELETE FROM spans WHERE id = ?1 AND doc = ?2")
+                        .and_then(|mut st| st.execute(params![id, doc]))
                         .map_err(sq)?;
                     if n == 0 {
                         return Err(unknown_span(*id));
@@ -440,14 +491,20 @@ impl Store {
 
     /// A document's actions, oldest first.
     pub fn actions(&self, doc: &str) -> Result<Vec<ActionRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
-                 WHERE doc = ?1 ORDER BY seq",
-            )
-            .map_err(|e| self.sq(e))?;
-        stmt.query_map([doc], |r| {
+        self.query_actions(
+            "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
+             WHERE doc = ?1 ORDER BY seq",
+            doc,
+        )
+    }
+
+    fn query_actions(
+        &self,
+        sql: &str,
+        param: impl rusqlite::ToSql,
+    ) -> Result<Vec<ActionRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sq(e))?;
+        stmt.query_map([param], |r| {
             Ok(ActionRow {
                 seq: r.get(0)?,
                 doc: r.get(1)?,
@@ -533,23 +590,70 @@ impl Store {
             .map_err(|e| self.sq(e))
     }
 
-    /// Replaces the suggestion memory (one JSON blob).
-    pub fn save_memory(&mut self, json: &str) -> Result<(), StoreError> {
+    /// Replaces the suggestion memory (one JSON blob) built from every action up to and
+    /// including `upto_seq`; later actions are replayed from [`Store::actions_after`].
+    pub fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "INSERT INTO memory (id, json, updated) VALUES (1, ?1, ?2) \
-                 ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated = excluded.updated",
-                params![json, now_ms()],
+                "INSERT INTO memory (id, json, updated, upto_seq) VALUES (1, ?1, ?2, ?3) \
+                 ON CONFLICT(id) DO UPDATE SET json = excluded.json, \
+                 updated = excluded.updated, upto_seq = excluded.upto_seq",
+                params![json, now_ms(), upto_seq],
             )
             .map(|_| ())
             .map_err(|e| self.sq(e))
     }
 
-    /// The suggestion memory, if one was saved.
-    pub fn load_memory(&self) -> Result<Option<String>, StoreError> {
+    /// The suggestion memory and the last action seq it includes, if one was saved. A
+    /// memory saved before schema version 2 reports 0 (it did not record one).
+    pub fn load_memory(&self) -> Result<Option<(String, i64)>, StoreError> {
         self.conn
-            .query_row("SELECT json FROM memory WHERE id = 1", [], |r| r.get(0))
+            .query_row("SELECT json, upto_seq FROM memory WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .map_err(|e| self.sq(e))
+    }
+
+    /// Every action after `seq`, of all documents, oldest first: what a memory snapshot
+    /// taken at `seq` has not yet learnt.
+    pub fn actions_after(&self, seq: i64) -> Result<Vec<ActionRow>, StoreError> {
+        self.query_actions(
+            "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
+             WHERE seq > ?1 ORDER BY seq",
+            seq,
+        )
+    }
+
+    /// The newest action's seq in the whole database (0 if none): what a memory snapshot
+    /// saved now includes.
+    pub fn max_seq(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM actions", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.sq(e))
+    }
+
+    /// Every document, oldest first (then by id), without its text.
+    pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, source_path, done, added FROM documents ORDER BY added, id",
+            )
+            .map_err(|e| self.sq(e))?;
+        stmt.query_map([], |r| {
+            Ok(DocumentRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                source_path: r.get(2)?,
+                done: r.get(3)?,
+                added: r.get(4)?,
+            })
+        })
+        .map_err(|e| self.sq(e))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| self.sq(e))
     }
 }

@@ -12,7 +12,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -65,6 +65,14 @@ CREATE TABLE memory (
     json TEXT NOT NULL,
     updated INTEGER NOT NULL
 );
+";
+
+/// Version 2: the memory snapshot records the last action it includes, so decisions
+/// made after it can be replayed from the log; an index for counting a document's
+/// spans by state without reading them.
+const V2: &str = "
+ALTER TABLE memory ADD COLUMN upto_seq INTEGER NOT NULL DEFAULT 0; -- highest action seq included
+CREATE INDEX spans_by_doc_state ON spans(doc, state);
 ";
 
 /// The 16 bytes every SQLite 3 database starts with.

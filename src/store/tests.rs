@@ -71,13 +71,14 @@ fn migrations_run_in_order_from_the_version_found_and_keep_the_data() {
     let path = dir.path().join("raqim.db");
     let mut store = Store::open(&path).unwrap();
     let id = doc(&mut store, "نص");
-    store.save_memory("{\"k\":1}").unwrap();
+    store.save_memory("{\"k\":1}", 7).unwrap();
     // A later release appends a step; only the missing one runs.
-    let v2 = "ALTER TABLE documents ADD COLUMN note TEXT NOT NULL DEFAULT 'none';";
-    let steps = [schema::MIGRATIONS[0], v2];
+    let next = "ALTER TABLE documents ADD COLUMN note TEXT NOT NULL DEFAULT 'none';";
+    let mut steps = schema::MIGRATIONS.to_vec();
+    steps.push(next);
     let v = schema::migrate(&mut store.conn, &path, 0, &steps).unwrap();
-    assert_eq!(v, 2);
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(v, SCHEMA_VERSION + 1);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION + 1);
     let note: String = store
         .conn
         .query_row("SELECT note FROM documents WHERE id = ?1", [&id], |r| {
@@ -85,18 +86,18 @@ fn migrations_run_in_order_from_the_version_found_and_keep_the_data() {
         })
         .unwrap();
     assert_eq!(note, "none");
-    assert_eq!(store.load_memory().unwrap().as_deref(), Some("{\"k\":1}"));
-    // This build only knows version 1: the migrated file is now "newer".
+    assert_eq!(
+        store.load_memory().unwrap(),
+        Some(("{\"k\":1}".to_string(), 7))
+    );
+    // This build does not know the step: the migrated file is now "newer".
     drop(store);
     let err = Store::open(&path).unwrap_err();
     assert!(
         matches!(
             err,
-            StoreError::NewerVersion {
-                found: 2,
-                supported: 1,
-                ..
-            }
+            StoreError::NewerVersion { found, supported, .. }
+                if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION
         ),
         "{err:?}"
     );
@@ -107,12 +108,10 @@ fn a_failing_migration_step_leaves_the_old_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raqim.db");
     let mut store = Store::open(&path).unwrap();
-    let steps = [
-        schema::MIGRATIONS[0],
-        "CREATE TABLE t (x); THIS IS NOT SQL;",
-    ];
+    let mut steps = schema::MIGRATIONS.to_vec();
+    steps.push("CREATE TABLE t (x); THIS IS NOT SQL;");
     assert!(schema::migrate(&mut store.conn, &path, 0, &steps).is_err());
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let t: i64 = store
         .conn
         .query_row(

@@ -66,9 +66,23 @@ pub struct NewSpan {
 /// One change to a document's spans, applied as part of an action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
+    /// A new span; the store assigns its id (never one used before, even if deleted).
     Insert(NewSpan),
-    Update { id: i64, span: NewSpan },
-    Delete { id: i64 },
+    Update {
+        id: i64,
+        span: NewSpan,
+    },
+    Delete {
+        id: i64,
+    },
+    /// Brings back a span under the id it had, so ids stay stable across undo (of a
+    /// delete) and redo (of a create): the action log and the caller's history keep
+    /// naming the same span. Refused if a span with that id exists. Not counted in the
+    /// ids [`crate::store::Store::commit`] returns: the caller already knows it.
+    Restore {
+        id: i64,
+        span: NewSpan,
+    },
 }
 
 /// One entry of the append-only action log.
@@ -84,6 +98,20 @@ pub struct ActionRow {
     pub at: i64,
     /// The action this one undoes, if it is an undo.
     pub undoes: Option<i64>,
+}
+
+/// A document as the document list shows it (without its text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRow {
+    /// SHA-256 of the text, hex.
+    pub id: String,
+    pub name: String,
+    /// The file it was last recorded from, if any.
+    pub source_path: Option<String>,
+    /// Marked reviewed.
+    pub done: bool,
+    /// Unix milliseconds.
+    pub added: i64,
 }
 
 /// The default database path from explicit inputs (so it can be tested without touching

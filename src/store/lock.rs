@@ -1,0 +1,123 @@
+//! One writer per document: an OS advisory lock (`flock`, through std's
+//! [`File::try_lock`]) on `<database file name>.locks/<doc id>.lock` beside the
+//! database, and one line of JSON in that file naming the holder, so that a second
+//! raqim can say who has the document. The database itself is not involved: the lock
+//! must vanish with its process, which a row in the database would not.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+
+/// Who holds a document, as written in its lock file.
+#[derive(Debug, Serialize, Deserialize)]
+struct Holder {
+    pid: u32,
+    annotator: String,
+    /// Unix milliseconds.
+    since_ms: i64,
+}
+
+/// The right to write one document, taken with [`super::Store::lock_document`].
+/// Dropping it releases the lock; so does the end of the process, however it ends.
+#[derive(Debug)]
+pub struct DocLock {
+    /// Holds the lock: closing the file (on drop) releases it.
+    _file: File,
+    path: PathBuf,
+    doc: String,
+}
+
+impl DocLock {
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The locked document's id.
+    pub fn doc(&self) -> &str {
+        &self.doc
+    }
+}
+
+/// `<folder>/<database file name>.locks/<doc>.lock`. `doc` must be a stored document id
+/// (SHA-256 hex), so it is a plain file name.
+pub fn lock_path(db: &Path, doc: &str) -> PathBuf {
+    let mut folder = db.file_name().unwrap_or_default().to_os_string();
+    folder.push(".locks");
+    db.with_file_name(folder).join(format!("{doc}.lock"))
+}
+
+/// Takes the lock without waiting, then records the holder in the file. The file is
+/// never truncated before the lock is ours (it would erase the holder's name) and never
+/// deleted (a process that opened it just before the deletion would lock a file nobody
+/// else can see, and two processes would both hold "the" lock).
+pub fn lock(db: &Path, doc: &str, annotator: &str, now_ms: i64) -> Result<DocLock, StoreError> {
+    let path = lock_path(db, doc);
+    let failed = |source| StoreError::LockFile {
+        path: db.to_path_buf(),
+        lock: path.clone(),
+        source,
+    };
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(failed)?;
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(failed)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            return Err(StoreError::DocumentInUse {
+                path: db.to_path_buf(),
+                doc: doc.to_string(),
+                holder: describe_holder(&mut file),
+            });
+        }
+        Err(TryLockError::Error(e)) => return Err(failed(e)),
+    }
+    let holder = Holder {
+        pid: std::process::id(),
+        annotator: annotator.to_string(),
+        since_ms: now_ms,
+    };
+    let mut line = serde_json::to_string(&holder).unwrap_or_default();
+    line.push('\n');
+    file.set_len(0).map_err(failed)?;
+    file.write_all(line.as_bytes()).map_err(failed)?;
+    Ok(DocLock {
+        _file: file,
+        path,
+        doc: doc.to_string(),
+    })
+}
+
+/// "another raqim (annotator NAME, pid N, since HH:MM UTC)", or just "another raqim"
+/// when the file cannot be read or parsed (e.g. the holder has not written it yet).
+fn describe_holder(file: &mut File) -> String {
+    let mut text = String::new();
+    let holder = file
+        .read_to_string(&mut text)
+        .ok()
+        .and_then(|_| serde_json::from_str::<Holder>(text.lines().next()?).ok());
+    match holder {
+        Some(h) => {
+            let minutes = h.since_ms.div_euclid(60_000).rem_euclid(24 * 60);
+            format!(
+                "another raqim (annotator {}, pid {}, since {:02}:{:02} UTC)",
+                h.annotator,
+                h.pid,
+                minutes / 60,
+                minutes % 60
+            )
+        }
+        None => "another raqim".to_string(),
+    }
+}
