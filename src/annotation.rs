@@ -120,7 +120,7 @@ pub const NEW_ID: u64 = 0;
 
 /// One step of history: the tag of the action that made it (the store's action seq)
 /// and the edit.
-pub type Step0 = (i64, Edit);
+pub type HistoryStep = (i64, Edit);
 
 /// A document's spans with their undo and redo history.
 #[derive(Debug, Clone)]
@@ -133,8 +133,8 @@ pub struct Annotations {
     longest: usize,
     next_id: u64,
     next_tag: i64,
-    undo: Vec<Step0>,
-    redo: Vec<Step0>,
+    undo: Vec<HistoryStep>,
+    redo: Vec<HistoryStep>,
 }
 
 impl Default for Annotations {
@@ -377,7 +377,7 @@ impl Annotations {
     }
 
     /// Puts back a history rebuilt from the store's action log.
-    pub fn set_history(&mut self, undo: Vec<Step0>, redo: Vec<Step0>) {
+    pub fn set_history(&mut self, undo: Vec<HistoryStep>, redo: Vec<HistoryStep>) {
         let top = undo.iter().chain(&redo).map(|s| s.0).max().unwrap_or(0);
         self.next_tag = self.next_tag.max(top + 1);
         self.undo = undo;

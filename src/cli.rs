@@ -24,6 +24,38 @@ pub struct Cli {
     /// without it, $XDG_CONFIG_HOME/raqim/keymap.toml is used if it exists.
     #[arg(long, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Where annotations are kept and who makes them.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// The annotation database [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Keep nothing: annotations live only until raqim quits.
+    #[arg(long, conflicts_with = "db")]
+    pub no_db: bool,
+    /// Who is annotating, stored with every action [default: `annotator` in
+    /// $XDG_CONFIG_HOME/raqim/config.toml, else the login name].
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+    /// When the file changed since it was annotated: open the stored version
+    /// (`stored`) or annotate the new text as a new document (`new`). Without it,
+    /// raqim asks.
+    #[arg(long, value_name = "stored|new")]
+    pub changed: Option<Changed>,
+}
+
+/// What to do with a file whose text changed since it was annotated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Changed {
+    /// Open the text as it was annotated (from the database).
+    Stored,
+    /// Annotate the new text as a new document.
+    New,
 }
 
 /// Rendering settings shared by the viewer and `render`.

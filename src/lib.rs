@@ -7,11 +7,13 @@
 pub mod annotation;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod corpus;
 pub mod document;
 pub mod eval;
 pub mod layout;
 pub mod render;
+pub mod review;
 pub mod store;
 pub mod suggest;
 pub mod tui;

@@ -143,7 +143,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            run_viewer(doc, &cli.view, engine, keymap)
+            let (doc, opened) = open_for_review(doc, &file, &cli.store, engine.as_deref())?;
+            run_viewer(doc, &cli.view, engine, keymap, opened)
         }
     }
 }
@@ -178,6 +179,7 @@ fn run_viewer(
     view: &ViewArgs,
     engine: Option<std::sync::Arc<raqim::suggest::Engine>>,
     keymap: raqim::tui::Keymap,
+    opened: Option<raqim::review::Opened>,
 ) -> anyhow::Result<()> {
     let settings = raqim::tui::ViewSettings {
         direction: view.direction,
@@ -185,5 +187,90 @@ fn run_viewer(
         show_controls: view.show_controls,
         ..Default::default()
     };
-    raqim::tui::run_with(doc, settings, engine, keymap)
+    raqim::tui::run_with(doc, settings, engine, keymap, opened)
+}
+
+/// Opens the database and the document in it (unless `--no-db`): asks, or follows
+/// `--changed`, when the file changed since it was annotated.
+fn open_for_review(
+    doc: Document,
+    file: &Path,
+    args: &raqim::cli::StoreArgs,
+    engine: Option<&raqim::suggest::Engine>,
+) -> anyhow::Result<(Document, Option<raqim::review::Opened>)> {
+    use raqim::store::Store;
+    if args.no_db {
+        return Ok((doc, None));
+    }
+    let annotator = raqim::config::annotator(
+        args.annotator.as_deref(),
+        raqim::config::config_path().as_deref(),
+        std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
+    )?;
+    let path = Store::resolve_path(args.db.as_deref())
+        .context("no place for the annotation database: set --db PATH or RAQIM_DB, or HOME")?;
+    let store = Store::open(&path)?;
+    let source = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let mut doc = doc;
+    if let Some((old, _)) = store.document_for_path(&source)?
+        && old != doc.id()
+        && (!store.spans(&old)?.is_empty() || !store.actions(&old)?.is_empty())
+    {
+        let n = store.spans(&old)?.len();
+        let choice = match args.changed {
+            Some(c) => c,
+            None => ask_changed(file, n)?,
+        };
+        if choice == raqim::cli::Changed::Stored {
+            let text = store
+                .document_text(&old)?
+                .context("the stored version is missing from the database")?;
+            doc = Document::from_text(&doc.name, text, false, false);
+        }
+    }
+    let builtin;
+    let engine = match engine {
+        Some(e) => e,
+        None => {
+            builtin = raqim::tui::builtin_engine();
+            &builtin
+        }
+    };
+    let opened = raqim::review::open_document(store, &doc, Some(&source), &annotator, engine)?;
+    Ok((doc, Some(opened)))
+}
+
+/// Asks on the terminal what to do with a changed file.
+fn ask_changed(file: &Path, spans: usize) -> anyhow::Result<raqim::cli::Changed> {
+    use raqim::cli::Changed;
+    let name = file.display();
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "{name} changed since it was annotated ({spans} spans on the stored version); \
+             choose with --changed stored (open the annotated version) or --changed new \
+             (annotate the new text as a new document)"
+        );
+    }
+    let mut err = std::io::stderr();
+    writeln!(
+        err,
+        "{name} changed since it was annotated ({spans} spans on the stored version).\n  \
+         s  open the stored version, with its annotations\n  \
+         n  annotate the new text as a new document\n  \
+         q  quit"
+    )?;
+    loop {
+        write!(err, "s/n/q? ")?;
+        err.flush()?;
+        let mut line = String::new();
+        if std::io::stdin().read_line(&mut line)? == 0 {
+            anyhow::bail!("{name}: no choice made");
+        }
+        match line.trim() {
+            "s" | "S" => return Ok(Changed::Stored),
+            "n" | "N" => return Ok(Changed::New),
+            "q" | "Q" => anyhow::bail!("{name}: left as it is"),
+            _ => {}
+        }
+    }
 }

@@ -25,6 +25,8 @@ struct Session {
     rx: Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    /// Holds the session's database and config folder (never the user's).
+    _home: tempfile::TempDir,
 }
 
 impl Session {
@@ -49,6 +51,9 @@ impl Session {
         cmd.args(args);
         cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         cmd.env("TERM", "xterm-256color");
+        let home = tempfile::tempdir().unwrap();
+        cmd.env("RAQIM_DB", home.path().join("raqim.db"));
+        cmd.env("XDG_CONFIG_HOME", home.path());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -74,6 +79,7 @@ impl Session {
             rx,
             writer,
             child,
+            _home: home,
         }
     }
 

@@ -102,6 +102,33 @@ impl Memory {
         }
     }
 
+    /// Takes back one accept (or reject) of `start..end` as `label`, as when the
+    /// analyst undoes it. The re-ranker keeps what it learnt: its weights cannot be
+    /// unlearnt exactly, and one decision moves them little.
+    pub fn forget(
+        &mut self,
+        doc: &DocTokens,
+        start: usize,
+        end: usize,
+        label: &str,
+        accepted: bool,
+    ) {
+        let key = key_of_span(doc, start, end);
+        if let Some(r) = self.record(&key)
+            && let Some(c) = r.get_mut(label)
+        {
+            let n = if accepted {
+                &mut c.accepts
+            } else {
+                &mut c.rejects
+            };
+            if *n > 0 {
+                *n -= 1;
+                self.decisions = self.decisions.saturating_sub(1);
+            }
+        }
+    }
+
     /// What is known of a folded key.
     pub fn get(&self, key: &[String]) -> Option<&Record> {
         self.dict.get(key)

@@ -67,6 +67,56 @@ actions! {
     DocumentStart => "document_start",
     /// End of the document
     DocumentEnd => "document_end",
+    /// Next suggestion to review, in reading order
+    NextPending => "next_pending",
+    /// Previous suggestion to review, in reading order
+    PrevPending => "prev_pending",
+    /// Next span of any state, in reading order
+    NextSpan => "next_span",
+    /// Previous span of any state, in reading order
+    PrevSpan => "prev_span",
+    /// Accept the span under the cursor
+    Accept => "accept",
+    /// Reject the span under the cursor (hidden, remembered)
+    Reject => "reject",
+    /// Accept every suggestion with this span's text and label
+    AcceptAllLike => "accept_all_like",
+    /// Reject every suggestion with this span's text and label
+    RejectAllLike => "reject_all_like",
+    /// Widen the span: its left edge on screen moves a word left
+    WidenLeft => "widen_left",
+    /// Widen the span: its right edge on screen moves a word right
+    WidenRight => "widen_right",
+    /// Shrink the span: its left edge on screen moves a word right
+    ShrinkLeft => "shrink_left",
+    /// Shrink the span: its right edge on screen moves a word left
+    ShrinkRight => "shrink_right",
+    /// Widen the span's left edge by one character
+    WidenLeftChar => "widen_left_char",
+    /// Widen the span's right edge by one character
+    WidenRightChar => "widen_right_char",
+    /// Shrink the span's left edge by one character
+    ShrinkLeftChar => "shrink_left_char",
+    /// Shrink the span's right edge by one character
+    ShrinkRightChar => "shrink_right_char",
+    /// Start or drop a selection (a label key makes it a span)
+    Select => "select",
+    /// Delete the span under the cursor
+    Delete => "delete",
+    /// Undo the last change to the spans (also after a restart)
+    Undo => "undo",
+    /// Redo what was undone
+    Redo => "redo",
+    /// Mark the document done (or not done)
+    ToggleDone => "toggle_done",
+    /// Search, folded like the matcher (الجيش finds والجيش)
+    Search => "search",
+    /// Next search match
+    SearchNext => "search_next",
+    /// Previous search match
+    SearchPrev => "search_prev",
+    /// Drop the selection, the search prompt or the help
+    Cancel => "cancel",
     /// Show or hide this help
     ToggleHelp => "toggle_help",
     /// Close the help

@@ -17,6 +17,7 @@ use crate::document::Document;
 use crate::layout::{
     CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, layout_paragraph,
 };
+use crate::review::Review;
 use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
 
@@ -77,11 +78,14 @@ pub struct App {
     pub(super) width: usize,
     pub(super) height: usize,
     pub(super) show_help: bool,
+    /// First help line shown.
+    pub(super) help_scroll: usize,
     quit: bool,
     cache: HashMap<usize, Rc<ParagraphLayout>>,
     cache_bytes: usize,
     /// Code points before each paragraph (for the status line's document offset).
     char_starts: Vec<usize>,
+    char_total: usize,
     /// Last (paragraph, byte offset, code points before it in the paragraph), so the
     /// status line counts only from there, not from the start of a 64 KiB piece.
     char_memo: (usize, usize, usize),
@@ -90,6 +94,19 @@ pub struct App {
     /// The labels spans refer to (the engine's).
     pub(super) labels: LabelSet,
     pub(super) spans: SpanStore,
+    /// The document's stored spans, their history and the journal that keeps them.
+    pub(super) review: Review,
+    /// Where a selection started (document byte offset), while one is being made.
+    pub(super) selection: Option<usize>,
+    /// What the last action has to say (shown in the status line until the next key).
+    pub(super) message: Option<String>,
+    /// A label key pressed once on a plain word: (label, where).
+    pub(super) tap: Option<(usize, usize)>,
+    /// The search prompt's text while it is open; the last search made.
+    pub(super) prompt: Option<String>,
+    pub(super) last_search: Option<String>,
+    /// The furthest paragraph the cursor has been in (for the progress line).
+    pub(super) reach: usize,
 }
 
 impl App {
@@ -119,6 +136,7 @@ impl App {
             bytes = p.range.start;
             char_starts.push(chars);
         }
+        let char_total = chars + doc.text[bytes..].chars().count();
         let mut app = App {
             doc,
             settings,
@@ -129,14 +147,23 @@ impl App {
             width: 80,
             height: 24,
             show_help: false,
+            help_scroll: 0,
             quit: false,
             cache: HashMap::new(),
             cache_bytes: 0,
             char_starts,
+            char_total,
             char_memo: (0, 0, 0),
             engine,
             labels,
             spans: SpanStore::default(),
+            review: Review::in_memory(),
+            selection: None,
+            message: None,
+            tap: None,
+            prompt: None,
+            last_search: None,
+            reach: 0,
         };
         if !app.doc.is_blank() {
             app.cursor.offset = app.first_stop(0).unwrap_or(0);
@@ -243,15 +270,139 @@ impl App {
         self.keymap.lookup(&key)
     }
 
+    /// Does what a key says: text for the search prompt while it is open, else the
+    /// keymap's action, else a label's key. The one entry point of the loop.
+    pub fn key(&mut self, key: KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        if self.prompt.is_some() {
+            self.message = None;
+            self.prompt_key(key);
+            self.ensure_visible();
+            return;
+        }
+        if let Some(action) = self.keymap.lookup(&key) {
+            self.apply(action);
+            return;
+        }
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if let KeyCode::Char(c) = key.code
+            && plain
+            && let Some(i) = self.labels.labels().iter().position(|l| l.key == c)
+        {
+            self.message = None;
+            let tap = self.tap.take();
+            self.tap = tap;
+            self.label_key(i);
+            self.ensure_visible();
+        }
+    }
+
+    /// The review of this document (its stored spans and history).
+    pub fn review(&self) -> &Review {
+        &self.review
+    }
+
+    /// Replaces the review (e.g. one opened from the store) and goes to `view`:
+    /// the cursor's document byte offset, if remembered.
+    pub fn set_review(&mut self, review: Review, cursor: Option<usize>) {
+        self.review = review;
+        self.spans.suggestions_changed();
+        if let Some(at) = cursor.filter(|&c| c <= self.doc.text.len() && !self.doc.is_blank()) {
+            let p = self.para_of(at);
+            self.put_cursor(p, at.max(self.doc.paragraphs[p].range.start));
+            self.snap_cursor();
+            self.reach = p;
+        }
+        self.ensure_visible();
+    }
+
+    /// Saves what is only in memory (the view, the suggestion memory); called on quit.
+    pub fn save_session(&mut self) -> Result<(), crate::review::ReviewError> {
+        let cursor = self.cursor_byte();
+        let top = self.top.0;
+        self.review.save_view(cursor, top)?;
+        self.review.save_memory()
+    }
+
+    /// Moves the cursor to the nearest stop at or before it (after a jump to an offset
+    /// that is not one, e.g. inside a cluster).
+    pub(super) fn snap_cursor(&mut self) {
+        let p = self.cursor.para;
+        let lay = self.layout(p);
+        let Some(k) = lay.cluster_index(self.cursor.offset) else {
+            return;
+        };
+        let stop = (0..=k)
+            .rev()
+            .find_map(|i| self.stop_at(&lay, i))
+            .or_else(|| (k..lay.cluster_count()).find_map(|i| self.stop_at(&lay, i)));
+        if let Some(o) = stop {
+            self.cursor.offset = o;
+        }
+    }
+
+    /// Code points in paragraph `p`.
+    pub(super) fn para_chars(&self, p: usize) -> usize {
+        let next = self
+            .char_starts
+            .get(p + 1)
+            .copied()
+            .unwrap_or_else(|| self.char_total());
+        next - self.char_starts[p]
+            - self.doc.text[self.doc.paragraphs[p].range.end
+                ..self
+                    .doc
+                    .paragraphs
+                    .get(p + 1)
+                    .map_or(self.doc.text.len(), |q| q.range.start)]
+                .chars()
+                .count()
+    }
+
+    /// Code points in the document.
+    pub(super) fn char_total(&self) -> usize {
+        self.char_total
+    }
+
     /// Does what the action says.
     pub fn apply(&mut self, action: Action) {
+        self.message = None;
+        self.tap = None;
         match action {
+            Action::Cancel => {
+                if self.show_help {
+                    self.show_help = false;
+                } else if self.selection.take().is_some() {
+                    self.say("selection dropped");
+                }
+                return;
+            }
             Action::Quit => {
                 self.quit = true;
                 return;
             }
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
+                self.help_scroll = 0;
+                return;
+            }
+            // While the help is up, the movement keys scroll it.
+            Action::MoveDown | Action::NextChar if self.show_help => {
+                self.help_scroll += 1;
+                return;
+            }
+            Action::MoveUp | Action::PrevChar if self.show_help => {
+                self.help_scroll = self.help_scroll.saturating_sub(1);
+                return;
+            }
+            Action::PageDown if self.show_help => {
+                self.help_scroll += self.height.max(2) - 1;
+                return;
+            }
+            Action::PageUp if self.show_help => {
+                self.help_scroll = self.help_scroll.saturating_sub(self.height.max(2) - 1);
                 return;
             }
             Action::CloseHelp => {
@@ -293,8 +444,10 @@ impl App {
                 let offset = self.last_stop(para).unwrap_or(0);
                 self.cursor = Cursor { para, offset };
             }
-            Action::Quit | Action::ToggleHelp | Action::CloseHelp => {}
+            Action::Quit | Action::ToggleHelp | Action::CloseHelp | Action::Cancel => {}
+            review => self.review_action(review),
         }
+        self.reach = self.reach.max(self.cursor.para);
         self.ensure_visible();
     }
 

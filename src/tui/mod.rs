@@ -32,6 +32,7 @@ mod app;
 mod keymap;
 mod legend;
 mod motion;
+mod review_ops;
 mod spans;
 pub mod terminal;
 mod view;
@@ -62,18 +63,33 @@ pub fn run(doc: Document, settings: ViewSettings) -> anyhow::Result<()> {
     run_app(App::new(doc, settings))
 }
 
-/// As [`run`], with a given engine (or the built-in one) and keymap.
+/// As [`run`], with a given engine (or the built-in one), keymap, and the review
+/// opened from the store (without one, nothing is kept after quitting).
 pub fn run_with(
     doc: Document,
     settings: ViewSettings,
     engine: Option<std::sync::Arc<crate::suggest::Engine>>,
     keymap: Keymap,
+    opened: Option<crate::review::Opened>,
 ) -> anyhow::Result<()> {
     let mut app = match engine {
         Some(e) => App::with_engine(doc, settings, e),
         None => App::new(doc, settings),
     };
     app.set_keymap(keymap);
+    if let Some(o) = opened {
+        let note = o
+            .review
+            .read_only()
+            .map(str::to_string)
+            .or_else(|| o.warnings.first().cloned());
+        app.set_review(o.review, o.view.map(|v| v.0));
+        if let Some(n) = note {
+            app.say(n);
+        }
+    } else {
+        app.say("no database (--no-db): nothing will be kept after quitting");
+    }
     run_app(app)
 }
 
@@ -135,9 +151,7 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
         }
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
-                if let Some(action) = app.handle_key(k) {
-                    app.apply(action);
-                }
+                app.key(k);
             }
             Event::Key(_) => continue,
             // A resize (or anything else): the next draw lays out again.
@@ -146,5 +160,8 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
         dirty = true;
     }
     drop(guard);
+    // Every action is already committed; this keeps the cursor and the memory.
+    app.save_session()
+        .map_err(|e| anyhow::anyhow!("could not save the view on quitting: {e}"))?;
     Ok(())
 }

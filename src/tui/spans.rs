@@ -1,20 +1,23 @@
-//! Entity spans as the viewer holds them: suggestions from the engine, with their
-//! review state, fetched lazily per paragraph and kept by paragraph.
+//! Entity spans as the viewer shows them: the review's stored spans merged with the
+//! engine's suggestions, built lazily per paragraph and cached by paragraph.
 //!
-//! Owns: the span model ([`ViewSpan`], [`SpanState`]), when the engine runs (on a
-//! paragraph's own text, the first time that paragraph is drawn or asked for, never
-//! over the whole document) and the conversion of its paragraph-relative offsets to
-//! document offsets. Must not: draw, or decide how a span looks (`legend.rs` does).
+//! Owns: the shown-span model ([`ViewSpan`], [`SpanState`]), when the engine runs (on
+//! a paragraph's own text, with the memory, the first time that paragraph is drawn or
+//! asked for, never over the whole document), the conversion of its paragraph-relative
+//! offsets to document offsets, and which suggestions a stored span hides. Must not:
+//! draw, decide how a span looks (`legend.rs` does), or change spans (`review.rs`).
 //! Invariant: a paragraph's spans are sorted by start, none overlapping, each a
 //! non-empty range on character boundaries inside that paragraph.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
+use crate::annotation::State;
 use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
+use crate::suggest::memory::Memory;
 
 use super::app::App;
 
@@ -51,6 +54,8 @@ pub struct ViewSpan {
     pub source: String,
     /// How sure the source is, in 0..1.
     pub score: f32,
+    /// The stored span's id; `None` for a suggestion nobody has acted on yet.
+    pub id: Option<u64>,
 }
 
 impl ViewSpan {
@@ -78,33 +83,51 @@ pub fn span_covering(spans: &[ViewSpan], range: Range<usize>) -> Option<(usize, 
         .map(|s| (i, s))
 }
 
-/// Paragraph text cached before the suggestions of paragraphs nobody changed are
-/// dropped (they are recomputed on demand, identically).
+/// Paragraph text cached before the suggestions are dropped (they are recomputed on
+/// demand, identically).
 const CACHE_BYTES: usize = 4 << 20;
 
-/// Spans by paragraph. Paragraphs whose spans were set or reviewed are `edited` and
-/// never dropped: they hold the analyst's work.
+/// The engine's suggestions by paragraph (document byte offsets), and the spans shown
+/// (stored spans merged with the suggestions no stored span covers). Both are caches:
+/// the stored spans live in the review (`App::review`), suggestions are recomputed
+/// from the engine and the memory.
 #[derive(Default)]
 pub(super) struct SpanStore {
-    paras: HashMap<usize, Rc<[ViewSpan]>>,
-    edited: HashSet<usize>,
+    sugg: HashMap<usize, Rc<[ViewSpan]>>,
+    views: HashMap<usize, Rc<[ViewSpan]>>,
     bytes: usize,
 }
 
 impl SpanStore {
-    /// Forgets every suggestion nobody changed (e.g. the engine was switched).
-    fn drop_unedited(&mut self) {
-        let edited = &self.edited;
-        self.paras.retain(|p, _| edited.contains(p));
+    /// After the stored spans changed: the merged views are rebuilt on demand.
+    pub(super) fn spans_changed(&mut self) {
+        self.views.clear();
+    }
+
+    /// Whether paragraph `p`'s suggestions are computed.
+    pub(super) fn has_suggestions(&self, p: usize) -> bool {
+        self.sugg.contains_key(&p)
+    }
+
+    /// After the memory learnt something (or the engine changed): suggestions too.
+    pub(super) fn suggestions_changed(&mut self) {
+        self.views.clear();
+        self.sugg.clear();
         self.bytes = 0;
     }
 }
 
 /// Runs the engine over one paragraph's text; `base` is where it starts in the
 /// document. Labels the set does not know are skipped.
-fn suggest_paragraph(engine: &Engine, labels: &LabelSet, text: &str, base: usize) -> Vec<ViewSpan> {
+fn suggest_paragraph(
+    engine: &Engine,
+    memory: &Memory,
+    labels: &LabelSet,
+    text: &str,
+    base: usize,
+) -> Vec<ViewSpan> {
     engine
-        .suggest(text, None)
+        .suggest(text, Some(memory))
         .into_iter()
         .filter_map(|s| {
             Some(ViewSpan {
@@ -114,6 +137,7 @@ fn suggest_paragraph(engine: &Engine, labels: &LabelSet, text: &str, base: usize
                 state: SpanState::Pending,
                 source: s.source,
                 score: s.score,
+                id: None,
             })
         })
         .collect()
@@ -125,26 +149,85 @@ impl App {
         &self.labels
     }
 
-    /// The spans of paragraph `p` (document offsets, sorted, none overlapping). The
-    /// first call for a paragraph runs the engine on that paragraph only.
-    pub fn spans_in(&mut self, p: usize) -> Rc<[ViewSpan]> {
-        if let Some(s) = self.spans.paras.get(&p) {
+    /// The engine (the built-in one is fetched on first use).
+    pub(super) fn engine(&mut self) -> Arc<Engine> {
+        Arc::clone(self.engine.get_or_insert_with(builtin_engine))
+    }
+
+    /// The engine's suggestions for paragraph `p` (document offsets), computed on
+    /// first use from the paragraph's text and the memory.
+    pub(super) fn suggestions_in(&mut self, p: usize) -> Rc<[ViewSpan]> {
+        if let Some(s) = self.spans.sugg.get(&p) {
             return Rc::clone(s);
         }
         let range = self.doc.paragraphs[p].range.clone();
         let found: Rc<[ViewSpan]> = if self.settings.suggest {
-            let engine = self.engine.get_or_insert_with(builtin_engine);
+            let engine = self.engine();
             let text = &self.doc.text[range.clone()];
-            suggest_paragraph(engine, &self.labels, text, range.start).into()
+            suggest_paragraph(
+                &engine,
+                self.review.memory(),
+                &self.labels,
+                text,
+                range.start,
+            )
+            .into()
         } else {
             Rc::from(Vec::new())
         };
         if self.spans.bytes + range.len() > CACHE_BYTES {
-            self.spans.drop_unedited();
+            self.spans.suggestions_changed();
         }
         self.spans.bytes += range.len();
-        self.spans.paras.insert(p, Rc::clone(&found));
+        self.spans.sugg.insert(p, Rc::clone(&found));
         found
+    }
+
+    /// The spans shown in paragraph `p` (document offsets, sorted, none overlapping):
+    /// the stored ones that are not rejected, and the suggestions that no stored span
+    /// (of any state: a rejected one is remembered) touches. The first call for a
+    /// paragraph runs the engine on that paragraph only.
+    pub fn spans_in(&mut self, p: usize) -> Rc<[ViewSpan]> {
+        if let Some(s) = self.spans.views.get(&p) {
+            return Rc::clone(s);
+        }
+        let sugg = self.suggestions_in(p);
+        let range = self.doc.paragraphs[p].range.clone();
+        let mut out: Vec<ViewSpan> = Vec::new();
+        let stored: Vec<&crate::annotation::Span> = self
+            .review
+            .ann
+            .overlapping(range.start, range.end)
+            .collect();
+        for s in &stored {
+            if s.state == State::Rejected {
+                continue;
+            }
+            // A label the set does not know (another label file) is shown as the first.
+            let label = self.labels.index(&s.label).unwrap_or(0);
+            out.push(ViewSpan {
+                start: s.start,
+                end: s.end,
+                label,
+                state: if s.state == State::Accepted {
+                    SpanState::Accepted
+                } else {
+                    SpanState::Pending
+                },
+                source: s.source.clone(),
+                score: s.score,
+                id: Some(s.id),
+            });
+        }
+        for g in sugg.iter() {
+            if !stored.iter().any(|s| s.start < g.end && g.start < s.end) {
+                out.push(g.clone());
+            }
+        }
+        out.sort_by_key(|s| (s.start, s.end));
+        let out: Rc<[ViewSpan]> = out.into();
+        self.spans.views.insert(p, Rc::clone(&out));
+        out
     }
 
     /// The span under the cursor: its index in `spans_in(cursor paragraph)` and it.
@@ -160,62 +243,15 @@ impl App {
         span_covering(&spans, base + cell.start..base + cell.end).map(|(i, s)| (i, s.clone()))
     }
 
-    /// Sets the review state of span `i` of paragraph `p`; false when there is no such
-    /// span. The paragraph's spans are kept from then on.
-    pub fn set_span_state(&mut self, p: usize, i: usize, state: SpanState) -> bool {
-        if p >= self.doc.paragraphs.len() {
-            return false;
-        }
-        let spans = self.spans_in(p);
-        if i >= spans.len() {
-            return false;
-        }
-        let mut v = spans.to_vec();
-        v[i].state = state;
-        self.spans.paras.insert(p, v.into());
-        self.spans.edited.insert(p);
-        true
-    }
-
-    /// Replaces the spans of paragraph `p` (document offsets). Spans that are empty,
-    /// outside the paragraph, not on character boundaries, of an unknown label, or
-    /// overlapping an earlier one are dropped; returns how many were kept. The
-    /// paragraph's spans are kept from then on.
-    pub fn set_spans(&mut self, p: usize, mut spans: Vec<ViewSpan>) -> usize {
-        let Some(para) = self.doc.paragraphs.get(p) else {
-            return 0;
-        };
-        let range = para.range.clone();
-        let text = &self.doc.text;
-        let n_labels = self.labels.labels().len();
-        spans.sort_by_key(|s| (s.start, s.end));
-        let mut kept: Vec<ViewSpan> = Vec::with_capacity(spans.len());
-        for s in spans {
-            let fits = range.start <= s.start
-                && s.start < s.end
-                && s.end <= range.end
-                && text.is_char_boundary(s.start)
-                && text.is_char_boundary(s.end)
-                && s.label < n_labels;
-            if fits && kept.last().is_none_or(|k| k.end <= s.start) {
-                kept.push(s);
-            }
-        }
-        let n = kept.len();
-        self.spans.paras.insert(p, kept.into());
-        self.spans.edited.insert(p);
-        n
-    }
-
-    /// How many paragraphs have their spans in memory (for tests of laziness).
+    /// How many paragraphs have their suggestions in memory (for tests of laziness).
     pub fn cached_spans(&self) -> usize {
-        self.spans.paras.len()
+        self.spans.sugg.len()
     }
 
-    /// After a settings change: when suggestions were switched on or off, the
-    /// suggestions nobody changed are fetched again on demand.
+    /// After a settings change: when suggestions were switched on or off, they are
+    /// fetched again on demand.
     pub(super) fn suggest_setting_changed(&mut self) {
-        self.spans.drop_unedited();
+        self.spans.suggestions_changed();
     }
 }
 
@@ -231,6 +267,7 @@ mod tests {
             state: SpanState::Pending,
             source: "test".into(),
             score: 1.0,
+            id: None,
         }
     }
 

@@ -81,14 +81,9 @@ fn suggestions_are_underlined_in_their_label_colour_and_nothing_else_is() {
 #[test]
 fn an_accepted_span_is_filled_and_the_others_stay_underlined() {
     let mut app = app(NEWS, plain());
-    let spans = app.spans_in(0);
-    let i = spans
-        .iter()
-        .position(|s| &NEWS[s.range()] == "داعش")
-        .unwrap();
-    assert!(app.set_span_state(0, i, SpanState::Accepted));
-    assert!(!app.set_span_state(0, 99, SpanState::Accepted));
-    assert!(!app.set_span_state(7, 0, SpanState::Accepted));
+    app.put_cursor(0, NEWS.find("داعش").unwrap());
+    app.apply(Action::Accept);
+    assert_eq!(app.message(), Some("accepted «داعش» as ORG"));
     let buf = draw_app(&mut app, 60, 10);
     assert_eq!(filled_runs(&buf, 1), owned(&[("داعش", Color::LightCyan)]));
     let x = (0..60).find(|&x| buf[(x, 1)].symbol() == "ع").unwrap();
@@ -118,24 +113,18 @@ fn a_span_split_by_a_direction_change_is_styled_in_each_piece_only() {
     let text = "قال ABC DEF";
     let mut app = app(text, plain());
     let end = text.find(" DEF").unwrap();
-    let span = ViewSpan {
-        start: 0,
-        end,
-        label: app.labels().index("PER").unwrap(),
-        state: SpanState::Pending,
-        source: "test".into(),
-        score: 1.0,
-    };
-    assert_eq!(app.set_spans(0, vec![span]), 1);
+    select(&mut app, 0, end);
+    app.label_key(app.labels().index("PER").unwrap());
     let buf = draw_app(&mut app, 30, 8);
     let r = row(&buf, 1);
     let at = |s: &str| r.find(s).map(|b| r[..b].chars().count() as u16).unwrap();
     let (abc, def) = (at("ABC"), at("DEF"));
-    let pieces: Vec<(String, Color)> = underlined_runs(&buf, 1);
+    let pieces: Vec<(String, Color)> = filled_runs(&buf, 1);
     let magenta = Color::LightMagenta;
     assert_eq!(pieces, owned(&[("قال ", magenta), ("CBA", magenta)]));
-    assert!((abc..abc + 3).all(|x| underlined(&buf, x, 1)));
-    assert!((def..def + 3).all(|x| !underlined(&buf, x, 1)));
+    let filled = |x: u16| buf[(x, 1)].bg == magenta;
+    assert!((abc..abc + 3).all(filled));
+    assert!((def..def + 3).all(|x| !filled(x)));
 }
 
 #[test]
@@ -237,7 +226,7 @@ fn suggestions_are_fetched_only_for_paragraphs_drawn() {
 }
 
 #[test]
-fn without_suggestions_nothing_is_highlighted_but_set_spans_still_shows() {
+fn without_suggestions_nothing_is_highlighted_but_made_spans_show() {
     let settings = ViewSettings {
         suggest: false,
         ..plain()
@@ -246,30 +235,33 @@ fn without_suggestions_nothing_is_highlighted_but_set_spans_still_shows() {
     let buf = draw_app(&mut app, 60, 10);
     assert!(underlined_runs(&buf, 1).is_empty());
     assert!(row(&buf, 8).contains("1 PER"), "the legend stays");
-    let span = |start: usize, end: usize| ViewSpan {
-        start,
-        end,
-        label: 2,
-        state: SpanState::Accepted,
-        source: "store".into(),
-        score: 1.0,
-    };
     let d = NEWS.find("دير").unwrap();
-    // Overlapping, empty, out-of-range and mid-character spans are dropped.
-    let kept = app.set_spans(
-        0,
-        vec![
-            span(d, NEWS.len()),
-            span(d + 2, NEWS.len()),
-            span(3, 3),
-            span(0, NEWS.len() + 1),
-            span(1, 4),
-        ],
-    );
-    assert_eq!(kept, 1);
+    select(&mut app, d, NEWS.len());
+    app.label_key(2);
     let buf = draw_app(&mut app, 60, 10);
     assert_eq!(
         filled_runs(&buf, 1),
         owned(&[("دير الزور", Color::LightGreen)])
     );
+    // A span over it is refused, and says what is in the way.
+    select(&mut app, d + "دير ".len(), NEWS.len());
+    app.label_key(1);
+    assert_eq!(
+        app.message(),
+        Some("refused: it would overlap the LOC span \"دير الزور\"")
+    );
+    assert_eq!(app.review().ann.counts(), (0, 1, 0));
+}
+
+/// Selects document bytes `a..b` of paragraph 0 as a user would: v at `a`, then the
+/// cursor on the last character.
+fn select(app: &mut App, a: usize, b: usize) {
+    app.put_cursor(0, a);
+    app.apply(Action::Select);
+    let last = last_char_start(&app.document().text, b);
+    app.put_cursor(0, last);
+}
+
+fn last_char_start(text: &str, b: usize) -> usize {
+    text[..b].char_indices().next_back().map_or(0, |(i, _)| i)
 }

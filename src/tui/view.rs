@@ -29,6 +29,8 @@ pub const MIN_HEIGHT: u16 = 3;
 /// Wider than this and the text keeps one empty column on each side.
 pub const MARGIN_ABOVE: u16 = 20;
 
+/// The selection being made: reversed, and bold so it differs from the cursor.
+const SELECTED: Modifier = Modifier::REVERSED.union(Modifier::BOLD);
 const BAR: Style = Style::new().add_modifier(Modifier::REVERSED);
 const CURSOR: Style = Style::new().add_modifier(Modifier::REVERSED);
 /// The cursor on a character that takes no cell (a hidden control): the cell where it
@@ -122,31 +124,82 @@ fn paint_line(
     }
 }
 
-fn title_bar(area: Rect, buf: &mut Buffer, app: &App) {
-    buf.set_style(area, BAR);
-    let mut x = area.x;
-    let end = area.right();
-    let (after, _) = buf.set_stringn(x, area.y, " raqim: ", area.width as usize, BAR);
-    x = after;
-    // The name may be Arabic: lay it out like article text, in an LTR bar.
+/// Paints `text` (which may hold Arabic, controls, anything) from `x` on row `y`, at
+/// most `width` cells, laid out as an LTR paragraph like any article text, so Arabic
+/// in it reads right and no control character reaches the terminal. Returns the
+/// column after it.
+fn paint_text(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    width: u16,
+    text: &str,
+    app: &App,
+    style: Style,
+) -> u16 {
     let opts = LayoutOptions {
         width: 0,
         direction: Direction::Ltr,
         shaping: app.settings.shaping,
         show_controls: false,
     };
-    let name = layout_paragraph(&app.doc.name, &opts);
-    if let Some(line) = name.lines.first() {
-        paint_line(buf, x, area.y, end - x, line, |_| BAR);
-        x = (x + line.width.min(u16::MAX as usize) as u16).min(end);
+    let lay = layout_paragraph(text, &opts);
+    match lay.lines.first() {
+        Some(line) => {
+            paint_line(buf, x, y, width, line, |_| style);
+            x + line.width.min(width as usize) as u16
+        }
+        None => x,
     }
+}
+
+/// The progress line: counts by state, the share reviewed, done and read-only marks.
+pub fn progress_text(app: &mut App) -> String {
+    let p = app.progress();
+    let more = if p.exact { "" } else { "+" };
+    let mut s = format!(
+        "{}{more} to review · {} accepted · {} rejected · {}% reviewed",
+        p.pending, p.accepted, p.rejected, p.reviewed
+    );
+    if app.review.done() {
+        s.push_str(" · done");
+    }
+    if app.review.read_only().is_some() {
+        s.push_str(" · read-only");
+    }
+    s
+}
+
+fn title_bar(area: Rect, buf: &mut Buffer, app: &mut App) {
+    buf.set_style(area, BAR);
+    let end = area.right();
+    let progress = if app.doc.is_blank() {
+        String::new()
+    } else {
+        format!(" {} ", progress_text(app))
+    };
+    let pw = progress.chars().count() as u16;
+    // The progress goes on the right when there is room for it and some of the name.
+    let (name_end, show_progress) = if pw + 20 <= area.width {
+        (end - pw, true)
+    } else {
+        (end, false)
+    };
+    let (mut x, _) = buf.set_stringn(area.x, area.y, " raqim: ", area.width as usize, BAR);
+    // The name may be Arabic: lay it out like article text, in an LTR bar.
+    let name = app.doc.name.clone();
+    x = paint_text(buf, x, area.y, name_end.saturating_sub(x), &name, app, BAR).min(name_end);
     if app.doc.lossy {
-        buf.set_stringn(x, area.y, " [lossy]", (end - x) as usize, BAR);
+        buf.set_stringn(x, area.y, " [lossy]", (name_end - x) as usize, BAR);
+    }
+    if show_progress {
+        buf.set_stringn(end - pw, area.y, &progress, pw as usize, BAR);
     }
 }
 
 fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
     let cursor = app.cursor;
+    let selected = app.selected_range();
     let (mut p, mut r) = app.top;
     let n = app.doc.paragraphs.len();
     let colours: Vec<Color> = app
@@ -172,12 +225,21 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
             let hi = spans.partition_point(|s| s.start < to).max(lo);
             let here = &spans[lo..hi];
             let style_of = |cell: &Cell| {
-                if here.is_empty() {
-                    return Style::new();
-                }
                 let range = base + cell.start as usize..base + cell.end as usize;
-                span_covering(here, range)
-                    .map_or(Style::new(), |(_, s)| span_style(colours[s.label], s.state))
+                let style = if here.is_empty() {
+                    Style::new()
+                } else {
+                    span_covering(here, range.clone())
+                        .map_or(Style::new(), |(_, s)| span_style(colours[s.label], s.state))
+                };
+                match selected {
+                    Some((a, b))
+                        if range.start >= a && range.end <= b && range.start < range.end =>
+                    {
+                        style.add_modifier(SELECTED)
+                    }
+                    _ => style,
+                }
             };
             paint_line(buf, area.x, y, area.width, line, style_of);
             if p == cursor.para {
@@ -239,7 +301,17 @@ pub fn status_text(app: &mut App) -> String {
         if let Some((_, s)) = app.span_at_cursor() {
             let label = &app.labels.labels()[s.label].name;
             let state = s.state.name();
-            parts.push(format!("{label} {state} {} {:.2}", s.source, s.score));
+            let mut shown: String = app.doc.text[s.start..s.end].chars().take(40).collect();
+            if shown.len() < s.end - s.start {
+                shown.push('…');
+            }
+            parts.push(format!(
+                "«{shown}» {label} {state} {} {:.2}",
+                s.source, s.score
+            ));
+        }
+        if app.selection().is_some() {
+            parts.push("selecting".to_string());
         }
         if app.settings.direction == Direction::Auto {
             dir = format!("auto:{}", if lay.rtl { "rtl" } else { "ltr" });
@@ -251,6 +323,7 @@ pub fn status_text(app: &mut App) -> String {
         "controls:hidden"
     };
     parts.push(format!("{dir} shaping:{} {controls}", app.settings.shaping));
+    parts.push(app.review.describe());
     parts.join("  ")
 }
 
@@ -285,25 +358,51 @@ pub fn control_name(c: char) -> Option<String> {
 
 fn status_line(area: Rect, buf: &mut Buffer, app: &mut App) {
     buf.set_style(area, BAR);
-    let text = status_text(app);
-    buf.set_stringn(area.x, area.y, format!(" {text}"), area.width as usize, BAR);
+    let text = match (app.prompt(), app.message()) {
+        (Some(q), _) => format!("/{q}▏  (Enter: search, Esc: cancel)"),
+        (None, Some(m)) => m.to_string(),
+        (None, None) => status_text(app),
+    };
+    paint_text(
+        buf,
+        area.x + 1,
+        area.y,
+        area.width.saturating_sub(1),
+        &text,
+        app,
+        BAR,
+    );
 }
 
-/// The help box, built from the live keymap: keys, then what the action does.
+/// The help box, built from the live keymap and the label set: keys, then what the
+/// action does.
 pub fn help_lines(app: &App) -> Vec<String> {
-    let bindings = app.keymap.bindings();
-    let key_w = bindings
+    let mut rows: Vec<(String, String)> = app
+        .keymap
+        .bindings()
+        .into_iter()
+        .map(|(a, keys)| (keys.join(", "), a.description().to_string()))
+        .collect();
+    for l in app.labels.labels() {
+        rows.push((
+            l.key.to_string(),
+            format!(
+                "Label {}: the span, the selection, or (twice) the word",
+                l.name
+            ),
+        ));
+    }
+    let key_w = rows
         .iter()
-        .map(|(_, k)| k.join(", ").chars().count())
+        .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
-    bindings
-        .into_iter()
-        .map(|(a, keys)| format!("{:key_w$}  {}", keys.join(", "), a.description()))
+    rows.into_iter()
+        .map(|(k, d)| format!("{k:key_w$}  {d}"))
         .collect()
 }
 
-fn help_overlay(area: Rect, buf: &mut Buffer, app: &App) {
+fn help_overlay(area: Rect, buf: &mut Buffer, app: &mut App) {
     let lines = help_lines(app);
     let inner_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16;
     let w = (inner_w + 4).min(area.width);
@@ -315,18 +414,38 @@ fn help_overlay(area: Rect, buf: &mut Buffer, app: &App) {
         h,
     );
     Clear.render(rect, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" keys (esc closes) ");
+    let rows = h.saturating_sub(2) as usize;
+    // Scrolled with the movement keys when it does not fit.
+    let max_scroll = lines.len().saturating_sub(rows);
+    app.help_scroll = app.help_scroll.min(max_scroll);
+    let title = if max_scroll > 0 {
+        format!(
+            " keys {}-{} of {} (↓↑ PgDn PgUp scroll, esc closes) ",
+            app.help_scroll + 1,
+            (app.help_scroll + rows).min(lines.len()),
+            lines.len()
+        )
+    } else {
+        " keys (esc closes) ".to_string()
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(rect);
     block.render(rect, buf);
-    for (i, line) in lines.iter().enumerate().take(inner.height as usize) {
+    for (i, line) in lines
+        .iter()
+        .skip(app.help_scroll)
+        .enumerate()
+        .take(inner.height as usize)
+    {
         let y = inner.y + i as u16;
-        buf.set_stringn(
+        // Through the layout: a description may hold Arabic.
+        paint_text(
+            buf,
             inner.x + 1,
             y,
+            inner.width.saturating_sub(1),
             line,
-            inner.width.saturating_sub(1) as usize,
+            app,
             Style::new(),
         );
     }

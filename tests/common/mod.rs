@@ -5,8 +5,12 @@ use std::process::{Command, Output, Stdio};
 
 /// Runs `raqim ARGS`, feeding `stdin` if given, and waits for it.
 pub fn raqim(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    // Never the user's database or settings.
+    let home = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_raqim"))
         .args(args)
+        .env("RAQIM_DB", home.path().join("raqim.db"))
+        .env("XDG_CONFIG_HOME", home.path())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

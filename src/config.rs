@@ -1,0 +1,104 @@
+//! The user's settings file (`$XDG_CONFIG_HOME/raqim/config.toml`, else
+//! `~/.config/raqim/config.toml`) and the values taken from it or the environment.
+//! Today it holds one setting:
+//!
+//! ```toml
+//! annotator = "layla"
+//! ```
+//!
+//! Owns: where the file is and how a value is chosen. Must not: touch the terminal.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+/// The settings file's path from explicit inputs (testable without the environment).
+pub fn config_path_from(
+    xdg_config_home: Option<OsString>,
+    home: Option<OsString>,
+) -> Option<PathBuf> {
+    let base = xdg_config_home
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| Some(PathBuf::from(home.filter(|h| !h.is_empty())?).join(".config")))?;
+    Some(base.join("raqim").join("config.toml"))
+}
+
+/// The settings file for this process's environment.
+pub fn config_path() -> Option<PathBuf> {
+    config_path_from(
+        std::env::var_os("XDG_CONFIG_HOME"),
+        std::env::var_os("HOME"),
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    annotator: Option<String>,
+}
+
+fn read_config(path: &Path) -> anyhow::Result<Config> {
+    let src = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
+    };
+    toml::from_str(&src).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Who is annotating: the flag, else the settings file, else the login name
+/// (`$USER`, `$LOGNAME`), else "unknown". A blank name counts as none.
+pub fn annotator(
+    flag: Option<&str>,
+    config: Option<&Path>,
+    login: Option<OsString>,
+) -> anyhow::Result<String> {
+    let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    if let Some(a) = flag.and_then(clean) {
+        return Ok(a);
+    }
+    if let Some(path) = config
+        && let Some(a) = read_config(path)?.annotator.as_deref().and_then(clean)
+    {
+        return Ok(a);
+    }
+    Ok(login
+        .and_then(|l| clean(&l.to_string_lossy()))
+        .unwrap_or_else(|| "unknown".to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flag_wins_then_the_file_then_the_login() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let login = || Some(OsString::from("sami"));
+        assert_eq!(annotator(None, Some(&file), login()).unwrap(), "sami");
+        std::fs::write(&file, "annotator = \"layla\"\n").unwrap();
+        assert_eq!(annotator(None, Some(&file), login()).unwrap(), "layla");
+        assert_eq!(
+            annotator(Some("nour"), Some(&file), login()).unwrap(),
+            "nour"
+        );
+        assert_eq!(annotator(Some("  "), None, None).unwrap(), "unknown");
+        std::fs::write(&file, "annotater = \"x\"\n").unwrap();
+        let e = annotator(None, Some(&file), login())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("config.toml") && e.contains("annotater"), "{e}");
+    }
+
+    #[test]
+    fn config_path_follows_xdg() {
+        let p = config_path_from(Some("/cfg".into()), Some("/home/u".into())).unwrap();
+        assert_eq!(p, PathBuf::from("/cfg/raqim/config.toml"));
+        let p = config_path_from(Some("rel".into()), Some("/home/u".into())).unwrap();
+        assert_eq!(p, PathBuf::from("/home/u/.config/raqim/config.toml"));
+        assert_eq!(config_path_from(None, None), None);
+    }
+}

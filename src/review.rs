@@ -1,0 +1,505 @@
+//! A review session over one document: its spans ([`Annotations`]), the journal that
+//! makes every action durable before it is shown ([`Journal`]: the SQLite store, or
+//! memory in tests), and the suggestion memory fed by every decision.
+//!
+//! The order of an action is fixed here and nowhere else: build the edit, check it
+//! against the spans, commit it to the journal (one transaction), and only then apply
+//! it in memory and learn from it. A refused or failed commit changes nothing, so what
+//! the screen shows is always what is on disk.
+//!
+//! Undo and redo are actions too: an undo commits the inverse of the last step with
+//! `undoes` naming the action it takes back, a redo commits the step again naming the
+//! undo. Replaying the log ([`rebuild_history`]) gives back both stacks after a
+//! restart.
+//!
+//! Owns: that order, the action payloads (JSON: the edit in byte offsets of the
+//! document's text, plus the decisions taken and taken back), what counts as a
+//! decision. Must not: touch the terminal, or know SQL (see `store_journal.rs`).
+
+mod store_journal;
+
+pub use store_journal::{Opened, StoreJournal, open_document};
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotation::{Annotations, Edit, HistoryStep, NEW_ID, Refusal, Span, State};
+use crate::suggest::dict::DocTokens;
+use crate::suggest::memory::Memory;
+use crate::suggest::{Engine, Suggestion};
+
+/// Why an action did not happen. Nothing changed, on screen or on disk.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// The document is open elsewhere, or the database cannot be written.
+    #[error("read-only: {0}")]
+    ReadOnly(String),
+    /// The journal could not commit (disk full, database locked, I/O error).
+    #[error("not saved: {0}")]
+    Journal(String),
+}
+
+/// Where actions go to be durable.
+pub trait Journal {
+    /// Commits one action: its kind, JSON payload, the action it undoes (for undo and
+    /// redo) and the edit, whose new spans ([`NEW_ID`]) get ids. Returns the action's
+    /// seq and those ids, in order. All or nothing.
+    fn commit(
+        &mut self,
+        kind: &str,
+        payload: &str,
+        undoes: Option<i64>,
+        edit: &Edit,
+    ) -> Result<(i64, Vec<u64>), String>;
+    /// Marks the document done or not.
+    fn set_done(&mut self, done: bool) -> Result<(), String>;
+    /// Remembers the cursor (byte offset in the text) and the first row shown.
+    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), String>;
+    /// Saves the suggestion memory, which includes every action up to `upto_seq`.
+    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), String>;
+    /// Where the work goes, for the status line ("db: PATH").
+    fn describe(&self) -> String;
+}
+
+/// A journal that keeps actions in memory only: for tests, and for `--no-db`.
+#[derive(Debug, Default)]
+pub struct MemJournal {
+    pub actions: Vec<(i64, String, String, Option<i64>)>,
+    next_id: u64,
+    pub done: bool,
+    pub view: Option<(usize, usize)>,
+    pub memory: Option<(String, i64)>,
+    /// When set, the next commit fails with this message (to test failures).
+    pub fail_next: Option<String>,
+}
+
+impl Journal for MemJournal {
+    fn commit(
+        &mut self,
+        kind: &str,
+        payload: &str,
+        undoes: Option<i64>,
+        edit: &Edit,
+    ) -> Result<(i64, Vec<u64>), String> {
+        if let Some(e) = self.fail_next.take() {
+            return Err(e);
+        }
+        let seq = self.actions.len() as i64 + 1;
+        self.actions
+            .push((seq, kind.to_string(), payload.to_string(), undoes));
+        let mut ids = Vec::new();
+        count_new(edit, &mut |_| {
+            self.next_id += 1;
+            ids.push(self.next_id);
+        });
+        Ok((seq, ids))
+    }
+    fn set_done(&mut self, done: bool) -> Result<(), String> {
+        self.done = done;
+        Ok(())
+    }
+    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), String> {
+        self.view = Some((cursor, top));
+        Ok(())
+    }
+    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), String> {
+        self.memory = Some((json.to_string(), upto_seq));
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "not saved (no database)".to_string()
+    }
+}
+
+/// Calls `f` for each new span of an edit, in order.
+fn count_new(edit: &Edit, f: &mut dyn FnMut(&Span)) {
+    match edit {
+        Edit::Insert(s) if s.id == NEW_ID => f(s),
+        Edit::Batch(v) => v.iter().for_each(|e| count_new(e, f)),
+        _ => {}
+    }
+}
+
+/// One decision the memory learns from: the analyst said `label` is (or is not) right
+/// for `start..end` (bytes in the document text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub source: String,
+    pub accepted: bool,
+}
+
+/// What an action's log entry holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payload {
+    /// The edit applied (byte offsets in the document's text).
+    pub edit: Edit,
+    /// Decisions taken by this action.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub learn: Vec<Decision>,
+    /// Decisions taken back by this action (an undo).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlearn: Vec<Decision>,
+}
+
+/// The decisions an edit takes: a span that becomes accepted (new, or with another
+/// label or extent) is accepted; one that becomes rejected is rejected; a label
+/// replaced on a suggestion is a rejection of the old label.
+pub fn decisions(edit: &Edit) -> Vec<Decision> {
+    let mut out = Vec::new();
+    collect_decisions(edit, &mut out);
+    out
+}
+
+fn decision(s: &Span, accepted: bool) -> Decision {
+    Decision {
+        start: s.start,
+        end: s.end,
+        label: s.label.clone(),
+        source: s.source.clone(),
+        accepted,
+    }
+}
+
+fn collect_decisions(edit: &Edit, out: &mut Vec<Decision>) {
+    match edit {
+        Edit::Insert(s) => match s.state {
+            State::Accepted => out.push(decision(s, true)),
+            State::Rejected => out.push(decision(s, false)),
+            State::Pending => {}
+        },
+        Edit::Replace { before, after } => {
+            let same = before.label == after.label
+                && before.start == after.start
+                && before.end == after.end;
+            match after.state {
+                State::Accepted if before.state != State::Accepted || !same => {
+                    if before.label != after.label && before.state == State::Pending {
+                        out.push(decision(before, false));
+                    }
+                    out.push(decision(after, true));
+                }
+                State::Rejected if before.state != State::Rejected => {
+                    out.push(decision(before, false));
+                }
+                _ => {}
+            }
+        }
+        Edit::Remove(_) => {}
+        Edit::Batch(v) => v.iter().for_each(|e| collect_decisions(e, out)),
+    }
+}
+
+/// The line of `text` around `start..end` and where it starts: decisions are learnt
+/// in the context of their own line (names never cross one), so their cost does not
+/// depend on the document's size.
+fn line_around(text: &str, start: usize, end: usize) -> (usize, &str) {
+    let a = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let b = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    (a, &text[a..b])
+}
+
+/// Feeds decisions to the memory (or takes them back).
+pub fn learn(engine: &Engine, memory: &mut Memory, text: &str, ds: &[Decision], forget: bool) {
+    for d in ds {
+        if d.end > text.len() || !text.is_char_boundary(d.start) || !text.is_char_boundary(d.end) {
+            continue;
+        }
+        let (base, line) = line_around(text, d.start, d.end);
+        let toks = DocTokens::new(line);
+        let (s, e) = (d.start - base, d.end - base);
+        if forget {
+            memory.forget(&toks, s, e, &d.label, d.accepted);
+        } else {
+            let sugg = Suggestion {
+                start: s,
+                end: e,
+                label: d.label.clone(),
+                source: d.source.clone(),
+                score: 1.0,
+            };
+            engine.learn_decision(memory, &toks, &sugg, d.accepted);
+        }
+    }
+}
+
+/// One row of the action log, as [`rebuild_history`] reads it.
+pub struct LogRow<'a> {
+    pub seq: i64,
+    pub kind: &'a str,
+    pub payload: &'a str,
+    pub undoes: Option<i64>,
+}
+
+/// The undo and redo stacks the log leads to: an ordinary action is pushed for undo
+/// (and forgets what could be redone), an undo moves the step it names to the redo
+/// stack, a redo moves it back. `None` when the log does not hang together (e.g. an
+/// undo of a step that is not on top): the spans are still right, only the history is
+/// lost.
+pub fn rebuild_history(rows: &[LogRow<'_>]) -> Option<(Vec<HistoryStep>, Vec<HistoryStep>)> {
+    let mut undo: Vec<HistoryStep> = Vec::new();
+    let mut redo: Vec<HistoryStep> = Vec::new();
+    for r in rows {
+        match r.kind {
+            "undo" => {
+                let (tag, edit) = undo.pop()?;
+                if Some(tag) != r.undoes {
+                    return None;
+                }
+                redo.push((r.seq, edit));
+            }
+            "redo" => {
+                let (tag, edit) = redo.pop()?;
+                if Some(tag) != r.undoes {
+                    return None;
+                }
+                undo.push((r.seq, edit));
+            }
+            _ => {
+                let p: Payload = serde_json::from_str(r.payload).ok()?;
+                undo.push((r.seq, p.edit));
+                redo.clear();
+            }
+        }
+    }
+    Some((undo, redo))
+}
+
+/// A document under review.
+pub struct Review {
+    pub ann: Annotations,
+    journal: Box<dyn Journal>,
+    /// Why actions are refused, when they are (the document is open elsewhere).
+    read_only: Option<String>,
+    done: bool,
+    memory: Memory,
+    /// Decisions learnt since the memory was last saved.
+    unsaved: usize,
+    last_seq: i64,
+    /// Every action up to this seq was in the memory when the session began; the
+    /// session's own actions after it are `own`.
+    base_seq: i64,
+    own: Vec<i64>,
+}
+
+/// The memory snapshot as saved: the memory, and the seqs of actions after the
+/// snapshot's `upto_seq` that it already includes (the saving session's own), so a
+/// replay skips them. Sessions on other documents may save in between: whichever
+/// saves last, the replay of what its snapshot lacks makes the memory whole.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Snapshot {
+    pub memory: serde_json::Value,
+    #[serde(default)]
+    pub also: Vec<i64>,
+}
+
+/// How many decisions may be learnt before the memory is saved again. The action log
+/// holds every decision, so the ones after the last save are replayed on the next
+/// start: a crash loses nothing, and an action does not pay for a whole save.
+const MEMORY_SAVE_EVERY: usize = 25;
+
+impl Review {
+    /// A session with nothing stored: spans start empty, actions stay in memory.
+    pub fn in_memory() -> Review {
+        Review::new(
+            Annotations::new(),
+            Box::<MemJournal>::default(),
+            Memory::new(),
+        )
+    }
+
+    pub fn new(ann: Annotations, journal: Box<dyn Journal>, memory: Memory) -> Review {
+        Review {
+            ann,
+            journal,
+            read_only: None,
+            done: false,
+            memory,
+            unsaved: 0,
+            last_seq: 0,
+            base_seq: 0,
+            own: Vec::new(),
+        }
+    }
+
+    /// Refuse every action from now on, saying why.
+    pub fn set_read_only(&mut self, why: String) {
+        self.read_only = Some(why);
+    }
+
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    pub fn set_done_flag(&mut self, done: bool) {
+        self.done = done;
+    }
+
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    pub fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    pub fn describe(&self) -> String {
+        self.journal.describe()
+    }
+
+    fn writable(&self) -> Result<(), ReviewError> {
+        match &self.read_only {
+            Some(why) => Err(ReviewError::ReadOnly(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Checks, commits, applies and learns from an edit as one action of `kind`.
+    pub fn act(
+        &mut self,
+        engine: &Engine,
+        text: &str,
+        kind: &str,
+        mut edit: Edit,
+    ) -> Result<(), ReviewError> {
+        self.writable()?;
+        if edit.is_empty() {
+            return Ok(());
+        }
+        self.ann.check(text, &edit)?;
+        let learnt = decisions(&edit);
+        let payload = Payload {
+            edit: edit.clone(),
+            learn: learnt.clone(),
+            unlearn: Vec::new(),
+        };
+        let json = serde_json::to_string(&payload).expect("payload serializes");
+        let (seq, ids) = self
+            .journal
+            .commit(kind, &json, None, &edit)
+            .map_err(ReviewError::Journal)?;
+        Annotations::assign_ids(&mut edit, &mut ids.into_iter());
+        self.ann.commit_step(edit, seq)?;
+        self.committed(seq);
+        self.learn(engine, text, &learnt, false);
+        Ok(())
+    }
+
+    /// Takes back the last step; returns the edit applied to do so.
+    pub fn undo(&mut self, engine: &Engine, text: &str) -> Result<Edit, ReviewError> {
+        self.writable()?;
+        let (tag, inverse) = self.ann.peek_undo().ok_or(Refusal::NothingToUndo)?;
+        self.ann.check(text, &inverse)?;
+        let unlearnt = decisions(&inverse.inverse());
+        let payload = Payload {
+            edit: inverse.clone(),
+            learn: Vec::new(),
+            unlearn: unlearnt.clone(),
+        };
+        let json = serde_json::to_string(&payload).expect("payload serializes");
+        let (seq, _) = self
+            .journal
+            .commit("undo", &json, Some(tag), &inverse)
+            .map_err(ReviewError::Journal)?;
+        let applied = self.ann.commit_undo(seq)?;
+        self.committed(seq);
+        self.learn(engine, text, &unlearnt, true);
+        Ok(applied)
+    }
+
+    /// Applies the last undone step again; returns it.
+    pub fn redo(&mut self, engine: &Engine, text: &str) -> Result<Edit, ReviewError> {
+        self.writable()?;
+        let (tag, edit) = self.ann.peek_redo().ok_or(Refusal::NothingToRedo)?;
+        self.ann.check(text, &edit)?;
+        let learnt = decisions(&edit);
+        let payload = Payload {
+            edit: edit.clone(),
+            learn: learnt.clone(),
+            unlearn: Vec::new(),
+        };
+        let json = serde_json::to_string(&payload).expect("payload serializes");
+        let (seq, _) = self
+            .journal
+            .commit("redo", &json, Some(tag), &edit)
+            .map_err(ReviewError::Journal)?;
+        let applied = self.ann.commit_redo(seq)?;
+        self.committed(seq);
+        self.learn(engine, text, &learnt, false);
+        Ok(applied)
+    }
+
+    fn committed(&mut self, seq: i64) {
+        self.last_seq = seq;
+        self.own.push(seq);
+    }
+
+    /// Every action up to `seq` is already in the memory this session started with.
+    pub fn set_base_seq(&mut self, seq: i64) {
+        self.base_seq = seq;
+    }
+
+    fn learn(&mut self, engine: &Engine, text: &str, ds: &[Decision], forget: bool) {
+        if ds.is_empty() {
+            return;
+        }
+        learn(engine, &mut self.memory, text, ds, forget);
+        self.unsaved += ds.len();
+        if self.unsaved >= MEMORY_SAVE_EVERY {
+            // A failed save is not lost work: the log replays it on the next start.
+            let _ = self.save_memory();
+        }
+    }
+
+    /// Saves the memory now (on quit, and every few decisions).
+    pub fn save_memory(&mut self) -> Result<(), ReviewError> {
+        if self.unsaved == 0 || self.read_only.is_some() {
+            return Ok(());
+        }
+        let memory = serde_json::from_str(&self.memory.to_json()).expect("memory is JSON");
+        let snap = Snapshot {
+            memory,
+            also: self
+                .own
+                .iter()
+                .copied()
+                .filter(|&s| s > self.base_seq)
+                .collect(),
+        };
+        let json = serde_json::to_string(&snap).expect("snapshot serializes");
+        self.journal
+            .save_memory(&json, self.base_seq)
+            .map_err(ReviewError::Journal)?;
+        self.unsaved = 0;
+        Ok(())
+    }
+
+    /// Marks the document done (or not).
+    pub fn set_done(&mut self, done: bool) -> Result<(), ReviewError> {
+        self.writable()?;
+        self.journal.set_done(done).map_err(ReviewError::Journal)?;
+        self.done = done;
+        Ok(())
+    }
+
+    /// Remembers the view, for the next time the document is opened.
+    pub fn save_view(&mut self, cursor: usize, top: usize) -> Result<(), ReviewError> {
+        if self.read_only.is_some() {
+            return Ok(());
+        }
+        self.journal
+            .set_view(cursor, top)
+            .map_err(ReviewError::Journal)
+    }
+
+    /// The seq of the last action this session committed (0: none yet).
+    pub fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,311 @@
+//! The journal backed by the SQLite store, and opening a document for review from it:
+//! its spans, undo history, view and done mark, the document lock, and the suggestion
+//! memory (the last snapshot plus the decisions logged after it).
+//!
+//! Owns: the conversion between the byte offsets the core works in and the code
+//! points the store keeps (a sparse index, so a conversion reads at most a few KiB of
+//! text whatever the document's size). Must not: know the terminal.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::annotation::{Annotations, Edit, NEW_ID, Span, State};
+use crate::document::Document;
+use crate::store::{Change, DocLock, NewSpan, SpanState, Store, StoreError};
+use crate::suggest::Engine;
+use crate::suggest::memory::Memory;
+
+use super::{LogRow, Payload, Review, Snapshot, learn, rebuild_history};
+
+/// Byte <-> code point offsets of one text, with a checkpoint every [`STRIDE`] bytes.
+#[derive(Debug, Clone)]
+pub struct CharIndex {
+    text: Arc<str>,
+    /// Code points before byte `k * STRIDE` (rounded down to a char boundary).
+    marks: Vec<(usize, usize)>,
+}
+
+const STRIDE: usize = 4096;
+
+impl CharIndex {
+    pub fn new(text: Arc<str>) -> CharIndex {
+        let mut marks = vec![(0, 0)];
+        let (mut b, mut c) = (0, 0);
+        while b + STRIDE < text.len() {
+            let next = text.floor_char_boundary(b + STRIDE);
+            if next <= b {
+                break;
+            }
+            c += text[b..next].chars().count();
+            b = next;
+            marks.push((b, c));
+        }
+        CharIndex { text, marks }
+    }
+
+    /// Code points before byte `byte` (a char boundary).
+    pub fn to_chars(&self, byte: usize) -> usize {
+        let i = self.marks.partition_point(|m| m.0 <= byte) - 1;
+        let (b, c) = self.marks[i];
+        c + self.text[b..byte].chars().count()
+    }
+
+    /// The byte offset of code point `chars`, if the text is that long.
+    pub fn to_byte(&self, chars: usize) -> Option<usize> {
+        let i = self.marks.partition_point(|m| m.1 <= chars) - 1;
+        let (b, c) = self.marks[i];
+        let rest = chars - c;
+        if rest == 0 {
+            return Some(b);
+        }
+        match self.text[b..].char_indices().nth(rest) {
+            Some((k, _)) => Some(b + k),
+            None => (self.text[b..].chars().count() == rest).then_some(self.text.len()),
+        }
+    }
+}
+
+/// A [`super::Journal`] writing to one document of a [`Store`].
+pub struct StoreJournal {
+    store: Store,
+    doc: String,
+    index: CharIndex,
+    annotator: String,
+    /// Held while the document is open here; `None` when read-only.
+    _lock: Option<DocLock>,
+}
+
+impl StoreJournal {
+    fn new_span(&self, s: &Span) -> NewSpan {
+        NewSpan {
+            start: self.index.to_chars(s.start),
+            end: self.index.to_chars(s.end),
+            label: s.label.clone(),
+            state: match s.state {
+                State::Pending => SpanState::Pending,
+                State::Accepted => SpanState::Accepted,
+                State::Rejected => SpanState::Rejected,
+            },
+            source: s.source.clone(),
+            score: s.score,
+        }
+    }
+
+    fn changes(&self, edit: &Edit, out: &mut Vec<Change>) {
+        match edit {
+            Edit::Insert(s) if s.id == NEW_ID => out.push(Change::Insert(self.new_span(s))),
+            Edit::Insert(s) => out.push(Change::Restore {
+                id: s.id as i64,
+                span: self.new_span(s),
+            }),
+            Edit::Remove(s) => out.push(Change::Delete { id: s.id as i64 }),
+            Edit::Replace { after, .. } => out.push(Change::Update {
+                id: after.id as i64,
+                span: self.new_span(after),
+            }),
+            Edit::Batch(v) => v.iter().for_each(|e| self.changes(e, out)),
+        }
+    }
+}
+
+impl super::Journal for StoreJournal {
+    fn commit(
+        &mut self,
+        kind: &str,
+        payload: &str,
+        undoes: Option<i64>,
+        edit: &Edit,
+    ) -> Result<(i64, Vec<u64>), String> {
+        let mut changes = Vec::new();
+        self.changes(edit, &mut changes);
+        let (seq, ids) = self
+            .store
+            .commit(&self.doc, kind, payload, &self.annotator, undoes, &changes)
+            .map_err(|e| e.to_string())?;
+        Ok((seq, ids.into_iter().map(|i| i as u64).collect()))
+    }
+
+    fn set_done(&mut self, done: bool) -> Result<(), String> {
+        self.store
+            .set_done(&self.doc, done)
+            .map_err(|e| e.to_string())
+    }
+
+    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), String> {
+        let c = self.index.to_chars(cursor);
+        self.store
+            .set_view(&self.doc, c, top)
+            .map_err(|e| e.to_string())
+    }
+
+    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), String> {
+        self.store
+            .save_memory(json, upto_seq)
+            .map_err(|e| e.to_string())
+    }
+
+    fn describe(&self) -> String {
+        format!("db: {}", self.store.path().display())
+    }
+}
+
+/// A document opened for review.
+pub struct Opened {
+    pub review: Review,
+    /// Where the reader was: cursor (byte offset) and first row.
+    pub view: Option<(usize, usize)>,
+    /// Things the user should know that did not stop the opening (history that could
+    /// not be rebuilt, spans that no longer fit the text).
+    pub warnings: Vec<String>,
+}
+
+/// Loads the memory: the last snapshot, then every decision logged after it (in any
+/// document) that it does not include.
+fn load_memory(store: &Store, engine: &Engine) -> Result<(Memory, i64, Vec<String>), StoreError> {
+    let mut warnings = Vec::new();
+    let (mut memory, upto, also) = match store.load_memory()? {
+        Some((json, upto)) => match serde_json::from_str::<Snapshot>(&json)
+            .map_err(|e| e.to_string())
+            .and_then(|s| Ok((Memory::from_json(&s.memory.to_string())?, s.also)))
+        {
+            Ok((m, also)) => (m, upto, also),
+            Err(e) => {
+                warnings.push(format!(
+                    "{}: the suggestion memory could not be read ({e}); rebuilding it from the log",
+                    store.path().display()
+                ));
+                (Memory::new(), 0, Vec::new())
+            }
+        },
+        None => (Memory::new(), 0, Vec::new()),
+    };
+    let mut texts: std::collections::HashMap<String, Option<String>> = Default::default();
+    let mut last = upto;
+    for row in store.actions_after(upto)? {
+        last = last.max(row.seq);
+        if also.contains(&row.seq) {
+            continue;
+        }
+        let Ok(p) = serde_json::from_str::<Payload>(&row.payload) else {
+            continue;
+        };
+        if p.learn.is_empty() && p.unlearn.is_empty() {
+            continue;
+        }
+        if !texts.contains_key(&row.doc) {
+            let t = store.document_text(&row.doc)?;
+            texts.insert(row.doc.clone(), t);
+        }
+        if let Some(Some(text)) = texts.get(&row.doc) {
+            learn(engine, &mut memory, text, &p.learn, false);
+            learn(engine, &mut memory, text, &p.unlearn, true);
+        }
+    }
+    Ok((memory, last, warnings))
+}
+
+/// Opens `doc` for review in `store`: records it (and the file it came from), takes
+/// the document lock (read-only, with the reason, when another raqim holds it),
+/// loads its spans, rebuilds its undo history from the log, and loads the memory.
+pub fn open_document(
+    mut store: Store,
+    doc: &Document,
+    source: Option<&Path>,
+    annotator: &str,
+    engine: &Engine,
+) -> Result<Opened, StoreError> {
+    let id = doc.id();
+    store.add_document(&id, &doc.name, source, &doc.text)?;
+    let (lock, read_only) = match store.lock_document(&id, annotator) {
+        Ok(l) => (Some(l), None),
+        Err(e @ StoreError::DocumentInUse { .. }) => (None, Some(e.to_string())),
+        Err(e) => return Err(e),
+    };
+    let text: Arc<str> = Arc::from(doc.text.as_str());
+    let index = CharIndex::new(Arc::clone(&text));
+    let mut warnings = Vec::new();
+    let mut spans = Vec::new();
+    for s in store.spans(&id)? {
+        match (index.to_byte(s.start), index.to_byte(s.end)) {
+            (Some(a), Some(b)) if a < b => spans.push(Span {
+                id: s.id as u64,
+                start: a,
+                end: b,
+                label: s.label,
+                state: match s.state {
+                    SpanState::Pending => State::Pending,
+                    SpanState::Accepted => State::Accepted,
+                    SpanState::Rejected => State::Rejected,
+                },
+                source: s.source,
+                score: s.score,
+            }),
+            _ => warnings.push(format!(
+                "span {} ({}..{}) does not fit the text; left in the database, not shown",
+                s.id, s.start, s.end
+            )),
+        }
+    }
+    let mut ann = Annotations::from_spans(spans);
+    let actions = store.actions(&id)?;
+    let rows: Vec<LogRow<'_>> = actions
+        .iter()
+        .map(|a| LogRow {
+            seq: a.seq,
+            kind: &a.kind,
+            payload: &a.payload,
+            undoes: a.undoes,
+        })
+        .collect();
+    match rebuild_history(&rows) {
+        Some((undo, redo)) => ann.set_history(undo, redo),
+        None => warnings.push(
+            "the undo history of this document could not be rebuilt from the log; \
+             its spans are intact, undo starts afresh"
+                .to_string(),
+        ),
+    }
+    let view = store
+        .view(&id)?
+        .and_then(|(c, top)| Some((index.to_byte(c)?, top)));
+    let done = store.done(&id)?.unwrap_or(false);
+    let (memory, base_seq, mw) = load_memory(&store, engine)?;
+    warnings.extend(mw);
+    let journal = StoreJournal {
+        store,
+        doc: id,
+        index,
+        annotator: annotator.to_string(),
+        _lock: lock,
+    };
+    let mut review = Review::new(ann, Box::new(journal), memory);
+    review.set_done_flag(done);
+    review.set_base_seq(base_seq);
+    if let Some(why) = read_only {
+        review.set_read_only(why);
+    }
+    Ok(Opened {
+        review,
+        view,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_index_round_trips_across_checkpoints() {
+        let text: String = "قال الجيش 😀 ".repeat(2000);
+        let idx = CharIndex::new(Arc::from(text.as_str()));
+        for (c, (b, _)) in text.char_indices().enumerate().step_by(37) {
+            assert_eq!(idx.to_chars(b), c);
+            assert_eq!(idx.to_byte(c), Some(b));
+        }
+        let n = text.chars().count();
+        assert_eq!(idx.to_byte(n), Some(text.len()));
+        assert_eq!(idx.to_chars(text.len()), n);
+        assert_eq!(idx.to_byte(n + 1), None);
+    }
+}
