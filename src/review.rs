@@ -42,13 +42,14 @@ pub enum ReviewError {
 
 /// Where actions go to be durable.
 pub trait Journal {
-    /// Commits one action: its kind, JSON payload, the action it undoes (for undo and
-    /// redo) and the edit, whose new spans ([`NEW_ID`]) get ids. Returns the action's
-    /// seq and those ids, in order. All or nothing.
+    /// Commits one action: its kind, JSON payload (made from the ids the new spans
+    /// got, so the log names every span), the action it undoes (for undo and redo) and
+    /// the edit, whose new spans ([`NEW_ID`]) get ids. Returns the action's seq and
+    /// those ids, in order. All or nothing.
     fn commit(
         &mut self,
         kind: &str,
-        payload: &str,
+        payload: &dyn Fn(&[u64]) -> String,
         undoes: Option<i64>,
         edit: &Edit,
     ) -> Result<(i64, Vec<u64>), String>;
@@ -66,7 +67,7 @@ pub trait Journal {
 #[derive(Debug, Default)]
 pub struct MemJournal {
     pub actions: Vec<(i64, String, String, Option<i64>)>,
-    next_id: u64,
+    pub next_id: u64,
     pub done: bool,
     pub view: Option<(usize, usize)>,
     pub memory: Option<(String, i64)>,
@@ -78,7 +79,7 @@ impl Journal for MemJournal {
     fn commit(
         &mut self,
         kind: &str,
-        payload: &str,
+        payload: &dyn Fn(&[u64]) -> String,
         undoes: Option<i64>,
         edit: &Edit,
     ) -> Result<(i64, Vec<u64>), String> {
@@ -86,13 +87,13 @@ impl Journal for MemJournal {
             return Err(e);
         }
         let seq = self.actions.len() as i64 + 1;
-        self.actions
-            .push((seq, kind.to_string(), payload.to_string(), undoes));
         let mut ids = Vec::new();
         count_new(edit, &mut |_| {
             self.next_id += 1;
             ids.push(self.next_id);
         });
+        self.actions
+            .push((seq, kind.to_string(), payload(&ids), undoes));
         Ok((seq, ids))
     }
     fn set_done(&mut self, done: bool) -> Result<(), String> {
@@ -371,15 +372,19 @@ impl Review {
         }
         self.ann.check(text, &edit)?;
         let learnt = decisions(&edit);
-        let payload = Payload {
-            edit: edit.clone(),
-            learn: learnt.clone(),
-            unlearn: Vec::new(),
+        let payload = |ids: &[u64]| {
+            let mut e = edit.clone();
+            Annotations::assign_ids(&mut e, &mut ids.iter().copied());
+            let p = Payload {
+                edit: e,
+                learn: learnt.clone(),
+                unlearn: Vec::new(),
+            };
+            serde_json::to_string(&p).expect("payload serializes")
         };
-        let json = serde_json::to_string(&payload).expect("payload serializes");
         let (seq, ids) = self
             .journal
-            .commit(kind, &json, None, &edit)
+            .commit(kind, &payload, None, &edit)
             .map_err(ReviewError::Journal)?;
         Annotations::assign_ids(&mut edit, &mut ids.into_iter());
         self.ann.commit_step(edit, seq)?;
@@ -402,7 +407,7 @@ impl Review {
         let json = serde_json::to_string(&payload).expect("payload serializes");
         let (seq, _) = self
             .journal
-            .commit("undo", &json, Some(tag), &inverse)
+            .commit("undo", &|_| json.clone(), Some(tag), &inverse)
             .map_err(ReviewError::Journal)?;
         let applied = self.ann.commit_undo(seq)?;
         self.committed(seq);
@@ -424,7 +429,7 @@ impl Review {
         let json = serde_json::to_string(&payload).expect("payload serializes");
         let (seq, _) = self
             .journal
-            .commit("redo", &json, Some(tag), &edit)
+            .commit("redo", &|_| json.clone(), Some(tag), &edit)
             .map_err(ReviewError::Journal)?;
         let applied = self.ann.commit_redo(seq)?;
         self.committed(seq);

@@ -112,15 +112,19 @@ impl super::Journal for StoreJournal {
     fn commit(
         &mut self,
         kind: &str,
-        payload: &str,
+        payload: &dyn Fn(&[u64]) -> String,
         undoes: Option<i64>,
         edit: &Edit,
     ) -> Result<(i64, Vec<u64>), String> {
         let mut changes = Vec::new();
         self.changes(edit, &mut changes);
+        let payload = |ids: &[i64]| {
+            let ids: Vec<u64> = ids.iter().map(|&i| i as u64).collect();
+            payload(&ids)
+        };
         let (seq, ids) = self
             .store
-            .commit(&self.doc, kind, payload, &self.annotator, undoes, &changes)
+            .commit_with(&self.doc, kind, &payload, &self.annotator, undoes, &changes)
             .map_err(|e| e.to_string())?;
         Ok((seq, ids.into_iter().map(|i| i as u64).collect()))
     }

@@ -1,1 +1,222 @@
+//! The review's order of work (check, commit, apply, learn), its log, and reopening a
+//! document from the store with everything as it was.
 
+use super::*;
+use crate::document::Document;
+use crate::store::Store;
+use crate::tui::builtin_engine;
+
+const TEXT: &str = "قال الجيش السوري إن داعش انسحب من دير الزور\nوقال الجيش إن دير الزور آمنة";
+
+fn span(text: &str, needle: &str, label: &str, state: State) -> Span {
+    let start = text.find(needle).unwrap();
+    Span {
+        id: NEW_ID,
+        start,
+        end: start + needle.len(),
+        label: label.into(),
+        state,
+        source: "gazetteer:test".into(),
+        score: 0.8,
+    }
+}
+
+/// The spans as (text, label, state), in text order.
+fn listing(text: &str, ann: &Annotations) -> Vec<(String, String, State)> {
+    ann.spans()
+        .into_iter()
+        .map(|s| (text[s.start..s.end].to_string(), s.label.clone(), s.state))
+        .collect()
+}
+
+#[test]
+fn decisions_are_what_the_analyst_said() {
+    let acc = span(TEXT, "داعش", "ORG", State::Accepted);
+    assert_eq!(decisions(&Edit::Insert(acc.clone())).len(), 1);
+    assert!(decisions(&Edit::Insert(acc.clone()))[0].accepted);
+    // Relabelling a suggestion rejects the old label and accepts the new one.
+    let mut before = acc.clone();
+    before.id = 7;
+    before.state = State::Pending;
+    let mut after = before.clone();
+    after.state = State::Accepted;
+    after.label = "PER".into();
+    let d = decisions(&Edit::Replace { before, after });
+    assert_eq!(
+        d.iter()
+            .map(|d| (d.label.as_str(), d.accepted))
+            .collect::<Vec<_>>(),
+        [("ORG", false), ("PER", true)]
+    );
+    // A resize of a pending span decides nothing; a removal neither.
+    let mut p = acc.clone();
+    p.id = 3;
+    p.state = State::Pending;
+    let mut q = p.clone();
+    q.end -= 2;
+    assert!(
+        decisions(&Edit::Replace {
+            before: p.clone(),
+            after: q
+        })
+        .is_empty()
+    );
+    assert!(decisions(&Edit::Remove(p)).is_empty());
+}
+
+#[test]
+fn a_log_that_does_not_hang_together_gives_no_history() {
+    let e = serde_json::to_string(&Payload {
+        edit: Edit::Batch(vec![]),
+        learn: vec![],
+        unlearn: vec![],
+    })
+    .unwrap();
+    let row = |seq, kind, undoes| LogRow {
+        seq,
+        kind,
+        payload: &e,
+        undoes,
+    };
+    let ok = rebuild_history(&[
+        row(1, "accept", None),
+        row(2, "accept", None),
+        row(3, "undo", Some(2)),
+    ]);
+    let (undo, redo) = ok.unwrap();
+    assert_eq!((undo.len(), redo.len()), (1, 1));
+    // An undo of a step that is not on top, a redo with nothing undone, bad JSON.
+    assert!(
+        rebuild_history(&[
+            row(1, "accept", None),
+            row(2, "accept", None),
+            row(3, "undo", Some(1))
+        ])
+        .is_none()
+    );
+    assert!(rebuild_history(&[row(1, "redo", Some(1))]).is_none());
+    let bad = LogRow {
+        seq: 1,
+        kind: "accept",
+        payload: "{",
+        undoes: None,
+    };
+    assert!(rebuild_history(&[bad]).is_none());
+}
+
+/// A review opened from a fresh store file on `doc`.
+fn open(path: &std::path::Path, doc: &Document) -> super::Opened {
+    let store = Store::open(path).unwrap();
+    open_document(store, doc, None, "tester", &builtin_engine()).unwrap()
+}
+
+#[test]
+fn reopening_restores_spans_history_view_done_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    let expected;
+    {
+        let mut o = open(&db, &doc);
+        let r = &mut o.review;
+        r.act(
+            &engine,
+            TEXT,
+            "accept",
+            Edit::Insert(span(TEXT, "الجيش السوري", "ORG", State::Accepted)),
+        )
+        .unwrap();
+        r.act(
+            &engine,
+            TEXT,
+            "reject",
+            Edit::Insert(span(TEXT, "داعش", "ORG", State::Rejected)),
+        )
+        .unwrap();
+        let c = r.ann.create(0, "قال".len(), "PER");
+        r.act(&engine, TEXT, "create", c).unwrap();
+        let loc = span(TEXT, "دير الزور", "LOC", State::Accepted);
+        r.act(&engine, TEXT, "accept", Edit::Insert(loc)).unwrap();
+        r.undo(&engine, TEXT).unwrap();
+        r.set_done(true).unwrap();
+        r.save_view(TEXT.find("داعش").unwrap(), 0).unwrap();
+        expected = listing(TEXT, &r.ann);
+        // No explicit save of the memory: as after a kill.
+    }
+    let mut o = open(&db, &doc);
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    assert_eq!(listing(TEXT, &o.review.ann), expected);
+    assert_eq!(o.review.ann.counts(), (0, 2, 1));
+    assert_eq!(o.view, Some((TEXT.find("داعش").unwrap(), 0)));
+    assert!(o.review.done());
+    // The memory was rebuilt from the log: الجيش السوري accepted as ORG.
+    let m = o.review.memory();
+    let key = crate::suggest::dict::key_of("الجيش السوري");
+    assert_eq!(m.get(&key).unwrap()["ORG"].accepts, 1);
+    // The undone accept can be redone, and three steps undone, after the restart.
+    assert_eq!(o.review.ann.redo_depth(), 1);
+    o.review.redo(&engine, TEXT).unwrap();
+    assert_eq!(o.review.ann.counts(), (0, 3, 1));
+    for _ in 0..4 {
+        o.review.undo(&engine, TEXT).unwrap();
+    }
+    assert_eq!(o.review.ann.counts(), (0, 0, 0));
+    drop(o);
+    let o = open(&db, &doc);
+    assert_eq!(o.review.ann.counts(), (0, 0, 0));
+    assert_eq!(o.review.ann.redo_depth(), 4);
+}
+
+#[test]
+fn a_second_process_on_the_same_document_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    let mut first = open(&db, &doc);
+    let mut second = open(&db, &doc);
+    assert!(first.review.read_only().is_none());
+    let why = second.review.read_only().unwrap().to_string();
+    assert!(
+        why.contains("another raqim") && why.contains("tester"),
+        "{why}"
+    );
+    let e = Edit::Insert(span(TEXT, "داعش", "ORG", State::Accepted));
+    assert!(matches!(
+        second.review.act(&engine, TEXT, "accept", e.clone()),
+        Err(ReviewError::ReadOnly(_))
+    ));
+    first.review.act(&engine, TEXT, "accept", e).unwrap();
+    drop(first);
+    drop(second);
+    // Once the first has quit, the next one writes and sees its work.
+    let third = open(&db, &doc);
+    assert!(third.review.read_only().is_none());
+    assert_eq!(third.review.ann.counts(), (0, 1, 0));
+}
+
+#[test]
+fn memory_snapshots_and_the_log_together_count_each_decision_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    {
+        let mut o = open(&db, &doc);
+        let e = Edit::Insert(span(TEXT, "دير الزور", "LOC", State::Accepted));
+        o.review.act(&engine, TEXT, "accept", e).unwrap();
+        o.review.save_memory().unwrap();
+        // One more after the snapshot, then a "crash".
+        let second = TEXT.rfind("دير الزور").unwrap();
+        let mut s = span(TEXT, "دير الزور", "LOC", State::Accepted);
+        s.start = second;
+        s.end = second + "دير الزور".len();
+        o.review
+            .act(&engine, TEXT, "accept", Edit::Insert(s))
+            .unwrap();
+    }
+    let o = open(&db, &doc);
+    let key = crate::suggest::dict::key_of("دير الزور");
+    assert_eq!(o.review.memory().get(&key).unwrap()["LOC"].accepts, 2);
+}

@@ -342,6 +342,27 @@ impl Store {
         undoes: Option<i64>,
         changes: &[Change],
     ) -> Result<(i64, Vec<i64>), StoreError> {
+        self.commit_with(
+            doc,
+            kind,
+            &|_| payload.to_string(),
+            annotator,
+            undoes,
+            changes,
+        )
+    }
+
+    /// As [`Store::commit`], with the payload made from the ids the inserted spans got
+    /// (in order), in the same transaction: the log then names every span it made.
+    pub fn commit_with(
+        &mut self,
+        doc: &str,
+        kind: &str,
+        payload: &dyn Fn(&[i64]) -> String,
+        annotator: &str,
+        undoes: Option<i64>,
+        changes: &[Change],
+    ) -> Result<(i64, Vec<i64>), StoreError> {
         let path = self.path.clone();
         let waited_ms = self.waited_ms;
         let sq = |e| StoreError::from_sqlite(&path, waited_ms, e);
@@ -382,7 +403,7 @@ impl Store {
             "INSERT INTO actions (doc, kind, payload, annotator, at, undoes) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
-        .and_then(|mut st| st.execute(params![doc, kind, payload, annotator, now, undoes]))
+        .and_then(|mut st| st.execute(params![doc, kind, "", annotator, now, undoes]))
         .map_err(sq)?;
         let seq = tx.last_insert_rowid();
         let check = |s: &NewSpan| {
@@ -485,6 +506,11 @@ impl Store {
                 }
             }
         }
+        tx.execute(
+            "UPDATE actions SET payload = ?1 WHERE seq = ?2",
+            params![payload(&inserted), seq],
+        )
+        .map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok((seq, inserted))
     }

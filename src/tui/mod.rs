@@ -42,6 +42,8 @@ mod tests_keys;
 #[cfg(test)]
 mod tests_pane;
 #[cfg(test)]
+mod tests_review;
+#[cfg(test)]
 mod tests_spans;
 
 use crossterm::event::{self, Event, KeyEventKind};

@@ -248,6 +248,31 @@ impl App {
         self.reach = self.reach.max(self.cursor.para);
     }
 
+    /// Refuses (saying why) a span over `range` that would overlap a suggestion other
+    /// than `except`: suggestions are spans to the analyst, and spans do not overlap.
+    /// (Stored spans are checked by the review itself.)
+    fn refuse_overlap(&mut self, range: (usize, usize), except: Option<&ViewSpan>) -> bool {
+        let p = self.para_of(range.0);
+        let spans = self.spans_in(p);
+        let hit = spans.iter().find(|s| {
+            s.id.is_none()
+                && s.start < range.1
+                && range.0 < s.end
+                && except.is_none_or(|e| e.start != s.start || e.end != s.end)
+        });
+        match hit {
+            Some(s) => {
+                let r = crate::annotation::Refusal::Overlap {
+                    label: self.label_name(s.label),
+                    text: self.doc.text[s.start..s.end].to_string(),
+                };
+                self.say(r.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The span in focus: the one under the cursor.
     fn focused(&mut self) -> Option<ViewSpan> {
         let s = self.span_at_cursor().map(|(_, s)| s);
@@ -373,6 +398,9 @@ impl App {
             self.say("refused: a span cannot cross a paragraph");
             return;
         }
+        if self.refuse_overlap(range, Some(&v)) {
+            return;
+        }
         let edit = self.change(&v, |s| (s.start, s.end) = range);
         if self.commit("resize", edit) {
             // Keep the cursor on the span.
@@ -436,6 +464,9 @@ impl App {
     }
 
     fn create(&mut self, a: usize, b: usize, label: &str) {
+        if self.refuse_overlap((a, b), None) {
+            return;
+        }
         let edit = self.review.ann.create(a, b, label);
         let text = self.doc.text[a..b].to_string();
         if self.commit("create", edit) {

@@ -1,0 +1,379 @@
+//! Key-script tests of the review: a document, the keys an analyst presses (as the
+//! keymap writes them), and the spans that result, written as markup: `{ORG:داعش}` is
+//! a suggestion still to review, `[ORG:داعش]` an accepted span; rejected spans are
+//! not shown. The real engine makes the suggestions; no terminal is involved.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::annotation::Annotations;
+use crate::document::Document;
+use crate::review::{MemJournal, Review};
+use crate::suggest::memory::Memory;
+
+/// The engine suggests الجيش السوري (ORG), داعش (ORG) and دير الزور (LOC) here.
+const NEWS: &str = "قال الجيش السوري إن داعش انسحب من دير الزور";
+
+fn app(text: &str) -> App {
+    let doc = Document::from_text("news.txt", text.to_string(), false, false);
+    let mut app = App::new(doc, ViewSettings::default());
+    app.set_viewport(60, 20);
+    app
+}
+
+/// Presses keys given as keymap strings separated by spaces ("tab enter 1 alt-,");
+/// `text:...` types the rest as characters (for the search prompt).
+fn press(app: &mut App, keys: &str) {
+    for k in keys.split(' ').filter(|k| !k.is_empty()) {
+        if let Some(t) = k.strip_prefix("text:") {
+            for c in t.chars() {
+                app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            }
+            continue;
+        }
+        let key = Key::parse(k).unwrap_or_else(|e| panic!("{k}: {e}"));
+        let mut mods = key.mods;
+        let code = match key.code {
+            KeyCode::Char(c) if c.is_uppercase() || "<>{}?".contains(c) => {
+                mods |= KeyModifiers::SHIFT; // as terminals report it
+                KeyCode::Char(c)
+            }
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            c => c,
+        };
+        app.key(KeyEvent::new(code, mods));
+    }
+}
+
+/// The shown spans of every paragraph as markup.
+fn shown(app: &mut App) -> String {
+    let text = app.document().text.clone();
+    let mut out = String::new();
+    let mut at = 0;
+    for p in 0..app.document().paragraphs.len() {
+        for s in app.spans_in(p).iter() {
+            out.push_str(&text[at..s.start]);
+            let (o, c) = match s.state {
+                SpanState::Accepted => ('[', ']'),
+                SpanState::Pending => ('{', '}'),
+            };
+            let label = &app.labels().labels()[s.label].name;
+            out.push_str(&format!("{o}{label}:{}{c}", &text[s.start..s.end]));
+            at = s.end;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Runs `keys` on `text` from the start and returns the markup.
+fn after(text: &str, keys: &str) -> String {
+    let mut a = app(text);
+    press(&mut a, keys);
+    shown(&mut a)
+}
+
+#[test]
+fn the_suggestions_to_start_with() {
+    assert_eq!(
+        after(NEWS, ""),
+        "قال {ORG:الجيش السوري} إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+}
+
+#[test]
+fn tab_accepts_rejects_and_relabels_in_reading_order() {
+    assert_eq!(
+        after(NEWS, "tab enter"),
+        "قال [ORG:الجيش السوري] إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    assert_eq!(
+        after(NEWS, "tab tab x"),
+        "قال {ORG:الجيش السوري} إن داعش انسحب من {LOC:دير الزور}"
+    );
+    // A label key on a span accepts it with that label.
+    assert_eq!(
+        after(NEWS, "tab tab tab 3"),
+        "قال {ORG:الجيش السوري} إن {ORG:داعش} انسحب من [LOC:دير الزور]"
+    );
+    assert_eq!(
+        after(NEWS, "tab tab tab 2"),
+        "قال {ORG:الجيش السوري} إن {ORG:داعش} انسحب من [ORG:دير الزور]"
+    );
+    // Shift-Tab goes back; past the last suggestion Tab goes round to the first.
+    assert_eq!(
+        after(NEWS, "tab tab shift-tab enter"),
+        "قال [ORG:الجيش السوري] إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    let mut a = app(NEWS);
+    press(&mut a, "tab tab tab tab");
+    assert!(
+        a.message().unwrap().contains("went round"),
+        "{:?}",
+        a.message()
+    );
+    press(&mut a, "enter");
+    assert!(shown(&mut a).starts_with("قال [ORG:الجيش السوري]"));
+}
+
+#[test]
+fn the_status_line_shows_the_focused_spans_text_label_source_and_score() {
+    let mut a = app(NEWS);
+    press(&mut a, "tab tab");
+    let status = status_text(&mut a);
+    assert!(status.contains("«داعش» ORG suggested"), "{status}");
+    assert!(status.contains("gazetteer:"), "{status}");
+    press(&mut a, "enter");
+    assert_eq!(a.message(), Some("accepted «داعش» as ORG"));
+}
+
+#[test]
+fn widen_and_shrink_at_both_ends_read_naturally_in_rtl() {
+    // In Arabic the span's right edge on screen is where it starts, the left edge
+    // where it ends: `.` shrinks from the right (the start), `<` widens to the left.
+    assert_eq!(
+        after(NEWS, "tab ."),
+        "قال الجيش {ORG:السوري} إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    assert_eq!(
+        after(NEWS, "tab . >"),
+        "قال {ORG:الجيش السوري} إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    assert_eq!(
+        after(NEWS, "tab ,"),
+        "قال {ORG:الجيش} السوري إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    assert_eq!(
+        after(NEWS, "tab >"),
+        "{ORG:قال الجيش السوري} إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    // By a character with alt: the last letter, then the first.
+    assert_eq!(
+        after(NEWS, "tab alt-, alt-."),
+        "قال ا{ORG:لجيش السور}ي إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    // Widening into the next span is refused, and says what is in the way.
+    let mut a = app(NEWS);
+    press(&mut a, "tab tab <");
+    assert_eq!(
+        shown(&mut a),
+        "قال {ORG:الجيش السوري} إن {ORG:داعش انسحب} من {LOC:دير الزور}"
+    );
+    press(&mut a, "< <");
+    assert!(shown(&mut a).contains("{ORG:داعش انسحب من} {LOC:دير الزور}"));
+    assert_eq!(
+        a.message(),
+        Some("refused: it would overlap the LOC span \"دير الزور\"")
+    );
+    // A resized suggestion is stored, still to review, and can then be accepted.
+    press(&mut a, "enter");
+    assert!(shown(&mut a).contains("[ORG:داعش انسحب من]"));
+}
+
+#[test]
+fn in_left_to_right_text_the_left_edge_is_the_start() {
+    let text = "Reuters said the Syrian army entered Deir ez-Zor";
+    let mut a = app(text);
+    a.put_cursor(0, text.find("Syrian").unwrap());
+    press(&mut a, "v right right right right right 2");
+    assert!(shown(&mut a).contains("[ORG:Syrian]"), "{}", shown(&mut a));
+    press(&mut a, ">");
+    assert!(
+        shown(&mut a).contains("[ORG:Syrian army]"),
+        "{}",
+        shown(&mut a)
+    );
+    assert_eq!(
+        a.message(),
+        Some("end (right edge) widened by a word: «Syrian army»")
+    );
+    press(&mut a, "<");
+    assert_eq!(
+        shown(&mut a),
+        "Reuters said [ORG:the Syrian army] entered Deir ez-Zor"
+    );
+}
+
+#[test]
+fn a_selection_and_a_label_key_make_a_span() {
+    // In RTL text → (left) goes forward: select قال and label it.
+    assert_eq!(
+        after(NEWS, "v left left 1"),
+        "[PER:قال] {ORG:الجيش السوري} إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+    // Esc drops the selection; the label key then asks again for the word.
+    let mut a = app(NEWS);
+    press(&mut a, "v left esc 1");
+    assert_eq!(a.message(), Some("press 1 again to label «قال» as PER"));
+    press(&mut a, "1");
+    assert!(shown(&mut a).starts_with("[PER:قال] "));
+}
+
+#[test]
+fn a_double_tap_labels_the_word_without_its_proclitic() {
+    let text = "قال ووزير الخارجية زار والسنديانة أمس";
+    let mut a = app(text);
+    a.put_cursor(0, text.find("والسنديانة").unwrap());
+    press(&mut a, "3");
+    assert_eq!(shown(&mut a), text, "one tap only asks");
+    press(&mut a, "3");
+    assert!(
+        shown(&mut a).contains("و[LOC:السنديانة]"),
+        "{}",
+        shown(&mut a)
+    );
+    // Another key between the taps starts over.
+    let mut a = app(text);
+    a.put_cursor(0, text.find("أمس").unwrap());
+    press(&mut a, "5 left 5");
+    assert!(!shown(&mut a).contains("[DATE:"), "{}", shown(&mut a));
+}
+
+#[test]
+fn delete_undo_and_redo_walk_every_step() {
+    let mut a = app(NEWS);
+    let mut seen = vec![shown(&mut a)];
+    for keys in ["tab enter", "tab x", "tab ,", "g v left left 1", "tab d"] {
+        press(&mut a, keys);
+        seen.push(shown(&mut a));
+    }
+    // Deleting the resized place lets the engine suggest the whole of it again.
+    assert_eq!(
+        seen[5],
+        "[PER:قال] [ORG:الجيش السوري] إن داعش انسحب من {LOC:دير الزور}"
+    );
+    // Back through every state, then forward again.
+    for expected in seen.iter().rev().skip(1) {
+        press(&mut a, "u");
+        assert_eq!(&shown(&mut a), expected);
+    }
+    press(&mut a, "u");
+    assert_eq!(a.message(), Some("nothing to undo"));
+    for expected in seen.iter().skip(1) {
+        press(&mut a, "ctrl-r");
+        assert_eq!(&shown(&mut a), expected);
+    }
+    press(&mut a, "ctrl-r");
+    assert_eq!(a.message(), Some("nothing to redo"));
+}
+
+#[test]
+fn accept_all_like_settles_every_occurrence_in_one_step() {
+    let text = "قال داعش إن داعش هاجم.\nوأعلن داعش مسؤوليته عن هجوم دير الزور";
+    let mut a = app(text);
+    press(&mut a, "tab A");
+    assert_eq!(a.message(), Some("accepted 3 × «داعش» as ORG"));
+    assert_eq!(
+        shown(&mut a),
+        "قال [ORG:داعش] إن [ORG:داعش] هاجم.\nوأعلن [ORG:داعش] مسؤوليته عن هجوم {LOC:دير الزور}"
+    );
+    press(&mut a, "u");
+    assert!(shown(&mut a).starts_with("قال {ORG:داعش} إن {ORG:داعش}"));
+    press(&mut a, "tab X");
+    assert_eq!(a.review().ann.counts(), (0, 0, 3));
+    assert_eq!(
+        shown(&mut a),
+        "قال داعش إن داعش هاجم.\nوأعلن داعش مسؤوليته عن هجوم {LOC:دير الزور}"
+    );
+}
+
+#[test]
+fn an_accepted_name_is_suggested_at_its_other_occurrences_at_once() {
+    // Not in any gazetteer: the analyst labels it once, the memory does the rest.
+    let text = "زار وفد قرية خربة الزيتونة أمس.\nوعاد الوفد من خربة الزيتونة مساء";
+    let mut a = app(text);
+    assert!(!shown(&mut a).contains("الزيتونة}"));
+    a.put_cursor(0, text.find("خربة").unwrap());
+    press(
+        &mut a,
+        "v left left left left left left left left left left left left 3",
+    );
+    let s = shown(&mut a);
+    assert!(s.contains("[LOC:خربة الزيتونة] أمس"), "{s}");
+    assert!(s.contains("من {LOC:خربة الزيتونة} مساء"), "{s}");
+    press(&mut a, "tab");
+    let status = status_text(&mut a);
+    assert!(status.contains("memory"), "{status}");
+}
+
+#[test]
+fn search_is_folded_like_the_matcher() {
+    let text = "قال والجيش السوري إن الجيش انسحب";
+    let mut a = app(text);
+    press(&mut a, "/ text:الجيش enter");
+    assert_eq!(
+        a.cursor_byte(),
+        text.find("الجيش").unwrap(),
+        "inside والجيش"
+    );
+    press(&mut a, "n");
+    assert_eq!(a.cursor_byte(), text.rfind("الجيش").unwrap());
+    press(&mut a, "n");
+    assert!(a.message().unwrap().contains("went round"));
+    press(&mut a, "N");
+    assert_eq!(a.cursor_byte(), text.rfind("الجيش").unwrap());
+    // Hamza and taa marbuta folded: اسرائيل finds إسرائيل.
+    let mut a = app("قالت إسرائيل إن");
+    press(&mut a, "/ text:اسرائيل enter");
+    assert_eq!(a.cursor_byte(), "قالت ".len());
+    press(&mut a, "/ text:بغداد enter");
+    assert_eq!(a.message(), Some("/بغداد: not found"));
+}
+
+#[test]
+fn done_mark_and_progress() {
+    let mut a = app(NEWS);
+    let p = a.progress();
+    assert_eq!(
+        (p.pending, p.accepted, p.rejected, p.reviewed),
+        (3, 0, 0, 0)
+    );
+    press(&mut a, "tab enter tab x");
+    let p = a.progress();
+    assert_eq!((p.pending, p.accepted, p.rejected), (1, 1, 1));
+    press(&mut a, "tab enter");
+    assert_eq!(
+        a.progress().reviewed,
+        100,
+        "nothing left to review in the one paragraph"
+    );
+    let mut a = app(NEWS);
+    press(&mut a, "D");
+    assert!(a.review().done());
+    assert_eq!(a.progress().reviewed, 100);
+    press(&mut a, "D");
+    assert!(!a.review().done());
+}
+
+#[test]
+fn a_failed_commit_changes_nothing_and_says_why() {
+    let mut a = app(NEWS);
+    let journal = MemJournal {
+        fail_next: Some("database or disk is full".into()),
+        ..MemJournal::default()
+    };
+    a.set_review(
+        Review::new(Annotations::new(), Box::new(journal), Memory::new()),
+        None,
+    );
+    let before = shown(&mut a);
+    press(&mut a, "tab enter");
+    assert_eq!(a.message(), Some("not saved: database or disk is full"));
+    assert_eq!(shown(&mut a), before);
+    press(&mut a, "enter");
+    assert!(shown(&mut a).contains("[ORG:الجيش السوري]"));
+}
+
+#[test]
+fn a_read_only_document_refuses_changes() {
+    let mut a = app(NEWS);
+    let mut r = Review::in_memory();
+    r.set_read_only("open in another raqim".into());
+    a.set_review(r, None);
+    let before = shown(&mut a);
+    press(&mut a, "tab enter tab x v left 1 D");
+    assert_eq!(shown(&mut a), before);
+    assert!(!a.review().done());
+    press(&mut a, "tab enter");
+    assert_eq!(a.message(), Some("read-only: open in another raqim"));
+}
