@@ -53,6 +53,8 @@ pub trait Journal {
         undoes: Option<i64>,
         edit: &Edit,
     ) -> Result<(i64, Vec<u64>), String>;
+    /// Where the reader is (cursor byte offset, first row), saved with the next commit.
+    fn view_hint(&mut self, _cursor: usize, _top: usize) {}
     /// Marks the document done or not.
     fn set_done(&mut self, done: bool) -> Result<(), String>;
     /// Remembers the cursor (byte offset in the text) and the first row shown.
@@ -488,6 +490,11 @@ impl Review {
         self.journal.set_done(done).map_err(ReviewError::Journal)?;
         self.done = done;
         Ok(())
+    }
+
+    /// Where the reader is now: saved with the next action, in its transaction.
+    pub fn view_hint(&mut self, cursor: usize, top: usize) {
+        self.journal.view_hint(cursor, top);
     }
 
     /// Remembers the view, for the next time the document is opened.

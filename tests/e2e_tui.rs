@@ -27,6 +27,8 @@ struct Session {
     child: Box<dyn Child + Send + Sync>,
     /// Holds the session's database and config folder (never the user's).
     _home: tempfile::TempDir,
+    cols: u16,
+    rows: u16,
 }
 
 impl Session {
@@ -39,10 +41,14 @@ impl Session {
     }
 
     fn start_args(args: &[&str], env: &[(&str, &str)]) -> Session {
+        Session::start_sized(args, env, COLS, ROWS)
+    }
+
+    fn start_sized(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -74,12 +80,14 @@ impl Session {
         });
         let size = |n| NonZeroU16::new(n).unwrap();
         Session {
-            parser: vt100::Parser::new(size(ROWS), size(COLS), 0),
+            parser: vt100::Parser::new(size(rows), size(cols), 0),
             raw: Vec::new(),
             rx,
             writer,
             child,
             _home: home,
+            cols,
+            rows,
         }
     }
 
@@ -115,7 +123,7 @@ impl Session {
     /// Screen row `y` as text, one string per column (blank cells as spaces).
     fn row(&self, y: u16) -> String {
         let screen = self.parser.screen();
-        (0..COLS)
+        (0..self.cols)
             .filter_map(|x| screen.cell(y, x))
             .filter(|c| !c.is_wide_continuation())
             .map(|c| if c.has_contents() { c.contents() } else { " " })
@@ -123,7 +131,7 @@ impl Session {
     }
 
     fn screen_text(&self) -> String {
-        (0..ROWS)
+        (0..self.rows)
             .map(|y| format!("{:2}|{}|\n", y, self.row(y)))
             .collect()
     }
@@ -131,7 +139,7 @@ impl Session {
     /// Columns of row `y` drawn in inverse video.
     fn inverse_cols(&self, y: u16) -> Vec<u16> {
         let screen = self.parser.screen();
-        (0..COLS)
+        (0..self.cols)
             .filter(|&x| screen.cell(y, x).is_some_and(|c| c.inverse()))
             .collect()
     }
@@ -352,4 +360,155 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     find(hay, needle).is_some()
+}
+
+/// Cells of row `y` filled with a background colour (accepted spans).
+fn filled(s: &Session, y: u16) -> usize {
+    let screen = s.parser.screen();
+    (0..s.cols)
+        .filter(|&x| {
+            screen
+                .cell(y, x)
+                .is_some_and(|c| c.bgcolor() != vt100::Color::Default && !c.inverse())
+        })
+        .count()
+}
+
+fn kill_9(s: &mut Session) {
+    let pid = s.child.process_id().expect("a pid");
+    let sent = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -9 {pid}")])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + TIMEOUT;
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "raqim survived SIGKILL");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn every_action_survives_a_sigkill_and_undo_works_after_the_restart() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let db_s = db.to_str().unwrap();
+    let env = [("RAQIM_DB", db_s), ("USER", "e2e-analyst")];
+    let (cols, rows) = (100, 30);
+    let mut s = Session::start_sized(&[SAMPLE], &env, cols, rows);
+    let title = |s: &Session| s.row(0);
+    s.wait_for("the progress line", |s| {
+        title(s).contains("0 accepted · 0 rejected")
+    });
+    // Accept two suggestions, reject one, make one from a selection.
+    s.send(b"\t\r");
+    s.wait_for("the first accept", |s| title(s).contains("1 accepted"));
+    s.send(b"\t\r");
+    s.wait_for("the second accept", |s| title(s).contains("2 accepted"));
+    s.send(b"\tx");
+    s.wait_for("the reject", |s| title(s).contains("1 rejected"));
+    s.send(b"gv\x1b[D\x1b[D\x1b[D1");
+    s.wait_for("the new span", |s| {
+        title(s).contains("3 accepted · 1 rejected") && s.row(rows - 1).contains("added «")
+    });
+    let filled_before = filled(&s, 1);
+    assert!(filled_before >= 4, "{}", s.screen_text());
+    kill_9(&mut s);
+    drop(s);
+
+    // In the database, from another process's point of view.
+    let text = std::fs::read_to_string(sample_path()).unwrap();
+    let doc = raqim::document::Document::from_text("x", text.clone(), false, false);
+    let store = raqim::store::Store::open(&db).unwrap();
+    let spans = store.spans(&doc.id()).unwrap();
+    let states: Vec<&str> = spans.iter().map(|s| s.state.as_str()).collect();
+    assert_eq!(
+        states.iter().filter(|&&s| s == "accepted").count(),
+        3,
+        "{spans:?}"
+    );
+    assert_eq!(states.iter().filter(|&&s| s == "rejected").count(), 1);
+    let made = spans.iter().find(|s| s.source == "analyst").unwrap();
+    let word: String = text
+        .chars()
+        .skip(made.start)
+        .take(made.end - made.start)
+        .collect();
+    assert_eq!(word, "هروب");
+    assert!(
+        spans.iter().all(|s| s.annotator == "e2e-analyst"),
+        "{spans:?}"
+    );
+    drop(store);
+
+    // Restarted: all four are there, on screen and in the counts, and undo reaches
+    // back into the killed session.
+    let mut s = Session::start_sized(&[SAMPLE], &env, cols, rows);
+    s.wait_for("the restored progress", |s| {
+        title(s).contains("3 accepted · 1 rejected") && filled(s, 1) == filled_before
+    });
+    s.send(b"u");
+    s.wait_for("undo of the new span", |s| {
+        title(s).contains("2 accepted · 1 rejected") && filled(s, 1) < filled_before
+    });
+    s.send(b"q");
+}
+
+fn sample_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE)
+}
+
+#[test]
+fn a_second_raqim_on_the_same_document_opens_it_read_only() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let env = [("RAQIM_DB", db.to_str().unwrap())];
+    let mut first = Session::start_sized(&[SAMPLE], &env, 100, 30);
+    first.wait_for("the first session", |s| s.row(0).contains("to review"));
+    let mut second = Session::start_sized(&[SAMPLE], &env, 100, 30);
+    second.wait_for("the read-only notice", |s| {
+        s.row(0).contains("read-only") && s.row(29).contains("another raqim")
+    });
+    second.send(b"\t\r");
+    second.wait_for("the refusal", |s| s.row(29).contains("read-only:"));
+    assert!(second.row(0).contains("0 accepted"));
+    // The first one works as usual.
+    first.send(b"\t\r");
+    first.wait_for("the accept", |s| s.row(0).contains("1 accepted"));
+    second.send(b"q");
+    first.send(b"q");
+}
+
+#[test]
+fn a_file_changed_since_it_was_annotated_is_not_silently_reannotated() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let file = home.path().join("article.txt");
+    std::fs::write(&file, "قال الجيش السوري إن داعش انسحب\n").unwrap();
+    let env = [("RAQIM_DB", db.to_str().unwrap())];
+    let f = file.to_str().unwrap();
+    let mut s = Session::start_sized(&[f], &env, 80, 12);
+    s.wait_for("the article", |s| s.row(0).contains("to review"));
+    s.send(b"\t\r");
+    s.wait_for("the accept", |s| s.row(0).contains("1 accepted"));
+    s.send(b"q");
+    s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
+    drop(s);
+    std::fs::write(&file, "قال الجيش العراقي إن داعش انسحب\n").unwrap();
+    // Asked before the screen is taken; `s` opens the annotated version.
+    let mut s = Session::start_sized(&[f], &env, 80, 12);
+    s.wait_for("the question", |s| {
+        s.screen_text().contains("changed since it was annotated")
+    });
+    s.send(b"s\r");
+    s.wait_for("the stored version", |s| s.row(0).contains("1 accepted"));
+    assert!(!s.screen_text().contains("ﻲﻗﺍﺮﻌﻟﺍ"), "{}", s.screen_text());
+    s.send(b"q");
+    drop(s);
+    // `--changed new` annotates the new text, from nothing.
+    let mut s = Session::start_sized(&["--changed", "new", f], &env, 80, 12);
+    s.wait_for("the new version", |s| {
+        s.row(0).contains("0 accepted") && s.screen_text().contains("ﻲﻗﺍﺮﻌﻟﺍ")
+    });
+    s.send(b"q");
 }

@@ -73,6 +73,8 @@ pub struct StoreJournal {
     annotator: String,
     /// Held while the document is open here; `None` when read-only.
     _lock: Option<DocLock>,
+    /// The view to save with the next commit (code points, first row).
+    view: Option<(usize, usize)>,
 }
 
 impl StoreJournal {
@@ -124,9 +126,21 @@ impl super::Journal for StoreJournal {
         };
         let (seq, ids) = self
             .store
-            .commit_with(&self.doc, kind, &payload, &self.annotator, undoes, &changes)
+            .commit_with(
+                &self.doc,
+                kind,
+                &payload,
+                &self.annotator,
+                undoes,
+                &changes,
+                self.view,
+            )
             .map_err(|e| e.to_string())?;
         Ok((seq, ids.into_iter().map(|i| i as u64).collect()))
+    }
+
+    fn view_hint(&mut self, cursor: usize, top: usize) {
+        self.view = Some((self.index.to_chars(cursor), top));
     }
 
     fn set_done(&mut self, done: bool) -> Result<(), String> {
@@ -281,6 +295,7 @@ pub fn open_document(
         index,
         annotator: annotator.to_string(),
         _lock: lock,
+        view: None,
     };
     let mut review = Review::new(ann, Box::new(journal), memory);
     review.set_done_flag(done);

@@ -349,11 +349,15 @@ impl Store {
             annotator,
             undoes,
             changes,
+            None,
         )
     }
 
     /// As [`Store::commit`], with the payload made from the ids the inserted spans got
-    /// (in order), in the same transaction: the log then names every span it made.
+    /// (in order), in the same transaction: the log then names every span it made. With
+    /// `view` (cursor in code points, first line), the document's view is saved in the
+    /// same transaction, so that even a killed session reopens where it acted last.
+    #[allow(clippy::too_many_arguments)]
     pub fn commit_with(
         &mut self,
         doc: &str,
@@ -362,6 +366,7 @@ impl Store {
         annotator: &str,
         undoes: Option<i64>,
         changes: &[Change],
+        view: Option<(usize, usize)>,
     ) -> Result<(i64, Vec<i64>), StoreError> {
         let path = self.path.clone();
         let waited_ms = self.waited_ms;
@@ -511,6 +516,13 @@ impl Store {
             params![payload(&inserted), seq],
         )
         .map_err(sq)?;
+        if let Some((cursor, top)) = view {
+            tx.execute(
+                "UPDATE documents SET cursor = ?2, top = ?3 WHERE id = ?1",
+                params![doc, cursor as i64, top as i64],
+            )
+            .map_err(sq)?;
+        }
         tx.commit().map_err(sq)?;
         Ok((seq, inserted))
     }

@@ -227,6 +227,7 @@ impl App {
     /// (and, when the memory learnt something, the suggestions too).
     fn commit(&mut self, kind: &str, edit: Edit) -> bool {
         let engine = self.engine();
+        self.review.view_hint(self.cursor_byte(), self.top.0);
         let before = self.review.memory().decisions();
         let r = self.review.act(&engine, &self.doc.text, kind, edit);
         self.after_change(before);
@@ -525,6 +526,7 @@ impl App {
 
     fn undo_redo(&mut self, undo: bool) {
         let engine = self.engine();
+        self.review.view_hint(self.cursor_byte(), self.top.0);
         let before = self.review.memory().decisions();
         let r = if undo {
             self.review.undo(&engine, &self.doc.text)
