@@ -1058,3 +1058,110 @@ fn two_processes_on_different_documents_both_write_and_lose_nothing() {
     }
     assert_eq!(store.max_seq().unwrap(), 10);
 }
+
+#[test]
+fn damage_deep_in_a_big_file_is_reported_when_reached_and_nothing_more_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, other) = make_two_docs(&path);
+    let many: Vec<_> = (0..3000)
+        .map(|i| Change::Insert(span(i % 40, i % 40 + 3, "LOC", SpanState::Pending)))
+        .collect();
+    Store::open(&path)
+        .unwrap()
+        .commit(&id, "import", "{}", "ana", None, &many)
+        .unwrap();
+    // A leaf of the spans table in the middle of the file: opening does not read it
+    // (reading every page would make opening a big database slow).
+    let (page, size) = {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let leaves: Vec<i64> = conn
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'spans' AND pagetype = 'leaf' ORDER BY path")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(leaves.len() >= 5, "too few pages: {leaves:?}");
+        let size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        (leaves[leaves.len() / 2] as usize, size as usize)
+    };
+    let mut bytes = std::fs::read(&path).unwrap();
+    for (i, b) in bytes[(page - 1) * size..page * size].iter_mut().enumerate() {
+        *b = (i * 31 % 253) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.document_text(&id).unwrap().as_deref(), Some(TEXT));
+    let err = store.spans(&id).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert_names(&err, &path);
+    assert!(err.to_string().contains("corrupt"), "{err}");
+    // Having seen the damage, the store writes nothing more, not even to a sound part.
+    let change = Change::Insert(span(0, 3, "PER", SpanState::Pending));
+    for doc in [&id, &other] {
+        let err = store
+            .commit(
+                doc,
+                "create",
+                "{}",
+                "ana",
+                None,
+                std::slice::from_ref(&change),
+            )
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        assert_names(&err, &path);
+    }
+    assert!(matches!(
+        store.set_view(&other, 1, 0),
+        Err(StoreError::Corrupt { .. })
+    ));
+    assert!(matches!(
+        store.save_memory("{}", 1),
+        Err(StoreError::Corrupt { .. })
+    ));
+    drop(store);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file was modified"
+    );
+
+    // The full check, on demand, finds it without a query having to reach it.
+    let store = Store::open(&path).unwrap();
+    let err = store.verify().unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert_names(&err, &path);
+    drop(store);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file was modified"
+    );
+}
+
+#[test]
+fn a_raqim_database_missing_one_of_its_tables_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(V1_AS_RELEASED).unwrap();
+        conn.execute_batch("DROP TABLE paths;").unwrap();
+    }
+    let err = assert_refused_untouched(&path, "missing table");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("paths"), "{err}");
+}
+
+#[test]
+fn a_sound_database_passes_the_full_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_db(&path, 300);
+    Store::open(&path).unwrap().verify().unwrap();
+}

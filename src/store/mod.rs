@@ -24,8 +24,13 @@
 //!
 //! A file that is not a sound raqim database (garbage, truncated, damaged pages, another
 //! program's tables, a newer schema, read-only) is refused with an error naming it, and
-//! nothing is written to it: the header and `PRAGMA quick_check` are read before any
-//! write. This module knows nothing of the terminal.
+//! nothing is written to it. Opening must stay fast on a database of millions of spans,
+//! so it reads what does not grow with the file: the header (against the file's
+//! length), the schema version, raqim's tables and the top of every b-tree. Damage
+//! deeper in comes out as SQLite's SQLITE_CORRUPT when a query reaches it
+//! ([`StoreError::Corrupt`], naming the file); the transaction that met it is rolled
+//! back, and from then on that [`Store`] refuses every write. [`Store::verify`] reads
+//! the whole file on demand. This module knows nothing of the terminal.
 
 mod error;
 mod lock;
@@ -35,6 +40,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -51,12 +57,23 @@ pub use types::{
 /// How long a write waits for another process's transaction before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The queries that opening a document runs, named so a test can check that they
+/// search an index (their cost must not grow with the database).
+const SPANS_OF_DOC: &str = "SELECT id, start, end, label, state, source, score, annotator, \
+     created, updated FROM spans WHERE doc = ?1 ORDER BY start, end, id";
+const ACTIONS_OF_DOC: &str = "SELECT seq, doc, kind, payload, annotator, at, undoes \
+     FROM actions WHERE doc = ?1 ORDER BY seq";
+const ACTIONS_AFTER: &str = "SELECT seq, doc, kind, payload, annotator, at, undoes \
+     FROM actions WHERE seq > ?1 ORDER BY seq";
+
 /// An open raqim database.
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
     path: PathBuf,
     waited_ms: u64,
+    /// Set when SQLite reported damage: writing more could spread it.
+    damaged: Cell<bool>,
 }
 
 fn now_ms() -> i64 {
@@ -147,10 +164,10 @@ impl Store {
                 detail: "SQLite could only open it for reading".to_string(),
             });
         }
+        let found = schema::check_version(&conn, path, waited_ms, SCHEMA_VERSION)?;
         if existed {
-            schema::quick_check(&conn, path, waited_ms)?;
+            schema::check_structure(&conn, path, waited_ms, found)?;
         }
-        schema::check_version(&conn, path, waited_ms, SCHEMA_VERSION)?;
         // From here on the file is known to be sound, raqim's and not newer: writes are safe.
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -162,7 +179,14 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             waited_ms,
+            damaged: Cell::new(false),
         })
+    }
+
+    /// Reads every page (`PRAGMA quick_check`): seconds on a big database, so for an
+    /// explicit check, not for opening. Damage found stops this store's writes.
+    pub fn verify(&self) -> Result<(), StoreError> {
+        schema::quick_check(&self.conn, &self.path, self.waited_ms).inspect_err(|e| self.note(e))
     }
 
     /// The database file.
@@ -171,7 +195,27 @@ impl Store {
     }
 
     fn sq(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::from_sqlite(&self.path, self.waited_ms, e)
+        let e = StoreError::from_sqlite(&self.path, self.waited_ms, e);
+        self.note(&e);
+        e
+    }
+
+    /// Remembers that the file is damaged, whichever query found it.
+    fn note(&self, e: &StoreError) {
+        if matches!(e, StoreError::Corrupt { .. }) {
+            self.damaged.set(true);
+        }
+    }
+
+    /// Refuses to write once damage was found: nothing more goes into a damaged file.
+    fn writable(&self) -> Result<(), StoreError> {
+        if self.damaged.get() {
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: "damage was found in it earlier; nothing more is written to it".to_string(),
+            });
+        }
+        Ok(())
     }
 
     fn unknown_document(&self, doc: &str) -> StoreError {
@@ -189,6 +233,18 @@ impl Store {
     /// Records a document (idempotent) and that `source_path` now holds it. `id` must be
     /// the SHA-256 (hex) of `text`; a different text under a known id is refused.
     pub fn add_document(
+        &mut self,
+        id: &str,
+        name: &str,
+        source_path: Option<&Path>,
+        text: &str,
+    ) -> Result<(), StoreError> {
+        self.writable()?;
+        self.add_document_tx(id, name, source_path, text)
+            .inspect_err(|e| self.note(e))
+    }
+
+    fn add_document_tx(
         &mut self,
         id: &str,
         name: &str,
@@ -307,10 +363,7 @@ impl Store {
     pub fn spans(&self, doc: &str) -> Result<Vec<StoredSpan>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT id, start, end, label, state, source, score, annotator, created, updated \
-                 FROM spans WHERE doc = ?1 ORDER BY start, end, id",
-            )
+            .prepare_cached(SPANS_OF_DOC)
             .map_err(|e| self.sq(e))?;
         let rows = stmt
             .query_map([doc], span_from_row)
@@ -359,6 +412,22 @@ impl Store {
     /// same transaction, so that even a killed session reopens where it acted last.
     #[allow(clippy::too_many_arguments)]
     pub fn commit_with(
+        &mut self,
+        doc: &str,
+        kind: &str,
+        payload: &dyn Fn(&[i64]) -> String,
+        annotator: &str,
+        undoes: Option<i64>,
+        changes: &[Change],
+        view: Option<(usize, usize)>,
+    ) -> Result<(i64, Vec<i64>), StoreError> {
+        self.writable()?;
+        self.commit_tx(doc, kind, payload, annotator, undoes, changes, view)
+            .inspect_err(|e| self.note(e))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn commit_tx(
         &mut self,
         doc: &str,
         kind: &str,
@@ -529,11 +598,7 @@ impl Store {
 
     /// A document's actions, oldest first.
     pub fn actions(&self, doc: &str) -> Result<Vec<ActionRow>, StoreError> {
-        self.query_actions(
-            "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
-             WHERE doc = ?1 ORDER BY seq",
-            doc,
-        )
+        self.query_actions(ACTIONS_OF_DOC, doc)
     }
 
     fn query_actions(
@@ -576,6 +641,7 @@ impl Store {
         sql: &str,
         p: &[&dyn rusqlite::ToSql],
     ) -> Result<(), StoreError> {
+        self.writable()?;
         let n = self.conn.execute(sql, p).map_err(|e| self.sq(e))?;
         if n == 0 {
             return Err(self.unknown_document(doc));
@@ -631,6 +697,7 @@ impl Store {
     /// Replaces the suggestion memory (one JSON blob) built from every action up to and
     /// including `upto_seq`; later actions are replayed from [`Store::actions_after`].
     pub fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), StoreError> {
+        self.writable()?;
         self.conn
             .execute(
                 "INSERT INTO memory (id, json, updated, upto_seq) VALUES (1, ?1, ?2, ?3) \
@@ -656,11 +723,7 @@ impl Store {
     /// Every action after `seq`, of all documents, oldest first: what a memory snapshot
     /// taken at `seq` has not yet learnt.
     pub fn actions_after(&self, seq: i64) -> Result<Vec<ActionRow>, StoreError> {
-        self.query_actions(
-            "SELECT seq, doc, kind, payload, annotator, at, undoes FROM actions \
-             WHERE seq > ?1 ORDER BY seq",
-            seq,
-        )
+        self.query_actions(ACTIONS_AFTER, seq)
     }
 
     /// The newest action's seq in the whole database (0 if none): what a memory snapshot

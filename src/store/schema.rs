@@ -1,5 +1,7 @@
 //! The database schema as an ordered list of migrations, and the checks that run before
-//! anything is written: the file header, `PRAGMA quick_check`, the schema version.
+//! anything is written: the file header, the schema version, raqim's tables and the top
+//! of every b-tree (none of which grows with the file), and, on demand only,
+//! `PRAGMA quick_check`.
 //! `PRAGMA user_version` is the number of migrations applied. A new version appends a
 //! step to [`MIGRATIONS`]; a step is never edited once released.
 //! This module must not write to a file it has not first found sound and not newer.
@@ -124,7 +126,8 @@ pub fn check_header(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Runs `PRAGMA quick_check` (reads only) and refuses a damaged database.
+/// Runs `PRAGMA quick_check` (reads only) and refuses a damaged database. It reads the
+/// whole file: seconds for a million spans, so it is not run at open.
 pub fn quick_check(conn: &Connection, path: &Path, waited_ms: u64) -> Result<(), StoreError> {
     let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
     let mut stmt = conn.prepare("PRAGMA quick_check").map_err(sq)?;
@@ -145,18 +148,85 @@ pub fn quick_check(conn: &Connection, path: &Path, waited_ms: u64) -> Result<(),
     }
 }
 
+/// The tables every raqim schema (version 1 on) has.
+const RAQIM_TABLES: &[&str] = &["actions", "documents", "memory", "paths", "spans"];
+
+/// Checks at a cost that does not grow with the file (a few pages per table and index;
+/// `PRAGMA quick_check` reads every page): a file of schema `version` >= 1 has raqim's
+/// tables, and every table's and index's root page and the pages down to one of its
+/// leaves read as b-tree pages. Damage elsewhere comes out when a query reaches it, as
+/// SQLite's SQLITE_CORRUPT, i.e. [`StoreError::Corrupt`] naming the file.
+pub fn check_structure(
+    conn: &Connection,
+    path: &Path,
+    waited_ms: u64,
+    version: i64,
+) -> Result<(), StoreError> {
+    let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
+    let mut stmt = conn
+        .prepare(
+            "SELECT type, name, tbl_name FROM sqlite_master \
+             WHERE type IN ('table', 'index') AND rootpage > 0 ORDER BY rootpage",
+        )
+        .map_err(sq)?;
+    let trees: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(sq)?
+        .collect::<Result<_, _>>()
+        .map_err(sq)?;
+    if version >= 1 {
+        let missing: Vec<&str> = RAQIM_TABLES
+            .iter()
+            .copied()
+            .filter(|t| {
+                !trees
+                    .iter()
+                    .any(|(kind, name, _)| kind == "table" && name == t)
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "schema version {version} but the table(s) {} are missing",
+                    missing.join(", ")
+                ),
+            });
+        }
+    }
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    for (kind, name, table) in &trees {
+        // raqim's tables all have rowids: max(rowid) walks root -> rightmost leaf. An
+        // index scan limited to one row walks root -> leftmost leaf.
+        let probe = if kind == "table" {
+            format!("SELECT max(rowid) FROM {}", quote(name))
+        } else {
+            format!(
+                "SELECT 1 FROM {} INDEXED BY {} LIMIT 1",
+                quote(table),
+                quote(name)
+            )
+        };
+        let mut stmt = conn.prepare(&probe).map_err(sq)?;
+        let mut rows = stmt.query([]).map_err(sq)?;
+        rows.next().map_err(sq)?;
+    }
+    Ok(())
+}
+
 /// The schema version recorded in the file.
 pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
-/// Refuses, before any write, a database from a newer raqim or one that is not raqim's.
+/// Refuses, before any write, a database from a newer raqim or one that is not raqim's;
+/// returns the version found.
 pub fn check_version(
     conn: &Connection,
     path: &Path,
     waited_ms: u64,
     supported: i64,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
     let found = user_version(conn).map_err(sq)?;
     if found > supported {
@@ -182,7 +252,7 @@ pub fn check_version(
             });
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// Applies the missing steps of `steps` in one transaction: all of them or none. The

@@ -173,3 +173,79 @@ fn the_default_path_follows_raqim_db_then_xdg_then_home() {
         p("flag.db")
     );
 }
+
+/// The plan SQLite chooses for `sql`, one line per step.
+fn plan(store: &Store, sql: &str) -> String {
+    let mut stmt = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap();
+    let rows: Vec<String> = stmt
+        .query_map(["x"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.join("\n")
+}
+
+#[test]
+fn opening_a_document_searches_indexes_instead_of_reading_every_span_or_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let id = doc(&mut store, "قال محمد في دمشق");
+    // Enough rows that a scan would be a plausible choice if no index fitted.
+    for i in 0..50 {
+        store
+            .commit(
+                &id,
+                "create",
+                "{}",
+                "ana",
+                None,
+                &[Change::Insert(span(i % 10, i % 10 + 2))],
+            )
+            .unwrap();
+    }
+    let spans = plan(&store, SPANS_OF_DOC);
+    assert!(
+        spans.contains("SEARCH spans USING INDEX spans_by_doc"),
+        "{spans}"
+    );
+    let actions = plan(&store, ACTIONS_OF_DOC);
+    assert!(
+        actions.contains("SEARCH actions USING INDEX actions_by_doc"),
+        "{actions}"
+    );
+    let after = plan(&store, ACTIONS_AFTER);
+    assert!(
+        after.contains("SEARCH actions USING INTEGER PRIMARY KEY"),
+        "{after}"
+    );
+    for p in [spans, actions, after] {
+        assert!(!p.contains("SCAN"), "a full scan: {p}");
+    }
+}
+
+#[test]
+fn version_2_adds_the_snapshot_seq_and_the_state_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let found: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'spans_by_doc_state'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(found, 1);
+    let column: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('memory') WHERE name = 'upto_seq'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(column, 1);
+}
