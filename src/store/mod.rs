@@ -276,9 +276,9 @@ impl Store {
                 Some(_) => {}
                 None => {
                     tx.execute(
-                        "INSERT INTO documents (id, name, source_path, text, added) \
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![id, name, source, text, now],
+                        "INSERT INTO documents (id, name, source_path, text, added, chars) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![id, name, source, text, now, text.chars().count() as i64],
                     )?;
                 }
             }
@@ -447,7 +447,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sq)?;
         let len: Option<i64> = tx
-            .prepare_cached("SELECT length(text) FROM documents WHERE id = ?1")
+            .prepare_cached("SELECT COALESCE(chars, length(text)) FROM documents WHERE id = ?1")
             .and_then(|mut st| st.query_row([doc], |r| r.get(0)).optional())
             .map_err(sq)?;
         let Some(len) = len else {

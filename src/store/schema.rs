@@ -71,10 +71,15 @@ CREATE TABLE memory (
 
 /// Version 2: the memory snapshot records the last action it includes, so decisions
 /// made after it can be replayed from the log; an index for counting a document's
-/// spans by state without reading them.
+/// spans by state without reading them; each document's length in code points, so an
+/// action checks its offsets without reading the text; a covering index so listing
+/// documents does not read their texts.
 const V2: &str = "
 ALTER TABLE memory ADD COLUMN upto_seq INTEGER NOT NULL DEFAULT 0; -- highest action seq included
 CREATE INDEX spans_by_doc_state ON spans(doc, state);
+ALTER TABLE documents ADD COLUMN chars INTEGER;                     -- length(text)
+UPDATE documents SET chars = length(text);
+CREATE INDEX documents_listing ON documents(added, id, name, source_path, done);
 ";
 
 /// The 16 bytes every SQLite 3 database starts with.
