@@ -512,3 +512,20 @@ fn a_file_changed_since_it_was_annotated_is_not_silently_reannotated() {
     });
     s.send(b"q");
 }
+
+#[test]
+fn a_corrupt_database_is_named_and_left_untouched_before_the_screen_is_taken() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7 + 3) as u8).collect();
+    std::fs::write(&db, &garbage).unwrap();
+    let mut s = Session::start_sized(&["--db", db.to_str().unwrap(), SAMPLE], &[], 100, 12);
+    s.wait_for("the error", |s| {
+        s.screen_text().contains("corrupt") && s.screen_text().contains("left untouched")
+    });
+    assert!(s.screen_text().contains("raqim.db"), "{}", s.screen_text());
+    assert!(!s.parser.screen().alternate_screen());
+    let status = s.child.wait().unwrap();
+    assert!(!status.success());
+    assert_eq!(std::fs::read(&db).unwrap(), garbage, "not a byte changed");
+}
