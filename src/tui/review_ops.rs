@@ -116,6 +116,24 @@ impl App {
     /// Moves the cursor to the start of the first (or last) shown span after (before)
     /// the cursor in reading order that `want` picks, wrapping around the document.
     fn goto_span(&mut self, forward: bool, want: impl Fn(&ViewSpan) -> bool, what: &str) {
+        match self.find_span(forward, want) {
+            Some((p, at, wrapped)) => {
+                self.put_cursor(p, at);
+                if wrapped {
+                    self.say(format!("{what}: went round to the other end of the document"));
+                }
+            }
+            None => self.say(format!("no {what} in this document")),
+        }
+    }
+
+    /// The first (or last) shown span after (before) the cursor in reading order that
+    /// `want` picks, going round the document: (paragraph, start, went round).
+    fn find_span(
+        &mut self,
+        forward: bool,
+        want: impl Fn(&ViewSpan) -> bool,
+    ) -> Option<(usize, usize, bool)> {
         let here = self.cursor_byte();
         let n = self.doc.paragraphs.len();
         let start = self.cursor.para;
@@ -138,17 +156,27 @@ impl App {
                     .find(|s| want(s) && (s.start < here || wrapped || p != start))
             };
             if let Some(s) = found {
-                let (p, at) = (p, s.start);
-                self.put_cursor(p, at);
-                if wrapped || (step == 0 && ((forward && at <= here) || (!forward && at >= here))) {
-                    self.say(format!(
-                        "{what}: went round to the other end of the document"
-                    ));
-                }
-                return;
+                return Some((p, s.start, wrapped));
             }
         }
-        self.say(format!("no {what} in this document"));
+        None
+    }
+
+    /// After a decision: on to the next suggestion to review, saying so when it went
+    /// round the document or when none is left. One key per decision.
+    fn advance(&mut self) {
+        let done = self.message.take().unwrap_or_default();
+        match self.find_span(true, |s| s.state == SpanState::Pending) {
+            Some((p, at, wrapped)) => {
+                self.put_cursor(p, at);
+                self.say(if wrapped {
+                    format!("{done} · next: back at the start of the document")
+                } else {
+                    done
+                });
+            }
+            None => self.say(format!("{done} · nothing left to review")),
+        }
     }
 
     /// Puts the cursor on document byte `at` of paragraph `p`.
@@ -337,6 +365,7 @@ impl App {
             } else {
                 format!("rejected «{text}» as {shown}")
             });
+            self.advance();
         }
     }
 
@@ -378,6 +407,7 @@ impl App {
             let verb = if accept { "accepted" } else { "rejected" };
             let label = self.label_name(v.label);
             self.say(format!("{verb} {n} × «{text}» as {label}"));
+            self.advance();
         }
     }
 
@@ -511,6 +541,7 @@ impl App {
                 let edit = self.change(&v, |s| s.state = State::Rejected);
                 if self.commit("reject", edit) {
                     self.say(format!("suggestion «{text}» rejected"));
+                    self.advance();
                 }
             }
             Some(id) => match self.review.ann.delete(id) {

@@ -91,6 +91,17 @@ fn tab_accepts_rejects_and_relabels_in_reading_order() {
         after(NEWS, "tab tab x"),
         "قال {ORG:الجيش السوري} إن داعش انسحب من {LOC:دير الزور}"
     );
+    // A decision moves on to the next suggestion: one key per suggestion.
+    let mut a = app(NEWS);
+    press(&mut a, "tab enter x enter");
+    assert_eq!(
+        shown(&mut a),
+        "قال [ORG:الجيش السوري] إن داعش انسحب من [LOC:دير الزور]"
+    );
+    assert_eq!(
+        a.message(),
+        Some("accepted «دير الزور» as LOC · nothing left to review")
+    );
     // A label key on a span accepts it with that label.
     assert_eq!(
         after(NEWS, "tab tab tab 3"),
@@ -233,7 +244,8 @@ fn a_double_tap_labels_the_word_without_its_proclitic() {
 fn delete_undo_and_redo_walk_every_step() {
     let mut a = app(NEWS);
     let mut seen = vec![shown(&mut a)];
-    for keys in ["tab enter", "tab x", "tab ,", "g v left left 1", "tab d"] {
+    // Enter and x move on to the next suggestion by themselves.
+    for keys in ["tab enter", "x", ",", "g v left left 1", "tab d"] {
         press(&mut a, keys);
         seen.push(shown(&mut a));
     }
