@@ -286,6 +286,8 @@ pub struct Review {
     /// session's own actions after it are `own`.
     base_seq: i64,
     own: Vec<i64>,
+    /// The saved snapshot lacks log rows this session replayed: save it on quit.
+    stale: bool,
 }
 
 /// The memory snapshot as saved: the memory, and the seqs of actions after the
@@ -325,6 +327,7 @@ impl Review {
             last_seq: 0,
             base_seq: 0,
             own: Vec::new(),
+            stale: false,
         }
     }
 
@@ -444,6 +447,11 @@ impl Review {
         self.own.push(seq);
     }
 
+    /// The memory was brought up to date from the log at open: worth saving.
+    pub fn snapshot_is_stale(&mut self) {
+        self.stale = true;
+    }
+
     /// Every action up to `seq` is already in the memory this session started with.
     pub fn set_base_seq(&mut self, seq: i64) {
         self.base_seq = seq;
@@ -463,7 +471,7 @@ impl Review {
 
     /// Saves the memory now (on quit, and every few decisions).
     pub fn save_memory(&mut self) -> Result<(), ReviewError> {
-        if self.unsaved == 0 || self.read_only.is_some() {
+        if (self.unsaved == 0 && !self.stale) || self.read_only.is_some() {
             return Ok(());
         }
         let memory = serde_json::from_str(&self.memory.to_json()).expect("memory is JSON");
@@ -481,6 +489,7 @@ impl Review {
             .save_memory(&json, self.base_seq)
             .map_err(ReviewError::Journal)?;
         self.unsaved = 0;
+        self.stale = false;
         Ok(())
     }
 

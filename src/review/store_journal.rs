@@ -179,7 +179,12 @@ pub struct Opened {
 
 /// Loads the memory: the last snapshot, then every decision logged after it (in any
 /// document) that it does not include.
-fn load_memory(store: &Store, engine: &Engine) -> Result<(Memory, i64, Vec<String>), StoreError> {
+/// Returns the memory, the last seq it includes, warnings, and how many log rows were
+/// read to bring it up to date.
+fn load_memory(
+    store: &Store,
+    engine: &Engine,
+) -> Result<(Memory, i64, Vec<String>, usize), StoreError> {
     let mut warnings = Vec::new();
     let (mut memory, upto, also) = match store.load_memory()? {
         Some((json, upto)) => match serde_json::from_str::<Snapshot>(&json)
@@ -199,7 +204,9 @@ fn load_memory(store: &Store, engine: &Engine) -> Result<(Memory, i64, Vec<Strin
     };
     let mut texts: std::collections::HashMap<String, Option<String>> = Default::default();
     let mut last = upto;
-    for row in store.actions_after(upto)? {
+    let rows = store.actions_after(upto)?;
+    let replayed = rows.len();
+    for row in rows {
         last = last.max(row.seq);
         if also.contains(&row.seq) {
             continue;
@@ -219,7 +226,7 @@ fn load_memory(store: &Store, engine: &Engine) -> Result<(Memory, i64, Vec<Strin
             learn(engine, &mut memory, text, &p.unlearn, true);
         }
     }
-    Ok((memory, last, warnings))
+    Ok((memory, last, warnings, replayed))
 }
 
 /// Opens `doc` for review in `store`: records it (and the file it came from), takes
@@ -287,7 +294,7 @@ pub fn open_document(
         .view(&id)?
         .and_then(|(c, top)| Some((index.to_byte(c)?, top)));
     let done = store.done(&id)?.unwrap_or(false);
-    let (memory, base_seq, mw) = load_memory(&store, engine)?;
+    let (memory, base_seq, mw, replayed) = load_memory(&store, engine)?;
     warnings.extend(mw);
     let journal = StoreJournal {
         store,
@@ -302,6 +309,13 @@ pub fn open_document(
     review.set_base_seq(base_seq);
     if let Some(why) = read_only {
         review.set_read_only(why);
+    }
+    if replayed > 0 {
+        review.snapshot_is_stale();
+        // A long replay (e.g. after an import) is not paid again on the next open.
+        if replayed >= 1000 {
+            let _ = review.save_memory();
+        }
     }
     Ok(Opened {
         review,

@@ -120,7 +120,9 @@ impl App {
             Some((p, at, wrapped)) => {
                 self.put_cursor(p, at);
                 if wrapped {
-                    self.say(format!("{what}: went round to the other end of the document"));
+                    self.say(format!(
+                        "{what}: went round to the other end of the document"
+                    ));
                 }
             }
             None => self.say(format!("no {what} in this document")),
