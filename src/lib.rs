@@ -10,6 +10,7 @@ pub mod commands;
 pub mod corpus;
 pub mod document;
 pub mod eval;
+pub mod formats;
 pub mod layout;
 pub mod render;
 pub mod store;
