@@ -13,7 +13,9 @@
 //! Import: spans need `start`/`end`, or `token_start`/`token_end` and `tokens`; when
 //! both are there they must agree. A span's state is its own `state` if it has one,
 //! else the task's answer: `accept` gives accepted, `reject` rejected, `ignore` or no
-//! answer pending. The id is `id`, else `_input_hash`, else `FILE:LINE`.
+//! answer pending; its annotator is its own `annotator`, else the task's
+//! `_annotator_id` (the Prodigy session). The id is `id`, else `_input_hash`, else
+//! `FILE:LINE`.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -52,6 +54,7 @@ fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError
         }
     };
     let units = Units::new(text, ctx.opts.offsets);
+    let annotator = json::opt_name(at, "", o, "_annotator_id")?;
     let tokens = json::opt_array(at, "", o, "tokens")?;
     let mut spans = Vec::new();
     for (i, s) in json::opt_array(at, "", o, "spans")?.iter().enumerate() {
@@ -59,6 +62,9 @@ fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError
         match span(at, &field, s, tokens, &units, ctx) {
             Ok(mut s) => {
                 s.state.get_or_insert_with(|| default_state.to_string());
+                if s.annotator.is_none() {
+                    s.annotator.clone_from(&annotator);
+                }
                 spans.push(s);
             }
             Err(e) => ctx.bad(e)?,

@@ -302,7 +302,8 @@ fn brat_discontinuous_spans_are_named_or_skipped() {
 fn conll_cuts_proclitics_at_entities_and_rebuilds_the_text() {
     let text = "قال والجيش السوري.\nلداعش";
     let r = rec("a\tb", text, &[(5, 17, "ORG"), (20, 24, "ORG")]);
-    let out = export_to_string(Format::Conll, std::slice::from_ref(&r), Offsets::CodePoints).unwrap();
+    let out =
+        export_to_string(Format::Conll, std::slice::from_ref(&r), Offsets::CodePoints).unwrap();
     assert_eq!(
         out,
         "# id = a\\tb\n# text = قال والجيش السوري.\\nلداعش\n\
