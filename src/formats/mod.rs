@@ -35,6 +35,7 @@ mod label_studio;
 mod prodigy;
 mod tokens;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
@@ -44,7 +45,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use crate::corpus::Offsets;
-use crate::corpus::{DocRecord, OffsetMap};
+use crate::corpus::{DocRecord, OffsetMap, convert_sorted};
 use crate::suggest::labels::LabelSet;
 pub use brat::{read_pair as brat_read_pair, write_pair as brat_write_pair};
 pub use error::{FormatError, Location};
@@ -538,25 +539,35 @@ impl<'o, 'l> Ctx<'o, 'l> {
 struct Units<'t> {
     text: &'t str,
     unit: Offsets,
-    /// File unit <-> bytes.
+    /// File unit -> bytes.
     file: OffsetMap,
     /// Code points <-> bytes, when the file unit is another.
     cps: Option<OffsetMap>,
     /// Length of the text in the file unit.
     len: usize,
+    /// The UTF-16 offset of every code point offset, built on first use by
+    /// `corpus::convert_sorted`. (`OffsetMap::from_byte` is not used for UTF-16: its
+    /// binary search assumes a sorted table, which the surrogate markers break, so an
+    /// offset before an astral character can come out too large.)
+    utf16: OnceCell<Vec<usize>>,
 }
 
 impl<'t> Units<'t> {
     fn new(text: &'t str, unit: Offsets) -> Units<'t> {
         let file = OffsetMap::new(text, unit);
         let cps = (unit != Offsets::CodePoints).then(|| OffsetMap::new(text, Offsets::CodePoints));
-        let len = file.from_byte(text.len());
+        let len = match unit {
+            Offsets::CodePoints => text.chars().count(),
+            Offsets::Utf16 => text.encode_utf16().count(),
+            Offsets::Bytes => text.len(),
+        };
         Units {
             text,
             unit,
             file,
             cps,
             len,
+            utf16: OnceCell::new(),
         }
     }
 
@@ -596,7 +607,19 @@ impl<'t> Units<'t> {
     fn to_file(&self, cp: usize) -> usize {
         match self.unit {
             Offsets::CodePoints => cp,
-            _ => self.file.from_byte(self.byte(cp)),
+            Offsets::Bytes => self.byte(cp),
+            Offsets::Utf16 => {
+                let table = self.utf16.get_or_init(|| {
+                    let bytes: Vec<usize> = self
+                        .text
+                        .char_indices()
+                        .map(|(b, _)| b)
+                        .chain([self.text.len()])
+                        .collect();
+                    convert_sorted(self.text, Offsets::Utf16, &bytes)
+                });
+                table.get(cp).copied().unwrap_or(self.len)
+            }
         }
     }
 
@@ -823,6 +846,13 @@ mod json {
     ) -> Result<Option<f32>, FormatError> {
         match o.get(key) {
             None | Some(Value::Null) => Ok(None),
+            // Through the decimal form: the shortest form of an f32 read as an f64 and
+            // then rounded again could land on a neighbour.
+            Some(Value::Number(n)) => Ok(n
+                .to_string()
+                .parse::<f32>()
+                .ok()
+                .or(n.as_f64().map(|x| x as f32))),
             Some(v) => v.as_f64().map(|x| Some(x as f32)).ok_or_else(|| {
                 FormatError::field(
                     at,

@@ -369,3 +369,31 @@ fn conll_escapes_round_trip() {
         assert_eq!(conll::unescape(&conll::escape(s)).as_deref(), Ok(s));
     }
 }
+
+#[test]
+fn utf16_offsets_before_and_after_astral_characters() {
+    // Offsets before an astral character must not move (a table search that skips
+    // surrogate markers gets these wrong).
+    let text = "ab\u{200F}cd\n\u{DA4DB}&x😀y";
+    let cps = text.chars().count();
+    let u = Units::new(text, Offsets::Utf16);
+    let mut want = 0;
+    for (cp, c) in text.chars().chain(['\0']).enumerate() {
+        assert_eq!(u.to_file(cp), want, "code point {cp}");
+        assert_eq!(u.to_cp(want), Ok(cp));
+        if cp < cps {
+            want += c.len_utf16();
+        }
+    }
+    let r = rec("x", text, &[(0, 2, "X"), (7, 8, "Y"), (9, 10, "Z")]);
+    let s = export_to_string(Format::Jsonl, std::slice::from_ref(&r), Offsets::Utf16).unwrap();
+    assert!(
+        s.contains(r#""start":0,"end":2"#) && s.contains(r#""start":8,"end":9"#),
+        "{s}"
+    );
+    let opts = ImportOptions {
+        offsets: Offsets::Utf16,
+        ..Default::default()
+    };
+    assert_eq!(read(Format::Jsonl, &s, &opts).unwrap().records, vec![r]);
+}
