@@ -20,8 +20,8 @@
 //! `الجيش` gives `و` + `الجيش`); IOB2 tags (`B-` opens every entity); a blank line
 //! after a token that ends a sentence (`.`, `!`, `?`, `؟`, `…` followed by white space)
 //! or before a line break in the text, but never inside an entity. Rejected spans are
-//! left out. Overlapping spans, and spans that start or end on white space (no whole
-//! tokens), cannot be written. No offsets are written, so the `Offsets` unit does not
+//! left out. Overlapping spans, and spans that start or end on white space or a
+//! control character (no whole tokens), cannot be written. No offsets are written, so the `Offsets` unit does not
 //! apply.
 //!
 //! Import: IOB2, and IOB1 (where `I-` may open an entity and `B-` only separates two
@@ -77,7 +77,7 @@ fn layout(r: &Record) -> Result<(Vec<Token>, Vec<Entity<'_>>), FormatError> {
                 Format::Conll,
                 &r.id,
                 format!("spans[{i}]"),
-                "starts or ends on white space, so it is not a run of whole tokens",
+                "starts or ends on white space or a control character, so it is not a run of whole tokens",
             ));
         };
         ents.push((ti, tj, s.label.as_str()));

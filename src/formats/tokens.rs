@@ -4,17 +4,18 @@
 //! The tokenization, in order:
 //! 1. `suggest::normalize::tokenize`: words (letters with their harakat, tatweel,
 //!    ZWNJ/ZWJ), numbers (`4.5`, `15,000`, `٢٠١٩`) and one token per punctuation or
-//!    symbol character; white space separates and is never part of a token.
-//! 2. Any other run of characters that is not white space (a bidi mark such as U+200F,
-//!    a word of tatweel only) becomes a token too, so no character is lost.
+//!    symbol character; white space and control characters separate and are never
+//!    part of a token (a CoNLL line could not hold them).
+//! 2. Any other run of characters that separates nothing (a bidi mark such as U+200F,
+//!    a word of tatweel only) becomes a token too, so no visible character is lost.
 //! 3. A token is cut wherever a span starts or ends inside it. Arabic attaches
 //!    proclitics to the word: in `والجيش` with the entity `الجيش` the tokens are `و` and
 //!    `الجيش`; in `للأمم` with the entity starting at the second lam they are `ل` and
 //!    `لأمم`. The same word without an entity stays one token.
 //!
 //! A span can then fail to be whole tokens only when it starts or ends on white space
-//! (or covers only white space): CoNLL refuses such a record, Prodigy writes it
-//! without tokens (its character-based form).
+//! or a control character: CoNLL refuses such a record, Prodigy writes it without
+//! tokens (its character-based form).
 
 use crate::suggest::normalize::tokenize;
 
@@ -25,13 +26,21 @@ pub struct Token {
     pub end: usize,
 }
 
-/// Tokens covering every character of `text` that is not white space, cut at every
+/// A character that separates tokens and belongs to none.
+fn separates(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// Tokens covering every character of `text` that does not separate, cut at every
 /// byte offset in `cuts` that falls inside one (offsets need not be sorted; those not
 /// on a character boundary are ignored).
 pub fn tokenize_for_spans(text: &str, cuts: &[usize]) -> Vec<Token> {
     let mut base = Vec::new();
     let mut pos = 0;
     for t in tokenize(text) {
+        if text[t.start..t.end].chars().all(char::is_control) {
+            continue;
+        }
         uncovered(text, pos, t.start, &mut base);
         base.push(Token {
             start: t.start,
@@ -61,14 +70,14 @@ pub fn tokenize_for_spans(text: &str, cuts: &[usize]) -> Vec<Token> {
     out
 }
 
-/// Runs of characters other than white space in `text[from..to]`, as tokens.
+/// Runs of characters that do not separate in `text[from..to]`, as tokens.
 fn uncovered(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
     let Some(gap) = text.get(from..to) else {
         return;
     };
     let mut run: Option<usize> = None;
     for (i, c) in gap.char_indices() {
-        match (c.is_whitespace(), run) {
+        match (separates(c), run) {
             (false, None) => run = Some(from + i),
             (true, Some(s)) => {
                 out.push(Token {
@@ -120,14 +129,14 @@ mod tests {
 
     #[test]
     fn every_character_but_white_space_is_in_a_token() {
-        let text = "\u{200F}ـــ قالَ «لا» 😀 4.5%\n";
+        let text = "\u{200F}ـــ قالَ «لا»\u{1} 😀 4.5%\n";
         let toks = tokenize_for_spans(text, &[]);
         let mut covered = vec![false; text.len()];
         for t in &toks {
             covered[t.start..t.end].iter_mut().for_each(|c| *c = true);
         }
         for (i, c) in text.char_indices() {
-            assert_eq!(covered[i], !c.is_whitespace(), "{c:?} at {i}");
+            assert_eq!(covered[i], !separates(c), "{c:?} at {i}");
         }
         assert_eq!(
             shown(text, &[]),
