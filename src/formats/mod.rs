@@ -5,7 +5,8 @@
 //! quoted span text on the way (errors name the file, the line or record, and the
 //! field), and writing records back in that tool's shape. Offsets in the model are
 //! Unicode code points, `end` exclusive; the file side may be code points, UTF-16 code
-//! units or UTF-8 bytes ([`Offsets`], converted with `corpus::OffsetMap`).
+//! units or UTF-8 bytes ([`Offsets`], converted with `corpus::OffsetMap` and
+//! `corpus::convert_sorted`).
 //!
 //! Must not: touch the store or the terminal, or normalize text (a record's text is
 //! written and read back byte for byte).
@@ -17,11 +18,11 @@
 //! | format | keeps | loses |
 //! |---|---|---|
 //! | `jsonl` (native) | everything | nothing |
-//! | `prodigy` | id, text, meta, spans with state, source, score, annotator | rejected spans |
+//! | `prodigy` | id, text, meta, spans with state, source, score, annotator (a span without state takes the task's answer) | rejected spans |
 //! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator |
-//! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator |
-//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator |
-//! | `conll` | id, text, spans that do not overlap | rejected spans; meta; state, source, score, annotator |
+//! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans |
+//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator; refuses a span across a line break, a text with NUL |
+//! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator; refuses overlapping spans, spans starting or ending on white space |
 //!
 //! Import with `skip_bad` drops the smallest bad unit, a span or a record, and returns
 //! why in [`Imported::problems`]; without it the first problem is the error.

@@ -4,7 +4,7 @@
 //!
 //! Export: the tokens of `tokens.rs` (proclitics cut off at entity boundaries), or no
 //! tokens at all, Prodigy's character-based form, when a span starts or ends on white
-//! space. Rejected spans are left out: Prodigy reads every span of an accepted task as
+//! space or a control character. Rejected spans are left out: Prodigy reads every span of an accepted task as
 //! an entity. A task whose spans are all reviewed gets `"answer": "accept"`; one with
 //! pending spans gets no answer, as a stream of suggestions to review. Spans keep
 //! `source` and `score` (the fields of `ner.teach`), and raqim's `state` and
