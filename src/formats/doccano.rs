@@ -1,0 +1,121 @@
+//! doccano sequence labeling as JSON lines: `{"text", "label": [[start, end, "LABEL"],
+//! ...]}`, the form of doccano's import and export examples. doccano counts offsets in
+//! UTF-16 units by default (browser selections): import and export with
+//! `Offsets::Utf16` unless the project was set to count grapheme clusters, which no
+//! unit here matches.
+//!
+//! Import also reads the other documented forms: the same list under `labels` (older
+//! exports) and the relation-extraction form `"entities": [{"id", "start_offset",
+//! "end_offset", "label"}]`; a list item may be `[start, end, label]` or an object with
+//! `start_offset`/`end_offset`/`label`. Spans of every key present are read. `id` (a
+//! string or a number) names the record; doccano has no review state, so spans come
+//! in with none.
+//!
+//! Export writes `id`, `text`, `label` (the list form) and `meta` if any; rejected
+//! spans are left out, since doccano would take every span as an annotation.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{
+    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, json, json_id, read_json_lines,
+    to_json_line,
+};
+
+pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
+    read_json_lines(name, src, ctx, record)
+}
+
+fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> {
+    let o = json::object(at, "", v)?;
+    let text = json::req_str(at, "", o, "text")?;
+    let id = json_id(at, o)?;
+    let units = Units::new(text, ctx.opts.offsets);
+    let mut spans = Vec::new();
+    for key in ["label", "labels", "entities"] {
+        for (i, item) in json::opt_array(at, "", o, key)?.iter().enumerate() {
+            match span(at, &format!("{key}[{i}]"), item, &units, ctx) {
+                Ok(s) => spans.push(s),
+                Err(e) => ctx.bad(e)?,
+            }
+        }
+    }
+    Ok(Record {
+        id,
+        text: text.to_string(),
+        spans,
+        meta: json::meta(o),
+    })
+}
+
+fn span(
+    at: &Location,
+    field: &str,
+    v: &Value,
+    units: &Units,
+    ctx: &mut Ctx,
+) -> Result<RecordSpan, FormatError> {
+    let (start, end, label) = match v {
+        Value::Array(a) if a.len() == 3 => (
+            json::as_usize(at, &format!("{field}[0]"), &a[0])?,
+            json::as_usize(at, &format!("{field}[1]"), &a[1])?,
+            json::as_str(at, &format!("{field}[2]"), &a[2])?,
+        ),
+        Value::Object(o) => (
+            json::req_usize(at, field, o, "start_offset")?,
+            json::req_usize(at, field, o, "end_offset")?,
+            json::req_str(at, field, o, "label")?,
+        ),
+        _ => {
+            return Err(FormatError::field(
+                at,
+                field,
+                format!(
+                    "expected [start, end, \"LABEL\"] or {{\"start_offset\", \"end_offset\", \"label\"}}, found {}",
+                    json::describe(v)
+                ),
+            ));
+        }
+    };
+    let (start, end) = units.span(at, field, start, end)?;
+    ctx.label(at, &format!("{field}.label"), label)?;
+    Ok(RecordSpan::new(start, end, label))
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    text: &'a str,
+    label: Vec<(usize, usize, &'a str)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<&'a Value>,
+}
+
+pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, FormatError> {
+    let mut out = String::new();
+    for r in records {
+        let units = Units::new(&r.text, offsets);
+        let label = r
+            .spans
+            .iter()
+            .filter(|s| !s.is_rejected())
+            .map(|s| {
+                (
+                    units.to_file(s.start),
+                    units.to_file(s.end),
+                    s.label.as_str(),
+                )
+            })
+            .collect();
+        to_json_line(
+            &mut out,
+            &Line {
+                id: &r.id,
+                text: &r.text,
+                label,
+                meta: r.meta.as_ref().filter(|m| !m.is_null()),
+            },
+        );
+    }
+    Ok(out)
+}

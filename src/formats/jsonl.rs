@@ -1,0 +1,110 @@
+//! raqim's own JSON lines, one document a line:
+//! `{"id", "text", "spans": [{"start", "end", "label", "state"?, "source"?, "score"?,
+//! "annotator"?}], "meta"?}`; the shape of the gold files, with the review fields
+//! added, and readable by Prodigy (which keeps unknown keys).
+//!
+//! Import takes `id` as a string or a number (missing: `FILE:LINE`), `spans` may be
+//! missing, and a span may quote its `text` (checked against the offsets).
+
+use serde_json::Value;
+
+use super::{
+    Ctx, FormatError, Location, Offsets, Record, RecordSpan, STATES, Units, json, json_id,
+    read_json_lines, to_json_line,
+};
+
+pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
+    read_json_lines(name, src, ctx, record)
+}
+
+fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> {
+    let o = json::object(at, "", v)?;
+    let text = json::req_str(at, "", o, "text")?;
+    let id = json_id(at, o)?;
+    let units = Units::new(text, ctx.opts.offsets);
+    let mut spans = Vec::new();
+    for (i, s) in json::opt_array(at, "", o, "spans")?.iter().enumerate() {
+        match span(at, &format!("spans[{i}]"), s, &units, ctx) {
+            Ok(s) => spans.push(s),
+            Err(e) => ctx.bad(e)?,
+        }
+    }
+    Ok(Record {
+        id,
+        text: text.to_string(),
+        spans,
+        meta: json::meta(o),
+    })
+}
+
+/// A span in the native shape (also Prodigy's, which adds token indices).
+pub(super) fn span(
+    at: &Location,
+    field: &str,
+    v: &Value,
+    units: &Units,
+    ctx: &mut Ctx,
+) -> Result<RecordSpan, FormatError> {
+    let o = json::object(at, field, v)?;
+    let start = json::req_usize(at, field, o, "start")?;
+    let end = json::req_usize(at, field, o, "end")?;
+    let (start, end) = units.span(at, field, start, end)?;
+    finish_span(at, field, o, (start, end), units, ctx)
+}
+
+/// The fields of a native span after its offsets: quoted text, label, review fields.
+pub(super) fn finish_span(
+    at: &Location,
+    field: &str,
+    o: &serde_json::Map<String, Value>,
+    (start, end): (usize, usize),
+    units: &Units,
+    ctx: &mut Ctx,
+) -> Result<RecordSpan, FormatError> {
+    if let Some(q) = json::opt_str(at, field, o, "text")? {
+        units.check_quote(at, &format!("{field}.text"), (start, end), q)?;
+    }
+    let state = json::opt_str(at, field, o, "state")?;
+    if let Some(s) = state
+        && !STATES.contains(&s)
+    {
+        return Err(FormatError::field(
+            at,
+            format!("{field}.state"),
+            format!("{s:?} is not one of {}", STATES.join(", ")),
+        ));
+    }
+    let span = RecordSpan {
+        start,
+        end,
+        label: json::req_str(at, field, o, "label")?.to_string(),
+        state: state.map(str::to_string),
+        source: json::opt_str(at, field, o, "source")?.map(str::to_string),
+        score: json::opt_f32(at, field, o, "score")?,
+        annotator: json::opt_str(at, field, o, "annotator")?.map(str::to_string),
+    };
+    ctx.label(at, &format!("{field}.label"), &span.label)?;
+    Ok(span)
+}
+
+pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, FormatError> {
+    let mut out = String::new();
+    for r in records {
+        if offsets == Offsets::CodePoints {
+            to_json_line(&mut out, r);
+            continue;
+        }
+        let units = Units::new(&r.text, offsets);
+        let spans: Vec<RecordSpan> = r
+            .spans
+            .iter()
+            .map(|s| RecordSpan {
+                start: units.to_file(s.start),
+                end: units.to_file(s.end),
+                ..s.clone()
+            })
+            .collect();
+        to_json_line(&mut out, &Record { spans, ..r.clone() });
+    }
+    Ok(out)
+}

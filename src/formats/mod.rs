@@ -1,0 +1,932 @@
+//! Interchange formats: one module per format, each with an import and an export over
+//! one neutral model ([`Record`], [`RecordSpan`]).
+//!
+//! Owns: reading a file of another tool into records, checking every offset, label and
+//! quoted span text on the way (errors name the file, the line or record, and the
+//! field), and writing records back in that tool's shape. Offsets in the model are
+//! Unicode code points, `end` exclusive; the file side may be code points, UTF-16 code
+//! units or UTF-8 bytes ([`Offsets`], converted with `corpus::OffsetMap` and
+//! `corpus::convert_sorted`).
+//!
+//! Must not: touch the store or the terminal, or normalize text (a record's text is
+//! written and read back byte for byte).
+//!
+//! What each format keeps is stated by [`expected_round_trip`]: what an import of an
+//! export gives back, so that a caller can warn about what a format loses and tests
+//! can check the promise. In short:
+//!
+//! | format | keeps | loses |
+//! |---|---|---|
+//! | `jsonl` (native) | everything | nothing |
+//! | `prodigy` | id, text, meta, spans with state, source, score, annotator (a span without state takes the task's answer) | rejected spans |
+//! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator |
+//! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans |
+//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator; refuses a span across a line break, a text with NUL |
+//! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator; refuses overlapping spans, spans starting or ending on white space |
+//!
+//! Import with `skip_bad` drops the smallest bad unit, a span or a record, and returns
+//! why in [`Imported::problems`]; without it the first problem is the error.
+
+mod brat;
+mod conll;
+mod doccano;
+mod error;
+mod jsonl;
+mod label_studio;
+mod prodigy;
+mod tokens;
+
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub use crate::corpus::Offsets;
+use crate::corpus::{DocRecord, OffsetMap, convert_sorted};
+use crate::suggest::labels::LabelSet;
+pub use brat::{read_pair as brat_read_pair, write_pair as brat_write_pair};
+pub use error::{FormatError, Location};
+pub use tokens::{Token, tokenize_for_spans};
+
+/// One document with its spans, as every format reads and writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub id: String,
+    pub text: String,
+    pub spans: Vec<RecordSpan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Value>,
+}
+
+/// One span. Offsets are code points into [`Record::text`], `end` exclusive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordSpan {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    /// `pending`, `accepted` or `rejected`; `None` where the format does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotator: Option<String>,
+}
+
+impl RecordSpan {
+    /// A span with a label and nothing else known.
+    pub fn new(start: usize, end: usize, label: &str) -> RecordSpan {
+        RecordSpan {
+            start,
+            end,
+            label: label.to_string(),
+            state: None,
+            source: None,
+            score: None,
+            annotator: None,
+        }
+    }
+
+    fn is_rejected(&self) -> bool {
+        self.state.as_deref() == Some(REJECTED)
+    }
+}
+
+/// The review states a span may have.
+pub const STATES: [&str; 3] = [PENDING, ACCEPTED, REJECTED];
+const PENDING: &str = "pending";
+const ACCEPTED: &str = "accepted";
+const REJECTED: &str = "rejected";
+
+impl From<DocRecord> for Record {
+    /// A gold or suggestion record of `corpus` (code points), with no state.
+    fn from(d: DocRecord) -> Record {
+        Record {
+            id: d.id,
+            text: d.text,
+            spans: d
+                .spans
+                .into_iter()
+                .map(|s| RecordSpan {
+                    source: s.source,
+                    score: s.score,
+                    ..RecordSpan::new(s.start, s.end, &s.label)
+                })
+                .collect(),
+            meta: None,
+        }
+    }
+}
+
+/// The interchange formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// raqim's own JSON lines (Prodigy-compatible), every field kept.
+    Jsonl,
+    /// Prodigy tasks: `text`, `tokens`, `spans` with `token_start`/`token_end`.
+    Prodigy,
+    /// doccano sequence labeling JSON lines: `text`, `label: [[start, end, LABEL]]`.
+    Doccano,
+    /// Label Studio JSON: an array of tasks with `annotations` and `predictions`.
+    LabelStudio,
+    /// brat standoff: a directory of `.txt` + `.ann` pairs.
+    Brat,
+    /// CoNLL IOB2, `token<TAB>TAG`, with `# id` / `# text` comments per document.
+    Conll,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Jsonl,
+        Format::Prodigy,
+        Format::Doccano,
+        Format::LabelStudio,
+        Format::Brat,
+        Format::Conll,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Prodigy => "prodigy",
+            Format::Doccano => "doccano",
+            Format::LabelStudio => "label-studio",
+            Format::Brat => "brat",
+            Format::Conll => "conll",
+        }
+    }
+
+    /// The offset unit the tool itself stores, a sensible default for a command line:
+    /// doccano counts UTF-16 units (browser selections), the others code points.
+    pub fn native_offsets(self) -> Offsets {
+        match self {
+            Format::Doccano => Offsets::Utf16,
+            _ => Offsets::CodePoints,
+        }
+    }
+
+    /// True when import and export take a directory (brat), not one file.
+    pub fn is_directory(self) -> bool {
+        self == Format::Brat
+    }
+
+    /// True when the file holds offsets at all (CoNLL holds tokens only, so the
+    /// `Offsets` unit does not apply to it).
+    pub fn has_offsets(self) -> bool {
+        self != Format::Conll
+    }
+
+    /// The usual file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jsonl | Format::Prodigy | Format::Doccano => "jsonl",
+            Format::LabelStudio => "json",
+            Format::Brat => "",
+            Format::Conll => "conll",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s {
+            "jsonl" | "raqim" => Ok(Format::Jsonl),
+            "prodigy" => Ok(Format::Prodigy),
+            "doccano" => Ok(Format::Doccano),
+            "label-studio" | "labelstudio" | "ls" => Ok(Format::LabelStudio),
+            "brat" => Ok(Format::Brat),
+            "conll" | "iob" | "iob2" => Ok(Format::Conll),
+            _ => Err(format!(
+                "'{s}' is not one of: {}",
+                Format::ALL.map(Format::name).join(", ")
+            )),
+        }
+    }
+}
+
+/// How to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions<'a> {
+    /// The unit of the offsets in the file.
+    pub offsets: Offsets,
+    /// Labels must be in this set (unless `add_labels`); `None` accepts any label.
+    pub labels: Option<&'a LabelSet>,
+    /// Accept labels missing from `labels`, and list them in [`Imported::new_labels`].
+    pub add_labels: bool,
+    /// Drop bad spans and records (listed in [`Imported::problems`]) instead of failing.
+    pub skip_bad: bool,
+}
+
+/// What an import read.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub records: Vec<Record>,
+    /// What was dropped, with `skip_bad`.
+    pub problems: Vec<FormatError>,
+    /// Labels not in the label set, in order of first use (with `add_labels`).
+    pub new_labels: Vec<String>,
+    /// Parts of the file that raqim has no place for and passed over, counted by kind
+    /// (brat relations, Label Studio choices...).
+    pub ignored: BTreeMap<String, usize>,
+}
+
+/// Reads a file (brat: a directory of `.txt`/`.ann` pairs, or one `.txt` or `.ann`).
+pub fn import(format: Format, path: &Path, opts: &ImportOptions) -> Result<Imported, FormatError> {
+    if format == Format::Brat {
+        return brat::import_path(path, opts);
+    }
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
+        file: name.clone(),
+        source,
+    })?;
+    import_bytes(format, &name, &bytes, opts)
+}
+
+/// Reads the content of one file; `name` names it in errors. Not for brat, which
+/// needs two files ([`brat_read_pair`]).
+pub fn import_bytes(
+    format: Format,
+    name: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> Result<Imported, FormatError> {
+    let src = decode(name, bytes, true)?;
+    let mut ctx = Ctx::new(opts);
+    match format {
+        Format::Jsonl => jsonl::read(name, src, &mut ctx)?,
+        Format::Prodigy => prodigy::read(name, src, &mut ctx)?,
+        Format::Doccano => doccano::read(name, src, &mut ctx)?,
+        Format::LabelStudio => label_studio::read(name, src, &mut ctx)?,
+        Format::Conll => conll::read(name, src, &mut ctx)?,
+        Format::Brat => {
+            return Err(FormatError::Usage {
+                format,
+                message: "a document is a .txt and an .ann file; read them with import() or brat_read_pair()".into(),
+            });
+        }
+    }
+    Ok(ctx.out)
+}
+
+/// Writes records: one file, or for brat a directory (created if missing) with one
+/// `.txt`/`.ann` pair per record. Every file is written whole or not at all (a
+/// temporary file renamed into place); nothing is written if a record cannot be
+/// represented.
+pub fn export(
+    format: Format,
+    records: &[Record],
+    offsets: Offsets,
+    out: &Path,
+) -> Result<(), FormatError> {
+    if format == Format::Brat {
+        return brat::export_dir(records, offsets, out);
+    }
+    let s = export_to_string(format, records, offsets)?;
+    write_file(out, s.as_bytes())
+}
+
+/// The content of the exported file (not for brat, which writes two files a record:
+/// see [`brat_write_pair`]).
+pub fn export_to_string(
+    format: Format,
+    records: &[Record],
+    offsets: Offsets,
+) -> Result<String, FormatError> {
+    for r in records {
+        check_record(format, r)?;
+    }
+    match format {
+        Format::Jsonl => jsonl::write(records, offsets),
+        Format::Prodigy => prodigy::write(records, offsets),
+        Format::Doccano => doccano::write(records, offsets),
+        Format::LabelStudio => label_studio::write(records, offsets),
+        Format::Conll => conll::write(records),
+        Format::Brat => Err(FormatError::Usage {
+            format,
+            message: "brat writes a .txt and an .ann file per record; use export() with a directory or brat_write_pair()".into(),
+        }),
+    }
+}
+
+/// What importing an export of `records` in `format` gives back (spans in the order
+/// the import returns them), or the error the export gives. This is each format's
+/// promise, checked by the tests; a caller can compare it with `records` to tell the
+/// analyst what the format will lose.
+pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Record>, FormatError> {
+    for r in records {
+        check_record(format, r)?;
+    }
+    let keep = |r: &Record, f: &dyn Fn(&Record, &RecordSpan) -> RecordSpan| Record {
+        id: r.id.clone(),
+        text: r.text.clone(),
+        spans: r
+            .spans
+            .iter()
+            .filter(|s| !s.is_rejected())
+            .map(|s| f(r, s))
+            .collect(),
+        meta: None,
+    };
+    let bare = |_: &Record, s: &RecordSpan| RecordSpan::new(s.start, s.end, &s.label);
+    Ok(match format {
+        Format::Jsonl => records
+            .iter()
+            .map(|r| Record {
+                spans: r.spans.iter().map(finite_score).collect(),
+                meta: r.meta.clone().filter(|m| !m.is_null()),
+                ..r.clone()
+            })
+            .collect(),
+        Format::Prodigy => records
+            .iter()
+            .map(|r| Record {
+                meta: r.meta.clone().filter(|m| !m.is_null()),
+                ..keep(r, &prodigy::expected_span)
+            })
+            .collect(),
+        Format::Doccano => records
+            .iter()
+            .map(|r| Record {
+                meta: r.meta.clone().filter(|m| !m.is_null()),
+                ..keep(r, &bare)
+            })
+            .collect(),
+        Format::LabelStudio => records.iter().map(label_studio::expected).collect(),
+        Format::Brat => brat::expected(records),
+        Format::Conll => records
+            .iter()
+            .map(|r| {
+                let mut out = keep(r, &bare);
+                out.spans.sort_by_key(|s| (s.start, s.end));
+                out
+            })
+            .collect(),
+    })
+}
+
+fn finite_score(s: &RecordSpan) -> RecordSpan {
+    RecordSpan {
+        score: s.score.filter(|x| x.is_finite()),
+        ..s.clone()
+    }
+}
+
+/// Checks a record before export: spans inside the text, start before end, a label
+/// each format can write, a known state; then what the format itself cannot hold.
+fn check_record(format: Format, r: &Record) -> Result<(), FormatError> {
+    let len = r.text.chars().count();
+    for (i, s) in r.spans.iter().enumerate() {
+        let field = format!("spans[{i}]");
+        let bad = |m: String| Err(FormatError::export(format, &r.id, field.clone(), m));
+        if s.start >= s.end {
+            return bad(format!("start {} is not before end {}", s.start, s.end));
+        }
+        if s.end > len {
+            return bad(format!(
+                "end {} is past the end of the text ({len} code points)",
+                s.end
+            ));
+        }
+        if let Err(m) = label_shape(&s.label) {
+            return bad(m);
+        }
+        if let Some(st) = &s.state
+            && !STATES.contains(&st.as_str())
+        {
+            return bad(format!("state {st:?} is not one of {}", STATES.join(", ")));
+        }
+    }
+    match format {
+        Format::Brat => brat::check(r),
+        Format::Conll => conll::check(r),
+        _ => Ok(()),
+    }
+}
+
+/// A label every format can write: not empty, no white space or control characters
+/// (brat and CoNLL separate fields with them).
+fn label_shape(label: &str) -> Result<(), String> {
+    if label.is_empty() {
+        return Err("the label is empty".into());
+    }
+    if label.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "label {label:?} has white space or a control character"
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a file whole or not at all.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
+    crate::atomic_write(path, bytes).map_err(|e| FormatError::Write {
+        file: path.display().to_string(),
+        message: format!("{e:#}"),
+    })
+}
+
+/// The text of a file: UTF-8 without NUL bytes; a leading byte-order mark is dropped
+/// when `strip_bom` (JSON and CoNLL files; a brat `.txt` keeps it, since brat counts
+/// it as a character).
+fn decode<'b>(name: &str, bytes: &'b [u8], strip_bom: bool) -> Result<&'b str, FormatError> {
+    let s = std::str::from_utf8(bytes).map_err(|e| FormatError::NotText {
+        file: name.to_string(),
+        offset: e.valid_up_to(),
+        why: "not valid UTF-8 (is the file in another encoding?)",
+    })?;
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(FormatError::NotText {
+            file: name.to_string(),
+            offset,
+            why: "a NUL byte: this looks like a binary file, not text",
+        });
+    }
+    Ok(if strip_bom {
+        s.strip_prefix('\u{FEFF}').unwrap_or(s)
+    } else {
+        s
+    })
+}
+
+/// Lines with their 1-based numbers, split at `\n` only, a trailing `\r` dropped.
+fn lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
+    src.split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+}
+
+/// The file name without its directory, for default record ids.
+fn base_name(name: &str) -> String {
+    Path::new(name)
+        .file_name()
+        .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Import state: options, what was read, what was dropped.
+struct Ctx<'o, 'l> {
+    opts: &'o ImportOptions<'l>,
+    out: Imported,
+    new: HashSet<String>,
+}
+
+impl<'o, 'l> Ctx<'o, 'l> {
+    fn new(opts: &'o ImportOptions<'l>) -> Self {
+        Ctx {
+            opts,
+            out: Imported::default(),
+            new: HashSet::new(),
+        }
+    }
+
+    /// A bad span or record: kept as a problem with `skip_bad`, else the error.
+    fn bad(&mut self, e: FormatError) -> Result<(), FormatError> {
+        if self.opts.skip_bad {
+            self.out.problems.push(e);
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+
+    fn ignore(&mut self, what: &str) {
+        *self.out.ignored.entry(what.to_string()).or_default() += 1;
+    }
+
+    /// Checks a label's shape and that the label set has it; with `add_labels` a new
+    /// one is noted instead. Call it last for a span, once nothing else can fail.
+    fn label(&mut self, at: &Location, field: &str, label: &str) -> Result<(), FormatError> {
+        label_shape(label).map_err(|m| FormatError::field(at, field, m))?;
+        let Some(set) = self.opts.labels else {
+            return Ok(());
+        };
+        if set.get(label).is_some() {
+            return Ok(());
+        }
+        if self.opts.add_labels {
+            if self.new.insert(label.to_string()) {
+                self.out.new_labels.push(label.to_string());
+            }
+            return Ok(());
+        }
+        Err(FormatError::UnknownLabel {
+            at: at.clone(),
+            field: field.to_string(),
+            label: label.to_string(),
+            known: set
+                .labels()
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+}
+
+/// Offsets of one text in the file's unit and in code points.
+struct Units<'t> {
+    text: &'t str,
+    unit: Offsets,
+    /// File unit -> bytes.
+    file: OffsetMap,
+    /// Code points <-> bytes, when the file unit is another.
+    cps: Option<OffsetMap>,
+    /// Length of the text in the file unit.
+    len: usize,
+    /// The UTF-16 offset of every code point offset, built on first use by
+    /// `corpus::convert_sorted`. (`OffsetMap::from_byte` is not used for UTF-16: its
+    /// binary search assumes a sorted table, which the surrogate markers break, so an
+    /// offset before an astral character can come out too large.)
+    utf16: OnceCell<Vec<usize>>,
+}
+
+impl<'t> Units<'t> {
+    fn new(text: &'t str, unit: Offsets) -> Units<'t> {
+        let file = OffsetMap::new(text, unit);
+        let cps = (unit != Offsets::CodePoints).then(|| OffsetMap::new(text, Offsets::CodePoints));
+        let len = match unit {
+            Offsets::CodePoints => text.chars().count(),
+            Offsets::Utf16 => text.encode_utf16().count(),
+            Offsets::Bytes => text.len(),
+        };
+        Units {
+            text,
+            unit,
+            file,
+            cps,
+            len,
+            utf16: OnceCell::new(),
+        }
+    }
+
+    fn cp_map(&self) -> &OffsetMap {
+        self.cps.as_ref().unwrap_or(&self.file)
+    }
+
+    /// A file offset as a code point offset, or why it is not one.
+    fn to_cp(&self, off: usize) -> Result<usize, String> {
+        if off > self.len {
+            return Err(format!(
+                "{off} is past the end of the text ({} {})",
+                self.len,
+                unit_name(self.unit)
+            ));
+        }
+        match self.file.to_byte(off, self.text) {
+            Some(b) => Ok(self.cp_map().from_byte(b)),
+            None => Err(format!(
+                "{off} is inside a character ({})",
+                match self.unit {
+                    Offsets::Utf16 => "between the two halves of a UTF-16 surrogate pair",
+                    _ => "in the middle of its UTF-8 bytes",
+                }
+            )),
+        }
+    }
+
+    /// Byte offset of a code point offset (checked before: a bad one gives the end).
+    fn byte(&self, cp: usize) -> usize {
+        self.cp_map()
+            .to_byte(cp, self.text)
+            .unwrap_or(self.text.len())
+    }
+
+    /// A code point offset in the file's unit.
+    fn to_file(&self, cp: usize) -> usize {
+        match self.unit {
+            Offsets::CodePoints => cp,
+            Offsets::Bytes => self.byte(cp),
+            Offsets::Utf16 => {
+                let table = self.utf16.get_or_init(|| {
+                    let bytes: Vec<usize> = self
+                        .text
+                        .char_indices()
+                        .map(|(b, _)| b)
+                        .chain([self.text.len()])
+                        .collect();
+                    convert_sorted(self.text, Offsets::Utf16, &bytes)
+                });
+                table.get(cp).copied().unwrap_or(self.len)
+            }
+        }
+    }
+
+    fn slice(&self, start: usize, end: usize) -> &'t str {
+        let (a, b) = (self.byte(start), self.byte(end));
+        self.text.get(a..b.max(a)).unwrap_or("")
+    }
+
+    /// Both ends of a span read from the file, checked and in code points.
+    fn span(
+        &self,
+        at: &Location,
+        field: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<(usize, usize), FormatError> {
+        let s = self
+            .to_cp(start)
+            .map_err(|m| FormatError::field(at, format!("{field}.start"), m))?;
+        let e = self
+            .to_cp(end)
+            .map_err(|m| FormatError::field(at, format!("{field}.end"), m))?;
+        if s >= e {
+            return Err(FormatError::field(
+                at,
+                field,
+                format!("start {start} is not before end {end}"),
+            ));
+        }
+        Ok((s, e))
+    }
+
+    /// The quoted text of a span must be the text at its offsets.
+    fn check_quote(
+        &self,
+        at: &Location,
+        field: &str,
+        (start, end): (usize, usize),
+        quoted: &str,
+    ) -> Result<(), FormatError> {
+        let actual = self.slice(start, end);
+        if actual == quoted {
+            Ok(())
+        } else {
+            Err(FormatError::field(
+                at,
+                field,
+                format!(
+                    "{} differs from the text at the span's offsets, {} (wrong offset unit?)",
+                    short(quoted),
+                    short(actual)
+                ),
+            ))
+        }
+    }
+}
+
+fn unit_name(unit: Offsets) -> &'static str {
+    match unit {
+        Offsets::CodePoints => "code points",
+        Offsets::Utf16 => "UTF-16 code units",
+        Offsets::Bytes => "bytes",
+    }
+}
+
+/// A string quoted and cut for a message.
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    format!("{out:?}")
+}
+
+/// Reading JSON values with errors that name the field.
+mod json {
+    use super::{FormatError, Location, short};
+    use serde_json::{Map, Value};
+
+    /// What a value is, for messages.
+    pub fn describe(v: &Value) -> String {
+        match v {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => format!("the string {}", short(s)),
+            Value::Array(_) => "a list".into(),
+            Value::Object(_) => "an object".into(),
+        }
+    }
+
+    pub fn parse(at: &Location, src: &str) -> Result<Value, FormatError> {
+        serde_json::from_str(src)
+            .map_err(|e| FormatError::syntax(at, format!("not valid JSON: {e}")))
+    }
+
+    pub fn object<'v>(
+        at: &Location,
+        field: &str,
+        v: &'v Value,
+    ) -> Result<&'v Map<String, Value>, FormatError> {
+        v.as_object().ok_or_else(|| {
+            let what = if field.is_empty() {
+                "the record"
+            } else {
+                field
+            };
+            FormatError::field(
+                at,
+                what,
+                format!("expected an object, found {}", describe(v)),
+            )
+        })
+    }
+
+    fn join(field: &str, key: &str) -> String {
+        if field.is_empty() {
+            key.to_string()
+        } else {
+            format!("{field}.{key}")
+        }
+    }
+
+    pub fn req<'v>(
+        at: &Location,
+        field: &str,
+        o: &'v Map<String, Value>,
+        key: &str,
+    ) -> Result<&'v Value, FormatError> {
+        match o.get(key) {
+            Some(v) if !v.is_null() => Ok(v),
+            _ => Err(FormatError::field(at, join(field, key), "missing")),
+        }
+    }
+
+    pub fn as_usize(at: &Location, field: &str, v: &Value) -> Result<usize, FormatError> {
+        v.as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                FormatError::field(
+                    at,
+                    field,
+                    format!("expected a whole number ≥ 0, found {}", describe(v)),
+                )
+            })
+    }
+
+    pub fn req_usize(
+        at: &Location,
+        field: &str,
+        o: &Map<String, Value>,
+        key: &str,
+    ) -> Result<usize, FormatError> {
+        as_usize(at, &join(field, key), req(at, field, o, key)?)
+    }
+
+    pub fn opt_usize(
+        at: &Location,
+        field: &str,
+        o: &Map<String, Value>,
+        key: &str,
+    ) -> Result<Option<usize>, FormatError> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => as_usize(at, &join(field, key), v).map(Some),
+        }
+    }
+
+    pub fn as_str<'v>(at: &Location, field: &str, v: &'v Value) -> Result<&'v str, FormatError> {
+        v.as_str().ok_or_else(|| {
+            FormatError::field(
+                at,
+                field,
+                format!("expected a string, found {}", describe(v)),
+            )
+        })
+    }
+
+    pub fn req_str<'v>(
+        at: &Location,
+        field: &str,
+        o: &'v Map<String, Value>,
+        key: &str,
+    ) -> Result<&'v str, FormatError> {
+        as_str(at, &join(field, key), req(at, field, o, key)?)
+    }
+
+    pub fn opt_str<'v>(
+        at: &Location,
+        field: &str,
+        o: &'v Map<String, Value>,
+        key: &str,
+    ) -> Result<Option<&'v str>, FormatError> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => as_str(at, &join(field, key), v).map(Some),
+        }
+    }
+
+    /// A string, or a number written as its decimal form (ids, user ids).
+    pub fn opt_name(
+        at: &Location,
+        field: &str,
+        o: &Map<String, Value>,
+        key: &str,
+    ) -> Result<Option<String>, FormatError> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(v) => Err(FormatError::field(
+                at,
+                join(field, key),
+                format!("expected a string or a number, found {}", describe(v)),
+            )),
+        }
+    }
+
+    pub fn opt_f32(
+        at: &Location,
+        field: &str,
+        o: &Map<String, Value>,
+        key: &str,
+    ) -> Result<Option<f32>, FormatError> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            // Through the decimal form: the shortest form of an f32 read as an f64 and
+            // then rounded again could land on a neighbour.
+            Some(Value::Number(n)) => Ok(n
+                .to_string()
+                .parse::<f32>()
+                .ok()
+                .or(n.as_f64().map(|x| x as f32))),
+            Some(v) => v.as_f64().map(|x| Some(x as f32)).ok_or_else(|| {
+                FormatError::field(
+                    at,
+                    join(field, key),
+                    format!("expected a number, found {}", describe(v)),
+                )
+            }),
+        }
+    }
+
+    pub fn opt_array<'v>(
+        at: &Location,
+        field: &str,
+        o: &'v Map<String, Value>,
+        key: &str,
+    ) -> Result<&'v [Value], FormatError> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(a)) => Ok(a),
+            Some(v) => Err(FormatError::field(
+                at,
+                join(field, key),
+                format!("expected a list, found {}", describe(v)),
+            )),
+        }
+    }
+
+    /// A record's meta: any value but null.
+    pub fn meta(o: &Map<String, Value>) -> Option<Value> {
+        o.get("meta").filter(|m| !m.is_null()).cloned()
+    }
+}
+
+/// One JSON line of a JSONL file per record: blank lines skipped, each line read by
+/// `record` and dropped whole when bad with `skip_bad`.
+fn read_json_lines(
+    name: &str,
+    src: &str,
+    ctx: &mut Ctx,
+    mut record: impl FnMut(&Location, &Value, &mut Ctx) -> Result<Record, FormatError>,
+) -> Result<(), FormatError> {
+    for (n, line) in lines(src) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = Location::line(name, n);
+        match json::parse(&at, line).and_then(|v| record(&at, &v, ctx)) {
+            Ok(r) => ctx.out.records.push(r),
+            Err(e) => ctx.bad(e)?,
+        }
+    }
+    Ok(())
+}
+
+/// The id of a JSON record: its `id` (a string or a number), else `FILE:LINE`.
+fn json_id(at: &Location, o: &serde_json::Map<String, Value>) -> Result<String, FormatError> {
+    Ok(json::opt_name(at, "", o, "id")?.unwrap_or_else(|| {
+        format!(
+            "{}:{}",
+            base_name(&at.file),
+            at.line.or(at.record).unwrap_or(0)
+        )
+    }))
+}
+
+/// Serializes one value as a JSON line.
+fn to_json_line(out: &mut String, v: &impl Serialize) {
+    // Serializing plain structs of strings, numbers and `Value`s cannot fail.
+    if let Ok(s) = serde_json::to_string(v) {
+        out.push_str(&s);
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,277 @@
+//! Prodigy tasks as JSON lines (`db-out`, and the input of `ner.manual`/`ner.correct`):
+//! `{"text", "tokens": [{"text","start","end","id","ws"}], "spans": [{"start","end",
+//! "token_start","token_end","label"}], "answer", "meta"}`. `token_end` is inclusive.
+//!
+//! Export: the tokens of `tokens.rs` (proclitics cut off at entity boundaries), or no
+//! tokens at all, Prodigy's character-based form, when a span starts or ends on white
+//! space or a control character. Rejected spans are left out: Prodigy reads every span of an accepted task as
+//! an entity. A task whose spans are all reviewed gets `"answer": "accept"`; one with
+//! pending spans gets no answer, as a stream of suggestions to review. Spans keep
+//! `source` and `score` (the fields of `ner.teach`), and raqim's `state` and
+//! `annotator` (Prodigy keeps unknown keys). The record id is written as `id`.
+//!
+//! Import: spans need `start`/`end`, or `token_start`/`token_end` and `tokens`; when
+//! both are there they must agree. A span's state is its own `state` if it has one,
+//! else the task's answer: `accept` gives accepted, `reject` rejected, `ignore` or no
+//! answer pending; its annotator is its own `annotator`, else the task's
+//! `_annotator_id` (the Prodigy session). The id is `id`, else `_input_hash`, else
+//! `FILE:LINE`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::tokens::{token_range, tokenize_for_spans};
+use super::{
+    ACCEPTED, Ctx, FormatError, Location, Offsets, PENDING, REJECTED, Record, RecordSpan, Units,
+    finite_score, json, json_id, jsonl, read_json_lines, to_json_line,
+};
+
+pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
+    read_json_lines(name, src, ctx, record)
+}
+
+fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> {
+    let o = json::object(at, "", v)?;
+    let text = json::req_str(at, "", o, "text")?;
+    let id = match json::opt_name(at, "", o, "id")? {
+        Some(id) => id,
+        None => match json::opt_name(at, "", o, "_input_hash")? {
+            Some(h) => h,
+            None => json_id(at, o)?,
+        },
+    };
+    let answer = json::opt_str(at, "", o, "answer")?;
+    let default_state = match answer {
+        Some("accept") => ACCEPTED,
+        Some("reject") => REJECTED,
+        Some("ignore") | None => PENDING,
+        Some(a) => {
+            return Err(FormatError::field(
+                at,
+                "answer",
+                format!("{a:?} is not one of accept, reject, ignore"),
+            ));
+        }
+    };
+    let units = Units::new(text, ctx.opts.offsets);
+    let annotator = json::opt_name(at, "", o, "_annotator_id")?;
+    let tokens = json::opt_array(at, "", o, "tokens")?;
+    let mut spans = Vec::new();
+    for (i, s) in json::opt_array(at, "", o, "spans")?.iter().enumerate() {
+        let field = format!("spans[{i}]");
+        match span(at, &field, s, tokens, &units, ctx) {
+            Ok(mut s) => {
+                s.state.get_or_insert_with(|| default_state.to_string());
+                if s.annotator.is_none() {
+                    s.annotator.clone_from(&annotator);
+                }
+                spans.push(s);
+            }
+            Err(e) => ctx.bad(e)?,
+        }
+    }
+    Ok(Record {
+        id,
+        text: text.to_string(),
+        spans,
+        meta: json::meta(o),
+    })
+}
+
+fn span(
+    at: &Location,
+    field: &str,
+    v: &Value,
+    tokens: &[Value],
+    units: &Units,
+    ctx: &mut Ctx,
+) -> Result<RecordSpan, FormatError> {
+    let o = json::object(at, field, v)?;
+    let start = json::opt_usize(at, field, o, "start")?;
+    let end = json::opt_usize(at, field, o, "end")?;
+    let ts = json::opt_usize(at, field, o, "token_start")?;
+    let te = json::opt_usize(at, field, o, "token_end")?;
+    let from_tokens = match (ts, te, tokens.is_empty()) {
+        (Some(ts), Some(te), false) => {
+            let (a, _) = token(at, field, "token_start", ts, tokens, units)?;
+            let (_, b) = token(at, field, "token_end", te, tokens, units)?;
+            Some((a, b))
+        }
+        _ => None,
+    };
+    let (start, end) = match (start, end, from_tokens) {
+        (Some(s), Some(e), _) => {
+            let (s, e) = units.span(at, field, s, e)?;
+            if let Some((a, b)) = from_tokens
+                && (a, b) != (s, e)
+            {
+                return Err(FormatError::field(
+                    at,
+                    field,
+                    format!(
+                        "token_start/token_end cover code points {a}..{b}, but start/end are {s}..{e}"
+                    ),
+                ));
+            }
+            (s, e)
+        }
+        (_, _, Some((a, b))) => {
+            if a >= b {
+                return Err(FormatError::field(
+                    at,
+                    field,
+                    "token_end is before token_start",
+                ));
+            }
+            (a, b)
+        }
+        _ => {
+            let missing = if start.is_none() { "start" } else { "end" };
+            return Err(FormatError::field(
+                at,
+                format!("{field}.{missing}"),
+                "missing (and no token_start/token_end with tokens to find it)",
+            ));
+        }
+    };
+    jsonl::finish_span(at, field, o, (start, end), units, ctx)
+}
+
+/// The code point range of token `i`, checked.
+fn token(
+    at: &Location,
+    field: &str,
+    key: &str,
+    i: usize,
+    tokens: &[Value],
+    units: &Units,
+) -> Result<(usize, usize), FormatError> {
+    let v = tokens.get(i).ok_or_else(|| {
+        FormatError::field(
+            at,
+            format!("{field}.{key}"),
+            format!("{i} is past the last token ({} tokens)", tokens.len()),
+        )
+    })?;
+    let tf = format!("tokens[{i}]");
+    let o = json::object(at, &tf, v)?;
+    let s = json::req_usize(at, &tf, o, "start")?;
+    let e = json::req_usize(at, &tf, o, "end")?;
+    let (s, e) = units.span(at, &tf, s, e)?;
+    if let Some(q) = json::opt_str(at, &tf, o, "text")? {
+        units.check_quote(at, &format!("{tf}.text"), (s, e), q)?;
+    }
+    Ok((s, e))
+}
+
+#[derive(Serialize)]
+struct Task<'a> {
+    id: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tokens: Option<Vec<Tok<'a>>>,
+    spans: Vec<Span<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<&'a Value>,
+}
+
+#[derive(Serialize)]
+struct Tok<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    id: usize,
+    ws: bool,
+}
+
+#[derive(Serialize)]
+struct Span<'a> {
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_end: Option<usize>,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotator: Option<&'a str>,
+}
+
+pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, FormatError> {
+    let mut out = String::new();
+    for r in records {
+        let units = Units::new(&r.text, offsets);
+        let kept: Vec<&RecordSpan> = r.spans.iter().filter(|s| !s.is_rejected()).collect();
+        let bytes: Vec<(usize, usize)> = kept
+            .iter()
+            .map(|s| (units.byte(s.start), units.byte(s.end)))
+            .collect();
+        let cuts: Vec<usize> = bytes.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let toks = tokenize_for_spans(&r.text, &cuts);
+        let ranges: Option<Vec<(usize, usize)>> = bytes
+            .iter()
+            .map(|&(a, b)| token_range(&toks, a, b))
+            .collect();
+        let file_off = |b: usize| units.to_file(units.cp_map().from_byte(b));
+        let tokens = ranges.is_some().then(|| {
+            toks.iter()
+                .enumerate()
+                .map(|(i, t)| Tok {
+                    text: &r.text[t.start..t.end],
+                    start: file_off(t.start),
+                    end: file_off(t.end),
+                    id: i,
+                    ws: r.text[t.end..].starts_with(char::is_whitespace),
+                })
+                .collect()
+        });
+        let spans = kept
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let tr = ranges.as_ref().map(|v| v[i]);
+                Span {
+                    start: units.to_file(s.start),
+                    end: units.to_file(s.end),
+                    token_start: tr.map(|t| t.0),
+                    token_end: tr.map(|t| t.1),
+                    label: &s.label,
+                    state: s.state.as_deref(),
+                    source: s.source.as_deref(),
+                    score: s.score,
+                    annotator: s.annotator.as_deref(),
+                }
+            })
+            .collect();
+        let pending = kept.iter().any(|s| s.state.as_deref() == Some(PENDING));
+        to_json_line(
+            &mut out,
+            &Task {
+                id: &r.id,
+                text: &r.text,
+                tokens,
+                spans,
+                answer: (!pending).then_some("accept"),
+                meta: r.meta.as_ref().filter(|m| !m.is_null()),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// A span after a Prodigy round trip: the task's answer gives the state it lacked.
+pub(super) fn expected_span(r: &Record, s: &RecordSpan) -> RecordSpan {
+    let pending = r.spans.iter().any(|x| x.state.as_deref() == Some(PENDING));
+    let mut out = finite_score(s);
+    out.state
+        .get_or_insert_with(|| if pending { PENDING } else { ACCEPTED }.to_string());
+    out
+}

@@ -1,0 +1,618 @@
+//! Interchange formats: every format gives back the spans and text it was given (as
+//! far as `expected_round_trip` promises) in every offset unit, on the sample article,
+//! the NewsFANE documents and a hand-made text with astral characters, harakat and
+//! lam-alef; and files written after each tool's documented examples import with the
+//! spans a user of that tool would expect.
+
+use std::path::{Path, PathBuf};
+
+use raqim::corpus::read_jsonl;
+use raqim::formats::{
+    Format, FormatError, ImportOptions, Imported, Offsets, Record, RecordSpan, brat_read_pair,
+    brat_write_pair, expected_round_trip, export, export_to_string, import, import_bytes,
+};
+use raqim::suggest::labels::LabelSet;
+
+const UNITS: [Offsets; 3] = [Offsets::CodePoints, Offsets::Utf16, Offsets::Bytes];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures/formats").join(rel)
+}
+
+fn read_records(rel: &str) -> Vec<Record> {
+    let src = std::fs::read_to_string(root().join(rel)).unwrap();
+    let (docs, bad) = read_jsonl(rel, &src, Offsets::CodePoints, false).unwrap();
+    assert!(bad.is_empty());
+    docs.into_iter().map(Record::from).collect()
+}
+
+fn gold() -> Vec<Record> {
+    let recs = read_records("tests/fixtures/gold/deir-ez-zor.jsonl");
+    let sample = std::fs::read_to_string(root().join("samples/deir-ez-zor.txt")).unwrap();
+    assert_eq!(
+        recs[0].text, sample,
+        "the gold file is about the sample article"
+    );
+    recs
+}
+
+fn newsfane() -> Vec<Record> {
+    read_records("tests/fixtures/newsfane/dev.jsonl")
+}
+
+/// Code point range of the `k`-th occurrence of `word` in `text`.
+fn at(text: &str, word: &str, k: usize) -> (usize, usize) {
+    let mut from = 0;
+    let mut byte = 0;
+    for _ in 0..=k {
+        byte = from + text[from..].find(word).unwrap();
+        from = byte + word.len();
+    }
+    let start = text[..byte].chars().count();
+    (start, start + word.chars().count())
+}
+
+/// A text where the units disagree: an emoji and a flag outside the BMP, harakat,
+/// lam-alef, tatweel, a bidi mark, and proclitics before entities.
+fn handmade() -> Vec<Record> {
+    let text = "🇸🇾 قالَ العميدُ سهيل الحسن 😀 إنّ والجيشَ السوريَّ لا يزالُ\nفي «دير الزور»، وللأمم المتحدة رأيٌ \u{200F}آخر. الـــقـــافـــلـــة 𝟕 كلم";
+    let spans = [
+        ("سهيل الحسن", "PER", 0),
+        ("الجيشَ السوريَّ", "ORG", 0),
+        ("دير الزور", "LOC", 0),
+        ("لأمم المتحدة", "ORG", 0),
+        ("الـــقـــافـــلـــة", "FAC", 0),
+        ("𝟕 كلم", "QTY", 0),
+        ("لا", "DATE", 0),
+    ]
+    .map(|(w, l, k)| {
+        let (s, e) = at(text, w, k);
+        RecordSpan::new(s, e, l)
+    });
+    vec![
+        Record {
+            id: "handmade-1".into(),
+            text: text.into(),
+            spans: spans.to_vec(),
+            meta: None,
+        },
+        Record {
+            id: "empty".into(),
+            text: String::new(),
+            spans: vec![],
+            meta: None,
+        },
+    ]
+}
+
+/// The same records as a review leaves them: states, sources, scores, annotators.
+fn reviewed(records: &[Record]) -> Vec<Record> {
+    records
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| Record {
+            spans: r
+                .spans
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let k = ri + i;
+                    RecordSpan {
+                        state: [None, Some("accepted"), Some("pending"), Some("rejected")][k % 4]
+                            .map(String::from),
+                        source: (k % 3 != 0).then(|| format!("gazetteer:g{}", k % 2)),
+                        score: (k % 5 != 0).then_some(0.05 + (k % 19) as f32 / 20.0),
+                        annotator: (k % 2 == 0).then(|| "rana".to_string()),
+                        ..s.clone()
+                    }
+                })
+                .collect(),
+            meta: (ri % 2 == 0).then(|| serde_json::json!({"feed": "sana", "n": ri})),
+            ..r.clone()
+        })
+        .collect()
+}
+
+fn sorted(mut records: Vec<Record>) -> Vec<Record> {
+    for r in &mut records {
+        r.spans.sort_by(|a, b| {
+            (a.start, a.end, &a.label, &a.state, &a.source, &a.annotator)
+                .cmp(&(b.start, b.end, &b.label, &b.state, &b.source, &b.annotator))
+                .then(a.score.partial_cmp(&b.score).unwrap())
+        });
+    }
+    records
+}
+
+fn no_problems(i: Imported) -> Vec<Record> {
+    assert!(i.problems.is_empty(), "{:?}", i.problems);
+    i.records
+}
+
+/// Export then import, through files.
+fn through_files(format: Format, records: &[Record], unit: Offsets) -> Vec<Record> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(if format.is_directory() {
+        "out".to_string()
+    } else {
+        format!("out.{}", format.extension())
+    });
+    export(format, records, unit, &out).unwrap();
+    let opts = ImportOptions {
+        offsets: unit,
+        ..Default::default()
+    };
+    no_problems(import(format, &out, &opts).unwrap())
+}
+
+/// Export then import, in memory (brat pair by pair, named after ids that are safe
+/// file names already).
+fn through_memory(format: Format, records: &[Record], unit: Offsets) -> Vec<Record> {
+    let opts = ImportOptions {
+        offsets: unit,
+        ..Default::default()
+    };
+    if format == Format::Brat {
+        let mut out = Vec::new();
+        for r in records {
+            let (txt, ann) = brat_write_pair(r, unit).unwrap();
+            let (tn, an) = (format!("{}.txt", r.id), format!("{}.ann", r.id));
+            let got = brat_read_pair(&tn, txt.as_bytes(), &an, ann.as_bytes(), &opts).unwrap();
+            out.extend(no_problems(got));
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        return out;
+    }
+    let s = export_to_string(format, records, unit).unwrap();
+    no_problems(import_bytes(format, "out", s.as_bytes(), &opts).unwrap())
+}
+
+fn check_every_format(name: &str, records: &[Record]) {
+    for format in Format::ALL {
+        let expected = sorted(expected_round_trip(format, records).unwrap());
+        for unit in UNITS {
+            let back = sorted(through_memory(format, records, unit));
+            assert_eq!(back.len(), expected.len(), "{name} {format} {unit:?}");
+            for (b, e) in back.iter().zip(&expected) {
+                assert_eq!(b, e, "{name} {format} {unit:?} record {}", e.id);
+            }
+        }
+    }
+}
+
+/// Records without review fields come back with exactly their spans and text: what
+/// every format promises for them (and `check_every_format` holds each format to its
+/// promise).
+fn check_spans_survive(name: &str, records: &[Record]) {
+    let key = |r: &Record| {
+        let mut v: Vec<(usize, usize, String)> = r
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.clone()))
+            .collect();
+        v.sort();
+        (r.text.clone(), v)
+    };
+    let mut orig: Vec<_> = records.iter().map(key).collect();
+    orig.sort();
+    for format in Format::ALL {
+        let mut back: Vec<_> = expected_round_trip(format, records)
+            .unwrap()
+            .iter()
+            .map(key)
+            .collect();
+        back.sort();
+        assert!(back == orig, "{name} {format}: spans or text differ");
+    }
+}
+
+#[test]
+fn the_sample_article_round_trips_in_every_format_and_unit() {
+    let g = gold();
+    check_spans_survive("gold", &g);
+    check_every_format("gold", &g);
+    check_every_format("gold reviewed", &reviewed(&g));
+}
+
+#[test]
+fn newsfane_round_trips_in_every_format_and_unit() {
+    let n = newsfane();
+    check_spans_survive("newsfane", &n);
+    check_every_format("newsfane", &n);
+    check_every_format("newsfane reviewed", &reviewed(&n[..40]));
+}
+
+#[test]
+fn astral_characters_harakat_and_lam_alef_round_trip() {
+    let h = handmade();
+    check_spans_survive("handmade", &h);
+    check_every_format("handmade", &h);
+    check_every_format("handmade reviewed", &reviewed(&h));
+    // The units really differ on this text, and files say so.
+    let s = export_to_string(Format::Doccano, &h[..1], Offsets::Utf16).unwrap();
+    let cp = export_to_string(Format::Doccano, &h[..1], Offsets::CodePoints).unwrap();
+    assert_ne!(s, cp);
+}
+
+#[test]
+fn files_are_written_whole_and_read_back() {
+    let g = gold();
+    for format in Format::ALL {
+        let expected = sorted(expected_round_trip(format, &g).unwrap());
+        assert_eq!(
+            sorted(through_files(format, &g, Offsets::Utf16)),
+            expected,
+            "{format}"
+        );
+    }
+    // Nothing but the output is left in the directory (no temporary files).
+    let dir = tempfile::tempdir().unwrap();
+    export(
+        Format::Conll,
+        &g,
+        Offsets::CodePoints,
+        &dir.path().join("g.conll"),
+    )
+    .unwrap();
+    export(
+        Format::Brat,
+        &g,
+        Offsets::CodePoints,
+        &dir.path().join("brat"),
+    )
+    .unwrap();
+    let mut names: Vec<String> = walk(dir.path());
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["brat/deir-ez-zor.ann", "brat/deir-ez-zor.txt", "g.conll"]
+    );
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() {
+            out.extend(walk(&p).into_iter().map(|n| format!("{name}/{n}")));
+        } else {
+            out.push(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
+    let text = "قال الجيش السوري";
+    let overlapping = Record {
+        id: "x/y".into(),
+        text: text.into(),
+        spans: vec![RecordSpan::new(4, 16, "ORG"), RecordSpan::new(4, 9, "ORG")],
+        meta: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.conll");
+    let e = export(
+        Format::Conll,
+        std::slice::from_ref(&overlapping),
+        Offsets::CodePoints,
+        &out,
+    )
+    .unwrap_err();
+    assert!(matches!(e, FormatError::NotRepresentable { .. }), "{e}");
+    assert!(!out.exists());
+    // brat and the JSON formats hold overlaps.
+    for f in [
+        Format::Brat,
+        Format::Prodigy,
+        Format::LabelStudio,
+        Format::Doccano,
+    ] {
+        assert_eq!(
+            sorted(through_files(
+                f,
+                std::slice::from_ref(&overlapping),
+                Offsets::CodePoints
+            )),
+            sorted(expected_round_trip(f, std::slice::from_ref(&overlapping)).unwrap())
+        );
+    }
+    // A span across a line break has no brat .ann line.
+    let multiline = Record {
+        id: "m".into(),
+        text: "دير\nالزور".into(),
+        spans: vec![RecordSpan::new(0, 9, "LOC")],
+        meta: None,
+    };
+    let e = export(
+        Format::Brat,
+        &[multiline],
+        Offsets::CodePoints,
+        &dir.path().join("b"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("line break"), "{e}");
+    assert!(!dir.path().join("b").exists());
+    // A span starting on white space is not whole tokens: Prodigy drops its tokens.
+    let spacey = Record {
+        id: "s".into(),
+        text: text.into(),
+        spans: vec![RecordSpan::new(3, 9, "ORG")],
+        meta: None,
+    };
+    let p = export_to_string(
+        Format::Prodigy,
+        std::slice::from_ref(&spacey),
+        Offsets::CodePoints,
+    )
+    .unwrap();
+    assert!(!p.contains("tokens") && !p.contains("token_start"), "{p}");
+    assert!(export_to_string(Format::Conll, &[spacey], Offsets::CodePoints).is_err());
+}
+
+fn labels() -> LabelSet {
+    LabelSet::builtin()
+}
+
+fn span_texts(r: &Record) -> Vec<(String, &str)> {
+    r.spans
+        .iter()
+        .map(|s| {
+            let t: String = r.text.chars().skip(s.start).take(s.end - s.start).collect();
+            (t, s.label.as_str())
+        })
+        .collect()
+}
+
+#[test]
+fn prodigy_file_after_the_documented_tasks() {
+    let set = labels();
+    let opts = ImportOptions {
+        labels: Some(&set),
+        ..Default::default()
+    };
+    let recs = no_problems(import(Format::Prodigy, &fixture("prodigy/ner.jsonl"), &opts).unwrap());
+    assert_eq!(recs.len(), 4);
+    assert_eq!(
+        span_texts(&recs[0]),
+        vec![("ماكرون".into(), "PER"), ("القاهرة".into(), "LOC")]
+    );
+    assert_eq!(
+        recs[0].id, "-2127939581",
+        "the input hash names a task without id"
+    );
+    assert_eq!(recs[0].spans[0].state.as_deref(), Some("accepted"));
+    // ner.teach: one suggested span, answered reject.
+    let s = &recs[1].spans[0];
+    assert_eq!(
+        (s.state.as_deref(), s.source.as_deref(), s.score),
+        (Some("rejected"), Some("core_web_ar"), Some(0.63))
+    );
+    assert_eq!(recs[1].meta.as_ref().unwrap()["source"], "bbc-ar");
+    // No answer: suggestions to review.
+    assert!(
+        recs[2]
+            .spans
+            .iter()
+            .all(|s| s.state.as_deref() == Some("pending"))
+    );
+    // token_end is inclusive; the proclitic و is a token of its own.
+    assert_eq!(
+        span_texts(&recs[3]),
+        vec![("التحالف الأميركي".into(), "ORG")]
+    );
+    assert_eq!(
+        recs[3].spans[0].annotator.as_deref(),
+        Some("arabic_ner-rana")
+    );
+}
+
+#[test]
+fn doccano_file_counts_utf16_units() {
+    let opts = ImportOptions {
+        offsets: Offsets::Utf16,
+        ..Default::default()
+    };
+    let path = fixture("doccano/sequence_labeling.jsonl");
+    let recs = no_problems(import(Format::Doccano, &path, &opts).unwrap());
+    let ids: Vec<&str> = recs.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, vec!["1", "2", "sequence_labeling.jsonl:3"]);
+    assert_eq!(
+        span_texts(&recs[0]),
+        vec![("الجيش السوري".into(), "ORG"), ("دير الزور".into(), "LOC")]
+    );
+    assert_eq!(
+        span_texts(&recs[1]),
+        vec![
+            ("وزارة الدفاع الروسية".into(), "ORG"),
+            ("7 مليارات دولار".into(), "QTY")
+        ]
+    );
+    assert_eq!(
+        span_texts(&recs[2]),
+        vec![("Damascus".into(), "LOC"), ("UN".into(), "ORG")]
+    );
+    // Read as code points, the spans after the flag land two characters off, and the
+    // last one past the end.
+    let e = import(Format::Doccano, &path, &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.ends_with("sequence_labeling.jsonl:1: label[1].end: 37 is past the end of the text (35 code points)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn label_studio_file_with_annotations_and_predictions() {
+    let set = labels();
+    let opts = ImportOptions {
+        labels: Some(&set),
+        ..Default::default()
+    };
+    let path = fixture("label-studio/ner_tasks.json");
+    let got = import(Format::LabelStudio, &path, &opts).unwrap();
+    assert!(got.problems.is_empty());
+    assert_eq!(got.ignored.values().sum::<usize>(), 2, "{:?}", got.ignored);
+    let r = &got.records[0];
+    assert_eq!(r.id, "101");
+    type Row<'a> = (
+        String,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<f32>,
+    );
+    let summary: Vec<Row> = r
+        .spans
+        .iter()
+        .zip(span_texts(r))
+        .map(|(s, (t, _))| {
+            (
+                t,
+                s.state.as_deref().unwrap(),
+                s.source.as_deref(),
+                s.annotator.as_deref(),
+                s.score,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("الإعلام الحربي".into(), "accepted", None, Some("3"), None),
+            ("داعش".into(), "accepted", None, Some("3"), None),
+            ("دير الزور".into(), "accepted", None, Some("3"), None),
+            (
+                "داعش".into(),
+                "pending",
+                Some("gazetteer-v1"),
+                None,
+                Some(0.9)
+            ),
+            (
+                "دير الزور".into(),
+                "pending",
+                Some("gazetteer-v1"),
+                None,
+                Some(0.5)
+            ),
+            (
+                "الإعلام الحربي".into(),
+                "pending",
+                Some("rules-v2"),
+                None,
+                Some(0.7)
+            ),
+        ]
+    );
+    let r = &got.records[1];
+    assert_eq!(r.meta.as_ref().unwrap()["feed"], "rt-ar");
+    // The region without a score takes its prediction's.
+    let scores: Vec<Option<f32>> = r.spans.iter().map(|s| s.score).collect();
+    assert_eq!(scores, vec![Some(0.8), Some(0.95), Some(0.6)]);
+    // The quoted region text catches a wrong unit: 📣 is two UTF-16 units.
+    let e = import(
+        Format::LabelStudio,
+        &path,
+        &ImportOptions {
+            offsets: Offsets::Utf16,
+            ..opts
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("ner_tasks.json: record 1: annotations[0].result[1].value.text:"),
+        "{e}"
+    );
+}
+
+#[test]
+fn brat_directory_with_a_discontinuous_span() {
+    let dir = fixture("brat");
+    let e = import(Format::Brat, &dir, &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.ends_with("visit.ann:5: T3: discontinuous span \"0 3;11 18\" cannot be represented (a raqim span is one range)"), "{e}");
+    let opts = ImportOptions {
+        skip_bad: true,
+        ..Default::default()
+    };
+    let got = import(Format::Brat, &dir, &opts).unwrap();
+    assert_eq!(got.problems.len(), 1);
+    let ids: Vec<&str> = got.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, vec!["unannotated", "visit"]);
+    assert!(got.records[0].spans.is_empty());
+    assert_eq!(
+        span_texts(&got.records[1]),
+        vec![
+            ("ماكرون".into(), "PER"),
+            ("القاهرة".into(), "LOC"),
+            ("أمس".into(), "DATE")
+        ]
+    );
+    // Offsets are code points: أمس is at 22..25 after the flag 🇪🇬.
+    assert_eq!(
+        (got.records[1].spans[2].start, got.records[1].spans[2].end),
+        (22, 25)
+    );
+    let kinds: Vec<(&str, usize)> = got.ignored.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    assert!(kinds.iter().all(|&(_, n)| n == 1));
+    // One file of the pair names the document.
+    let one = import(Format::Brat, &dir.join("visit.txt"), &opts).unwrap();
+    assert_eq!(one.records.len(), 1);
+    assert_eq!(one.records[0].spans, got.records[1].spans);
+}
+
+#[test]
+fn conll_files_of_other_tools() {
+    let set = labels();
+    let opts = ImportOptions {
+        labels: Some(&set),
+        add_labels: true,
+        ..Default::default()
+    };
+    let got = import(
+        Format::Conll,
+        &fixture("conll/label_studio_conll2003.conll"),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(got.records.len(), 1);
+    let r = &got.records[0];
+    assert_eq!(r.text, "زار ماكرون القاهرة .\nو الجيش السوري يتقدم");
+    assert_eq!(
+        span_texts(r),
+        vec![
+            ("ماكرون".into(), "PER"),
+            ("القاهرة".into(), "LOC"),
+            ("الجيش السوري".into(), "ORG")
+        ]
+    );
+    assert!(got.new_labels.is_empty());
+
+    let got = import(Format::Conll, &fixture("conll/conll2003_iob1.conll"), &opts).unwrap();
+    assert_eq!(got.records.len(), 2);
+    assert_eq!(
+        span_texts(&got.records[0]),
+        vec![
+            ("سهيل الحسن".into(), "PER"),
+            ("دمشق".into(), "LOC"),
+            ("حلب".into(), "LOC")
+        ]
+    );
+    assert_eq!(
+        span_texts(&got.records[1]),
+        vec![("الأمم المتحدة".into(), "ORG")]
+    );
+    assert_eq!(got.records[1].id, "conll2003_iob1.conll#2");
+}
