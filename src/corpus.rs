@@ -73,7 +73,9 @@ impl OffsetMap {
                 for (b, c) in text.char_indices() {
                     bytes_at.push(b);
                     if c.len_utf16() == 2 {
-                        bytes_at.push(usize::MAX); // inside a surrogate pair
+                        // Inside a surrogate pair: a byte inside the character, so the
+                        // table stays sorted and `to_byte` refuses it.
+                        bytes_at.push(b + 1);
                     }
                 }
                 bytes_at.push(text.len());
@@ -94,7 +96,7 @@ impl OffsetMap {
                 .bytes_at
                 .get(units)
                 .copied()
-                .filter(|&b| b != usize::MAX),
+                .filter(|&b| text.is_char_boundary(b)),
         }
     }
 
@@ -102,9 +104,7 @@ impl OffsetMap {
     pub fn from_byte(&self, byte: usize) -> usize {
         match self.unit {
             Offsets::Bytes => byte,
-            _ => self
-                .bytes_at
-                .partition_point(|&b| b < byte || b == usize::MAX),
+            _ => self.bytes_at.partition_point(|&b| b < byte),
         }
     }
 }
@@ -229,6 +229,10 @@ mod tests {
         assert_eq!(m.from_byte(emoji), 5);
         assert_eq!(m.to_byte(6, text), None); // between the surrogates
         assert_eq!(m.from_byte(text.len()), 10);
+        // Offsets before an astral character are not pushed past it.
+        let m = OffsetMap::new("ab😀cd", Offsets::Utf16);
+        let got: Vec<usize> = [0, 1, 2, 6, 7, 8].iter().map(|&b| m.from_byte(b)).collect();
+        assert_eq!(got, [0, 1, 2, 4, 5, 6]);
     }
 
     #[test]
