@@ -239,9 +239,9 @@ pub struct LogRow<'a> {
 
 /// The undo and redo stacks the log leads to: an ordinary action is pushed for undo
 /// (and forgets what could be redone), an undo moves the step it names to the redo
-/// stack, a redo moves it back. `None` when the log does not hang together (e.g. an
-/// undo of a step that is not on top): the spans are still right, only the history is
-/// lost.
+/// stack, a redo moves it back; an action that is not a review edit (an import) is a
+/// wall undo does not cross. `None` when the log does not hang together (e.g. an undo
+/// of a step that is not on top): the spans are still right, only the history is lost.
 pub fn rebuild_history(rows: &[LogRow<'_>]) -> Option<(Vec<HistoryStep>, Vec<HistoryStep>)> {
     let mut undo: Vec<HistoryStep> = Vec::new();
     let mut redo: Vec<HistoryStep> = Vec::new();
@@ -261,11 +261,18 @@ pub fn rebuild_history(rows: &[LogRow<'_>]) -> Option<(Vec<HistoryStep>, Vec<His
                 }
                 undo.push((r.seq, edit));
             }
-            _ => {
-                let p: Payload = serde_json::from_str(r.payload).ok()?;
-                undo.push((r.seq, p.edit));
-                redo.clear();
-            }
+            _ => match serde_json::from_str::<Payload>(r.payload) {
+                Ok(p) => {
+                    undo.push((r.seq, p.edit));
+                    redo.clear();
+                }
+                // Not a review action (an import, another tool's write): undo does not
+                // reach back past it.
+                Err(_) => {
+                    undo.clear();
+                    redo.clear();
+                }
+            },
         }
     }
     Some((undo, redo))

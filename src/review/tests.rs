@@ -95,13 +95,17 @@ fn a_log_that_does_not_hang_together_gives_no_history() {
         .is_none()
     );
     assert!(rebuild_history(&[row(1, "redo", Some(1))]).is_none());
-    let bad = LogRow {
-        seq: 1,
-        kind: "accept",
-        payload: "{",
+    // An import (not a review edit) is a wall: undo stops there.
+    let import = LogRow {
+        seq: 2,
+        kind: "import",
+        payload: "{\"format\":\"brat\"}",
         undoes: None,
     };
-    assert!(rebuild_history(&[bad]).is_none());
+    let (undo, redo) =
+        rebuild_history(&[row(1, "accept", None), import, row(3, "accept", None)]).unwrap();
+    assert_eq!((undo.len(), redo.len()), (1, 0));
+    assert_eq!(undo[0].0, 3);
 }
 
 /// A review opened from a fresh store file on `doc`.
