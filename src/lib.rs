@@ -18,6 +18,7 @@ pub mod review;
 pub mod store;
 pub mod suggest;
 pub mod tui;
+pub mod workset;
 
 /// Writes a file whole or not at all: a temporary file beside it, synced, renamed
 /// into place.

@@ -136,6 +136,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(path) => raqim::tui::load_keymap(&path)?,
                 None => raqim::tui::Keymap::default_keymap(),
             };
+            if raqim::workset::is_workset(&file) {
+                let entries = raqim::workset::load(&file)?;
+                if !std::io::stdout().is_terminal() {
+                    anyhow::bail!("the viewer needs a terminal on standard output");
+                }
+                let mut source = SetSource {
+                    entries,
+                    keeper: Keeper::new(&cli.store)?,
+                    summaries: None,
+                    lossy: cli.view.lossy,
+                    engine: engine.clone(),
+                };
+                return raqim::tui::run_set(
+                    view_settings(&cli.view),
+                    engine,
+                    keymap,
+                    &mut source,
+                    0,
+                );
+            }
             let doc = load(&file, cli.view.lossy)?;
             if !std::io::stdout().is_terminal() {
                 anyhow::bail!(
@@ -143,8 +163,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            let (doc, opened) = open_for_review(doc, &file, &cli.store, engine.as_deref())?;
-            run_viewer(doc, &cli.view, engine, keymap, opened)
+            let keeper = Keeper::new(&cli.store)?;
+            let (doc, opened) = keeper.open(doc, &file, engine.as_deref(), true)?;
+            raqim::tui::run_with(doc, view_settings(&cli.view), engine, keymap, opened)
         }
     }
 }
@@ -174,70 +195,195 @@ fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {
     }
 }
 
-fn run_viewer(
-    doc: Document,
-    view: &ViewArgs,
-    engine: Option<std::sync::Arc<raqim::suggest::Engine>>,
-    keymap: raqim::tui::Keymap,
-    opened: Option<raqim::review::Opened>,
-) -> anyhow::Result<()> {
-    let settings = raqim::tui::ViewSettings {
+fn view_settings(view: &ViewArgs) -> raqim::tui::ViewSettings {
+    raqim::tui::ViewSettings {
         direction: view.direction,
         shaping: view.shaping,
         show_controls: view.show_controls,
         ..Default::default()
-    };
-    raqim::tui::run_with(doc, settings, engine, keymap, opened)
+    }
 }
 
-/// Opens the database and the document in it (unless `--no-db`): asks, or follows
-/// `--changed`, when the file changed since it was annotated.
-fn open_for_review(
-    doc: Document,
-    file: &Path,
-    args: &raqim::cli::StoreArgs,
-    engine: Option<&raqim::suggest::Engine>,
-) -> anyhow::Result<(Document, Option<raqim::review::Opened>)> {
-    use raqim::store::Store;
-    if args.no_db {
-        return Ok((doc, None));
-    }
-    let annotator = raqim::config::annotator(
-        args.annotator.as_deref(),
-        raqim::config::config_path().as_deref(),
-        std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
-    )?;
-    let path = Store::resolve_path(args.db.as_deref())
-        .context("no place for the annotation database: set --db PATH or RAQIM_DB, or HOME")?;
-    let store = Store::open(&path)?;
-    let source = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    let mut doc = doc;
-    if let Some((old, _)) = store.document_for_path(&source)?
-        && old != doc.id()
-        && (!store.spans(&old)?.is_empty() || !store.actions(&old)?.is_empty())
-    {
-        let n = store.spans(&old)?.len();
-        let choice = match args.changed {
-            Some(c) => c,
-            None => ask_changed(file, n)?,
+/// Where documents are kept for review, and by whom: the database (unless
+/// `--no-db`), the annotator, what to do with a changed file.
+struct Keeper {
+    db: Option<std::path::PathBuf>,
+    annotator: String,
+    changed: Option<raqim::cli::Changed>,
+}
+
+impl Keeper {
+    fn new(args: &raqim::cli::StoreArgs) -> anyhow::Result<Keeper> {
+        let annotator = raqim::config::annotator(
+            args.annotator.as_deref(),
+            raqim::config::config_path().as_deref(),
+            std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
+        )?;
+        let db = if args.no_db {
+            None
+        } else {
+            Some(
+                raqim::store::Store::resolve_path(args.db.as_deref()).context(
+                    "no place for the annotation database: set --db PATH or RAQIM_DB, or HOME",
+                )?,
+            )
         };
-        if choice == raqim::cli::Changed::Stored {
-            let text = store
-                .document_text(&old)?
-                .context("the stored version is missing from the database")?;
-            doc = Document::from_text(&doc.name, text, false, false);
+        Ok(Keeper {
+            db,
+            annotator,
+            changed: args.changed,
+        })
+    }
+
+    /// Opens `doc` (read from `file`) for review: when the file changed since it was
+    /// annotated, asks (when `ask`), else follows `--changed`, else refuses.
+    fn open(
+        &self,
+        doc: Document,
+        file: &Path,
+        engine: Option<&raqim::suggest::Engine>,
+        ask: bool,
+    ) -> anyhow::Result<(Document, Option<raqim::review::Opened>)> {
+        use raqim::store::Store;
+        let Some(path) = &self.db else {
+            return Ok((doc, None));
+        };
+        let store = Store::open(path)?;
+        let source = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let mut doc = doc;
+        if let Some((old, _)) = store.document_for_path(&source)?
+            && old != doc.id()
+            && (!store.spans(&old)?.is_empty() || !store.actions(&old)?.is_empty())
+        {
+            let n = store.spans(&old)?.len();
+            let choice = match (self.changed, ask) {
+                (Some(c), _) => c,
+                (None, true) => ask_changed(file, n)?,
+                (None, false) => anyhow::bail!(
+                    "{} changed since it was annotated ({n} spans on the stored version); \
+                     open it alone to choose, or give --changed stored|new",
+                    file.display()
+                ),
+            };
+            if choice == raqim::cli::Changed::Stored {
+                let text = store
+                    .document_text(&old)?
+                    .context("the stored version is missing from the database")?;
+                doc = Document::from_text(&doc.name, text, false, false);
+            }
+        }
+        let builtin;
+        let engine = match engine {
+            Some(e) => e,
+            None => {
+                builtin = raqim::tui::builtin_engine();
+                &builtin
+            }
+        };
+        let opened =
+            raqim::review::open_document(store, &doc, Some(&source), &self.annotator, engine)?;
+        Ok((doc, Some(opened)))
+    }
+
+    /// Opens a document that has no file (a JSON lines record).
+    fn open_text(
+        &self,
+        doc: &Document,
+        engine: &raqim::suggest::Engine,
+    ) -> anyhow::Result<Option<raqim::review::Opened>> {
+        let Some(path) = &self.db else {
+            return Ok(None);
+        };
+        let store = raqim::store::Store::open(path)?;
+        Ok(Some(raqim::review::open_document(
+            store,
+            doc,
+            None,
+            &self.annotator,
+            engine,
+        )?))
+    }
+
+    /// The database, if it exists (for reading progress; never created for that).
+    fn existing_store(&self) -> Option<raqim::store::Store> {
+        let path = self.db.as_ref().filter(|p| p.exists())?;
+        raqim::store::Store::open(path).ok()
+    }
+
+    /// "12 accepted · 3 rejected · done" for a document the store knows.
+    fn summary(store: &raqim::store::Store, doc: &Document) -> String {
+        let id = doc.id();
+        match (store.span_counts(&id), store.done(&id)) {
+            (Ok((_, a, r)), Ok(Some(done))) => {
+                format!(
+                    "{a} accepted · {r} rejected{}",
+                    if done { " · done" } else { "" }
+                )
+            }
+            _ => "not started".to_string(),
         }
     }
-    let builtin;
-    let engine = match engine {
-        Some(e) => e,
-        None => {
-            builtin = raqim::tui::builtin_engine();
-            &builtin
+}
+
+/// The documents of a directory or a JSON lines file, opened one at a time.
+struct SetSource {
+    entries: Vec<raqim::workset::Entry>,
+    keeper: Keeper,
+    /// Read once for the list's progress (`None` inside: no database yet).
+    summaries: Option<Option<raqim::store::Store>>,
+    lossy: bool,
+    engine: Option<std::sync::Arc<raqim::suggest::Engine>>,
+}
+
+impl raqim::tui::DocumentSource for SetSource {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn name(&self, i: usize) -> String {
+        self.entries[i].name.clone()
+    }
+
+    fn summary(&mut self, i: usize) -> String {
+        let keeper = &self.keeper;
+        let Some(store) = self
+            .summaries
+            .get_or_insert_with(|| keeper.existing_store())
+        else {
+            return "not started".to_string();
+        };
+        match self.entries[i].open(self.lossy) {
+            Ok(doc) => Keeper::summary(store, &doc),
+            Err(_) => "cannot be read".to_string(),
         }
-    };
-    let opened = raqim::review::open_document(store, &doc, Some(&source), &annotator, engine)?;
-    Ok((doc, Some(opened)))
+    }
+
+    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<raqim::review::Opened>)> {
+        let entry = &self.entries[i];
+        let doc = entry.open(self.lossy)?;
+        let engine = self
+            .engine
+            .clone()
+            .unwrap_or_else(raqim::tui::builtin_engine);
+        let (doc, mut opened) = match &entry.path {
+            Some(p) => self.keeper.open(doc, p, Some(&engine), false)?,
+            None => {
+                let opened = self.keeper.open_text(&doc, &engine)?;
+                (doc, opened)
+            }
+        };
+        if let Some(o) = opened.as_mut() {
+            let left_out =
+                raqim::workset::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)?;
+            if left_out > 0 {
+                o.warnings.insert(
+                    0,
+                    format!("{left_out} spans of the record overlap or leave the text: left out"),
+                );
+            }
+        }
+        Ok((doc, opened))
+    }
 }
 
 /// Asks on the terminal what to do with a changed file.

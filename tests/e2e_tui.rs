@@ -529,3 +529,40 @@ fn a_corrupt_database_is_named_and_left_untouched_before_the_screen_is_taken() {
     assert!(!status.success());
     assert_eq!(std::fs::read(&db).unwrap(), garbage, "not a byte changed");
 }
+
+#[test]
+fn a_directory_opens_as_a_set_and_each_documents_work_is_kept_across_switches() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let dir = home.path().join("articles");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("1.txt"), "قال الجيش السوري إن داعش انسحب\n").unwrap();
+    std::fs::write(dir.join("2.txt"), "وصل الوفد إلى دير الزور أمس\n").unwrap();
+    std::fs::write(dir.join("notes.md"), "not an article").unwrap();
+    let env = [("RAQIM_DB", db.to_str().unwrap())];
+    let mut s = Session::start_sized(&[dir.to_str().unwrap()], &env, 100, 16);
+    let title = |s: &Session| s.row(0);
+    s.wait_for("the first of two", |s| {
+        title(s).contains("1.txt (1/2)") && title(s).contains("0 accepted")
+    });
+    s.send(b"\t\r");
+    s.wait_for("an accept", |s| title(s).contains("1 accepted"));
+    s.send(b"]");
+    s.wait_for("the second", |s| {
+        title(s).contains("2.txt (2/2)") && title(s).contains("0 accepted")
+    });
+    s.send(b"\tx");
+    s.wait_for("a reject", |s| title(s).contains("1 rejected"));
+    s.send(b"L");
+    s.wait_for("the list with both documents' progress", |s| {
+        let t = s.screen_text();
+        t.contains("documents: 2")
+            && t.contains("1 accepted · 0 rejected")
+            && t.contains("0 accepted · 1 rejected")
+    });
+    s.send(b"\x1b[A\r");
+    s.wait_for("back to the first, its accept kept", |s| {
+        title(s).contains("1.txt (1/2)") && title(s).contains("1 accepted")
+    });
+    s.send(b"q");
+}

@@ -694,6 +694,29 @@ impl Store {
             .map_err(|e| self.sq(e))
     }
 
+    /// How many of a document's spans are pending, accepted and rejected (from the
+    /// state index, without reading the spans).
+    pub fn span_counts(&self, doc: &str) -> Result<(usize, usize, usize), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT state, COUNT(*) FROM spans WHERE doc = ?1 GROUP BY state")
+            .map_err(|e| self.sq(e))?;
+        let rows = stmt
+            .query_map([doc], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(|e| self.sq(e))?;
+        let mut c = (0, 0, 0);
+        for row in rows {
+            let (state, n) = row.map_err(|e| self.sq(e))?;
+            match SpanState::parse(&state) {
+                Some(SpanState::Pending) => c.0 = n as usize,
+                Some(SpanState::Accepted) => c.1 = n as usize,
+                Some(SpanState::Rejected) => c.2 = n as usize,
+                None => {}
+            }
+        }
+        Ok(c)
+    }
+
     /// Replaces the suggestion memory (one JSON blob) built from every action up to and
     /// including `upto_seq`; later actions are replayed from [`Store::actions_after`].
     pub fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), StoreError> {

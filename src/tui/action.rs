@@ -115,6 +115,12 @@ actions! {
     SearchNext => "search_next",
     /// Previous search match
     SearchPrev => "search_prev",
+    /// Next document of the set
+    NextDocument => "next_document",
+    /// Previous document of the set
+    PrevDocument => "prev_document",
+    /// The documents of the set, with their progress (Enter opens one)
+    DocumentList => "document_list",
     /// Drop the selection, the search prompt or the help
     Cancel => "cancel",
     /// Show or hide this help

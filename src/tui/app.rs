@@ -107,6 +107,23 @@ pub struct App {
     pub(super) last_search: Option<String>,
     /// The furthest paragraph the cursor has been in (for the progress line).
     pub(super) reach: usize,
+    /// The set of documents this one belongs to, when raqim opened several.
+    pub(super) docs: Option<DocList>,
+}
+
+/// The documents of a set, as the title and the document list show them.
+#[derive(Debug, Clone, Default)]
+pub struct DocList {
+    pub names: Vec<String>,
+    /// Progress of each, as of when it was last left (or from the store).
+    pub summaries: Vec<String>,
+    /// The one open.
+    pub current: usize,
+    /// The list is on screen, with this one selected.
+    pub open: bool,
+    pub selected: usize,
+    /// Asked for: the loop opens it.
+    switch: Option<usize>,
 }
 
 impl App {
@@ -164,6 +181,7 @@ impl App {
             prompt: None,
             last_search: None,
             reach: 0,
+            docs: None,
         };
         if !app.doc.is_blank() {
             app.cursor.offset = app.first_stop(0).unwrap_or(0);
@@ -366,11 +384,97 @@ impl App {
         self.char_total
     }
 
+    /// Makes this document `current` of a set of documents.
+    pub fn set_documents(&mut self, names: Vec<String>, summaries: Vec<String>, current: usize) {
+        self.docs = Some(DocList {
+            names,
+            summaries,
+            current,
+            open: false,
+            selected: current,
+            switch: None,
+        });
+    }
+
+    /// The set of documents, when there is one.
+    pub fn documents(&self) -> Option<&DocList> {
+        self.docs.as_ref()
+    }
+
+    /// The document the user asked to go to, if any (taken once).
+    pub fn take_switch(&mut self) -> Option<usize> {
+        self.docs.as_mut().and_then(|d| d.switch.take())
+    }
+
+    /// The document list's keys, while it is open; true when the action was its.
+    fn list_action(&mut self, action: Action) -> bool {
+        let page = self.height.max(2) - 1;
+        let Some(d) = self.docs.as_mut().filter(|d| d.open) else {
+            return false;
+        };
+        let last = d.names.len().saturating_sub(1);
+        match action {
+            Action::MoveDown | Action::NextChar => d.selected = (d.selected + 1).min(last),
+            Action::MoveUp | Action::PrevChar => d.selected = d.selected.saturating_sub(1),
+            Action::PageDown => d.selected = (d.selected + page).min(last),
+            Action::PageUp => d.selected = d.selected.saturating_sub(page),
+            Action::DocumentStart => d.selected = 0,
+            Action::DocumentEnd => d.selected = last,
+            Action::Accept => {
+                d.open = false;
+                if d.selected != d.current {
+                    d.switch = Some(d.selected);
+                }
+            }
+            Action::Cancel | Action::DocumentList | Action::CloseHelp => d.open = false,
+            Action::Quit => return false,
+            _ => {}
+        }
+        true
+    }
+
+    /// Next or previous document of the set.
+    fn step_document(&mut self, forward: bool) {
+        let Some(d) = self.docs.as_mut() else {
+            self.say("one document open: give raqim a directory or a .jsonl to review several");
+            return;
+        };
+        let next = if forward {
+            (d.current + 1 < d.names.len()).then_some(d.current + 1)
+        } else {
+            d.current.checked_sub(1)
+        };
+        match next {
+            Some(i) => d.switch = Some(i),
+            None => {
+                let which = if forward { "last" } else { "first" };
+                self.say(format!("this is the {which} document of the set"));
+            }
+        }
+    }
+
     /// Does what the action says.
     pub fn apply(&mut self, action: Action) {
         self.message = None;
         self.tap = None;
+        if self.list_action(action) {
+            return;
+        }
         match action {
+            Action::NextDocument => return self.step_document(true),
+            Action::PrevDocument => return self.step_document(false),
+            Action::DocumentList => {
+                match self.docs.as_mut() {
+                    Some(d) => {
+                        d.open = true;
+                        d.selected = d.current;
+                    }
+                    None => self.say(
+                        "one document open: give raqim a directory or a .jsonl to review several",
+                    ),
+                }
+                return;
+            }
             Action::Cancel => {
                 if self.show_help {
                     self.show_help = false;
@@ -444,7 +548,13 @@ impl App {
                 let offset = self.last_stop(para).unwrap_or(0);
                 self.cursor = Cursor { para, offset };
             }
-            Action::Quit | Action::ToggleHelp | Action::CloseHelp | Action::Cancel => {}
+            Action::Quit
+            | Action::ToggleHelp
+            | Action::CloseHelp
+            | Action::Cancel
+            | Action::NextDocument
+            | Action::PrevDocument
+            | Action::DocumentList => {}
             review => self.review_action(review),
         }
         self.reach = self.reach.max(self.cursor.para);

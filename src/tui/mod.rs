@@ -51,18 +51,19 @@ use crossterm::event::{self, Event, KeyEventKind};
 use crate::document::Document;
 
 pub use action::Action;
-pub use app::{App, Cursor, Row, ViewSettings};
+pub use app::{App, Cursor, DocList, Row, ViewSettings};
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
 pub use legend::{LEGEND_MIN_HEIGHT, span_style, terminal_colour};
 pub use spans::{SpanState, ViewSpan, builtin_engine, span_covering};
 pub use view::{
-    MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, control_name, draw, help_lines, render, status_text,
+    MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, control_name, draw, help_lines, progress_text, render,
+    status_text,
 };
 
 /// Opens the viewer on `doc` and returns when the user quits. The terminal is restored
 /// on every way out (return, error, panic).
 pub fn run(doc: Document, settings: ViewSettings) -> anyhow::Result<()> {
-    run_app(App::new(doc, settings))
+    run_app(App::new(doc, settings), None)
 }
 
 /// As [`run`], with a given engine (or the built-in one), keymap, and the review
@@ -74,25 +75,101 @@ pub fn run_with(
     keymap: Keymap,
     opened: Option<crate::review::Opened>,
 ) -> anyhow::Result<()> {
-    let mut app = match engine {
-        Some(e) => App::with_engine(doc, settings, e),
-        None => App::new(doc, settings),
-    };
-    app.set_keymap(keymap);
-    if let Some(o) = opened {
-        let note = o
-            .review
-            .read_only()
-            .map(str::to_string)
-            .or_else(|| o.warnings.first().cloned());
-        app.set_review(o.review, o.view.map(|v| v.0));
-        if let Some(n) = note {
-            app.say(n);
-        }
-    } else {
-        app.say("no database (--no-db): nothing will be kept after quitting");
+    let app = build_app(doc, opened, &settings, &engine, &keymap);
+    run_app(app, None)
+}
+
+/// Where the documents of a set come from: the viewer opens one at a time.
+pub trait DocumentSource {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
-    run_app(app)
+    /// The name the list shows.
+    fn name(&self, i: usize) -> String;
+    /// The progress the list shows for a document not open (from the store).
+    fn summary(&mut self, i: usize) -> String;
+    /// Reads document `i` and opens it for review (`None`: nothing is stored).
+    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<crate::review::Opened>)>;
+}
+
+/// Opens the viewer on a set of documents, starting with document `start`;
+/// `]` / `[` go to the next / previous one, `L` lists them with their progress.
+pub fn run_set(
+    settings: ViewSettings,
+    engine: Option<std::sync::Arc<crate::suggest::Engine>>,
+    keymap: Keymap,
+    source: &mut dyn DocumentSource,
+    start: usize,
+) -> anyhow::Result<()> {
+    let names: Vec<String> = (0..source.len()).map(|i| source.name(i)).collect();
+    let summaries: Vec<String> = (0..source.len()).map(|i| source.summary(i)).collect();
+    let (doc, opened) = source.open(start)?;
+    let mut app = build_app(doc, opened, &settings, &engine, &keymap);
+    app.set_documents(names, summaries, start);
+    let mut set = Set {
+        source,
+        settings,
+        engine,
+        keymap,
+    };
+    run_app(app, Some(&mut set))
+}
+
+/// What the loop needs to open another document of the set.
+struct Set<'a> {
+    source: &'a mut dyn DocumentSource,
+    settings: ViewSettings,
+    engine: Option<std::sync::Arc<crate::suggest::Engine>>,
+    keymap: Keymap,
+}
+
+fn build_app(
+    doc: Document,
+    opened: Option<crate::review::Opened>,
+    settings: &ViewSettings,
+    engine: &Option<std::sync::Arc<crate::suggest::Engine>>,
+    keymap: &Keymap,
+) -> App {
+    let mut app = match engine {
+        Some(e) => App::with_engine(doc, settings.clone(), std::sync::Arc::clone(e)),
+        None => App::new(doc, settings.clone()),
+    };
+    app.set_keymap(keymap.clone());
+    match opened {
+        Some(o) => {
+            let note = o
+                .review
+                .read_only()
+                .map(str::to_string)
+                .or_else(|| o.warnings.first().cloned());
+            app.set_review(o.review, o.view.map(|v| v.0));
+            if let Some(n) = note {
+                app.say(n);
+            }
+        }
+        None => app.say("no database (--no-db): nothing will be kept after quitting"),
+    }
+    app
+}
+
+/// Leaves the open document (its view and the memory saved) for document `i`; on a
+/// failure the open one stays, and the status line says why.
+fn switch(app: &mut App, set: &mut Set<'_>, i: usize) {
+    if let Err(e) = app.save_session() {
+        app.say(format!("could not save the view: {e}"));
+        return;
+    }
+    let mut docs = app.documents().cloned().unwrap_or_default();
+    docs.summaries[docs.current] = view::progress_text(app);
+    match set.source.open(i) {
+        Ok((doc, opened)) => {
+            let mut next = build_app(doc, opened, &set.settings, &set.engine, &set.keymap);
+            next.set_documents(docs.names, docs.summaries, i);
+            *app = next;
+        }
+        Err(e) => app.say(format!("{}: {e:#}", docs.names[i])),
+    }
 }
 
 /// The default keymap with a user's file merged over it; errors name the file.
@@ -119,7 +196,7 @@ pub fn user_keymap_path() -> Option<std::path::PathBuf> {
     Some(base.join("raqim").join("keymap.toml"))
 }
 
-fn run_app(mut app: App) -> anyhow::Result<()> {
+fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
     use anyhow::Context;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -154,6 +231,9 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 app.key(k);
+                if let (Some(i), Some(set)) = (app.take_switch(), set.as_deref_mut()) {
+                    switch(&mut app, set, i);
+                }
             }
             Event::Key(_) => continue,
             // A resize (or anything else): the next draw lays out again.

@@ -389,3 +389,36 @@ fn a_read_only_document_refuses_changes() {
     press(&mut a, "tab enter");
     assert_eq!(a.message(), Some("read-only: open in another raqim"));
 }
+
+#[test]
+fn document_keys_ask_the_loop_for_another_document_of_the_set() {
+    let mut a = app(NEWS);
+    press(&mut a, "]");
+    assert!(a.message().unwrap().contains("one document open"));
+    assert_eq!(a.take_switch(), None);
+    let names = vec!["a.txt".to_string(), "b.txt".into(), "c.txt".into()];
+    a.set_documents(names, vec![String::new(); 3], 1);
+    press(&mut a, "]");
+    assert_eq!(a.take_switch(), Some(2));
+    assert_eq!(a.take_switch(), None, "taken once");
+    press(&mut a, "[");
+    assert_eq!(a.take_switch(), Some(0));
+    // The list: it opens on the current one, arrows choose, Enter opens.
+    press(&mut a, "L down down");
+    assert_eq!(a.documents().unwrap().selected, 2);
+    press(&mut a, "down up up up");
+    assert_eq!(a.documents().unwrap().selected, 0);
+    press(&mut a, "enter");
+    assert_eq!(a.take_switch(), Some(0));
+    assert!(!a.documents().unwrap().open);
+    // Esc closes it without moving; the review keys act on the text again.
+    press(&mut a, "L esc");
+    assert_eq!(a.take_switch(), None);
+    press(&mut a, "tab enter");
+    assert!(shown(&mut a).contains("[ORG:الجيش السوري]"));
+    // At the ends of the set.
+    a.set_documents(vec!["a".into(), "b".into()], vec![String::new(); 2], 1);
+    press(&mut a, "]");
+    assert_eq!(a.take_switch(), None);
+    assert_eq!(a.message(), Some("this is the last document of the set"));
+}

@@ -93,6 +93,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
         buf,
         app,
     );
+    if app.docs.as_ref().is_some_and(|d| d.open) {
+        // The open document's progress is live, the others' as last seen.
+        let now = progress_text(app);
+        if let Some(d) = app.docs.as_mut() {
+            d.summaries[d.current] = now;
+        }
+        document_list(area, buf, app);
+    }
     if app.show_help {
         help_overlay(area, buf, app);
     }
@@ -189,6 +197,12 @@ fn title_bar(area: Rect, buf: &mut Buffer, app: &mut App) {
     // The name may be Arabic: lay it out like article text, in an LTR bar.
     let name = app.doc.name.clone();
     x = paint_text(buf, x, area.y, name_end.saturating_sub(x), &name, app, BAR).min(name_end);
+    if let Some(d) = &app.docs {
+        let pos = format!(" ({}/{})", d.current + 1, d.names.len());
+        x = buf
+            .set_stringn(x, area.y, &pos, (name_end - x) as usize, BAR)
+            .0;
+    }
     if app.doc.lossy {
         buf.set_stringn(x, area.y, " [lossy]", (name_end - x) as usize, BAR);
     }
@@ -400,6 +414,47 @@ pub fn help_lines(app: &App) -> Vec<String> {
     rows.into_iter()
         .map(|(k, d)| format!("{k:key_w$}  {d}"))
         .collect()
+}
+
+/// The set's documents, one a row: mark for the open one, position, name, progress;
+/// the selected row reversed, scrolled to stay in view.
+fn document_list(area: Rect, buf: &mut Buffer, app: &App) {
+    let Some(d) = &app.docs else { return };
+    let w = area.width.saturating_sub(4).max(1);
+    let h = area.height.saturating_sub(2).max(1);
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + 1, w, h);
+    Clear.render(rect, buf);
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " documents: {} (↓↑ choose, Enter open, Esc close) ",
+        d.names.len()
+    ));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let rows = inner.height as usize;
+    if rows == 0 {
+        return;
+    }
+    let first = d.selected.saturating_sub(rows - 1).min(d.selected);
+    let num_w = d.names.len().to_string().len();
+    for (k, i) in (first..d.names.len()).take(rows).enumerate() {
+        let y = inner.y + k as u16;
+        let style = if i == d.selected {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
+        let mark = if i == d.current { "▶" } else { " " };
+        let head = format!("{mark} {:>num_w$}  ", i + 1);
+        let (x, _) = buf.set_stringn(inner.x, y, &head, inner.width as usize, style);
+        let summary = d.summaries.get(i).map_or("", String::as_str);
+        let sw = (summary.chars().count() as u16 + 2).min(inner.right().saturating_sub(x));
+        let name_w = inner.right().saturating_sub(x).saturating_sub(sw);
+        paint_text(buf, x, y, name_w, &d.names[i], app, style);
+        if sw > 2 {
+            buf.set_stringn(inner.right() - sw + 2, y, summary, (sw - 2) as usize, style);
+        }
+    }
 }
 
 fn help_overlay(area: Rect, buf: &mut Buffer, app: &mut App) {

@@ -1,0 +1,225 @@
+//! A set of documents to review in one sitting: a directory of `.txt` articles or a
+//! JSON lines file of `{"id","text","spans"?}` records (raqim's own format, which is
+//! Prodigy's), opened one at a time. Records' spans arrive as suggestions to review
+//! (their own state and source when they carry them) the first time a document is
+//! opened.
+//!
+//! Owns: finding the documents, reading one on demand, and turning a record's spans
+//! into the review's first action. Must not: touch the terminal or keep documents in
+//! memory that are not open (a directory's files are read when opened).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::annotation::{Edit, NEW_ID, Span, State};
+use crate::document::Document;
+use crate::formats::{Format, ImportOptions, RecordSpan};
+use crate::review::Review;
+use crate::suggest::Engine;
+
+/// One document of the set.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Shown in the document list and the title.
+    pub name: String,
+    /// The file to read (a directory's article), or
+    pub path: Option<PathBuf>,
+    /// the text and spans of a JSON lines record.
+    pub text: Option<String>,
+    pub spans: Vec<RecordSpan>,
+}
+
+impl Entry {
+    /// Reads the document.
+    pub fn open(&self, lossy: bool) -> anyhow::Result<Document> {
+        match (&self.path, &self.text) {
+            (Some(p), _) => Document::open(p, lossy),
+            (None, Some(t)) => Ok(Document::from_text(&self.name, t.clone(), false, false)),
+            (None, None) => anyhow::bail!("{}: no text", self.name),
+        }
+    }
+}
+
+/// True when `path` names a set rather than one article: a directory or a `.jsonl`.
+pub fn is_workset(path: &Path) -> bool {
+    path.is_dir() || path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// The documents of a directory (its `.txt` files, by name) or of a JSON lines file
+/// (every record, in order; a bad record is an error naming its line).
+pub fn load(path: &Path) -> anyhow::Result<Vec<Entry>> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("{}: cannot list", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            anyhow::bail!("{}: no .txt articles in this directory", path.display());
+        }
+        return Ok(files
+            .into_iter()
+            .map(|p| Entry {
+                name: p
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                path: Some(p),
+                text: None,
+                spans: Vec::new(),
+            })
+            .collect());
+    }
+    let opts = ImportOptions {
+        add_labels: true,
+        ..ImportOptions::default()
+    };
+    let imported = crate::formats::import(Format::Jsonl, path, &opts)?;
+    if imported.records.is_empty() {
+        anyhow::bail!("{}: no records", path.display());
+    }
+    Ok(imported
+        .records
+        .into_iter()
+        .map(|r| Entry {
+            name: r.id,
+            path: None,
+            text: Some(r.text),
+            spans: r.spans,
+        })
+        .collect())
+}
+
+/// Gives a document opened for the first time the spans its record carried, as one
+/// `import` action (so it can be undone): pending suggestions with their source, or
+/// in the state the record gives. Spans that do not fit (overlap, off the text) are
+/// left out and counted. Does nothing once the document has a span or a history.
+pub fn seed_spans(
+    review: &mut Review,
+    engine: &Engine,
+    text: &str,
+    spans: &[RecordSpan],
+) -> anyhow::Result<usize> {
+    let touched = !review.ann.spans().is_empty()
+        || review.ann.undo_depth() > 0
+        || review.ann.redo_depth() > 0;
+    if spans.is_empty() || touched || review.read_only().is_some() {
+        return Ok(0);
+    }
+    let bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain([text.len()])
+        .collect();
+    let mut sorted: Vec<&RecordSpan> = spans.iter().collect();
+    sorted.sort_by_key(|s| (s.start, s.end));
+    let mut inserts = Vec::new();
+    let mut last_end = 0;
+    let mut left_out = 0;
+    for s in sorted {
+        let (Some(&a), Some(&b)) = (bytes.get(s.start), bytes.get(s.end)) else {
+            left_out += 1;
+            continue;
+        };
+        let visible = s.state.as_deref() != Some("rejected");
+        if a >= b || (visible && a < last_end) {
+            left_out += 1;
+            continue;
+        }
+        if visible {
+            last_end = b;
+        }
+        inserts.push(Edit::Insert(Span {
+            id: NEW_ID,
+            start: a,
+            end: b,
+            label: s.label.clone(),
+            state: match s.state.as_deref() {
+                Some("accepted") => State::Accepted,
+                Some("rejected") => State::Rejected,
+                _ => State::Pending,
+            },
+            source: s
+                .source
+                .clone()
+                .unwrap_or_else(|| "import:jsonl".to_string()),
+            score: s.score.unwrap_or(1.0),
+        }));
+    }
+    review
+        .act(engine, text, "import", Edit::Batch(inserts))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(left_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::builtin_engine;
+
+    #[test]
+    fn a_directory_gives_its_articles_by_name_and_a_jsonl_its_records() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.txt"), "ب").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "أ").unwrap();
+        std::fs::write(dir.path().join("x.ann"), "").unwrap();
+        let names: Vec<String> = load(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["a.txt", "b.txt"]);
+        let jsonl = dir.path().join("set.jsonl");
+        std::fs::write(
+            &jsonl,
+            "{\"id\":\"d1\",\"text\":\"قال داعش\",\"spans\":[{\"start\":4,\"end\":8,\"label\":\"ORG\"}]}\n\
+             {\"id\":\"d2\",\"text\":\"x\",\"spans\":[{\"start\":0,\"end\":9,\"label\":\"ORG\"}]}\n",
+        )
+        .unwrap();
+        let e = load(&jsonl).unwrap_err().to_string();
+        assert!(e.contains("set.jsonl:2") && e.contains("end"), "{e}");
+        std::fs::write(
+            &jsonl,
+            "{\"id\":\"d1\",\"text\":\"قال داعش\",\"spans\":[{\"start\":4,\"end\":8,\"label\":\"ORG\"}]}\n",
+        )
+        .unwrap();
+        let set = load(&jsonl).unwrap();
+        assert_eq!((set[0].name.as_str(), set[0].spans.len()), ("d1", 1));
+        assert!(load(&dir.path().join("empty")).is_err());
+    }
+
+    #[test]
+    fn a_records_spans_become_one_undoable_import_once() {
+        let text = "قال الجيش السوري إن داعش انسحب";
+        let cp = |s: &str| text[..text.find(s).unwrap()].chars().count();
+        let span = |s: &str, label: &str, state: Option<&str>| RecordSpan {
+            start: cp(s),
+            end: cp(s) + s.chars().count(),
+            label: label.into(),
+            state: state.map(str::to_string),
+            source: Some("model:camel".into()),
+            score: Some(0.7),
+            annotator: None,
+        };
+        let spans = vec![
+            span("الجيش السوري", "ORG", None),
+            span("السوري", "ORG", None), // overlaps the one before: left out
+            span("داعش", "ORG", Some("accepted")),
+        ];
+        let engine = builtin_engine();
+        let mut r = Review::in_memory();
+        assert_eq!(seed_spans(&mut r, &engine, text, &spans).unwrap(), 1);
+        assert_eq!(r.ann.counts(), (1, 1, 0));
+        assert!(r.ann.spans().iter().all(|s| s.source == "model:camel"));
+        assert_eq!(seed_spans(&mut r, &engine, text, &spans).unwrap(), 0);
+        assert_eq!(r.ann.counts(), (1, 1, 0), "not seeded twice");
+        r.undo(&engine, text).unwrap();
+        assert_eq!(r.ann.counts(), (0, 0, 0));
+        assert_eq!(
+            seed_spans(&mut r, &engine, text, &spans).unwrap(),
+            0,
+            "nor after an undo"
+        );
+    }
+}
