@@ -42,7 +42,7 @@ fn open_to_first_frame(db: &Path, area: Rect) -> (App, Buffer) {
         raqim::review::open_document(store, &doc, Some(Path::new(SAMPLE)), "bench", &engine)
             .unwrap();
     let mut app = App::with_engine(doc, ViewSettings::default(), engine);
-    app.set_review(opened.review, opened.view.map(|v| v.0));
+    app.set_review(opened.review, opened.view);
     let mut buf = Buffer::empty(area);
     render(area, &mut buf, &mut app);
     (app, buf)

@@ -119,7 +119,7 @@ actions! {
     NextDocument => "next_document",
     /// Previous document of the set
     PrevDocument => "prev_document",
-    /// The documents of the set, with their progress (Enter opens one)
+    /// The documents of the set and their progress
     DocumentList => "document_list",
     /// Drop the selection, the search prompt or the help
     Cancel => "cancel",

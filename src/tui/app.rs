@@ -302,6 +302,18 @@ impl App {
             self.apply(action);
             return;
         }
+        // Esc and a key typed right after it (or sent in one packet over SSH) arrive
+        // as Alt and that key; when that is not bound, it was meant as the two keys.
+        if key.modifiers.contains(KeyModifiers::ALT) {
+            let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+            if let Some(action) = self.keymap.lookup(&esc) {
+                self.apply(action);
+            }
+            let mut plain_key = key;
+            plain_key.modifiers -= KeyModifiers::ALT;
+            self.key(plain_key);
+            return;
+        }
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -324,14 +336,20 @@ impl App {
 
     /// Replaces the review (e.g. one opened from the store) and goes to `view`:
     /// the cursor's document byte offset, if remembered.
-    pub fn set_review(&mut self, review: Review, cursor: Option<usize>) {
+    pub fn set_review(&mut self, review: Review, view: Option<(usize, usize)>) {
         self.review = review;
         self.spans.suggestions_changed();
-        if let Some(at) = cursor.filter(|&c| c <= self.doc.text.len() && !self.doc.is_blank()) {
+        if let Some((at, top)) =
+            view.filter(|&(c, _)| c <= self.doc.text.len() && !self.doc.is_blank())
+        {
             let p = self.para_of(at);
             self.put_cursor(p, at.max(self.doc.paragraphs[p].range.start));
             self.snap_cursor();
             self.reach = p;
+            // The first paragraph shown as it was, when the cursor is still in view.
+            if top <= p {
+                self.top = (top, 0);
+            }
         }
         self.ensure_visible();
     }

@@ -143,7 +143,7 @@ fn build_app(
                 .read_only()
                 .map(str::to_string)
                 .or_else(|| o.warnings.first().cloned());
-            app.set_review(o.review, o.view.map(|v| v.0));
+            app.set_review(o.review, o.view);
             if let Some(n) = note {
                 app.say(n);
             }

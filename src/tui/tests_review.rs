@@ -422,3 +422,20 @@ fn document_keys_ask_the_loop_for_another_document_of_the_set() {
     assert_eq!(a.take_switch(), None);
     assert_eq!(a.message(), Some("this is the last document of the set"));
 }
+
+#[test]
+fn esc_and_a_key_in_one_packet_still_count_as_two_keys() {
+    // Over SSH, Esc then 1 may arrive together and read as Alt-1.
+    let mut a = app(NEWS);
+    press(&mut a, "v left left");
+    a.key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT));
+    assert_eq!(a.selection(), None, "the Esc dropped the selection");
+    assert_eq!(a.message(), Some("press 1 again to label «قال» as PER"));
+    // A bound Alt key is itself.
+    press(&mut a, "tab alt-,");
+    assert!(
+        a.message().unwrap().contains("shrunk by a character"),
+        "{:?}",
+        a.message()
+    );
+}
