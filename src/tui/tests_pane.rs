@@ -172,6 +172,10 @@ fn help_overlay_lists_keys_from_the_keymap() {
         app.apply(Action::PageDown);
     }
     assert!(all.contains("Label LOC"), "label keys are listed: {all}");
+    // Every line fits an 80-column terminal inside the box.
+    for l in help_lines(&app) {
+        assert!(l.chars().count() <= 76, "too long for 80 columns: {l}");
+    }
     for (action, keys) in app.keymap().bindings() {
         let line = help_lines(&app)
             .into_iter()
