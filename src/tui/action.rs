@@ -75,9 +75,9 @@ actions! {
     NextSpan => "next_span",
     /// Previous span of any state, in reading order
     PrevSpan => "prev_span",
-    /// Accept the span under the cursor
+    /// Accept the span under the cursor, go on to the next
     Accept => "accept",
-    /// Reject the span under the cursor (hidden, remembered)
+    /// Reject it (hidden, remembered), go on to the next
     Reject => "reject",
     /// Accept every suggestion with this span's text and label
     AcceptAllLike => "accept_all_like",
