@@ -439,3 +439,21 @@ fn esc_and_a_key_in_one_packet_still_count_as_two_keys() {
         a.message()
     );
 }
+
+#[test]
+fn overlays_on_tiny_screens_do_not_panic() {
+    use ratatui::{buffer::Buffer, layout::Rect};
+    let mut a = app(NEWS);
+    a.set_documents(vec!["أ.txt".into(), "b".into()], vec!["x".into(); 2], 0);
+    press(&mut a, "v left L");
+    for help in [false, true] {
+        if help {
+            press(&mut a, "?");
+        }
+        for (w, h) in [(1, 1), (8, 3), (9, 4), (12, 5), (20, 6), (3, 40), (200, 3)] {
+            let area = Rect::new(0, 0, w, h);
+            let mut buf = Buffer::empty(area);
+            render(area, &mut buf, &mut a);
+        }
+    }
+}
