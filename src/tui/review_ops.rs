@@ -417,7 +417,14 @@ impl App {
     /// the left edge is where the span ends in reading order.
     fn resize(&mut self, left: bool, grow: bool, step: Step) {
         let Some(v) = self.focused() else { return };
-        let rtl = self.layout(self.cursor.para).rtl;
+        // The direction the span itself runs in on screen: a Latin name inside Arabic
+        // text starts on its left.
+        let p = self.cursor.para;
+        let lay = self.layout(p);
+        let base = self.doc.paragraphs[p].range.start;
+        let rtl = lay
+            .locate(v.start - base)
+            .map_or(lay.rtl, |(l, c)| lay.lines[l].cells[c].level % 2 == 1);
         let end = if left == rtl { End::Stop } else { End::Start };
         let range = match resized(&self.doc.text, v.start, v.end, end, step, grow) {
             Ok(r) => r,
@@ -437,15 +444,9 @@ impl App {
         let edit = self.change(&v, |s| (s.start, s.end) = range);
         if self.commit("resize", edit) {
             // Keep the cursor on the span.
-            let at = self.cursor_byte().clamp(range.0, range.1 - 1);
-            let at = if self.doc.text.is_char_boundary(at) && at >= range.0 {
-                at
-            } else {
-                range.0
-            };
-            let cursor_para = self.cursor.para;
-            self.put_cursor(cursor_para, at);
-            self.snap_cursor();
+            if !(range.0..range.1).contains(&self.cursor_byte()) {
+                self.put_cursor(p, range.0);
+            }
             let side = if left { "left" } else { "right" };
             let which = if end == End::Stop { "end" } else { "start" };
             let how = if grow { "widened" } else { "shrunk" };

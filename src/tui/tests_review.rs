@@ -457,3 +457,16 @@ fn overlays_on_tiny_screens_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn a_latin_name_inside_arabic_text_widens_by_its_own_direction() {
+    // "NATO" runs left to right inside the Arabic line: its right edge is its end.
+    let text = "قال حلف NATO Alliance أمس";
+    let mut a = app(text);
+    a.put_cursor(0, text.find("NATO").unwrap());
+    press(&mut a, "v right right right 2");
+    assert!(shown(&mut a).contains("[ORG:NATO]"), "{}", shown(&mut a));
+    press(&mut a, ">");
+    assert!(shown(&mut a).contains("[ORG:NATO Alliance]"), "{}", shown(&mut a));
+    assert!(a.message().unwrap().starts_with("end (right edge)"));
+}
