@@ -493,7 +493,11 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
     let mut origin: Vec<(String, String)> = Vec::new();
     let mut new_labels: Vec<String> = Vec::new();
     for file in &files {
-        let imported = formats::import(args.format, file, &opts)?;
+        let imported = formats::import(args.format, file, &opts).map_err(|e| {
+            anyhow::anyhow!(
+                "{e} (nothing was imported; --skip-bad imports the good records and reports the bad)"
+            )
+        })?;
         for e in &imported.problems {
             writeln!(stderr, "raqim: skipped {e}")?;
         }
