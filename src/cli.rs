@@ -168,4 +168,84 @@ pub enum Command {
         #[command(flatten)]
         sources: SourceArgs,
     },
+    /// Write documents and their spans in an interchange format (the summary goes to
+    /// standard error).
+    Export {
+        /// Documents to export, each a document id, an id prefix of at least 8 hex
+        /// digits, a name, or a source path as recorded [default: every document, in
+        /// the order it was added].
+        docs: Vec<String>,
+        /// jsonl (raqim's own, keeps everything), prodigy, doccano, label-studio, brat
+        /// (a directory of .txt + .ann pairs; needs --out), conll.
+        #[arg(long, value_name = "FORMAT")]
+        format: crate::formats::Format,
+        /// accepted: the accepted spans; all: pending ones too, with their state, and in
+        /// jsonl rejected ones as well (no other format has a place for them).
+        #[arg(long, default_value = "accepted", value_name = "accepted|all")]
+        state: crate::exchange::ExportState,
+        /// Offset unit of the file [default: the format's own: utf16 for doccano,
+        /// codepoints for the others; conll has no offsets].
+        #[arg(long, value_name = "codepoints|utf16|bytes")]
+        offsets: Option<Offsets>,
+        /// The file to write (brat: the directory; an existing directory gets
+        /// raqim-export.EXT) [default: standard output]. Written whole or not at all.
+        #[arg(long, value_name = "DIR|FILE")]
+        out: Option<PathBuf>,
+        /// The annotation database [default: $RAQIM_DB, else
+        /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
+        /// exist.
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Add documents and spans from files of another tool (or a model) to the database,
+    /// all in one transaction: a bad record anywhere imports nothing, unless
+    /// --skip-bad. A span the document already has (same start, end, label) is skipped,
+    /// so importing a file twice adds nothing; one that overlaps a span already there
+    /// (not rejected) is skipped and reported as a conflict.
+    Import {
+        /// Files, or directories of files of the format (brat: of .txt + .ann pairs).
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// jsonl, prodigy, doccano, label-studio, brat, conll.
+        #[arg(long, value_name = "FORMAT")]
+        format: crate::formats::Format,
+        /// The state of spans whose file gives none: suggestions (pending, reviewed in
+        /// the viewer with their source shown) or accepted. A state the file gives wins:
+        /// raqim JSONL's `state`, Prodigy's `state` or task answer (no answer: pending),
+        /// Label Studio's annotations (accepted) and predictions (pending).
+        #[arg(
+            long = "as",
+            default_value = "suggestions",
+            value_name = "suggestions|accepted"
+        )]
+        as_: crate::exchange::ImportAs,
+        /// The source stored with every imported span [default: the span's own (raqim
+        /// JSONL, Prodigy, Label Studio's model_version), else import:FORMAT].
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// Offset unit of the files [default: the format's own: utf16 for doccano,
+        /// codepoints for the others].
+        #[arg(long, value_name = "codepoints|utf16|bytes")]
+        offsets: Option<Offsets>,
+        /// Accept labels missing from the label set (they are listed).
+        #[arg(long)]
+        add_labels: bool,
+        /// Import the good records and spans, reporting the bad ones on stderr, instead
+        /// of importing nothing.
+        #[arg(long)]
+        skip_bad: bool,
+        /// A label set that replaces the default one (same shape as assets/labels.toml):
+        /// labels are checked against it.
+        #[arg(long, value_name = "FILE")]
+        labels_file: Option<PathBuf>,
+        /// The annotation database (created if missing) [default: $RAQIM_DB, else
+        /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db].
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Who imports, stored with the import and with spans that name no annotator
+        /// [default: `annotator` in $XDG_CONFIG_HOME/raqim/config.toml, else the login
+        /// name].
+        #[arg(long, value_name = "NAME")]
+        annotator: Option<String>,
+    },
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod corpus;
 pub mod document;
 pub mod eval;
+pub mod exchange;
 pub mod formats;
 pub mod layout;
 pub mod render;

@@ -104,6 +104,63 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             raqim::commands::eval(&engine(&sources)?, &args, &mut out)
         }
+        Some(Command::Export {
+            docs,
+            format,
+            state,
+            offsets,
+            out,
+            db,
+        }) => {
+            let db = database_path(db.as_deref())?;
+            let args = raqim::exchange::ExportArgs {
+                db: &db,
+                format,
+                state,
+                offsets,
+                out: out.as_deref(),
+                docs: &docs,
+            };
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            raqim::exchange::export(&args, &mut out, &mut std::io::stderr())
+        }
+        Some(Command::Import {
+            paths,
+            format,
+            as_,
+            source,
+            offsets,
+            add_labels,
+            skip_bad,
+            labels_file,
+            db,
+            annotator,
+        }) => {
+            let db = database_path(db.as_deref())?;
+            let annotator = raqim::config::annotator(
+                annotator.as_deref(),
+                raqim::config::config_path().as_deref(),
+                std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
+            )?;
+            let labels = match &labels_file {
+                Some(p) => raqim::suggest::labels::LabelSet::load(p)?,
+                None => raqim::suggest::labels::LabelSet::builtin(),
+            };
+            let args = raqim::exchange::ImportArgs {
+                db: &db,
+                format,
+                paths: &paths,
+                state: as_,
+                source: source.as_deref(),
+                offsets,
+                labels: &labels,
+                add_labels,
+                skip_bad,
+                annotator: &annotator,
+            };
+            raqim::exchange::import(&args, &mut std::io::stderr()).map(|_| ())
+        }
         None => {
             let Some(file) = cli.file else {
                 anyhow::bail!(
@@ -168,6 +225,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             raqim::tui::run_with(doc, view_settings(&cli.view), engine, keymap, opened)
         }
     }
+}
+
+/// The database `--db` names, else the default one (as the viewer finds it).
+fn database_path(flag: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
+    raqim::store::Store::resolve_path(flag)
+        .context("no place for the annotation database: set --db PATH or RAQIM_DB, or HOME")
 }
 
 fn engine(sources: &raqim::cli::SourceArgs) -> anyhow::Result<raqim::suggest::Engine> {

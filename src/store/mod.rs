@@ -32,6 +32,7 @@
 //! back, and from then on that [`Store`] refuses every write. [`Store::verify`] reads
 //! the whole file on demand. This module knows nothing of the terminal.
 
+mod bulk;
 mod error;
 mod lock;
 pub mod schema;
@@ -47,6 +48,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
+pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
 pub use lock::DocLock;
 pub use schema::SCHEMA_VERSION;

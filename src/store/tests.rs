@@ -249,3 +249,143 @@ fn version_2_adds_the_snapshot_seq_and_the_state_index() {
         .unwrap();
     assert_eq!(column, 1);
 }
+
+fn import_doc(text: &str, spans: &[(usize, usize, &str, SpanState)]) -> ImportDoc {
+    ImportDoc {
+        id: sha256_hex(text),
+        name: "imported".to_string(),
+        source_path: None,
+        text: text.to_string(),
+        done: false,
+        spans: spans
+            .iter()
+            .map(|&(start, end, label, state)| ImportSpan {
+                span: NewSpan {
+                    label: label.to_string(),
+                    state,
+                    ..span(start, end)
+                },
+                annotator: "model".to_string(),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let text = "قال محمد في دمشق إن الجيش انسحب";
+    let id = doc(&mut store, text);
+    // The analyst accepted «دمشق» (12..16) before the import.
+    let mut accepted = span(12, 16);
+    accepted.label = "LOC".to_string();
+    accepted.state = SpanState::Accepted;
+    store
+        .commit(
+            &id,
+            "create",
+            "{}",
+            "ana",
+            None,
+            &[Change::Insert(accepted)],
+        )
+        .unwrap();
+    let docs = [
+        import_doc(
+            text,
+            &[
+                (4, 8, "PER", SpanState::Pending),    // new
+                (12, 16, "LOC", SpanState::Pending),  // same as the accepted one
+                (9, 16, "LOC", SpanState::Pending),   // overlaps it
+                (12, 16, "ORG", SpanState::Rejected), // rejected: conflicts with nothing
+                (20, 25, "ORG", SpanState::Accepted), // new
+                (21, 31, "ORG", SpanState::Accepted), // overlaps the one before
+            ],
+        ),
+        import_doc("نص آخر", &[(0, 2, "LOC", SpanState::Accepted)]),
+    ];
+    let payload = |i: usize, ids: &[i64]| format!("{{\"doc\":{i},\"spans\":{}}}", ids.len());
+    let r = store
+        .import_documents(&docs, "import", "ana", &payload)
+        .unwrap();
+    assert_eq!((r.docs_added, r.docs_updated, r.docs_unchanged), (1, 1, 0));
+    assert_eq!((r.spans_added, r.duplicates, r.conflicts.len()), (4, 1, 2));
+    assert_eq!(r.conflicts[0].span, 2);
+    assert_eq!(
+        r.conflicts[0].with,
+        (12, 16, "LOC".to_string(), SpanState::Accepted)
+    );
+    assert_eq!(r.conflicts[1].with.0, 20);
+    let spans = store.spans(&id).unwrap();
+    assert_eq!(spans.len(), 4);
+    assert!(
+        spans
+            .iter()
+            .any(|s| s.annotator == "model" && s.label == "PER")
+    );
+    let log = store.actions(&id).unwrap();
+    assert_eq!(log.last().unwrap().payload, "{\"doc\":0,\"spans\":3}");
+    // The same import again adds nothing and writes no action.
+    let seq = store.max_seq().unwrap();
+    let again = store
+        .import_documents(&docs, "import", "ana", &payload)
+        .unwrap();
+    assert_eq!(
+        (again.docs_added, again.docs_updated, again.docs_unchanged),
+        (0, 0, 2)
+    );
+    assert_eq!(again.spans_added, 0);
+    assert_eq!(again.duplicates, 5);
+    assert_eq!(store.max_seq().unwrap(), seq);
+}
+
+#[test]
+fn an_import_with_a_bad_document_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let good = import_doc("نص أول", &[(0, 2, "LOC", SpanState::Accepted)]);
+    let mut bad = import_doc("نص ثان", &[(0, 99, "LOC", SpanState::Accepted)]);
+    let err = store
+        .import_documents(&[good.clone(), bad.clone()], "import", "ana", &|_, _| {
+            String::new()
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::BadRange { .. }), "{err}");
+    bad.spans.clear();
+    bad.id = good.id.clone();
+    let err = store
+        .import_documents(&[good, bad], "import", "ana", &|_, _| String::new())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::HashMismatch { .. }), "{err}");
+    assert!(store.documents().unwrap().is_empty());
+    assert_eq!(store.max_seq().unwrap(), 0);
+}
+
+#[test]
+fn documents_come_back_in_the_order_one_import_added_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let texts = ["ج", "ب", "أ", "د"];
+    let docs: Vec<ImportDoc> = texts.iter().map(|t| import_doc(t, &[])).collect();
+    let r = store
+        .import_documents(&docs, "import", "ana", &|_, _| String::new())
+        .unwrap();
+    assert_eq!(r.docs_added, 4);
+    let ids: Vec<String> = store
+        .documents_as_added()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    let want: Vec<String> = texts.iter().map(|t| sha256_hex(t)).collect();
+    assert_eq!(ids, want);
+    let mut read = Vec::new();
+    store
+        .read_documents::<StoreError>(&store.documents_as_added().unwrap(), |d| {
+            read.push(d.text);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(read, texts);
+}

@@ -1,0 +1,614 @@
+//! `raqim export` and `raqim import`: annotations out of the store into another tool's
+//! format, and another tool's (or a model's) annotations into the store.
+//!
+//! Owns: turning stored documents into [`Record`]s and records into [`ImportDoc`]s
+//! (ids, names, states, sources), finding the documents a command line names, and
+//! the summaries on standard error. The formats themselves are `formats`; what an
+//! import adds to a document that already has spans is decided by
+//! [`Store::import_documents`] (duplicates and overlaps are skipped and counted).
+//!
+//! Must not: touch the terminal, or write a database it was asked only to read (an
+//! export from a missing database is an error, not a new empty file).
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use anyhow::Context;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::formats::{self, Format, ImportOptions, Offsets, Record, RecordSpan};
+use crate::store::{
+    DocumentRow, FullDocument, ImportDoc, ImportReport, ImportSpan, NewSpan, SpanState, Store,
+    StoreError,
+};
+use crate::suggest::labels::LabelSet;
+
+/// Which spans an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportState {
+    /// Accepted spans only: the reviewed annotation.
+    #[default]
+    Accepted,
+    /// Accepted and pending spans, each with its state; rejected ones too in `jsonl`
+    /// (the other formats have no place for them).
+    All,
+}
+
+impl FromStr for ExportState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "accepted" => Ok(ExportState::Accepted),
+            "all" => Ok(ExportState::All),
+            _ => Err(format!("'{s}' is not one of: accepted, all")),
+        }
+    }
+}
+
+/// The state imported spans get when the file does not give one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImportAs {
+    /// Pending: reviewed in the viewer like raqim's own suggestions.
+    #[default]
+    Suggestions,
+    /// Accepted: a reviewed annotation (gold data, another annotator's work).
+    Accepted,
+}
+
+impl FromStr for ImportAs {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "suggestions" | "pending" => Ok(ImportAs::Suggestions),
+            "accepted" => Ok(ImportAs::Accepted),
+            _ => Err(format!("'{s}' is not one of: suggestions, accepted")),
+        }
+    }
+}
+
+/// Failures of the commands themselves (the formats and the store have their own).
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error(
+        "{}: no such database, so nothing to export (give the right one with --db or RAQIM_DB); nothing was created",
+        path.display()
+    )]
+    NoDatabase { path: PathBuf },
+    #[error(
+        "{}: no document {doc:?} (give a document id, an id prefix of at least 8 hex digits, a name, or a source path as recorded); nothing was written",
+        db.display()
+    )]
+    UnknownDocument { db: PathBuf, doc: String },
+    #[error(
+        "{}: {doc:?} names {} documents ({}); give an id or an id prefix; nothing was written",
+        db.display(),
+        candidates.len(),
+        candidates.join(", ")
+    )]
+    Ambiguous {
+        db: PathBuf,
+        doc: String,
+        candidates: Vec<String>,
+    },
+    #[error("brat writes a directory of .txt and .ann files: give it with --out DIR")]
+    BratNeedsOut,
+    #[error(
+        "{}: document {} ({name}) is open in another raqim; close it there and import again (or pass --skip-bad to leave it out); nothing was imported",
+        db.display(),
+        short_id(doc)
+    )]
+    InUse {
+        db: PathBuf,
+        doc: String,
+        name: String,
+    },
+}
+
+fn short_id(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
+/// What each format does not keep, for the export summary (see `formats`).
+fn loses(format: Format) -> &'static str {
+    match format {
+        Format::Jsonl => "",
+        Format::Prodigy => "rejected spans",
+        Format::Doccano => "rejected spans; state, source, score, annotator",
+        Format::LabelStudio => "rejected spans; annotator; the source of accepted spans",
+        Format::Brat => "rejected spans; name, source path, done; state, source, score, annotator",
+        Format::Conll => "rejected spans; name, source path, done; state, source, score, annotator",
+    }
+}
+
+/// The SHA-256 of a text, hex: the id the store gives it.
+pub fn document_id(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A stored document as an interchange record: id = the document id, spans of the
+/// wanted states with every review field, meta = `{"name", "source_path", "done"}`.
+pub fn to_record(d: FullDocument, state: ExportState) -> Record {
+    let spans = d
+        .spans
+        .into_iter()
+        .filter(|s| state == ExportState::All || s.state == SpanState::Accepted)
+        .map(|s| RecordSpan {
+            start: s.start,
+            end: s.end,
+            label: s.label,
+            state: Some(s.state.as_str().to_string()),
+            source: Some(s.source),
+            score: Some(s.score),
+            annotator: Some(s.annotator),
+        })
+        .collect();
+    Record {
+        id: d.row.id,
+        text: d.text,
+        spans,
+        meta: Some(json!({
+            "name": d.row.name,
+            "source_path": d.row.source_path,
+            "done": d.row.done,
+        })),
+    }
+}
+
+/// The documents named on the command line, in that order (each once), or every
+/// document in the order it was added when none is named. A name is tried as a
+/// document id, an id prefix of at least 8 hex digits, a document name, then a source
+/// path as recorded (as given, and made absolute, as the viewer records it).
+pub fn resolve(store: &Store, names: &[String]) -> anyhow::Result<Vec<DocumentRow>> {
+    let all = store.documents_as_added()?;
+    if names.is_empty() {
+        return Ok(all);
+    }
+    let db = store.path().to_path_buf();
+    let mut out: Vec<DocumentRow> = Vec::new();
+    let mut taken = HashSet::new();
+    for name in names {
+        let found = find(store, &all, name)?;
+        let row = match found.as_slice() {
+            [] => {
+                return Err(ExchangeError::UnknownDocument {
+                    db,
+                    doc: name.clone(),
+                }
+                .into());
+            }
+            [one] => (*one).clone(),
+            many => {
+                return Err(ExchangeError::Ambiguous {
+                    db,
+                    doc: name.clone(),
+                    candidates: many
+                        .iter()
+                        .map(|r| format!("{} {}", short_id(&r.id), r.name))
+                        .collect(),
+                }
+                .into());
+            }
+        };
+        if taken.insert(row.id.clone()) {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn find<'a>(
+    store: &Store,
+    all: &'a [DocumentRow],
+    name: &str,
+) -> Result<Vec<&'a DocumentRow>, StoreError> {
+    let by = |f: &dyn Fn(&DocumentRow) -> bool| all.iter().filter(|r| f(r)).collect::<Vec<_>>();
+    let exact = by(&|r| r.id == name);
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.len() >= 8 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let prefix = by(&|r| r.id.starts_with(&lower));
+        if !prefix.is_empty() {
+            return Ok(prefix);
+        }
+    }
+    let named = by(&|r| r.name == name);
+    if !named.is_empty() {
+        return Ok(named);
+    }
+    // A path: the document last recorded for it (the viewer records absolute paths).
+    let mut paths = vec![PathBuf::from(name)];
+    if let Ok(abs) = std::fs::canonicalize(name) {
+        paths.push(abs);
+    }
+    for p in paths {
+        if let Some((id, _)) = store.document_for_path(&p)? {
+            return Ok(by(&|r| r.id == id));
+        }
+    }
+    Ok(by(&|r| r.source_path.as_deref() == Some(name)))
+}
+
+/// Options of `raqim export`.
+#[derive(Debug, Clone)]
+pub struct ExportArgs<'a> {
+    pub db: &'a Path,
+    pub format: Format,
+    pub state: ExportState,
+    /// The offset unit of the file; `None`: the format's own ([`Format::native_offsets`]).
+    pub offsets: Option<Offsets>,
+    /// A file (a directory for brat); `None`: standard output.
+    pub out: Option<&'a Path>,
+    pub docs: &'a [String],
+}
+
+/// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
+/// and a line saying what was written to `stderr`.
+pub fn export(
+    args: &ExportArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if !args.db.exists() {
+        return Err(ExchangeError::NoDatabase {
+            path: args.db.to_path_buf(),
+        }
+        .into());
+    }
+    if args.format.is_directory() && args.out.is_none() {
+        return Err(ExchangeError::BratNeedsOut.into());
+    }
+    if args.offsets.is_some() && !args.format.has_offsets() {
+        writeln!(
+            stderr,
+            "raqim: note: {} holds tokens, not offsets; --offsets does not apply",
+            args.format
+        )?;
+    }
+    let offsets = args.offsets.unwrap_or(args.format.native_offsets());
+    let store = Store::open(args.db)?;
+    let rows = resolve(&store, args.docs)?;
+    let mut records = Vec::with_capacity(rows.len());
+    store.read_documents::<StoreError>(&rows, |d| {
+        records.push(to_record(d, args.state));
+        Ok(())
+    })?;
+    drop(store);
+    let written = |r: &Record| {
+        r.spans
+            .iter()
+            .filter(|s| args.format == Format::Jsonl || s.state.as_deref() != Some("rejected"))
+            .count()
+    };
+    let spans: usize = records.iter().map(written).sum();
+    let target = match args.out {
+        Some(out) => {
+            // A single-file format given a directory writes a file in it.
+            let file = if !args.format.is_directory() && out.is_dir() {
+                out.join(format!("raqim-export.{}", args.format.extension()))
+            } else {
+                out.to_path_buf()
+            };
+            formats::export(args.format, &records, offsets, &file)?;
+            file.display().to_string()
+        }
+        None => {
+            let s = formats::export_to_string(args.format, &records, offsets)?;
+            stdout.write_all(s.as_bytes())?;
+            stdout.flush()?;
+            "standard output".to_string()
+        }
+    };
+    let unit = if args.format.has_offsets() {
+        format!(", offsets in {}", unit_name(offsets))
+    } else {
+        String::new()
+    };
+    write!(
+        stderr,
+        "raqim: exported {}, {} to {target} ({}{unit})",
+        count(records.len(), "document"),
+        count(
+            spans,
+            match args.state {
+                ExportState::Accepted => "accepted span",
+                ExportState::All => "span",
+            }
+        ),
+        args.format,
+    )?;
+    match loses(args.format) {
+        "" => writeln!(stderr)?,
+        lost => writeln!(stderr, "; {} does not keep: {lost}", args.format)?,
+    }
+    Ok(())
+}
+
+/// "1 document", "2 documents".
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+fn unit_name(u: Offsets) -> &'static str {
+    match u {
+        Offsets::CodePoints => "code points",
+        Offsets::Utf16 => "UTF-16 code units",
+        Offsets::Bytes => "bytes",
+    }
+}
+
+/// Options of `raqim import`.
+#[derive(Debug, Clone)]
+pub struct ImportArgs<'a> {
+    pub db: &'a Path,
+    pub format: Format,
+    /// Files, or directories of them (brat: of `.txt`/`.ann` pairs).
+    pub paths: &'a [PathBuf],
+    pub state: ImportAs,
+    /// The source of every imported span; `None`: the span's own, else `import:FORMAT`.
+    pub source: Option<&'a str>,
+    /// The offset unit of the files; `None`: the format's own.
+    pub offsets: Option<Offsets>,
+    pub labels: &'a LabelSet,
+    pub add_labels: bool,
+    pub skip_bad: bool,
+    /// Who imports (the action rows; spans without an annotator of their own).
+    pub annotator: &'a str,
+}
+
+/// What `raqim import` did, as its last line on standard error says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportSummary {
+    pub files: usize,
+    pub records: usize,
+    pub report: ImportReport,
+    /// Records, spans and documents left out with `--skip-bad`.
+    pub problems: usize,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.report;
+        write!(
+            f,
+            "{} from {}: {} added, {} updated, {} unchanged; {} added, {} skipped, {} skipped, {}",
+            count(self.records, "record"),
+            count(self.files, "file"),
+            count(r.docs_added, "document"),
+            r.docs_updated,
+            r.docs_unchanged,
+            count(r.spans_added, "span"),
+            count(r.duplicates, "duplicate"),
+            count(r.conflicts.len(), "conflict"),
+            count(self.problems, "problem")
+        )
+    }
+}
+
+/// The files an import reads: each path, with a directory standing for its files of
+/// the format's extension, sorted (brat reads its directories itself).
+fn input_files(format: Format, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if format.is_directory() || !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+            .with_context(|| format!("{}: cannot read the directory", p.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == format.extension()))
+            .collect();
+        if found.is_empty() {
+            anyhow::bail!(
+                "{}: a directory without .{} files to import as {format}",
+                p.display(),
+                format.extension()
+            );
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// A record as a document to import: its id is the hash of its text; its name the
+/// `name` of its meta (raqim's own exports), else the record id; state, source, score
+/// and annotator the span's own where the file gives them.
+pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc {
+    let meta = r.meta.as_ref().and_then(Value::as_object);
+    let meta_str = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str);
+    let name = meta_str("name").unwrap_or(&r.id).to_string();
+    let source_path = meta_str("source_path").map(str::to_string);
+    let done = meta
+        .and_then(|m| m.get("done"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let default_state = match args.state {
+        ImportAs::Suggestions => SpanState::Pending,
+        ImportAs::Accepted => SpanState::Accepted,
+    };
+    let default_source = format!("import:{format}");
+    let spans = r
+        .spans
+        .into_iter()
+        .map(|s| ImportSpan {
+            span: NewSpan {
+                start: s.start,
+                end: s.end,
+                state: s
+                    .state
+                    .as_deref()
+                    .and_then(SpanState::parse)
+                    .unwrap_or(default_state),
+                source: match args.source {
+                    Some(src) => src.to_string(),
+                    None => s.source.unwrap_or_else(|| default_source.clone()),
+                },
+                // A span without a score counts as sure, like one the analyst makes.
+                score: s.score.filter(|x| x.is_finite()).unwrap_or(1.0),
+                label: s.label,
+            },
+            annotator: s.annotator.unwrap_or_else(|| args.annotator.to_string()),
+        })
+        .collect();
+    ImportDoc {
+        id: document_id(&r.text),
+        name,
+        source_path,
+        text: r.text,
+        done,
+        spans,
+    }
+}
+
+/// At most this many conflicts are listed one by one.
+const LISTED: usize = 20;
+
+/// `raqim import`: reads every file, then adds what they hold in one transaction;
+/// without `skip_bad` a bad record anywhere (or a document open in another raqim)
+/// means nothing is imported. Messages and the summary go to `stderr`.
+pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<ImportSummary> {
+    let files = input_files(args.format, args.paths)?;
+    let opts = ImportOptions {
+        offsets: args.offsets.unwrap_or(args.format.native_offsets()),
+        labels: Some(args.labels),
+        add_labels: args.add_labels,
+        skip_bad: args.skip_bad,
+    };
+    let mut summary = ImportSummary {
+        files: files.len(),
+        ..Default::default()
+    };
+    let mut docs = Vec::new();
+    // For messages: the file and record id of each document to import.
+    let mut origin: Vec<(String, String)> = Vec::new();
+    let mut new_labels: Vec<String> = Vec::new();
+    for file in &files {
+        let imported = formats::import(args.format, file, &opts).map_err(|e| {
+            anyhow::anyhow!(
+                "{e} (nothing was imported; --skip-bad imports the good records and reports the bad)"
+            )
+        })?;
+        for e in &imported.problems {
+            writeln!(stderr, "raqim: skipped {e}")?;
+        }
+        summary.problems += imported.problems.len();
+        for l in imported.new_labels {
+            if !new_labels.contains(&l) {
+                new_labels.push(l);
+            }
+        }
+        for (what, n) in &imported.ignored {
+            writeln!(
+                stderr,
+                "raqim: {}: passed over {n} × {what} (raqim has no place for them)",
+                file.display()
+            )?;
+        }
+        for r in imported.records {
+            origin.push((file.display().to_string(), r.id.clone()));
+            docs.push(to_import_doc(r, args.format, args));
+        }
+    }
+    summary.records = docs.len();
+    let mut store = Store::open(args.db)?;
+    // A document open in a viewer would not see the new spans and could undo over them.
+    let known: HashSet<String> = store.documents()?.into_iter().map(|d| d.id).collect();
+    let mut locks = Vec::new();
+    let mut refused: HashSet<&str> = HashSet::new();
+    let mut tried: HashSet<&str> = HashSet::new();
+    for (i, d) in docs.iter().enumerate() {
+        if !known.contains(&d.id) || !tried.insert(&d.id) {
+            continue;
+        }
+        match store.lock_document(&d.id, args.annotator) {
+            Ok(l) => locks.push(l),
+            Err(e @ StoreError::DocumentInUse { .. }) => {
+                if !args.skip_bad {
+                    return Err(ExchangeError::InUse {
+                        db: args.db.to_path_buf(),
+                        doc: d.id.clone(),
+                        name: d.name.clone(),
+                    }
+                    .into());
+                }
+                writeln!(
+                    stderr,
+                    "raqim: skipped {} ({}, record {:?}): {e}",
+                    d.name, origin[i].0, origin[i].1
+                )?;
+                refused.insert(&d.id);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let keep: Vec<bool> = docs
+        .iter()
+        .map(|d| !refused.contains(d.id.as_str()))
+        .collect();
+    summary.problems += keep.iter().filter(|k| !**k).count();
+    let (docs, origin): (Vec<ImportDoc>, Vec<(String, String)>) = docs
+        .into_iter()
+        .zip(origin)
+        .zip(keep)
+        .filter_map(|(x, k)| k.then_some(x))
+        .unzip();
+    let format = args.format.name();
+    let payload = |i: usize, ids: &[i64]| {
+        json!({
+            "format": format,
+            "file": origin[i].0,
+            "record": origin[i].1,
+            "spans": ids.len(),
+        })
+        .to_string()
+    };
+    summary.report = store.import_documents(&docs, "import", args.annotator, &payload)?;
+    drop(locks);
+    let conflicts = &summary.report.conflicts;
+    for c in conflicts.iter().take(LISTED) {
+        let d = &docs[c.doc];
+        let s = &d.spans[c.span].span;
+        let (ws, we, wl, wstate) = &c.with;
+        writeln!(
+            stderr,
+            "raqim: conflict: {} ({}, record {:?}): {}..{} {} overlaps the {} span {ws}..{we} {wl} already there; skipped",
+            d.name,
+            origin[c.doc].0,
+            origin[c.doc].1,
+            s.start,
+            s.end,
+            s.label,
+            wstate.as_str()
+        )?;
+    }
+    if conflicts.len() > LISTED {
+        writeln!(
+            stderr,
+            "raqim: ... and {} more conflicts",
+            conflicts.len() - LISTED
+        )?;
+    }
+    if !new_labels.is_empty() {
+        writeln!(
+            stderr,
+            "raqim: labels not in the label set, imported as they are: {}",
+            new_labels.join(", ")
+        )?;
+    }
+    writeln!(
+        stderr,
+        "raqim: imported into {} ({format}): {summary}",
+        args.db.display()
+    )?;
+    Ok(summary)
+}

@@ -1,0 +1,461 @@
+//! `raqim export` and `raqim import` as a user runs them: round trips through the store
+//! in every format, offsets in UTF-16, all-or-nothing imports, re-imports, and the
+//! errors a wrong database or document name gets.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::raqim;
+use serde_json::Value;
+
+const GOLD: &str = "tests/fixtures/gold/deir-ez-zor.jsonl";
+const NEWSFANE: &str = "tests/fixtures/newsfane/dev.jsonl";
+const FORMATS: [&str; 6] = [
+    "jsonl",
+    "prodigy",
+    "doccano",
+    "label-studio",
+    "brat",
+    "conll",
+];
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `raqim import --db DB --annotator tester ARGS`, which must succeed.
+fn import(db: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["import", "--db", s(db), "--annotator", "tester"];
+    all.extend_from_slice(args);
+    let o = raqim(&all, None);
+    assert!(o.status.success(), "import {args:?}: {}", stderr(&o));
+    o
+}
+
+/// `raqim export --db DB ARGS`, which must succeed.
+fn export(db: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["export", "--db", s(db)];
+    all.extend_from_slice(args);
+    let o = raqim(&all, None);
+    assert!(o.status.success(), "export {args:?}: {}", stderr(&o));
+    o
+}
+
+/// The records of a JSONL export on standard output.
+fn records(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A file's content, or a directory's files by name.
+fn contents(p: &Path) -> Vec<(String, Vec<u8>)> {
+    if !p.is_dir() {
+        return vec![(String::new(), std::fs::read(p).unwrap())];
+    }
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The first `n` lines of the newsfane documents, as a file in `dir`.
+fn newsfane_head(dir: &Path, n: usize) -> PathBuf {
+    let src = std::fs::read_to_string(NEWSFANE).unwrap();
+    let head: String = src.lines().take(n).map(|l| format!("{l}\n")).collect();
+    let p = dir.join("newsfane-head.jsonl");
+    std::fs::write(&p, head).unwrap();
+    p
+}
+
+#[test]
+fn every_format_round_trips_through_the_store_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    // The whole newsfane split for the quick formats, its first 40 documents for
+    // prodigy and conll (tokenizing is the slow part in a debug build).
+    let full = dir.path().join("full.db");
+    import(
+        &full,
+        &["--format", "jsonl", "--as", "accepted", GOLD, NEWSFANE],
+    );
+    let small = dir.path().join("small.db");
+    let head = newsfane_head(dir.path(), 40);
+    import(
+        &small,
+        &["--format", "jsonl", "--as", "accepted", GOLD, s(&head)],
+    );
+    // The gold spans came in as they are, accepted.
+    let o = export(&full, &["--format", "jsonl", "deir-ez-zor"]);
+    let got = records(&o);
+    let gold: Value = serde_json::from_str(
+        std::fs::read_to_string(GOLD)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let ends = |v: &Value| -> Vec<(u64, u64, String)> {
+        v["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["start"].as_u64().unwrap(),
+                    s["end"].as_u64().unwrap(),
+                    s["label"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(got.len(), 1);
+    assert_eq!(ends(&got[0]), ends(&gold));
+    assert_eq!(got[0]["text"], gold["text"]);
+    assert_eq!(got[0]["meta"]["name"], "deir-ez-zor");
+    assert!(got[0]["spans"][0]["state"] == "accepted");
+    assert_eq!(got[0]["spans"][0]["source"], "import:jsonl");
+
+    std::thread::scope(|scope| {
+        for format in FORMATS {
+            let dir = dir.path();
+            let (full, small) = (&full, &small);
+            scope.spawn(move || {
+                let db = if matches!(format, "prodigy" | "conll") {
+                    small
+                } else {
+                    full
+                };
+                let first = dir.join(format!("first.{format}"));
+                let again = dir.join(format!("again.{format}"));
+                let fresh = dir.join(format!("fresh-{format}.db"));
+                export(db, &["--format", format, "--out", s(&first)]);
+                let o = import(&fresh, &["--format", format, "--as", "accepted", s(&first)]);
+                assert!(stderr(&o).contains("0 conflicts"), "{}", stderr(&o));
+                export(&fresh, &["--format", format, "--out", s(&again)]);
+                assert!(
+                    contents(&first) == contents(&again),
+                    "{format}: the second export differs from the first"
+                );
+            });
+        }
+    });
+}
+
+#[test]
+fn offsets_in_utf16_round_trip_across_an_emoji_harakat_and_lam_alef() {
+    let dir = tempfile::tempdir().unwrap();
+    // An astral emoji (two UTF-16 units), harakat (one unit each) and lam-alef (two
+    // letters) before and inside the spans.
+    let text = "قالَ 😀 الأمينُ العامّ في الأمم المتحدة: لا، بل في دمشق 😀.";
+    let spans = [
+        ("الأمينُ العامّ", "PER"),
+        ("الأمم المتحدة", "ORG"),
+        ("دمشق", "LOC"),
+    ];
+    let cp = |b: usize| text[..b].chars().count();
+    let u16 = |b: usize| text[..b].encode_utf16().count();
+    let mut want_cp = Vec::new();
+    let mut want_u16 = Vec::new();
+    for (surface, label) in spans {
+        let b = text.find(surface).unwrap();
+        let e = b + surface.len();
+        want_cp.push((cp(b) as u64, cp(e) as u64, label.to_string()));
+        want_u16.push((u16(b) as u64, u16(e) as u64, label.to_string()));
+    }
+    assert_ne!(want_cp, want_u16, "the emoji must move the UTF-16 offsets");
+    let line = serde_json::json!({
+        "id": "utf16",
+        "text": text,
+        "spans": want_u16.iter().map(|(s, e, l)| serde_json::json!({"start": s, "end": e, "label": l})).collect::<Vec<_>>(),
+    });
+    let file = dir.path().join("in.jsonl");
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let db = dir.path().join("raqim.db");
+    import(
+        &db,
+        &[
+            "--format",
+            "jsonl",
+            "--offsets",
+            "utf16",
+            "--as",
+            "accepted",
+            s(&file),
+        ],
+    );
+    let spans_of = |o: &Output| -> Vec<(u64, u64, String)> {
+        let r = records(o);
+        r[0]["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["start"].as_u64().unwrap(),
+                    s["end"].as_u64().unwrap(),
+                    s["label"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let o = export(&db, &["--format", "jsonl", "--offsets", "utf16"]);
+    assert_eq!(spans_of(&o), want_u16);
+    let o = export(&db, &["--format", "jsonl"]);
+    assert_eq!(spans_of(&o), want_cp);
+    // doccano counts UTF-16 units by default.
+    let o = export(&db, &["--format", "doccano"]);
+    let r = records(&o);
+    let labels: Vec<(u64, u64, String)> = r[0]["label"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l[0].as_u64().unwrap(),
+                l[1].as_u64().unwrap(),
+                l[2].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(labels, want_u16);
+}
+
+#[test]
+fn one_bad_record_imports_nothing_unless_skip_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    let before = stdout(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    let file = dir.path().join("three.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id": "a", "text": "قال محمد", "spans": [{"start": 4, "end": 8, "label": "PER"}]}"#,
+            "\n",
+            r#"{"id": "b", "text": "في دمشق", "spans": [{"start": 3, "end": 40, "label": "LOC"}]}"#,
+            "\n",
+            r#"{"id": "c", "text": "في بغداد", "spans": [{"start": 3, "end": 8, "label": "LOC"}]}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    // The message names the file, the line and the field.
+    assert!(
+        err.contains("three.jsonl:2: spans[0].end") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    let after = stdout(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    assert_eq!(before, after, "a failed import changed the database");
+
+    let o = import(&db, &["--format", "jsonl", "--skip-bad", s(&file)]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("skipped") && err.contains("three.jsonl"),
+        "{err}"
+    );
+    let o = export(&db, &["--format", "jsonl", "--state", "all", "a", "c", "b"]);
+    let r = records(&o);
+    // Record b lost its only span, not its text: the smallest bad unit is dropped.
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0]["spans"][0]["label"], "PER");
+    assert_eq!(r[1]["spans"][0]["label"], "LOC");
+    assert_eq!(r[2]["spans"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_bad_file_leaves_no_database_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"id": "a", "text": "قال محمد", "spans": [{"start": 4, "end": 8, "label": "NOPE"}]}"#,
+    )
+    .unwrap();
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("NOPE"), "{}", stderr(&o));
+    assert!(!db.exists());
+    // With --add-labels the label is taken, and named.
+    let o = import(&db, &["--format", "jsonl", "--add-labels", s(&file)]);
+    assert!(stderr(&o).contains("NOPE"), "{}", stderr(&o));
+}
+
+#[test]
+fn importing_the_same_file_again_adds_no_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    let first = stdout(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    let o = import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("0 spans added") && err.contains("61 duplicates skipped"),
+        "{err}"
+    );
+    // As suggestions too: the accepted span already there stands.
+    import(&db, &["--format", "jsonl", GOLD]);
+    let again = stdout(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    assert_eq!(first, again);
+}
+
+#[test]
+fn a_span_overlapping_one_already_there_is_a_reported_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = |name: &str, spans: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(
+            &p,
+            format!(r#"{{"id": "x", "text": "قال محمد علي في دمشق", "spans": {spans}}}"#),
+        )
+        .unwrap();
+        p
+    };
+    let a = file("a.jsonl", r#"[{"start": 4, "end": 8, "label": "PER"}]"#);
+    let b = file(
+        "b.jsonl",
+        r#"[{"start": 4, "end": 12, "label": "PER"}, {"start": 16, "end": 20, "label": "LOC"}]"#,
+    );
+    import(&db, &["--format", "jsonl", "--as", "accepted", s(&a)]);
+    let o = import(&db, &["--format", "jsonl", s(&b)]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("conflict") && err.contains("4..12 PER") && err.contains("1 conflict skipped"),
+        "{err}"
+    );
+    let r = records(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    let spans: Vec<(u64, u64, &str)> = r[0]["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_u64().unwrap(),
+                s["end"].as_u64().unwrap(),
+                s["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(spans, [(4, 8, "accepted"), (16, 20, "pending")]);
+}
+
+#[test]
+fn named_documents_are_exported_in_the_order_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let head = newsfane_head(dir.path(), 3);
+    import(
+        &db,
+        &["--format", "jsonl", "--as", "accepted", GOLD, s(&head)],
+    );
+    let all = records(&export(&db, &["--format", "jsonl"]));
+    // Every document, in the order they were imported.
+    let names: Vec<&str> = all
+        .iter()
+        .map(|r| r["meta"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "deir-ez-zor",
+            "newsfane-0000",
+            "newsfane-0001",
+            "newsfane-0002"
+        ]
+    );
+    let id = all[2]["id"].as_str().unwrap();
+    let o = export(&db, &["--format", "jsonl", &id[..10], "deir-ez-zor"]);
+    let some = records(&o);
+    assert_eq!(some.len(), 2);
+    assert_eq!(some[0]["id"], id);
+    assert_eq!(some[1]["meta"]["name"], "deir-ez-zor");
+    assert!(
+        stderr(&o).contains("exported 2 documents"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_unknown_document_is_an_error_naming_it_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", GOLD]);
+    let out = dir.path().join("out.jsonl");
+    let o = raqim(
+        &[
+            "export",
+            "--db",
+            s(&db),
+            "--format",
+            "jsonl",
+            "--out",
+            s(&out),
+            "deir-ez-zor",
+            "no-such-article",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no-such-article"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+#[test]
+fn exporting_from_a_missing_database_is_an_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nowhere").join("raqim.db");
+    let o = raqim(&["export", "--db", s(&db), "--format", "jsonl"], None);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(s(&db)), "{}", stderr(&o));
+    assert!(!dir.path().join("nowhere").exists());
+}
+
+#[test]
+fn suggestions_come_back_pending_with_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--source", "model:crf-3", GOLD]);
+    let r = records(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    let spans = r[0]["spans"].as_array().unwrap();
+    assert_eq!(spans.len(), 61);
+    assert!(
+        spans
+            .iter()
+            .all(|s| s["state"] == "pending" && s["source"] == "model:crf-3"),
+        "{spans:?}"
+    );
+    // Only accepted spans by default: the analyst has not reviewed these yet.
+    let r = records(&export(&db, &["--format", "jsonl"]));
+    assert_eq!(r[0]["spans"].as_array().unwrap().len(), 0);
+}
