@@ -467,6 +467,10 @@ fn a_latin_name_inside_arabic_text_widens_by_its_own_direction() {
     press(&mut a, "v right right right 2");
     assert!(shown(&mut a).contains("[ORG:NATO]"), "{}", shown(&mut a));
     press(&mut a, ">");
-    assert!(shown(&mut a).contains("[ORG:NATO Alliance]"), "{}", shown(&mut a));
+    assert!(
+        shown(&mut a).contains("[ORG:NATO Alliance]"),
+        "{}",
+        shown(&mut a)
+    );
     assert!(a.message().unwrap().starts_with("end (right edge)"));
 }
