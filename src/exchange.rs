@@ -563,12 +563,12 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         .filter_map(|(x, k)| k.then_some(x))
         .unzip();
     let format = args.format.name();
-    let payload = |i: usize, ids: &[i64]| {
+    let payload = |i: usize, spans: usize| {
         json!({
             "format": format,
             "file": origin[i].0,
             "record": origin[i].1,
-            "spans": ids.len(),
+            "spans": spans,
         })
         .to_string()
     };

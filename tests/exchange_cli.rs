@@ -459,3 +459,39 @@ fn suggestions_come_back_pending_with_their_source() {
     let r = records(&export(&db, &["--format", "jsonl"]));
     assert_eq!(r[0]["spans"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_document_is_found_by_its_recorded_source_path_and_a_state_in_the_file_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("in.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id": "x", "text": "قال محمد في دمشق", "meta": {"name": "khabar", "source_path": "corpus/khabar.txt", "done": true}, "#,
+            r#""spans": [{"start": 4, "end": 8, "label": "PER"}, {"start": 12, "end": 16, "label": "LOC", "state": "rejected"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    import(&db, &["--format", "jsonl", "--as", "accepted", s(&file)]);
+    let r = records(&export(
+        &db,
+        &["--format", "jsonl", "--state", "all", "corpus/khabar.txt"],
+    ));
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        r[0]["meta"],
+        serde_json::json!({"name": "khabar", "source_path": "corpus/khabar.txt", "done": true})
+    );
+    let states: Vec<&str> = r[0]["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["accepted", "rejected"]);
+    // Rejected spans leave with jsonl only.
+    let o = export(&db, &["--format", "doccano", "--state", "all", "khabar"]);
+    assert_eq!(records(&o)[0]["label"].as_array().unwrap().len(), 1);
+}

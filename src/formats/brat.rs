@@ -241,7 +241,7 @@ fn ann_line<'l>(
             units.check_quote(at, &format!("{id}.text"), (start, end), q)?;
         }
     }
-    ctx.label(at, &format!("{id}.type"), label)?;
+    ctx.label(at, &|| format!("{id}.type"), label)?;
     Ok(Some(RecordSpan::new(start, end, label)))
 }
 

@@ -398,7 +398,7 @@ fn build(name: &str, n: usize, doc: Doc, ctx: &mut Ctx) -> Result<Record, Format
                          ctx: &mut Ctx|
          -> Result<(), FormatError> {
             if let Some((label, line, a, b)) = open.take() {
-                match ctx.label(&Location::line(name, line), "tag", label) {
+                match ctx.label(&Location::line(name, line), &|| "tag".to_string(), label) {
                     Ok(()) => spans.push(RecordSpan::new(cp(a), cp(b), label)),
                     Err(e) => ctx.bad(e)?,
                 }

@@ -78,7 +78,7 @@ fn span(
         }
     };
     let (start, end) = units.span(at, field, start, end)?;
-    ctx.label(at, &format!("{field}.label"), label)?;
+    ctx.label(at, &|| format!("{field}.label"), label)?;
     Ok(RecordSpan::new(start, end, label))
 }
 

@@ -24,7 +24,14 @@ fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError
     let units = Units::new(text, ctx.opts.offsets);
     let mut spans = Vec::new();
     for (i, s) in json::opt_array(at, "", o, "spans")?.iter().enumerate() {
-        match span(at, &format!("spans[{i}]"), s, &units, ctx) {
+        // (On the stack: this runs for every span.)
+        match span(
+            at,
+            &compact_str::format_compact!("spans[{i}]"),
+            s,
+            &units,
+            ctx,
+        ) {
             Ok(s) => spans.push(s),
             Err(e) => ctx.bad(e)?,
         }
@@ -83,7 +90,7 @@ pub(super) fn finish_span(
         score: json::opt_f32(at, field, o, "score")?,
         annotator: json::opt_str(at, field, o, "annotator")?.map(str::to_string),
     };
-    ctx.label(at, &format!("{field}.label"), &span.label)?;
+    ctx.label(at, &|| format!("{field}.label"), &span.label)?;
     Ok(span)
 }
 

@@ -203,7 +203,7 @@ fn region(
     for (li, l) in labels.iter().enumerate() {
         let lf = format!("{vf}.labels[{li}]");
         let label = json::as_str(at, &lf, l)?;
-        ctx.label(at, &lf, label)?;
+        ctx.label(at, &|| lf.clone(), label)?;
         out.push(RecordSpan {
             state: Some(from.state.to_string()),
             source: from.source.clone(),

@@ -502,14 +502,34 @@ impl<'o, 'l> Ctx<'o, 'l> {
         }
     }
 
+    /// Takes in what another context (of one line) gathered, after what this one has.
+    fn merge(&mut self, other: Ctx) {
+        self.out.problems.extend(other.out.problems);
+        for l in other.out.new_labels {
+            if self.new.insert(l.clone()) {
+                self.out.new_labels.push(l);
+            }
+        }
+        for (what, n) in other.out.ignored {
+            *self.out.ignored.entry(what).or_default() += n;
+        }
+        self.out.records.extend(other.out.records);
+    }
+
     fn ignore(&mut self, what: &str) {
         *self.out.ignored.entry(what.to_string()).or_default() += 1;
     }
 
     /// Checks a label's shape and that the label set has it; with `add_labels` a new
     /// one is noted instead. Call it last for a span, once nothing else can fail.
-    fn label(&mut self, at: &Location, field: &str, label: &str) -> Result<(), FormatError> {
-        label_shape(label).map_err(|m| FormatError::field(at, field, m))?;
+    /// `field` names the label's field in an error (made only then).
+    fn label(
+        &mut self,
+        at: &Location,
+        field: &dyn Fn() -> String,
+        label: &str,
+    ) -> Result<(), FormatError> {
+        label_shape(label).map_err(|m| FormatError::field(at, field(), m))?;
         let Some(set) = self.opts.labels else {
             return Ok(());
         };
@@ -524,7 +544,7 @@ impl<'o, 'l> Ctx<'o, 'l> {
         }
         Err(FormatError::UnknownLabel {
             at: at.clone(),
-            field: field.to_string(),
+            field: field(),
             label: label.to_string(),
             known: set
                 .labels()
@@ -768,13 +788,35 @@ mod json {
             })
     }
 
+    /// `field.key` as a number; the name is only put together for an error (this runs
+    /// for every field of every span).
+    fn usize_at(at: &Location, field: &str, key: &str, v: &Value) -> Result<usize, FormatError> {
+        match v.as_u64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) => Ok(n),
+            None => as_usize(at, &join(field, key), v),
+        }
+    }
+
+    /// `field.key` as a string, the name put together only for an error.
+    fn str_at<'v>(
+        at: &Location,
+        field: &str,
+        key: &str,
+        v: &'v Value,
+    ) -> Result<&'v str, FormatError> {
+        match v.as_str() {
+            Some(s) => Ok(s),
+            None => as_str(at, &join(field, key), v),
+        }
+    }
+
     pub fn req_usize(
         at: &Location,
         field: &str,
         o: &Map<String, Value>,
         key: &str,
     ) -> Result<usize, FormatError> {
-        as_usize(at, &join(field, key), req(at, field, o, key)?)
+        usize_at(at, field, key, req(at, field, o, key)?)
     }
 
     pub fn opt_usize(
@@ -785,7 +827,7 @@ mod json {
     ) -> Result<Option<usize>, FormatError> {
         match o.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => as_usize(at, &join(field, key), v).map(Some),
+            Some(v) => usize_at(at, field, key, v).map(Some),
         }
     }
 
@@ -805,7 +847,7 @@ mod json {
         o: &'v Map<String, Value>,
         key: &str,
     ) -> Result<&'v str, FormatError> {
-        as_str(at, &join(field, key), req(at, field, o, key)?)
+        str_at(at, field, key, req(at, field, o, key)?)
     }
 
     pub fn opt_str<'v>(
@@ -816,7 +858,7 @@ mod json {
     ) -> Result<Option<&'v str>, FormatError> {
         match o.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => as_str(at, &join(field, key), v).map(Some),
+            Some(v) => str_at(at, field, key, v).map(Some),
         }
     }
 
@@ -849,8 +891,8 @@ mod json {
             None | Some(Value::Null) => Ok(None),
             // Through the decimal form: the shortest form of an f32 read as an f64 and
             // then rounded again could land on a neighbour.
-            Some(Value::Number(n)) => Ok(n
-                .to_string()
+            // (Formatted on the stack: this runs for every span.)
+            Some(Value::Number(n)) => Ok(compact_str::format_compact!("{n}")
                 .parse::<f32>()
                 .ok()
                 .or(n.as_f64().map(|x| x as f32))),
@@ -889,18 +931,31 @@ mod json {
 
 /// One JSON line of a JSONL file per record: blank lines skipped, each line read by
 /// `record` and dropped whole when bad with `skip_bad`.
+///
+/// Lines are read in parallel, each with a context of its own, and merged in line
+/// order: records, problems, new labels and the error returned are the same as line by
+/// line (a bad line stops nothing early, but the first bad one is the error).
 fn read_json_lines(
     name: &str,
     src: &str,
     ctx: &mut Ctx,
-    mut record: impl FnMut(&Location, &Value, &mut Ctx) -> Result<Record, FormatError>,
+    record: impl Fn(&Location, &Value, &mut Ctx) -> Result<Record, FormatError> + Sync,
 ) -> Result<(), FormatError> {
-    for (n, line) in lines(src) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let at = Location::line(name, n);
-        match json::parse(&at, line).and_then(|v| record(&at, &v, ctx)) {
+    use rayon::prelude::*;
+    let todo: Vec<(usize, &str)> = lines(src).filter(|(_, l)| !l.trim().is_empty()).collect();
+    let opts = ctx.opts;
+    let read: Vec<(Result<Record, FormatError>, Ctx)> = todo
+        .par_iter()
+        .map(|&(n, line)| {
+            let mut own = Ctx::new(opts);
+            let at = Location::line(name, n);
+            let r = json::parse(&at, line).and_then(|v| record(&at, &v, &mut own));
+            (r, own)
+        })
+        .collect();
+    for (r, own) in read {
+        ctx.merge(own);
+        match r {
             Ok(r) => ctx.out.records.push(r),
             Err(e) => ctx.bad(e)?,
         }

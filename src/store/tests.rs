@@ -305,7 +305,7 @@ fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
         ),
         import_doc("نص آخر", &[(0, 2, "LOC", SpanState::Accepted)]),
     ];
-    let payload = |i: usize, ids: &[i64]| format!("{{\"doc\":{i},\"spans\":{}}}", ids.len());
+    let payload = |i: usize, n: usize| format!("{{\"doc\":{i},\"spans\":{n}}}");
     let r = store
         .import_documents(&docs, "import", "ana", &payload)
         .unwrap();
@@ -367,7 +367,16 @@ fn documents_come_back_in_the_order_one_import_added_them() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
     let texts = ["ج", "ب", "أ", "د"];
-    let docs: Vec<ImportDoc> = texts.iter().map(|t| import_doc(t, &[])).collect();
+    let mut docs: Vec<ImportDoc> = texts.iter().map(|t| import_doc(t, &[])).collect();
+    // Spans out of order, and a rejected one on the same range as an accepted one.
+    docs[1] = import_doc(
+        "بين دمشق وبغداد",
+        &[
+            (9, 15, "LOC", SpanState::Pending),
+            (4, 8, "LOC", SpanState::Accepted),
+            (4, 8, "ORG", SpanState::Rejected),
+        ],
+    );
     let r = store
         .import_documents(&docs, "import", "ana", &|_, _| String::new())
         .unwrap();
@@ -378,14 +387,29 @@ fn documents_come_back_in_the_order_one_import_added_them() {
         .into_iter()
         .map(|d| d.id)
         .collect();
-    let want: Vec<String> = texts.iter().map(|t| sha256_hex(t)).collect();
+    let want: Vec<String> = docs.iter().map(|d| sha256_hex(&d.text)).collect();
     assert_eq!(ids, want);
+    // All of them (read in one scan of the spans) or one (read by its index): the
+    // same texts and spans, ordered as `spans` orders them.
+    let rows = store.documents_as_added().unwrap();
     let mut read = Vec::new();
     store
-        .read_documents::<StoreError>(&store.documents_as_added().unwrap(), |d| {
-            read.push(d.text);
+        .read_documents::<StoreError>(&rows, |d| {
+            read.push((d.text, d.spans));
             Ok(())
         })
         .unwrap();
-    assert_eq!(read, texts);
+    let texts: Vec<&str> = read.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(texts, ["ج", "بين دمشق وبغداد", "أ", "د"]);
+    let spans = store.spans(&rows[1].id).unwrap();
+    assert_eq!(spans.len(), 3);
+    assert_eq!(read[1].1, spans);
+    let mut one = Vec::new();
+    store
+        .read_documents::<StoreError>(&rows[1..2], |d| {
+            one.push(d.spans);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(one, [spans]);
 }
