@@ -196,6 +196,24 @@ pub fn user_keymap_path() -> Option<std::path::PathBuf> {
     Some(base.join("raqim").join("keymap.toml"))
 }
 
+/// Ends the process when its terminal is gone without a SIGHUP reaching it (a killed
+/// tmux server, a closed SSH channel): crossterm then reads end-of-file forever and
+/// never returns from `poll`, spinning a CPU. Every action is already committed, so
+/// nothing is lost; only the cursor since the last action.
+fn watch_terminal() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(|| {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                if std::fs::File::open("/dev/tty").is_err() {
+                    std::process::exit(129);
+                }
+            }
+        });
+    });
+}
+
 fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
     use anyhow::Context;
     use std::sync::Arc;
@@ -212,6 +230,7 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
         signal_hook::flag::register(sig, Arc::clone(&stop))
             .context("cannot install the signal handlers")?;
     }
+    watch_terminal();
     let mut guard = terminal::enter().context("cannot set up the terminal")?;
     let mut dirty = true;
     while !app.should_quit() && !stop.load(Ordering::Relaxed) {
