@@ -60,18 +60,33 @@ fn import_from(db: &Path, file: &Path, labels: &LabelSet) {
     eprintln!("exchange bench:   {summary}");
 }
 
-/// Runs `f` once and prints its wall time, with the load average after it: on a
-/// machine shared with other work the wall time grows with the load.
+/// The CPU time this process has used (user + system, all threads), where Linux's
+/// `/proc` tells it (in its fixed unit of 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces, inside parentheses).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Runs `f` once and prints its wall time and CPU time, with the load average after
+/// it: on a machine shared with other work the wall time grows with the load, the CPU
+/// time much less.
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let cpu = cpu_seconds();
     let t = Instant::now();
     let r = f();
+    let wall = t.elapsed();
+    let cpu = match (cpu, cpu_seconds()) {
+        (Some(a), Some(b)) => format!("{:.1}s", b - a),
+        _ => "?".into(),
+    };
     let load = std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "?".into());
-    eprintln!(
-        "exchange bench: {what}: {:.2?} (load average {load})",
-        t.elapsed()
-    );
+    eprintln!("exchange bench: {what}: {wall:.2?} wall, {cpu} CPU (load average {load})");
     r
 }
 

@@ -192,18 +192,29 @@ impl Store {
         }
         let sq = |e| StoreError::from_sqlite(&self.path, self.waited_ms, e);
         // The pages a big import touches stay in memory until the commit, instead of
-        // spilling to the WAL and being read back mid-transaction.
-        let cache: i64 = self
+        // spilling to the WAL and being read back mid-transaction; the statement
+        // journal of a many-row INSERT (its undo, should it fail halfway) is kept in
+        // memory rather than written to a temporary file.
+        let (cache, temp): (i64, i64) = self
             .conn
             .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .and_then(|c| {
+                self.conn
+                    .query_row("PRAGMA temp_store", [], |r| r.get(0))
+                    .map(|t| (c, t))
+            })
             .map_err(sq)?;
         self.conn
-            .execute_batch(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}"))
+            .execute_batch(&format!(
+                "PRAGMA cache_size = {IMPORT_CACHE_KIB}; PRAGMA temp_store = MEMORY"
+            ))
             .map_err(sq)?;
         let r = self.import_in_tx(docs, kind, annotator, payload);
         let restored = self
             .conn
-            .execute_batch(&format!("PRAGMA cache_size = {cache}"))
+            .execute_batch(&format!(
+                "PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp}"
+            ))
             .map_err(|e| StoreError::from_sqlite(&self.path, self.waited_ms, e));
         let report = r?;
         restored?;
