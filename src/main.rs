@@ -316,9 +316,9 @@ impl Keeper {
         let mut doc = doc;
         if let Some((old, _)) = store.document_for_path(&source)?
             && old != doc.id()
-            && (!store.spans(&old)?.is_empty() || !store.actions(&old)?.is_empty())
+            && let n = store.spans(&old)?.len()
+            && (n > 0 || !store.actions(&old)?.is_empty())
         {
-            let n = store.spans(&old)?.len();
             let choice = match (self.changed, ask) {
                 (Some(c), _) => c,
                 (None, true) => ask_changed(file, n)?,

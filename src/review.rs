@@ -481,17 +481,19 @@ impl Review {
         if (self.unsaved == 0 && !self.stale) || self.read_only.is_some() {
             return Ok(());
         }
-        let memory = serde_json::from_str(&self.memory.to_json()).expect("memory is JSON");
-        let snap = Snapshot {
-            memory,
-            also: self
-                .own
-                .iter()
-                .copied()
-                .filter(|&s| s > self.base_seq)
-                .collect(),
-        };
-        let json = serde_json::to_string(&snap).expect("snapshot serializes");
+        // The shape of `Snapshot`, written around the memory's JSON without parsing it
+        // back into a value first.
+        let also: Vec<i64> = self
+            .own
+            .iter()
+            .copied()
+            .filter(|&s| s > self.base_seq)
+            .collect();
+        let json = format!(
+            "{{\"memory\":{},\"also\":{}}}",
+            self.memory.to_json(),
+            serde_json::to_string(&also).expect("seqs serialize")
+        );
         self.journal
             .save_memory(&json, self.base_seq)
             .map_err(ReviewError::Journal)?;

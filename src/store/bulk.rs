@@ -401,24 +401,9 @@ impl Store {
     /// Every document in the order it was added (the records of one import in the
     /// order of its files), without the texts.
     pub fn documents_as_added(&self) -> Result<Vec<DocumentRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name, source_path, done, added FROM documents ORDER BY added, rowid",
-            )
-            .map_err(|e| self.sq(e))?;
-        stmt.query_map([], |r| {
-            Ok(DocumentRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                source_path: r.get(2)?,
-                done: r.get(3)?,
-                added: r.get(4)?,
-            })
-        })
-        .map_err(|e| self.sq(e))?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(|e| self.sq(e))
+        self.query_documents(
+            "SELECT id, name, source_path, done, added FROM documents ORDER BY added, rowid",
+        )
     }
 
     /// The given documents with their texts and spans, all read from one snapshot (a

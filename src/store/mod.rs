@@ -763,12 +763,14 @@ impl Store {
 
     /// Every document, oldest first (then by id), without its text.
     pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name, source_path, done, added FROM documents ORDER BY added, id",
-            )
-            .map_err(|e| self.sq(e))?;
+        self.query_documents(
+            "SELECT id, name, source_path, done, added FROM documents ORDER BY added, id",
+        )
+    }
+
+    /// Documents listed by `sql`, which selects id, name, source_path, done, added.
+    fn query_documents(&self, sql: &str) -> Result<Vec<DocumentRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sq(e))?;
         stmt.query_map([], |r| {
             Ok(DocumentRow {
                 id: r.get(0)?,
