@@ -136,6 +136,20 @@ impl App {
         forward: bool,
         want: impl Fn(&ViewSpan) -> bool,
     ) -> Option<(usize, usize, bool)> {
+        self.find_round(forward, |app, p| {
+            let spans = app.spans_in(p);
+            spans.iter().filter(|s| want(s)).map(|s| s.start).collect()
+        })
+    }
+
+    /// The first (last) of the positions `starts` gives for each paragraph (document
+    /// bytes, in order) after (before) the cursor in reading order, going round the
+    /// document once: (paragraph, position, went round).
+    fn find_round(
+        &mut self,
+        forward: bool,
+        mut starts: impl FnMut(&mut App, usize) -> Vec<usize>,
+    ) -> Option<(usize, usize, bool)> {
         let here = self.cursor_byte();
         let n = self.doc.paragraphs.len();
         let start = self.cursor.para;
@@ -145,20 +159,16 @@ impl App {
             } else {
                 (start + n - step % n) % n
             };
-            let spans = self.spans_in(p);
             let wrapped = step == n || (forward && p < start) || (!forward && p > start);
+            let at = starts(self, p);
+            // In the cursor's own paragraph, on the first pass, only beyond the cursor.
             let found = if forward {
-                spans
-                    .iter()
-                    .find(|s| want(s) && (s.start > here || wrapped || p != start))
+                at.into_iter().find(|&x| step > 0 || x > here)
             } else {
-                spans
-                    .iter()
-                    .rev()
-                    .find(|s| want(s) && (s.start < here || wrapped || p != start))
+                at.into_iter().rev().find(|&x| step > 0 || x < here)
             };
-            if let Some(s) = found {
-                return Some((p, s.start, wrapped));
+            if let Some(x) = found {
+                return Some((p, x, wrapped));
             }
         }
         None
@@ -644,38 +654,22 @@ impl App {
         if query.is_empty() {
             return;
         }
-        let here = self.cursor_byte();
-        let n = self.doc.paragraphs.len();
-        let start = self.cursor.para;
-        for step in 0..=n {
-            let p = if forward {
-                (start + step) % n
+        let found = self.find_round(forward, |app, p| {
+            let range = app.doc.paragraphs[p].range.clone();
+            find_folded(&app.doc.text[range.clone()], &query)
+                .into_iter()
+                .map(|h| range.start + h.0)
+                .collect()
+        });
+        if let Some((p, at, wrapped)) = found {
+            self.put_cursor(p, at);
+            self.snap_cursor();
+            self.say(if wrapped {
+                format!("/{q}: went round to the other end of the document")
             } else {
-                (start + n - step % n) % n
-            };
-            let range = self.doc.paragraphs[p].range.clone();
-            let hits = find_folded(&self.doc.text[range.clone()], &query);
-            let pick = if forward {
-                hits.iter()
-                    .map(|h| range.start + h.0)
-                    .find(|&h| step > 0 || h > here)
-            } else {
-                hits.iter()
-                    .rev()
-                    .map(|h| range.start + h.0)
-                    .find(|&h| step > 0 || h < here)
-            };
-            if let Some(at) = pick {
-                self.put_cursor(p, at);
-                self.snap_cursor();
-                let wrapped = (forward && p < start) || (!forward && p > start) || step == n;
-                self.say(if wrapped {
-                    format!("/{q}: went round to the other end of the document")
-                } else {
-                    format!("/{q}")
-                });
-                return;
-            }
+                format!("/{q}")
+            });
+            return;
         }
         self.say(format!("/{q}: not found"));
     }
