@@ -1,6 +1,7 @@
 //! Suggestion speed: the engine over the newsfane development text (document by
 //! document, as `raqim suggest` does), one 3 KB article after an accept (what the
-//! viewer does within a keystroke), and loading the gazetteers and rules.
+//! viewer does within a keystroke), the tagger alone (tagging a line, one online
+//! update, what the viewer does per decision), and loading the engine and the model.
 //! Run with `cargo bench --bench suggest`.
 
 use std::hint::black_box;
@@ -63,9 +64,52 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    // The tagger on one line of the article: decode, and one online update with
+    // the features of the span (as `learn_decision` computes them).
+    let model = engine.model().expect("the model is embedded");
+    let line = article.lines().find(|l| l.contains("سهيل الحسن")).unwrap();
+    let ldoc = DocTokens::new(line);
+    let feats = engine.token_features(&ldoc);
+    let mut g = c.benchmark_group("tagger");
+    g.throughput(Throughput::Bytes(line.len() as u64));
+    g.bench_function("features_and_tag_one_line", |b| {
+        b.iter(|| {
+            model
+                .tag(&engine.token_features(black_box(&ldoc)), None)
+                .len()
+        })
+    });
+    g.bench_function("tag_one_line", |b| {
+        b.iter(|| model.tag(black_box(&feats), None).len())
+    });
+    let s = line.find("سهيل الحسن").unwrap();
+    let name = raqim::suggest::Suggestion {
+        start: s,
+        end: s + "سهيل الحسن".len(),
+        label: "PER".into(),
+        source: "analyst".into(),
+        score: 1.0,
+    };
+    let mut mem = Memory::new();
+    g.bench_function("one_online_update_and_undo", |b| {
+        b.iter(|| {
+            engine.learn_decision(&mut mem, black_box(&ldoc), &name, true);
+            engine.forget_decision(&mut mem, &ldoc, (name.start, name.end), "PER", true);
+        })
+    });
+    g.finish();
+
     let mut g = c.benchmark_group("startup");
     g.sample_size(20);
     g.bench_function("load_gazetteers_and_rules", |b| b.iter(Engine::builtin));
+    g.bench_function("load_model", |b| {
+        b.iter(|| {
+            raqim::suggest::tagger::Model::from_bytes(raqim::suggest::SHIPPED_MODEL)
+                .unwrap()
+                .unwrap()
+                .features()
+        })
+    });
     g.finish();
 }
 

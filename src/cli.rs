@@ -85,6 +85,12 @@ pub struct SourceArgs {
     /// Do not suggest from the rules.
     #[arg(long)]
     pub no_rules: bool,
+    /// Do not suggest from the learned tagger (source `model`).
+    #[arg(long)]
+    pub no_model: bool,
+    /// A tagger written by `raqim train` instead of the embedded one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
+    pub model: Option<PathBuf>,
     /// A label set that replaces the default one (same shape as assets/labels.toml).
     #[arg(long, value_name = "FILE")]
     pub labels_file: Option<PathBuf>,
@@ -167,6 +173,40 @@ pub enum Command {
         offsets: Offsets,
         #[command(flatten)]
         sources: SourceArgs,
+    },
+    /// Train the tagger on gold documents (JSON lines with spans, code points) and
+    /// write the model file; the list features are built cross-fold (see README).
+    Train {
+        /// Gold documents: the NewsFANE dev split, the seed gold, your own.
+        #[arg(required = true)]
+        gold: Vec<PathBuf>,
+        /// Where to write the model (the shipped one is assets/model/tagger.bin).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Labels the tagger learns (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,FAC")]
+        labels: Vec<String>,
+        /// Passes over the data.
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
+        /// Folds for the cross-fold list features.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
+    /// Cross-validate lists, rules and tagger on gold documents: per fold, lists and
+    /// tagger made of the other folds only, scored cold and replayed.
+    Crossval {
+        /// Gold documents (JSON lines with spans, code points).
+        gold: PathBuf,
+        /// Number of contiguous folds.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Labels the tagger learns and that are scored (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,FAC")]
+        labels: Vec<String>,
+        /// Passes over the data.
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
     },
     /// Write documents and their spans in an interchange format (the summary goes to
     /// standard error).

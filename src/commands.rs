@@ -233,3 +233,101 @@ fn to_code_points(docs: Vec<DocRecord>, unit: Offsets) -> Vec<DocRecord> {
         })
         .collect()
 }
+
+/// `raqim train`: the tagger from gold documents, written whole or not at all.
+pub fn train(
+    gold: &[PathBuf],
+    out: &Path,
+    settings: &crate::train::Settings,
+) -> anyhow::Result<()> {
+    let mut docs = Vec::new();
+    for g in gold {
+        docs.extend(read_records(g, Offsets::CodePoints, false)?);
+    }
+    if docs.is_empty() {
+        bail!("no documents to train on");
+    }
+    let refs: Vec<&DocRecord> = docs.iter().collect();
+    let model = crate::train::train_model(&refs, settings);
+    let bytes = model.to_bytes();
+    crate::atomic_write(out, &bytes)?;
+    eprintln!(
+        "raqim: trained on {} documents: {} features, {} tags, {} bytes, calibration {:?}, written to {}",
+        docs.len(),
+        model.features(),
+        model.tags(),
+        bytes.len(),
+        model.calibration(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `raqim crossval`: per fold and overall, the lists alone, lists and tagger cold,
+/// and replayed.
+pub fn crossval(
+    gold: &Path,
+    settings: &crate::train::Settings,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let docs = read_records(gold, Offsets::CodePoints, false)?;
+    if docs.len() < settings.folds.max(2) {
+        bail!(
+            "{}: {} documents, fewer than the {} folds",
+            gold.display(),
+            docs.len(),
+            settings.folds
+        );
+    }
+    let keep: HashSet<String> = settings.labels.iter().cloned().collect();
+    let line = |s: &Scores| {
+        let m = s.micro();
+        let (p, r, f) = m.prf();
+        format!("P {p:.3} R {r:.3} F1 {f:.3}")
+    };
+    let mut total = [Scores::default(), Scores::default(), Scores::default()];
+    writeln!(
+        out,
+        "fold docs | lists+rules cold | with tagger cold | with tagger replay"
+    )?;
+    let mut err = None;
+    crate::train::cross_validate(&docs, settings, Some(&keep), |f| {
+        let r = writeln!(
+            out,
+            "{} {} | {} | {} | {}",
+            f.fold,
+            f.docs,
+            line(&f.lists),
+            line(&f.cold),
+            line(&f.replay)
+        );
+        if let Err(e) = r {
+            err = Some(e);
+        }
+        total[0].merge(&f.lists);
+        total[1].merge(&f.cold);
+        total[2].merge(&f.replay);
+    });
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    writeln!(
+        out,
+        "all {} | {} | {} | {}",
+        docs.len(),
+        line(&total[0]),
+        line(&total[1]),
+        line(&total[2])
+    )?;
+    writeln!(
+        out,
+        "\nwith tagger, cold, per label:\n{}",
+        total[1].report()
+    )?;
+    writeln!(
+        out,
+        "with tagger, replay, per label:\n{}",
+        total[2].report()
+    )?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ pub mod render;
 pub mod review;
 pub mod store;
 pub mod suggest;
+pub mod train;
 pub mod tui;
 pub mod workset;
 

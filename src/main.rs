@@ -104,6 +104,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             raqim::commands::eval(&engine(&sources)?, &args, &mut out)
         }
+        Some(Command::Train {
+            gold,
+            out,
+            labels,
+            epochs,
+            folds,
+        }) => {
+            let settings = raqim::train::Settings {
+                labels,
+                epochs,
+                folds,
+            };
+            raqim::commands::train(&gold, &out, &settings)
+        }
+        Some(Command::Crossval {
+            gold,
+            folds,
+            labels,
+            epochs,
+        }) => {
+            let settings = raqim::train::Settings {
+                labels,
+                epochs,
+                folds,
+            };
+            let stdout = std::io::stdout();
+            raqim::commands::crossval(&gold, &settings, &mut stdout.lock())
+        }
         Some(Command::Export {
             docs,
             format,
@@ -246,7 +274,20 @@ fn engine(sources: &raqim::cli::SourceArgs) -> anyhow::Result<raqim::suggest::En
             &sources.gazetteer,
         )?
     };
-    Ok(engine.with_sources(!sources.no_gazetteers, !sources.no_rules))
+    let engine = match &sources.model {
+        Some(p) => {
+            let bytes =
+                std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            let model = raqim::suggest::tagger::Model::from_bytes(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+                .with_context(|| format!("{}: an empty file, not a model", p.display()))?;
+            engine.with_model(Some(std::sync::Arc::new(model)))
+        }
+        None => engine,
+    };
+    Ok(engine
+        .with_sources(!sources.no_gazetteers, !sources.no_rules)
+        .with_model_on(!sources.no_model))
 }
 
 fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {

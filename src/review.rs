@@ -215,7 +215,7 @@ pub fn learn(engine: &Engine, memory: &mut Memory, text: &str, ds: &[Decision], 
         let toks = DocTokens::new(line);
         let (s, e) = (d.start - base, d.end - base);
         if forget {
-            memory.forget(&toks, s, e, &d.label, d.accepted);
+            engine.forget_decision(memory, &toks, (s, e), &d.label, d.accepted);
         } else {
             let sugg = Suggestion {
                 start: s,

@@ -132,7 +132,7 @@ fn replay_learns_beyond_what_the_memory_alone_finds() {
         "{full}"
     );
     let mut memory_only = args.to_vec();
-    memory_only.extend(["--no-gazetteers", "--no-rules"]);
+    memory_only.extend(["--no-gazetteers", "--no-rules", "--no-model"]);
     let mem = ok(&raqim(&memory_only, None));
     let (p, _, f_full) = last_micro(&full);
     let (_, _, f_mem) = last_micro(&mem);

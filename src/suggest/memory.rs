@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dict::{Dict, DocTokens, key_of_span};
 use super::rerank::Reranker;
+use super::tagger::Learnt;
 
 /// Decisions about one string and one label.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +48,8 @@ pub struct Memory {
     decisions: u64,
     /// What the decisions say about context.
     pub reranker: Reranker,
+    /// What the decisions taught the tagger.
+    pub learnt: Learnt,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -56,6 +59,9 @@ struct Saved {
     entries: Vec<(String, Record)>,
     #[serde(default)]
     reranker: Reranker,
+    /// The tagger's counts: (feature, count per tag).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tagger: Vec<(u64, Vec<i32>)>,
 }
 
 impl Memory {
@@ -143,6 +149,7 @@ impl Memory {
             version: 1,
             entries,
             reranker: self.reranker.clone(),
+            tagger: self.learnt.to_saved(),
         })
         .expect("memory serializes")
     }
@@ -158,6 +165,7 @@ impl Memory {
         }
         let mut m = Memory::new();
         m.reranker = saved.reranker;
+        m.learnt = Learnt::from_saved(saved.tagger);
         for (key, record) in saved.entries {
             let toks: Vec<&str> = key.split(' ').collect();
             let n: u64 = record

@@ -12,6 +12,7 @@ pub mod memory;
 pub mod normalize;
 pub mod rerank;
 pub mod rules;
+pub mod tagger;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -21,6 +22,26 @@ use labels::LabelSet;
 use memory::Memory;
 use normalize::fold;
 use rules::{Context, Rules};
+use tagger::{FeatureHash, Model, feat};
+
+/// The shipped tagger (`raqim train`, see `assets/model/README.md`); an empty file is
+/// no model.
+pub const SHIPPED_MODEL: &[u8] = include_bytes!("../../assets/model/tagger.bin");
+
+/// Arabic person-name tokens from Wikidata (CC0, `assets/name-tokens/`): evidence for
+/// the tagger, never matched on their own.
+pub const NAME_TOKENS: &str = include_str!("../../assets/name-tokens/arabic.tsv");
+
+/// The source name of the tagger's suggestions.
+pub const MODEL_SOURCE: &str = "model";
+
+/// Below this calibrated score the tagger's names are not suggested (chosen by
+/// 5-fold cross-validation on NewsFANE for precision >= 0.80, see the README).
+pub const MODEL_MIN_SCORE: f32 = 0.65;
+
+/// A list's or rule's candidate that the tagger, having read the list and rule
+/// evidence in context, scores below this is dropped.
+pub const MODEL_VETO: f32 = 0.5;
 
 /// Texts longer than this are suggested piece by piece (cut at line breaks).
 pub const PIECE_BYTES: usize = 64 * 1024;
@@ -53,6 +74,10 @@ pub struct Engine {
     geonames: Option<u16>,
     use_gazetteers: bool,
     use_rules: bool,
+    /// Person-name tokens (folded) with a frequency class 0..=3.
+    person_names: std::sync::Arc<HashMap<String, u8>>,
+    model: Option<std::sync::Arc<Model>>,
+    use_model: bool,
 }
 
 struct Candidate {
@@ -69,7 +94,33 @@ impl Engine {
         let labels = LabelSet::builtin();
         let gazetteer = Gazetteer::builtin(&labels).expect("embedded gazetteers load");
         let rules = Rules::builtin(&labels);
-        Engine::new(labels, gazetteer, rules)
+        Engine::new(labels, gazetteer, rules).with_shipped_model()
+    }
+
+    /// Adds the shipped tagger (its labels that the label set lacks are never
+    /// suggested).
+    pub fn with_shipped_model(self) -> Engine {
+        match Model::from_bytes(SHIPPED_MODEL) {
+            Ok(m) => self.with_model(m.map(std::sync::Arc::new)),
+            Err(e) => panic!("the embedded model does not load: {e}"),
+        }
+    }
+
+    /// Sets the tagger (None: lists, rules and memory only).
+    pub fn with_model(mut self, model: Option<std::sync::Arc<Model>>) -> Engine {
+        self.model = model;
+        self
+    }
+
+    /// Turns the tagger off or on (it stays loaded).
+    pub fn with_model_on(mut self, on: bool) -> Engine {
+        self.use_model = on;
+        self
+    }
+
+    /// The tagger in use, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_deref().filter(|_| self.use_model)
     }
 
     /// An engine with a user's files: a label set that replaces the default one, a
@@ -95,7 +146,7 @@ impl Engine {
             Some(p) => Rules::load(p, &labels)?,
             None => Rules::builtin(&labels),
         };
-        Ok(Engine::new(labels, gazetteer, rules))
+        Ok(Engine::new(labels, gazetteer, rules).with_shipped_model())
     }
 
     /// An engine from parts (user label, gazetteer or rule files).
@@ -142,6 +193,9 @@ impl Engine {
             geonames,
             use_gazetteers: true,
             use_rules: true,
+            person_names: person_names(),
+            model: None,
+            use_model: true,
         }
     }
 
@@ -263,6 +317,12 @@ impl Engine {
             });
         }
 
+        // The tagger: names no list holds, from their shape and context; and its
+        // opinion of the lists' and rules' candidates, which it read as evidence.
+        if let Some(model) = self.model() {
+            self.tagger_candidates(model, doc, memory, &mut cands);
+        }
+
         // The analyst's decisions: suggest what was accepted, veto what was rejected.
         let mut vetoes: HashMap<(usize, usize), Vec<u16>> = HashMap::default();
         if let Some(mem) = memory {
@@ -308,7 +368,9 @@ impl Engine {
             cands.retain(|c| {
                 let label = self.label_name(c.label);
                 let feats = rerank::features(doc, c.start, c.end, label, &c.source);
-                !mem.reranker.rejects(&feats) && !mem.reranker.source_off(&c.source, label)
+                // The tagger learns from the same decisions; it is never switched off.
+                let off = c.source != MODEL_SOURCE && mem.reranker.source_off(&c.source, label);
+                !mem.reranker.rejects(&feats) && !off
             });
         }
 
@@ -342,6 +404,291 @@ impl Engine {
         out.sort_by_key(|s| s.start);
         out
     }
+}
+
+impl Engine {
+    /// Every feature of every token of `doc` for the tagger: its own lexical ones and
+    /// the evidence of the other sources (gazetteer matches by label and list, rule
+    /// cues, known name tokens).
+    pub fn token_features(&self, doc: &DocTokens) -> Vec<Vec<u64>> {
+        let n = doc.tokens.len();
+        let mut out: Vec<Vec<u64>> = (0..n).map(|_| Vec::with_capacity(48)).collect();
+        tagger::lexical_features(doc, &mut out, false);
+        if self.use_gazetteers {
+            for hit in find_all(&self.gazetteer.dict, doc) {
+                let size = if hit.first == hit.last { "1" } else { "n" };
+                for e in hit.value.iter() {
+                    let group = source_group(&self.gazetteer.sources[e.source as usize]);
+                    let label = self.label_name(e.label);
+                    for (i, fs) in out
+                        .iter_mut()
+                        .enumerate()
+                        .take(hit.last + 1)
+                        .skip(hit.first)
+                    {
+                        let pos = if i == hit.first { "B" } else { "I" };
+                        fs.push(
+                            FeatureHash::new(40)
+                                .part(pos)
+                                .part(label)
+                                .part(group)
+                                .done(),
+                        );
+                        fs.push(FeatureHash::new(41).part(pos).part(label).part(size).done());
+                    }
+                    if let Some(fs) = out.get_mut(hit.last + 1) {
+                        fs.push(feat(42, label));
+                    }
+                }
+            }
+        }
+        for i in 0..n {
+            let t = &doc.tokens[i];
+            if t.kind != normalize::TokenKind::Word {
+                continue;
+            }
+            let stem = doc.stripped[i]
+                .last()
+                .map_or(t.norm.as_str(), |s| s.norm.as_str());
+            let fs = &mut out[i];
+            if self.stopwords.contains(stem) {
+                fs.push(feat(43, ""));
+            }
+            if let Some(c) = self
+                .person_names
+                .get(stem)
+                .or_else(|| self.person_names.get(t.norm.as_str()))
+            {
+                fs.push(feat(44, &c.to_string()));
+            }
+            if self.person_tokens.contains(stem) {
+                fs.push(feat(45, ""));
+            } else if self.name_tokens.contains(stem) {
+                fs.push(feat(46, ""));
+            }
+            if is_nisba(stem) {
+                fs.push(feat(47, ""));
+            }
+            let (title, head) = self.rules.word_cue(stem);
+            if title {
+                fs.push(feat(48, ""));
+            }
+            if let Some(h) = head {
+                fs.push(feat(49, self.label_name(h)));
+            }
+            for (d, next) in out.iter_mut().enumerate().skip(i + 1).take(2) {
+                let d = (d - i).to_string();
+                if title {
+                    next.push(FeatureHash::new(50).part(&d).done());
+                }
+                if let Some(h) = head {
+                    next.push(
+                        FeatureHash::new(51)
+                            .part(&d)
+                            .part(self.label_name(h))
+                            .done(),
+                    );
+                }
+            }
+        }
+        for fs in &mut out {
+            fs.sort_unstable();
+            fs.dedup();
+        }
+        out
+    }
+
+    fn tagger_candidates(
+        &self,
+        model: &Model,
+        doc: &DocTokens,
+        memory: Option<&Memory>,
+        cands: &mut Vec<Candidate>,
+    ) {
+        let feats = self.token_features(doc);
+        let learnt = memory.map(|m| &m.learnt);
+        let toks = &doc.tokens;
+        let mut lines = tagger::lines_of(doc);
+        lines.retain(|l| !l.is_empty());
+        let decoded: Vec<tagger::Line> = lines
+            .iter()
+            .map(|l| model.line(&feats[l.clone()], learnt))
+            .collect();
+        // The others' candidates, scored by the tagger too.
+        let mut keep = vec![true; cands.len()];
+        for (ci, c) in cands.iter().enumerate() {
+            let first = toks.partition_point(|t| t.end <= c.start);
+            let last = toks.partition_point(|t| t.start < c.end);
+            if first >= last {
+                continue;
+            }
+            let li = lines.partition_point(|l| l.end <= first);
+            let Some(line) = lines.get(li).filter(|l| l.contains(&(last - 1))) else {
+                continue;
+            };
+            let label = &self.labels.labels()[c.label as usize].name;
+            let (f, l) = (first - line.start, last - 1 - line.start);
+            if model
+                .span_score(&decoded[li], f, l, label)
+                .is_some_and(|p| p < MODEL_VETO)
+            {
+                keep[ci] = false;
+            }
+        }
+        let mut k = 0;
+        cands.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+        for (line, dec) in lines.iter().zip(&decoded) {
+            for (f, l, label) in tagger::spans_of(&dec.tags) {
+                let (first, last) = (line.start + f, line.start + l);
+                // A name neither starts nor ends on punctuation or a function word
+                // (a conjunction written apart: حركة العدل و).
+                let edge_ok = |i: usize| {
+                    toks[i].kind != normalize::TokenKind::Punct
+                        && toks[i].norm.chars().count() > 1
+                        && !self.stopwords.contains(toks[i].norm.as_str())
+                };
+                if !edge_ok(first) || !edge_ok(last) {
+                    continue;
+                }
+                let name = &model.labels[label];
+                let Some(score) = model.span_score(dec, f, l, name) else {
+                    continue;
+                };
+                let Some(li) = self.labels.index(name) else {
+                    continue;
+                };
+                if score < MODEL_MIN_SCORE {
+                    continue;
+                }
+                let (start, end, label) = (self.name_start(doc, first), toks[last].end, li as u16);
+                // Where a list or rule says the same, it keeps its name as the source
+                // (it says why) and takes the tagger's score when that is higher.
+                if let Some(c) = cands
+                    .iter_mut()
+                    .find(|c| (c.start, c.end, c.label) == (start, end, label))
+                {
+                    c.score = c.score.max(score);
+                    continue;
+                }
+                cands.push(Candidate {
+                    start,
+                    end,
+                    label,
+                    source: MODEL_SOURCE.to_string(),
+                    score,
+                });
+            }
+        }
+    }
+
+    /// Where a name the tagger found on token `i` starts: after a proclitic when
+    /// the word reads as proclitic + article (والجيش، للأمم), or when only the
+    /// word without it is a known name token; else at the word.
+    fn name_start(&self, doc: &DocTokens, i: usize) -> usize {
+        let t = &doc.tokens[i];
+        let readings = &doc.stripped[i];
+        if let Some(r) = readings
+            .iter()
+            .rev()
+            .find(|r| r.norm.starts_with("ال") && r.norm.chars().count() >= 4)
+        {
+            return t.start + r.skip_bytes;
+        }
+        let known = |w: &str| self.name_tokens.contains(w) || self.person_names.contains_key(w);
+        if !known(&t.norm)
+            && let Some(r) = readings.iter().rev().find(|r| known(&r.norm))
+        {
+            return t.start + r.skip_bytes;
+        }
+        t.start
+    }
+
+    /// Teaches the tagger one decision on `start..end` (`sign` -1 takes it back).
+    fn teach_model(
+        &self,
+        memory: &mut Memory,
+        doc: &DocTokens,
+        span: (usize, usize),
+        label: &str,
+        accepted: bool,
+        sign: i32,
+    ) {
+        let Some(model) = self.model() else {
+            return;
+        };
+        let toks = &doc.tokens;
+        let first = toks.partition_point(|t| t.end <= span.0);
+        let last = toks.partition_point(|t| t.start < span.1);
+        if first >= last {
+            return;
+        }
+        let mut feats: Vec<Vec<u64>> = vec![Vec::new(); toks.len()];
+        tagger::lexical_features(doc, &mut feats, true);
+        model.learn(
+            &mut memory.learnt,
+            &feats[first..last],
+            label,
+            accepted,
+            sign,
+        );
+    }
+
+    /// Takes back one decision, as when the analyst undoes it: the memory's counts
+    /// and the tagger's, exactly.
+    pub fn forget_decision(
+        &self,
+        memory: &mut Memory,
+        doc: &DocTokens,
+        span: (usize, usize),
+        label: &str,
+        accepted: bool,
+    ) {
+        memory.forget(doc, span.0, span.1, label, accepted);
+        self.teach_model(memory, doc, span, label, accepted, -1);
+    }
+}
+
+/// A gazetteer's family for the tagger's features: the NewsFANE lists as one, the
+/// embedded ones by name, a user's list as "user".
+fn source_group(name: &str) -> &str {
+    if name.starts_with("newsfane") {
+        "newsfane"
+    } else if ["curated", "countries", "geonames"].contains(&name) {
+        name
+    } else {
+        "user"
+    }
+}
+
+/// The person-name tokens, folded, with a frequency class, read once.
+fn person_names() -> std::sync::Arc<HashMap<String, u8>> {
+    static NAMES: std::sync::OnceLock<std::sync::Arc<HashMap<String, u8>>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut m = HashMap::default();
+            for line in NAME_TOKENS.lines().filter(|l| !l.starts_with('#')) {
+                let mut parts = line.split('\t');
+                let (Some(word), Some(_), Some(count)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                let count: u32 = count.trim().parse().unwrap_or(0);
+                let class = match count {
+                    0..=2 => 0u8,
+                    3..=19 => 1,
+                    20..=199 => 2,
+                    _ => 3,
+                };
+                let e = m.entry(fold(word)).or_insert(0);
+                *e = (*e).max(class);
+            }
+            std::sync::Arc::new(m)
+        })
+        .clone()
 }
 
 /// Words after which a name is a place: prepositions of place and place nouns.
@@ -409,6 +756,7 @@ impl Engine {
         let feats = rerank::features(doc, s.start, s.end, &s.label, &s.source);
         memory.reranker.learn(&feats, accepted);
         memory.reranker.count_source(&s.source, &s.label, accepted);
+        self.teach_model(memory, doc, (s.start, s.end), &s.label, accepted, 1);
     }
 }
 
@@ -511,6 +859,49 @@ mod tests {
                 .iter()
                 .any(|(t, _)| t == "داعش")
         );
+    }
+
+    #[test]
+    fn the_shipped_tagger_finds_person_names_no_list_holds() {
+        let e = Engine::builtin();
+        assert!(e.model().is_some(), "the model is embedded");
+        let text = "وقال رئيس المجلس المحلي في البلدة عبد الكريم الحمادي إن الأهالي عادوا، وأكد مدير المستشفى الدكتور نزار الشامي أن الطواقم تعمل.";
+        let got = e.suggest(text, None);
+        for name in ["عبد الكريم الحمادي", "نزار الشامي"] {
+            let s = got
+                .iter()
+                .find(|s| &text[s.start..s.end] == name)
+                .unwrap_or_else(|| panic!("{name} not suggested: {got:?}"));
+            assert_eq!((s.label.as_str(), s.source.as_str()), ("PER", MODEL_SOURCE));
+            assert!(s.score >= MODEL_MIN_SCORE && s.score <= 1.0);
+        }
+        // No list or rule holds them: without the tagger they are missed.
+        let off = Engine::builtin().with_model_on(false).suggest(text, None);
+        assert!(!off.iter().any(|s| s.label == "PER"), "{off:?}");
+    }
+
+    #[test]
+    fn decisions_teach_the_tagger_and_undo_takes_the_lesson_back() {
+        let e = Engine::builtin();
+        let text = "عاد الأهالي إلى بلدة حاس بعد أشهر من النزوح";
+        let doc = DocTokens::new(text);
+        let mut mem = Memory::new();
+        let s = text.find("حاس").unwrap();
+        let place = Suggestion {
+            start: s,
+            end: s + "حاس".len(),
+            label: "LOC".into(),
+            source: "analyst".into(),
+            score: 1.0,
+        };
+        e.learn_decision(&mut mem, &doc, &place, true);
+        assert!(!mem.learnt.is_empty(), "the accept taught the tagger");
+        // Saved and read back with the memory.
+        let back = Memory::from_json(&mem.to_json()).unwrap();
+        assert_eq!(back.learnt, mem.learnt);
+        e.forget_decision(&mut mem, &doc, (place.start, place.end), "LOC", true);
+        assert!(mem.learnt.is_empty(), "undo leaves no trace");
+        assert_eq!(mem.decisions(), 0);
     }
 
     #[test]

@@ -231,6 +231,18 @@ impl Rules {
         })
     }
 
+    /// What a folded word is to the rules, as evidence for the tagger: a title
+    /// before a person's name, and the label of the head words it starts.
+    pub fn word_cue(&self, norm: &str) -> (bool, Option<u16>) {
+        let title = self.title.label != OFF && self.title.set.contains(norm);
+        let head = self
+            .heads
+            .iter()
+            .find(|h| h.label != OFF && h.set.contains(norm))
+            .map(|h| h.label);
+        (title, head)
+    }
+
     /// Every span the rules propose in `doc` (they may overlap).
     pub fn apply(&self, doc: &DocTokens, ctx: &Context) -> Vec<RuleHit> {
         let mut out = Vec::new();
