@@ -425,10 +425,25 @@ fn is_definite_word(doc: &DocTokens, i: usize) -> bool {
 }
 
 /// Longest match wins within a label: a candidate strictly inside another of the same
-/// label goes (العميد سهيل الحسن: not الحسن alone), whatever its source.
+/// label goes (العميد سهيل الحسن: not الحسن alone), whatever its source, unless the
+/// enclosing one is bound to lose: it scores lower than the inner one and a stronger
+/// candidate of another label overlaps it. Then it must not take the inner name down
+/// with it (the title rule's "حزب الله حسن نصر الله" loses to حزب الله, and the listed
+/// حسن نصر الله stays).
 fn drop_nested(cands: &mut Vec<Candidate>) {
     cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut max_end: HashMap<u16, usize> = HashMap::default();
+    let longest = cands.iter().map(|c| c.end - c.start).max().unwrap_or(0);
+    // Whether a stronger candidate of another label overlaps candidate `i`.
+    let contested = |i: usize| {
+        let c = &cands[i];
+        let from = cands.partition_point(|o| o.start + longest <= c.start);
+        let to = cands.partition_point(|o| o.start < c.end);
+        cands[from..to]
+            .iter()
+            .any(|o| o.label != c.label && o.score > c.score && o.end > c.start)
+    };
+    // The candidates of each label seen so far that may enclose later ones.
+    let mut open: HashMap<u16, Vec<usize>> = HashMap::default();
     let mut keep = vec![true; cands.len()];
     let mut i = 0;
     while i < cands.len() {
@@ -438,16 +453,20 @@ fn drop_nested(cands: &mut Vec<Candidate>) {
             j += 1;
         }
         for k in i..j {
-            if max_end
-                .get(&cands[k].label)
-                .is_some_and(|&e| e >= cands[k].end)
-            {
+            let c = &cands[k];
+            let Some(outer) = open.get_mut(&c.label) else {
+                continue;
+            };
+            outer.retain(|&o| cands[o].end > c.start);
+            if outer.iter().any(|&o| {
+                let e = &cands[o];
+                e.end >= c.end && (e.score >= c.score || !contested(o))
+            }) {
                 keep[k] = false;
             }
         }
-        for c in &cands[i..j] {
-            let e = max_end.entry(c.label).or_insert(0);
-            *e = (*e).max(c.end);
+        for k in i..j {
+            open.entry(cands[k].label).or_default().push(k);
         }
         i = j;
     }
@@ -525,6 +544,27 @@ mod tests {
         let whole = e.suggest_doc(&DocTokens::new(&text), None);
         assert_eq!(e.suggest(&text, None), whole);
         assert!(whole.len() >= 4 * 3000);
+    }
+
+    #[test]
+    fn a_weak_span_round_a_known_name_does_not_swallow_it() {
+        let e = Engine::builtin();
+        // The title rule reads "حزب الله حسن نصر الله" as one name; the party wins
+        // its words, and the listed person must survive inside the lost span.
+        let text = "وقال زعيم حزب الله حسن نصر الله في كلمة متلفزة إن الرد قادم";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(got.contains(&("حزب الله".into(), "ORG".into())), "{got:?}");
+        assert!(
+            got.contains(&("حسن نصر الله".into(), "PER".into())),
+            "{got:?}"
+        );
+        // A surname alone stays inside the name the title rule found.
+        let text = "وصل العميد سهيل الحسن إلى المدينة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(
+            got.contains(&("سهيل الحسن".into(), "PER".into())),
+            "{got:?}"
+        );
     }
 
     #[test]
