@@ -202,6 +202,7 @@ impl Engine {
         } else {
             Vec::new()
         };
+        let mut names_at = HashSet::default();
         for hit in gazetteer_hits {
             let single = hit.first == hit.last;
             let norm = doc.tokens[hit.first].norm.as_str();
@@ -233,6 +234,7 @@ impl Engine {
                 continue;
             }
             let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
+            names_at.insert(hit.first);
             cands.push(Candidate {
                 start: hit.start,
                 end: hit.end,
@@ -247,6 +249,7 @@ impl Engine {
             name_tokens: &self.name_tokens,
             person_tokens: &self.person_tokens,
             entries: &self.entries,
+            names_at: &names_at,
         };
         let rule_hits = if self.use_rules {
             self.rules.apply(doc, &ctx)
@@ -563,6 +566,28 @@ mod tests {
         let got = shown(text, &e.suggest(text, None));
         assert!(
             got.contains(&("سهيل الحسن".into(), "PER".into())),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn forces_of_a_known_body_are_the_body() {
+        let e = Engine::builtin();
+        // "قوات X" wraps the name the guidelines annotate: X alone.
+        for (text, name) in [
+            ("انتشرت قوات اليونيفيل على طول الخط الأزرق", "اليونيفيل"),
+            ("وتقدمت قوات البيشمركة نحو القرى المحيطة", "البيشمركة"),
+            ("وأعلنت قوات الحشد الشعبي بدء عملية جديدة", "الحشد الشعبي"),
+            ("وأكدت قوات التحالف الدولي مقتل قيادي", "التحالف الدولي"),
+        ] {
+            let got = shown(text, &e.suggest(text, None));
+            assert!(got.contains(&(name.into(), "ORG".into())), "{got:?}");
+        }
+        // A name whose first word is قوات stays whole.
+        let text = "سيطرت قوات سوريا الديمقراطية على البلدة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(
+            got.contains(&("قوات سوريا الديمقراطية".into(), "ORG".into())),
             "{got:?}"
         );
     }

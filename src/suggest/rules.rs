@@ -41,6 +41,8 @@ struct WordsSpec {
     words: Vec<String>,
     #[serde(default)]
     require_specific: bool,
+    #[serde(default)]
+    wrappers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +85,9 @@ struct Words {
     set: HashSet<String>,
     /// Head rules: the name needs a nisba or a known name after the head.
     require_specific: bool,
+    /// Head words that only wrap a name (قوات): before a listed name they propose
+    /// nothing, the name alone is the entity.
+    wrappers: HashSet<String>,
 }
 
 /// The compiled rules.
@@ -120,6 +125,8 @@ pub struct Context<'a> {
     pub person_tokens: &'a HashSet<String>,
     /// Names that are a whole gazetteer entry in one word (حماس، دمشق).
     pub entries: &'a HashSet<String>,
+    /// Tokens of this document where a listed name starts.
+    pub names_at: &'a HashSet<usize>,
 }
 
 fn set(words: &[String]) -> HashSet<String> {
@@ -186,6 +193,7 @@ impl Rules {
                 score: w.score,
                 set: set(&w.words),
                 require_specific: w.require_specific,
+                wrappers: set(&w.wrappers),
             })
         };
         let mut triggers: HashSet<String> = HashSet::default();
@@ -212,6 +220,7 @@ impl Rules {
                 score: f.title.score,
                 set: set(&f.title.words),
                 require_specific: false,
+                wrappers: HashSet::default(),
             },
             particles: set(&f.title.particles),
             numbered: words(&f.numbered, "numbered")?,
@@ -346,6 +355,10 @@ impl Rules {
                 && (r.nisba(j)
                     || (!head_definite && !r.stop(j) && (r.definite(j) || r.name_token(j))));
             if !complement {
+                continue;
+            }
+            // قوات اليونيفيل: the forces of a listed body are that body.
+            if r.ctx.names_at.contains(&j) && r.reading(i, &h.wrappers).is_some() {
                 continue;
             }
             let mut last = j;
@@ -534,6 +547,7 @@ mod tests {
             name_tokens: &names,
             person_tokens: &names,
             entries: &names,
+            names_at: &HashSet::default(),
         };
         let doc = DocTokens::new(text);
         rules
