@@ -22,6 +22,14 @@ struct File {
     head: Vec<WordsSpec>,
     quantity: QuantitySpec,
     date: DateSpec,
+    #[serde(default)]
+    nationality: NationalitySpec,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct NationalitySpec {
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +51,8 @@ struct WordsSpec {
     require_specific: bool,
     #[serde(default)]
     wrappers: Vec<String>,
+    #[serde(default)]
+    nationality_outside: bool,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +98,9 @@ struct Words {
     /// Head words that only wrap a name (قوات): before a listed name they propose
     /// nothing, the name alone is the entity.
     wrappers: HashSet<String>,
+    /// Head rules: a nationality adjective after the name is not part of it
+    /// (ميناء طرطوس السوري).
+    nationality_outside: bool,
 }
 
 /// The compiled rules.
@@ -96,6 +109,8 @@ pub struct Rules {
     particles: HashSet<String>,
     numbered: Words,
     heads: Vec<Words>,
+    /// Nationality adjectives, masculine and feminine (السوري، السورية).
+    nationalities: HashSet<String>,
     qty: (u16, f32),
     units: Dict<()>,
     multipliers: HashSet<String>,
@@ -194,6 +209,7 @@ impl Rules {
                 set: set(&w.words),
                 require_specific: w.require_specific,
                 wrappers: set(&w.wrappers),
+                nationality_outside: w.nationality_outside,
             })
         };
         let mut triggers: HashSet<String> = HashSet::default();
@@ -221,6 +237,7 @@ impl Rules {
                 set: set(&f.title.words),
                 require_specific: false,
                 wrappers: HashSet::default(),
+                nationality_outside: false,
             },
             particles: set(&f.title.particles),
             numbered: words(&f.numbered, "numbered")?,
@@ -229,6 +246,16 @@ impl Rules {
                 .iter()
                 .map(|h| words(h, "head"))
                 .collect::<Result<_, _>>()?,
+            nationalities: f
+                .nationality
+                .words
+                .iter()
+                .flat_map(|w| {
+                    let m = fold(w.trim());
+                    let f = format!("{m}ه");
+                    [m, f]
+                })
+                .collect(),
             qty: (label(&f.quantity.label, "quantity")?, f.quantity.score),
             units: dict(&f.quantity.units),
             multipliers: set(&f.quantity.multipliers),
@@ -363,7 +390,9 @@ impl Rules {
             }
             let mut last = j;
             let mut extra = 0;
-            while extra < 2 && r.word(last + 1) && r.nisba(last + 1) {
+            let nationality =
+                |k: usize| h.nationality_outside && self.nationalities.contains(r.norm(k));
+            while extra < 2 && r.word(last + 1) && r.nisba(last + 1) && !nationality(last + 1) {
                 last += 1;
                 extra += 1;
             }
@@ -596,6 +625,21 @@ mod tests {
         assert!(has(&h, "جبل البشري", "LOC"), "{h:?}");
         // A definite head takes only an adjective: no "الجيش تقدم".
         assert!(run("الجيش تقدم").is_empty());
+    }
+
+    #[test]
+    fn a_nationality_after_a_place_or_facility_stays_outside() {
+        let h = run("رست السفينة في ميناء اللاذقية السوري بعد غارة على سهل الغاب السوري");
+        assert!(has(&h, "ميناء اللاذقية", "FAC"), "{h:?}");
+        assert!(has(&h, "سهل الغاب", "LOC"), "{h:?}");
+        // A nisba that is part of the name stays, before a nationality too.
+        let h = run("قصفت الطائرات حقل الشاعر النفطي السوري ومطار المزة العسكري");
+        assert!(has(&h, "حقل الشاعر النفطي", "FAC"), "{h:?}");
+        assert!(has(&h, "مطار المزة العسكري", "FAC"), "{h:?}");
+        // An organization keeps its nationality: it is part of the name.
+        let h = run("وأعلنت وزارة الخارجية التركية أن الجيش اللبناني انتشر");
+        assert!(has(&h, "وزارة الخارجية التركية", "ORG"), "{h:?}");
+        assert!(has(&h, "الجيش اللبناني", "ORG"), "{h:?}");
     }
 
     #[test]
