@@ -318,10 +318,21 @@ impl Rules {
         // after a known first name (سهيل الحسن).
         let mut last = j;
         let mut known = r.person_token(j);
+        // A nisba-shaped surname after a known first name (أحمد الحلبي) belongs to the
+        // name; after a name that is whole alone (بوتين الروسي) it is an adjective.
+        let surname = |k: usize| {
+            k == j + 1
+                && r.person_token(j)
+                && !r.entry(j)
+                && r.word(k)
+                && r.nisba(k)
+                && !r.stop(k)
+                && !self.title.set.contains(r.norm(k))
+        };
         while last - j < 4 {
             let k = last + 1;
             let after_particle = self.particles.contains(r.norm(last));
-            if !name_word(k) {
+            if !name_word(k) && !surname(k) {
                 break;
             }
             if after_particle
@@ -571,11 +582,13 @@ mod tests {
             .iter()
             .map(|w| w.to_string())
             .collect();
+        // Whole names in one word; سهيل and سيرغي are only parts of names.
+        let entries: HashSet<String> = ["الاسد", "حماس"].iter().map(|w| w.to_string()).collect();
         let ctx = Context {
             stopwords: &stop,
             name_tokens: &names,
             person_tokens: &names,
-            entries: &names,
+            entries: &entries,
             names_at: &HashSet::default(),
         };
         let doc = DocTokens::new(text);
@@ -612,6 +625,15 @@ mod tests {
         assert!(has(&h, "الأسد", "PER"), "{h:?}");
         let h = run("قال الرئيس إن");
         assert!(h.iter().all(|(_, l)| *l != "PER"), "{h:?}");
+    }
+
+    #[test]
+    fn a_nisba_shaped_surname_after_a_known_first_name_is_taken() {
+        let h = run("وقال العقيد سهيل الحلبي إن الطريق مفتوح");
+        assert!(has(&h, "سهيل الحلبي", "PER"), "{h:?}");
+        // The title's own adjectives are still skipped, not taken as a name.
+        let h = run("قال وزير الخارجية الروسي سيرغي لافروف إن");
+        assert!(has(&h, "سيرغي لافروف", "PER"), "{h:?}");
     }
 
     #[test]
