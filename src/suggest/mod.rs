@@ -343,9 +343,58 @@ impl Engine {
             });
         }
         out.sort_by_key(|s| s.start);
+        if self.use_rules {
+            self.add_acronyms(doc, &mut out, &vetoes);
+        }
         out
     }
+
+    /// An acronym in brackets right after a suggested name (الوكالة الدولية للطاقة
+    /// الذرية (IAEA)) names the same entity: it is suggested with the name's label,
+    /// where nothing else was and the analyst has not rejected it. `out` is in text
+    /// order and stays so.
+    fn add_acronyms(
+        &self,
+        doc: &DocTokens,
+        out: &mut Vec<Suggestion>,
+        vetoes: &HashMap<(usize, usize), Vec<u16>>,
+    ) {
+        let mut added = Vec::new();
+        for (i, s) in out.iter().enumerate() {
+            let first = doc.tokens.partition_point(|t| t.end <= s.start);
+            let words = doc.tokens[first..].partition_point(|t| t.start < s.end);
+            let Some((start, end)) = rules::bracketed_acronym(doc, &self.stopwords, s.end, words)
+            else {
+                continue;
+            };
+            if out.get(i + 1).is_some_and(|n| n.start < end) {
+                continue;
+            }
+            let vetoed = self.labels.index(&s.label).is_some_and(|l| {
+                vetoes
+                    .get(&(start, end))
+                    .is_some_and(|ls| ls.contains(&(l as u16)))
+            });
+            if vetoed {
+                continue;
+            }
+            added.push(Suggestion {
+                start,
+                end,
+                label: s.label.clone(),
+                source: "rule:acronym".to_string(),
+                score: s.score * ACRONYM_FACTOR,
+            });
+        }
+        if !added.is_empty() {
+            out.extend(added);
+            out.sort_by_key(|s| s.start);
+        }
+    }
 }
+
+/// An acronym scores this much of the name it follows.
+pub const ACRONYM_FACTOR: f32 = 0.9;
 
 /// Words after which a name is a place: prepositions of place and place nouns.
 const PLACE_CUES: &[&str] = &[
@@ -590,6 +639,30 @@ mod tests {
             got.contains(&("قوات سوريا الديمقراطية".into(), "ORG".into())),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn an_acronym_in_brackets_after_a_name_takes_its_label() {
+        let e = Engine::builtin();
+        let text = "زار مفتشو الوكالة الدولية للطاقة الذرية (IAEA) المنشأة، وأكد برنامج الأغذية العالمي ( WFP ) وصول المساعدات، بحسب حلف شمال الأطلسي (ناتو)";
+        let s = e.suggest(text, None);
+        let got = shown(text, &s);
+        for acronym in ["IAEA", "WFP", "ناتو"] {
+            assert!(got.contains(&(acronym.into(), "ORG".into())), "{got:?}");
+        }
+        assert!(s.iter().any(|x| x.source == "rule:acronym"));
+        // A bracketed adjective or word that is no acronym is left alone.
+        let text = "قصف الجيش السوري (النظامي) المنطقة، ووصل الرئيس رجب طيب أردوغان (يسار)";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(
+            !got.iter().any(|(t, _)| t == "النظامي" || t == "يسار"),
+            "{got:?}"
+        );
+        // Without rules, no acronym.
+        let e = Engine::builtin().with_sources(true, false);
+        let text = "زار مفتشو الوكالة الدولية للطاقة الذرية (IAEA) المنشأة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(!got.iter().any(|(t, _)| t == "IAEA"), "{got:?}");
     }
 
     #[test]

@@ -501,6 +501,42 @@ impl Rules {
     }
 }
 
+/// Words that news puts in brackets after a name in a photo caption: no acronyms.
+const CAPTION_WORDS: &[&str] = &["يمين", "يسار", "وسط", "اعلي", "اسفل", "ارشيف", "صوره"];
+
+/// An acronym in brackets right after byte `end`, the end of a name of `words` words:
+/// `(IAEA)`, `(داعش)`, `( WFP )`. The range of the acronym, or `None`. An acronym is
+/// one word: Latin capitals, or Arabic letters after a name of several words (what
+/// an acronym shortens), without the article (الجيش السوري (النظامي) is an
+/// adjective) and neither a common word nor a caption's (سولانا (يمين)).
+pub fn bracketed_acronym(
+    doc: &DocTokens,
+    stopwords: &HashSet<String>,
+    end: usize,
+    words: usize,
+) -> Option<(usize, usize)> {
+    let k = doc.tokens.partition_point(|t| t.start < end);
+    let [open, word, close] = doc.tokens.get(k..k + 3)? else {
+        return None;
+    };
+    if open.norm != "(" || close.norm != ")" || word.kind != TokenKind::Word {
+        return None;
+    }
+    // Only white space between the name and the bracket.
+    if !doc.text[end..open.start].trim().is_empty() {
+        return None;
+    }
+    let w = &doc.text[word.start..word.end];
+    let latin = w.chars().all(|c| c.is_ascii_uppercase()) && (2..=10).contains(&w.len());
+    let arabic = w.chars().all(|c| matches!(c, '\u{0621}'..='\u{064A}'))
+        && words >= 2
+        && (3..=8).contains(&word.norm.chars().count())
+        && !CAPTION_WORDS.contains(&word.norm.as_str())
+        && !word.norm.starts_with("ال")
+        && !stopwords.contains(word.norm.as_str());
+    (latin || arabic).then_some((word.start, word.end))
+}
+
 /// Token tests shared by the rules.
 struct Reader<'a, 'd> {
     doc: &'a DocTokens<'d>,
