@@ -517,8 +517,8 @@ fn drop_nested(cands: &mut Vec<Candidate>) {
                 keep[k] = false;
             }
         }
-        for k in i..j {
-            open.entry(cands[k].label).or_default().push(k);
+        for (k, c) in cands.iter().enumerate().take(j).skip(i) {
+            open.entry(c.label).or_default().push(k);
         }
         i = j;
     }
