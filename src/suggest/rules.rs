@@ -73,7 +73,12 @@ struct DateSpec {
     months_levant: Vec<String>,
     months_gregorian: Vec<String>,
     year_words: Vec<String>,
+    #[serde(default)]
+    year_after: Vec<String>,
 }
+
+/// Words of years after a number: it counts years (2000 عام), it is no year.
+const YEARS: &[&str] = &["عام", "عاما", "اعوام", "سنه", "سنوات", "سنين"];
 
 /// The label of a rule left out because the label set lacks its label.
 const OFF: u16 = u16::MAX;
@@ -119,6 +124,8 @@ pub struct Rules {
     levant: Dict<()>,
     gregorian: Dict<()>,
     year_words: HashSet<String>,
+    /// Words after which a bare year is a date (منذ).
+    year_after: HashSet<String>,
     /// Every word that can start a rule.
     triggers: HashSet<String>,
 }
@@ -264,6 +271,7 @@ impl Rules {
             levant: dict(&f.date.months_levant),
             gregorian: dict(&f.date.months_gregorian),
             year_words: set(&f.date.year_words),
+            year_after: set(&f.date.year_after),
         })
     }
 
@@ -462,6 +470,18 @@ impl Rules {
             && r.norm(i + 1).len() == 4
         {
             push(start, r.doc.tokens[i + 1].end);
+            return;
+        }
+        // منذ 2014: the year alone, not a span of years (منذ 2000 عام).
+        if r.kind(i) == Some(TokenKind::Number)
+            && i > 0
+            && r.reading(i - 1, &self.year_after).is_some()
+            && r.norm(i)
+                .parse::<u32>()
+                .is_ok_and(|y| (1800..=2100).contains(&y))
+            && !YEARS.contains(&r.norm(i + 1))
+        {
+            push(r.doc.tokens[i].start, r.doc.tokens[i].end);
             return;
         }
         // A month, with a day before it, the other system's name after a slash, and a
@@ -714,6 +734,24 @@ mod tests {
         assert!(has(&h, "5 يناير 2020", "DATE"), "{h:?}");
         // A Gregorian month name alone is too often a word: مارس "practised".
         assert!(run("مارس الضغط").is_empty());
+    }
+
+    #[test]
+    fn two_word_units_and_years_since() {
+        let h = run("تمتد الأراضي على 120 كيلومترا مربعا وتخزن 3 ملايين متر مكعب وفي 40 كلم مربع");
+        assert!(has(&h, "120 كيلومترا مربعا", "QTY"), "{h:?}");
+        assert!(has(&h, "3 ملايين متر مكعب", "QTY"), "{h:?}");
+        assert!(has(&h, "40 كلم مربع", "QTY"), "{h:?}");
+        let h = run("وتنتج 400 ألف برميل يوميا");
+        assert!(has(&h, "400 ألف برميل", "QTY"), "{h:?}");
+        // منذ stays outside, like any preposition before a date.
+        let h = run("يعيش في المخيم منذ 2014 ويعمل هناك منذ عام 2019");
+        assert!(has(&h, "2014", "DATE"), "{h:?}");
+        assert!(has(&h, "عام 2019", "DATE"), "{h:?}");
+        assert!(!h.iter().any(|(t, _)| t.starts_with("منذ")), "{h:?}");
+        // A span of years is no date.
+        let h = run("بني المعبد منذ 2000 عام");
+        assert!(!h.iter().any(|(_, l)| *l == "DATE"), "{h:?}");
     }
 
     #[test]
