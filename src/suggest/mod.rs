@@ -432,7 +432,8 @@ const PLACE_CUES: &[&str] = &[
 ];
 
 /// A single word found only in GeoNames is taken as a place when a place cue stands
-/// before it (في حلب، مدينة حلب) or it carries the preposition بـ (بحلب).
+/// before it (في حلب، مدينة حلب), read with or without its proclitics (وفي حلب،
+/// لمدينة حلب), or it carries the preposition بـ (بحلب).
 fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
     if stripped {
         let t = &doc.tokens[i];
@@ -440,7 +441,11 @@ fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
             return true;
         }
     }
-    i > 0 && PLACE_CUES.contains(&doc.tokens[i - 1].norm.as_str())
+    i > 0
+        && (PLACE_CUES.contains(&doc.tokens[i - 1].norm.as_str())
+            || doc.stripped[i - 1]
+                .iter()
+                .any(|s| PLACE_CUES.contains(&s.norm.as_str())))
 }
 
 impl Engine {
@@ -663,6 +668,21 @@ mod tests {
         let text = "زار مفتشو الوكالة الدولية للطاقة الذرية (IAEA) المنشأة";
         let got = shown(text, &e.suggest(text, None));
         assert!(!got.iter().any(|(t, _)| t == "IAEA"), "{got:?}");
+    }
+
+    #[test]
+    fn a_place_cue_with_a_proclitic_still_cues_a_listed_place() {
+        let e = Engine::builtin();
+        let text =
+            "تظاهر سكان وفي سراقب خرجوا، ووصل الوفد لمدينة تلكلخ ثم بمدينة صافيتا ومن جرابلس";
+        let got = shown(text, &e.suggest(text, None));
+        for place in ["سراقب", "تلكلخ", "صافيتا", "جرابلس"] {
+            assert!(got.contains(&(place.into(), "LOC".into())), "{got:?}");
+        }
+        // Without a cue, a word found only in GeoNames is still not suggested.
+        let text = "قال إن صافيتا جميلة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]
