@@ -256,6 +256,7 @@ impl Engine {
         } else {
             Vec::new()
         };
+        let mut names_at = HashSet::default();
         for hit in gazetteer_hits {
             let single = hit.first == hit.last;
             let norm = doc.tokens[hit.first].norm.as_str();
@@ -287,6 +288,7 @@ impl Engine {
                 continue;
             }
             let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
+            names_at.insert(hit.first);
             cands.push(Candidate {
                 start: hit.start,
                 end: hit.end,
@@ -301,6 +303,7 @@ impl Engine {
             name_tokens: &self.name_tokens,
             person_tokens: &self.person_tokens,
             entries: &self.entries,
+            names_at: &names_at,
         };
         let rule_hits = if self.use_rules {
             self.rules.apply(doc, &ctx)
@@ -402,7 +405,53 @@ impl Engine {
             });
         }
         out.sort_by_key(|s| s.start);
+        if self.use_rules {
+            self.add_acronyms(doc, &mut out, &vetoes);
+        }
         out
+    }
+
+    /// An acronym in brackets right after a suggested name (الوكالة الدولية للطاقة
+    /// الذرية (IAEA)) names the same entity: it is suggested with the name's label,
+    /// where nothing else was and the analyst has not rejected it. `out` is in text
+    /// order and stays so.
+    fn add_acronyms(
+        &self,
+        doc: &DocTokens,
+        out: &mut Vec<Suggestion>,
+        vetoes: &HashMap<(usize, usize), Vec<u16>>,
+    ) {
+        let mut added = Vec::new();
+        for (i, s) in out.iter().enumerate() {
+            let first = doc.tokens.partition_point(|t| t.end <= s.start);
+            let words = doc.tokens[first..].partition_point(|t| t.start < s.end);
+            let Some((start, end)) = rules::bracketed_acronym(doc, &self.stopwords, s.end, words)
+            else {
+                continue;
+            };
+            if out.get(i + 1).is_some_and(|n| n.start < end) {
+                continue;
+            }
+            let vetoed = self.labels.index(&s.label).is_some_and(|l| {
+                vetoes
+                    .get(&(start, end))
+                    .is_some_and(|ls| ls.contains(&(l as u16)))
+            });
+            if vetoed {
+                continue;
+            }
+            added.push(Suggestion {
+                start,
+                end,
+                label: s.label.clone(),
+                source: "rule:acronym".to_string(),
+                score: s.score * ACRONYM_FACTOR,
+            });
+        }
+        if !added.is_empty() {
+            out.extend(added);
+            out.sort_by_key(|s| s.start);
+        }
     }
 }
 
@@ -691,6 +740,9 @@ fn person_names() -> std::sync::Arc<HashMap<String, u8>> {
         .clone()
 }
 
+/// An acronym scores this much of the name it follows.
+pub const ACRONYM_FACTOR: f32 = 0.9;
+
 /// Words after which a name is a place: prepositions of place and place nouns.
 const PLACE_CUES: &[&str] = &[
     "في",
@@ -727,7 +779,8 @@ const PLACE_CUES: &[&str] = &[
 ];
 
 /// A single word found only in GeoNames is taken as a place when a place cue stands
-/// before it (في حلب، مدينة حلب) or it carries the preposition بـ (بحلب).
+/// before it (في حلب، مدينة حلب), read with or without its proclitics (وفي حلب،
+/// لمدينة حلب), or it carries the preposition بـ (بحلب).
 fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
     if stripped {
         let t = &doc.tokens[i];
@@ -735,7 +788,11 @@ fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
             return true;
         }
     }
-    i > 0 && PLACE_CUES.contains(&doc.tokens[i - 1].norm.as_str())
+    i > 0
+        && (PLACE_CUES.contains(&doc.tokens[i - 1].norm.as_str())
+            || doc.stripped[i - 1]
+                .iter()
+                .any(|s| PLACE_CUES.contains(&s.norm.as_str())))
 }
 
 impl Engine {
@@ -773,10 +830,25 @@ fn is_definite_word(doc: &DocTokens, i: usize) -> bool {
 }
 
 /// Longest match wins within a label: a candidate strictly inside another of the same
-/// label goes (العميد سهيل الحسن: not الحسن alone), whatever its source.
+/// label goes (العميد سهيل الحسن: not الحسن alone), whatever its source, unless the
+/// enclosing one is bound to lose: it scores lower than the inner one and a stronger
+/// candidate of another label overlaps it. Then it must not take the inner name down
+/// with it (the title rule's "حزب الله حسن نصر الله" loses to حزب الله, and the listed
+/// حسن نصر الله stays).
 fn drop_nested(cands: &mut Vec<Candidate>) {
     cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut max_end: HashMap<u16, usize> = HashMap::default();
+    let longest = cands.iter().map(|c| c.end - c.start).max().unwrap_or(0);
+    // Whether a stronger candidate of another label overlaps candidate `i`.
+    let contested = |i: usize| {
+        let c = &cands[i];
+        let from = cands.partition_point(|o| o.start + longest <= c.start);
+        let to = cands.partition_point(|o| o.start < c.end);
+        cands[from..to]
+            .iter()
+            .any(|o| o.label != c.label && o.score > c.score && o.end > c.start)
+    };
+    // The candidates of each label seen so far that may enclose later ones.
+    let mut open: HashMap<u16, Vec<usize>> = HashMap::default();
     let mut keep = vec![true; cands.len()];
     let mut i = 0;
     while i < cands.len() {
@@ -786,16 +858,20 @@ fn drop_nested(cands: &mut Vec<Candidate>) {
             j += 1;
         }
         for k in i..j {
-            if max_end
-                .get(&cands[k].label)
-                .is_some_and(|&e| e >= cands[k].end)
-            {
+            let c = &cands[k];
+            let Some(outer) = open.get_mut(&c.label) else {
+                continue;
+            };
+            outer.retain(|&o| cands[o].end > c.start);
+            if outer.iter().any(|&o| {
+                let e = &cands[o];
+                e.end >= c.end && (e.score >= c.score || !contested(o))
+            }) {
                 keep[k] = false;
             }
         }
-        for c in &cands[i..j] {
-            let e = max_end.entry(c.label).or_insert(0);
-            *e = (*e).max(c.end);
+        for (k, c) in cands.iter().enumerate().take(j).skip(i) {
+            open.entry(c.label).or_default().push(k);
         }
         i = j;
     }
@@ -916,6 +992,88 @@ mod tests {
         let whole = e.suggest_doc(&DocTokens::new(&text), None);
         assert_eq!(e.suggest(&text, None), whole);
         assert!(whole.len() >= 4 * 3000);
+    }
+
+    #[test]
+    fn a_weak_span_round_a_known_name_does_not_swallow_it() {
+        let e = Engine::builtin();
+        // The title rule reads "حزب الله حسن نصر الله" as one name; the party wins
+        // its words, and the listed person must survive inside the lost span.
+        let text = "وقال زعيم حزب الله حسن نصر الله في كلمة متلفزة إن الرد قادم";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(got.contains(&("حزب الله".into(), "ORG".into())), "{got:?}");
+        assert!(
+            got.contains(&("حسن نصر الله".into(), "PER".into())),
+            "{got:?}"
+        );
+        // A surname alone stays inside the name the title rule found.
+        let text = "وصل العميد سهيل الحسن إلى المدينة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(
+            got.contains(&("سهيل الحسن".into(), "PER".into())),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn forces_of_a_known_body_are_the_body() {
+        let e = Engine::builtin();
+        // "قوات X" wraps the name the guidelines annotate: X alone.
+        for (text, name) in [
+            ("انتشرت قوات اليونيفيل على طول الخط الأزرق", "اليونيفيل"),
+            ("وتقدمت قوات البيشمركة نحو القرى المحيطة", "البيشمركة"),
+            ("وأعلنت قوات الحشد الشعبي بدء عملية جديدة", "الحشد الشعبي"),
+            ("وأكدت قوات التحالف الدولي مقتل قيادي", "التحالف الدولي"),
+        ] {
+            let got = shown(text, &e.suggest(text, None));
+            assert!(got.contains(&(name.into(), "ORG".into())), "{got:?}");
+        }
+        // A name whose first word is قوات stays whole.
+        let text = "سيطرت قوات سوريا الديمقراطية على البلدة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(
+            got.contains(&("قوات سوريا الديمقراطية".into(), "ORG".into())),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn an_acronym_in_brackets_after_a_name_takes_its_label() {
+        let e = Engine::builtin();
+        let text = "زار مفتشو الوكالة الدولية للطاقة الذرية (IAEA) المنشأة، وأكد برنامج الأغذية العالمي ( WFP ) وصول المساعدات، بحسب حلف شمال الأطلسي (ناتو)";
+        let s = e.suggest(text, None);
+        let got = shown(text, &s);
+        for acronym in ["IAEA", "WFP", "ناتو"] {
+            assert!(got.contains(&(acronym.into(), "ORG".into())), "{got:?}");
+        }
+        assert!(s.iter().any(|x| x.source == "rule:acronym"));
+        // A bracketed adjective or word that is no acronym is left alone.
+        let text = "قصف الجيش السوري (النظامي) المنطقة، ووصل الرئيس رجب طيب أردوغان (يسار)";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(
+            !got.iter().any(|(t, _)| t == "النظامي" || t == "يسار"),
+            "{got:?}"
+        );
+        // Without rules, no acronym.
+        let e = Engine::builtin().with_sources(true, false);
+        let text = "زار مفتشو الوكالة الدولية للطاقة الذرية (IAEA) المنشأة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(!got.iter().any(|(t, _)| t == "IAEA"), "{got:?}");
+    }
+
+    #[test]
+    fn a_place_cue_with_a_proclitic_still_cues_a_listed_place() {
+        let e = Engine::builtin();
+        let text =
+            "تظاهر سكان وفي سراقب خرجوا، ووصل الوفد لمدينة تلكلخ ثم بمدينة صافيتا ومن جرابلس";
+        let got = shown(text, &e.suggest(text, None));
+        for place in ["سراقب", "تلكلخ", "صافيتا", "جرابلس"] {
+            assert!(got.contains(&(place.into(), "LOC".into())), "{got:?}");
+        }
+        // Without a cue, a word found only in GeoNames is still not suggested.
+        let text = "قال إن صافيتا جميلة";
+        let got = shown(text, &e.suggest(text, None));
+        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]

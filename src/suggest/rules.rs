@@ -22,6 +22,14 @@ struct File {
     head: Vec<WordsSpec>,
     quantity: QuantitySpec,
     date: DateSpec,
+    #[serde(default)]
+    nationality: NationalitySpec,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct NationalitySpec {
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +49,10 @@ struct WordsSpec {
     words: Vec<String>,
     #[serde(default)]
     require_specific: bool,
+    #[serde(default)]
+    wrappers: Vec<String>,
+    #[serde(default)]
+    nationality_outside: bool,
 }
 
 #[derive(Deserialize)]
@@ -61,7 +73,12 @@ struct DateSpec {
     months_levant: Vec<String>,
     months_gregorian: Vec<String>,
     year_words: Vec<String>,
+    #[serde(default)]
+    year_after: Vec<String>,
 }
+
+/// Words of years after a number: it counts years (2000 عام), it is no year.
+const YEARS: &[&str] = &["عام", "عاما", "اعوام", "سنه", "سنوات", "سنين"];
 
 /// The label of a rule left out because the label set lacks its label.
 const OFF: u16 = u16::MAX;
@@ -83,6 +100,12 @@ struct Words {
     set: HashSet<String>,
     /// Head rules: the name needs a nisba or a known name after the head.
     require_specific: bool,
+    /// Head words that only wrap a name (قوات): before a listed name they propose
+    /// nothing, the name alone is the entity.
+    wrappers: HashSet<String>,
+    /// Head rules: a nationality adjective after the name is not part of it
+    /// (ميناء طرطوس السوري).
+    nationality_outside: bool,
 }
 
 /// The compiled rules.
@@ -91,6 +114,8 @@ pub struct Rules {
     particles: HashSet<String>,
     numbered: Words,
     heads: Vec<Words>,
+    /// Nationality adjectives, masculine and feminine (السوري، السورية).
+    nationalities: HashSet<String>,
     qty: (u16, f32),
     units: Dict<()>,
     multipliers: HashSet<String>,
@@ -99,6 +124,8 @@ pub struct Rules {
     levant: Dict<()>,
     gregorian: Dict<()>,
     year_words: HashSet<String>,
+    /// Words after which a bare year is a date (منذ).
+    year_after: HashSet<String>,
     /// Every word that can start a rule.
     triggers: HashSet<String>,
 }
@@ -120,6 +147,8 @@ pub struct Context<'a> {
     pub person_tokens: &'a HashSet<String>,
     /// Names that are a whole gazetteer entry in one word (حماس، دمشق).
     pub entries: &'a HashSet<String>,
+    /// Tokens of this document where a listed name starts.
+    pub names_at: &'a HashSet<usize>,
 }
 
 fn set(words: &[String]) -> HashSet<String> {
@@ -186,6 +215,8 @@ impl Rules {
                 score: w.score,
                 set: set(&w.words),
                 require_specific: w.require_specific,
+                wrappers: set(&w.wrappers),
+                nationality_outside: w.nationality_outside,
             })
         };
         let mut triggers: HashSet<String> = HashSet::default();
@@ -212,6 +243,8 @@ impl Rules {
                 score: f.title.score,
                 set: set(&f.title.words),
                 require_specific: false,
+                wrappers: HashSet::default(),
+                nationality_outside: false,
             },
             particles: set(&f.title.particles),
             numbered: words(&f.numbered, "numbered")?,
@@ -220,6 +253,16 @@ impl Rules {
                 .iter()
                 .map(|h| words(h, "head"))
                 .collect::<Result<_, _>>()?,
+            nationalities: f
+                .nationality
+                .words
+                .iter()
+                .flat_map(|w| {
+                    let m = fold(w.trim());
+                    let f = format!("{m}ه");
+                    [m, f]
+                })
+                .collect(),
             qty: (label(&f.quantity.label, "quantity")?, f.quantity.score),
             units: dict(&f.quantity.units),
             multipliers: set(&f.quantity.multipliers),
@@ -228,6 +271,7 @@ impl Rules {
             levant: dict(&f.date.months_levant),
             gregorian: dict(&f.date.months_gregorian),
             year_words: set(&f.date.year_words),
+            year_after: set(&f.date.year_after),
         })
     }
 
@@ -294,10 +338,21 @@ impl Rules {
         // after a known first name (سهيل الحسن).
         let mut last = j;
         let mut known = r.person_token(j);
+        // A nisba-shaped surname after a known first name (أحمد الحلبي) belongs to the
+        // name; after a name that is whole alone (بوتين الروسي) it is an adjective.
+        let surname = |k: usize| {
+            k == j + 1
+                && r.person_token(j)
+                && !r.entry(j)
+                && r.word(k)
+                && r.nisba(k)
+                && !r.stop(k)
+                && !self.title.set.contains(r.norm(k))
+        };
         while last - j < 4 {
             let k = last + 1;
             let after_particle = self.particles.contains(r.norm(last));
-            if !name_word(k) {
+            if !name_word(k) && !surname(k) {
                 break;
             }
             if after_particle
@@ -360,9 +415,15 @@ impl Rules {
             if !complement {
                 continue;
             }
+            // قوات اليونيفيل: the forces of a listed body are that body.
+            if r.ctx.names_at.contains(&j) && r.reading(i, &h.wrappers).is_some() {
+                continue;
+            }
             let mut last = j;
             let mut extra = 0;
-            while extra < 2 && r.word(last + 1) && r.nisba(last + 1) {
+            let nationality =
+                |k: usize| h.nationality_outside && self.nationalities.contains(r.norm(k));
+            while extra < 2 && r.word(last + 1) && r.nisba(last + 1) && !nationality(last + 1) {
                 last += 1;
                 extra += 1;
             }
@@ -423,6 +484,18 @@ impl Rules {
             push(start, r.doc.tokens[i + 1].end);
             return;
         }
+        // منذ 2014: the year alone, not a span of years (منذ 2000 عام).
+        if r.kind(i) == Some(TokenKind::Number)
+            && i > 0
+            && r.reading(i - 1, &self.year_after).is_some()
+            && r.norm(i)
+                .parse::<u32>()
+                .is_ok_and(|y| (1800..=2100).contains(&y))
+            && !YEARS.contains(&r.norm(i + 1))
+        {
+            push(r.doc.tokens[i].start, r.doc.tokens[i].end);
+            return;
+        }
         // A month, with a day before it, the other system's name after a slash, and a
         // year after it, each optional.
         let (last, levant) = match (r.longest(&self.levant, i), r.longest(&self.gregorian, i)) {
@@ -458,6 +531,42 @@ impl Rules {
         };
         push(start, r.doc.tokens[end_tok].end);
     }
+}
+
+/// Words that news puts in brackets after a name in a photo caption: no acronyms.
+const CAPTION_WORDS: &[&str] = &["يمين", "يسار", "وسط", "اعلي", "اسفل", "ارشيف", "صوره"];
+
+/// An acronym in brackets right after byte `end`, the end of a name of `words` words:
+/// `(IAEA)`, `(داعش)`, `( WFP )`. The range of the acronym, or `None`. An acronym is
+/// one word: Latin capitals, or Arabic letters after a name of several words (what
+/// an acronym shortens), without the article (الجيش السوري (النظامي) is an
+/// adjective) and neither a common word nor a caption's (سولانا (يمين)).
+pub fn bracketed_acronym(
+    doc: &DocTokens,
+    stopwords: &HashSet<String>,
+    end: usize,
+    words: usize,
+) -> Option<(usize, usize)> {
+    let k = doc.tokens.partition_point(|t| t.start < end);
+    let [open, word, close] = doc.tokens.get(k..k + 3)? else {
+        return None;
+    };
+    if open.norm != "(" || close.norm != ")" || word.kind != TokenKind::Word {
+        return None;
+    }
+    // Only white space between the name and the bracket.
+    if !doc.text[end..open.start].trim().is_empty() {
+        return None;
+    }
+    let w = &doc.text[word.start..word.end];
+    let latin = w.chars().all(|c| c.is_ascii_uppercase()) && (2..=10).contains(&w.len());
+    let arabic = w.chars().all(|c| matches!(c, '\u{0621}'..='\u{064A}'))
+        && words >= 2
+        && (3..=8).contains(&word.norm.chars().count())
+        && !CAPTION_WORDS.contains(&word.norm.as_str())
+        && !word.norm.starts_with("ال")
+        && !stopwords.contains(word.norm.as_str());
+    (latin || arabic).then_some((word.start, word.end))
 }
 
 /// Token tests shared by the rules.
@@ -541,11 +650,14 @@ mod tests {
             .iter()
             .map(|w| w.to_string())
             .collect();
+        // Whole names in one word; سهيل and سيرغي are only parts of names.
+        let entries: HashSet<String> = ["الاسد", "حماس"].iter().map(|w| w.to_string()).collect();
         let ctx = Context {
             stopwords: &stop,
             name_tokens: &names,
             person_tokens: &names,
-            entries: &names,
+            entries: &entries,
+            names_at: &HashSet::default(),
         };
         let doc = DocTokens::new(text);
         rules
@@ -584,6 +696,15 @@ mod tests {
     }
 
     #[test]
+    fn a_nisba_shaped_surname_after_a_known_first_name_is_taken() {
+        let h = run("وقال العقيد سهيل الحلبي إن الطريق مفتوح");
+        assert!(has(&h, "سهيل الحلبي", "PER"), "{h:?}");
+        // The title's own adjectives are still skipped, not taken as a name.
+        let h = run("قال وزير الخارجية الروسي سيرغي لافروف إن");
+        assert!(has(&h, "سيرغي لافروف", "PER"), "{h:?}");
+    }
+
+    #[test]
     fn head_words_extend_over_name_and_nisba() {
         let h = run("وقالت وزارة الدفاع الروسية إن");
         assert!(has(&h, "وزارة الدفاع الروسية", "ORG"), "{h:?}");
@@ -594,6 +715,21 @@ mod tests {
         assert!(has(&h, "جبل البشري", "LOC"), "{h:?}");
         // A definite head takes only an adjective: no "الجيش تقدم".
         assert!(run("الجيش تقدم").is_empty());
+    }
+
+    #[test]
+    fn a_nationality_after_a_place_or_facility_stays_outside() {
+        let h = run("رست السفينة في ميناء اللاذقية السوري بعد غارة على سهل الغاب السوري");
+        assert!(has(&h, "ميناء اللاذقية", "FAC"), "{h:?}");
+        assert!(has(&h, "سهل الغاب", "LOC"), "{h:?}");
+        // A nisba that is part of the name stays, before a nationality too.
+        let h = run("قصفت الطائرات حقل الشاعر النفطي السوري ومطار المزة العسكري");
+        assert!(has(&h, "حقل الشاعر النفطي", "FAC"), "{h:?}");
+        assert!(has(&h, "مطار المزة العسكري", "FAC"), "{h:?}");
+        // An organization keeps its nationality: it is part of the name.
+        let h = run("وأعلنت وزارة الخارجية التركية أن الجيش اللبناني انتشر");
+        assert!(has(&h, "وزارة الخارجية التركية", "ORG"), "{h:?}");
+        assert!(has(&h, "الجيش اللبناني", "ORG"), "{h:?}");
     }
 
     #[test]
@@ -610,6 +746,24 @@ mod tests {
         assert!(has(&h, "5 يناير 2020", "DATE"), "{h:?}");
         // A Gregorian month name alone is too often a word: مارس "practised".
         assert!(run("مارس الضغط").is_empty());
+    }
+
+    #[test]
+    fn two_word_units_and_years_since() {
+        let h = run("تمتد الأراضي على 120 كيلومترا مربعا وتخزن 3 ملايين متر مكعب وفي 40 كلم مربع");
+        assert!(has(&h, "120 كيلومترا مربعا", "QTY"), "{h:?}");
+        assert!(has(&h, "3 ملايين متر مكعب", "QTY"), "{h:?}");
+        assert!(has(&h, "40 كلم مربع", "QTY"), "{h:?}");
+        let h = run("وتنتج 400 ألف برميل يوميا");
+        assert!(has(&h, "400 ألف برميل", "QTY"), "{h:?}");
+        // منذ stays outside, like any preposition before a date.
+        let h = run("يعيش في المخيم منذ 2014 ويعمل هناك منذ عام 2019");
+        assert!(has(&h, "2014", "DATE"), "{h:?}");
+        assert!(has(&h, "عام 2019", "DATE"), "{h:?}");
+        assert!(!h.iter().any(|(t, _)| t.starts_with("منذ")), "{h:?}");
+        // A span of years is no date.
+        let h = run("بني المعبد منذ 2000 عام");
+        assert!(!h.iter().any(|(_, l)| *l == "DATE"), "{h:?}");
     }
 
     #[test]
