@@ -463,6 +463,12 @@ impl Engine {
         let n = doc.tokens.len();
         let mut out: Vec<Vec<u64>> = (0..n).map(|_| Vec::with_capacity(48)).collect();
         tagger::lexical_features(doc, &mut out, false);
+        // Evidence stays within its line, as the lexical context does.
+        let mut line_of = vec![0usize; n];
+        for i in 1..n {
+            let gap = &doc.text[doc.tokens[i - 1].end..doc.tokens[i].start];
+            line_of[i] = line_of[i - 1] + usize::from(gap.contains('\n'));
+        }
         if self.use_gazetteers {
             for hit in find_all(&self.gazetteer.dict, doc) {
                 let size = if hit.first == hit.last { "1" } else { "n" };
@@ -485,7 +491,10 @@ impl Engine {
                         );
                         fs.push(FeatureHash::new(41).part(pos).part(label).part(size).done());
                     }
-                    if let Some(fs) = out.get_mut(hit.last + 1) {
+                    if let Some(fs) = out
+                        .get_mut(hit.last + 1)
+                        .filter(|_| line_of[hit.last + 1] == line_of[hit.last])
+                    {
                         fs.push(feat(42, label));
                     }
                 }
@@ -526,6 +535,9 @@ impl Engine {
                 fs.push(feat(49, self.label_name(h)));
             }
             for (d, next) in out.iter_mut().enumerate().skip(i + 1).take(2) {
+                if line_of[d] != line_of[i] {
+                    break;
+                }
                 let d = (d - i).to_string();
                 if title {
                     next.push(FeatureHash::new(50).part(&d).done());
@@ -1017,7 +1029,7 @@ mod tests {
 
     #[test]
     fn forces_of_a_known_body_are_the_body() {
-        let e = Engine::builtin();
+        let e = Engine::builtin().with_model_on(false); // the lists and rules alone
         // "قوات X" wraps the name the guidelines annotate: X alone.
         for (text, name) in [
             ("انتشرت قوات اليونيفيل على طول الخط الأزرق", "اليونيفيل"),
@@ -1063,7 +1075,7 @@ mod tests {
 
     #[test]
     fn a_place_cue_with_a_proclitic_still_cues_a_listed_place() {
-        let e = Engine::builtin();
+        let e = Engine::builtin().with_model_on(false); // the lists and rules alone
         let text =
             "تظاهر سكان وفي سراقب خرجوا، ووصل الوفد لمدينة تلكلخ ثم بمدينة صافيتا ومن جرابلس";
         let got = shown(text, &e.suggest(text, None));

@@ -502,6 +502,15 @@ pub fn lexical_features(doc: &DocTokens, out: &mut [Vec<u64>], online: bool) {
                 .map_or(toks[i].norm.as_str(), |s| s.norm.as_str())
         })
         .collect();
+    // Context stops at a line break (a name never crosses one), so a line's
+    // features are the same whether it is tagged alone or in its document.
+    let mut line_of = vec![0usize; n];
+    for i in 1..n {
+        line_of[i] =
+            line_of[i - 1] + usize::from(doc.text[toks[i - 1].end..toks[i].start].contains('\n'));
+    }
+    let far =
+        |from: usize, i: isize| i < 0 || i as usize >= n || line_of[i as usize] != line_of[from];
     let norm = |i: isize| -> &str {
         if i < 0 || i as usize >= n {
             "<edge>"
@@ -533,6 +542,20 @@ pub fn lexical_features(doc: &DocTokens, out: &mut [Vec<u64>], online: bool) {
         let ii = i as isize;
         let w = norm(ii);
         let s = stem(ii);
+        let near_norm = |d: isize| {
+            if far(i, ii + d) {
+                "<edge>"
+            } else {
+                norm(ii + d)
+            }
+        };
+        let near_stem = |d: isize| {
+            if far(i, ii + d) {
+                "<edge>"
+            } else {
+                stem(ii + d)
+            }
+        };
         let core = s
             .strip_prefix("ال")
             .filter(|c| c.chars().count() >= 2)
@@ -541,19 +564,19 @@ pub fn lexical_features(doc: &DocTokens, out: &mut [Vec<u64>], online: bool) {
         fs.push(feat(1, w));
         fs.push(feat(2, s));
         fs.push(feat(3, core));
-        fs.push(FeatureHash::new(19).part(stem(ii - 1)).part(s).done());
-        fs.push(FeatureHash::new(20).part(s).part(stem(ii + 1)).done());
-        let after_punct = i > 0 && toks[i - 1].kind == TokenKind::Punct;
+        fs.push(FeatureHash::new(19).part(near_stem(-1)).part(s).done());
+        fs.push(FeatureHash::new(20).part(s).part(near_stem(1)).done());
+        let after_punct = !far(i, ii - 1) && toks[i - 1].kind == TokenKind::Punct;
         pos += 1;
         if online {
             continue;
         }
-        fs.push(feat(13, norm(ii - 2)));
-        fs.push(feat(14, norm(ii - 1)));
-        fs.push(feat(15, norm(ii + 1)));
-        fs.push(feat(16, norm(ii + 2)));
-        fs.push(feat(17, stem(ii - 1)));
-        fs.push(feat(18, stem(ii + 1)));
+        fs.push(feat(13, near_norm(-2)));
+        fs.push(feat(14, near_norm(-1)));
+        fs.push(feat(15, near_norm(1)));
+        fs.push(feat(16, near_norm(2)));
+        fs.push(feat(17, near_stem(-1)));
+        fs.push(feat(18, near_stem(1)));
         // The neighbours, shape, affixes and position: what generalizes to unseen
         // words.
         fs.push(feat(0, ""));
