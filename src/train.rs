@@ -196,9 +196,11 @@ pub fn examples(engine: &Engine, doc: &DocRecord, labels: &[String]) -> Vec<Exam
         else {
             continue;
         };
-        let first = toks.tokens.partition_point(|t| t.end <= start);
-        let last = toks.tokens.partition_point(|t| t.start < end);
-        if first >= last || gold[first..last].iter().any(|&g| g != O) {
+        let std::ops::Range {
+            start: first,
+            end: last,
+        } = toks.token_range(start, end);
+        if first == last || gold[first..last].iter().any(|&g| g != O) {
             continue;
         }
         gold[first] = b_tag(k);

@@ -149,6 +149,16 @@ impl<'a> DocTokens<'a> {
     }
 }
 
+impl DocTokens<'_> {
+    /// The tokens that share a byte with `start..end`, as an index range (empty when
+    /// none does).
+    pub fn token_range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        let first = self.tokens.partition_point(|t| t.end <= start);
+        let last = self.tokens.partition_point(|t| t.start < end);
+        first..last.max(first)
+    }
+}
+
 /// A dictionary entry found in a document.
 #[derive(Debug, Clone, Copy)]
 pub struct Hit<'v, V> {

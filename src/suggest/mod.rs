@@ -423,8 +423,7 @@ impl Engine {
     ) {
         let mut added = Vec::new();
         for (i, s) in out.iter().enumerate() {
-            let first = doc.tokens.partition_point(|t| t.end <= s.start);
-            let words = doc.tokens[first..].partition_point(|t| t.start < s.end);
+            let words = doc.token_range(s.start, s.end).len();
             let Some((start, end)) = rules::bracketed_acronym(doc, &self.stopwords, s.end, words)
             else {
                 continue;
@@ -578,9 +577,11 @@ impl Engine {
         // The others' candidates, scored by the tagger too.
         let mut keep = vec![true; cands.len()];
         for (ci, c) in cands.iter().enumerate() {
-            let first = toks.partition_point(|t| t.end <= c.start);
-            let last = toks.partition_point(|t| t.start < c.end);
-            if first >= last {
+            let std::ops::Range {
+                start: first,
+                end: last,
+            } = doc.token_range(c.start, c.end);
+            if first == last {
                 continue;
             }
             let li = lines.partition_point(|l| l.end <= first);
@@ -680,21 +681,13 @@ impl Engine {
         let Some(model) = self.model() else {
             return;
         };
-        let toks = &doc.tokens;
-        let first = toks.partition_point(|t| t.end <= span.0);
-        let last = toks.partition_point(|t| t.start < span.1);
-        if first >= last {
+        let tokens = doc.token_range(span.0, span.1);
+        if tokens.is_empty() {
             return;
         }
-        let mut feats: Vec<Vec<u64>> = vec![Vec::new(); toks.len()];
+        let mut feats: Vec<Vec<u64>> = vec![Vec::new(); doc.tokens.len()];
         tagger::lexical_features(doc, &mut feats, true);
-        model.learn(
-            &mut memory.learnt,
-            &feats[first..last],
-            label,
-            accepted,
-            sign,
-        );
+        model.learn(&mut memory.learnt, &feats[tokens], label, accepted, sign);
     }
 
     /// Takes back one decision, as when the analyst undoes it: the memory's counts

@@ -43,8 +43,8 @@ pub fn features(
     source: &str,
 ) -> Vec<String> {
     let toks = &doc.tokens;
-    let first = toks.partition_point(|t| t.end <= start);
-    let last = toks.partition_point(|t| t.start < end).saturating_sub(1);
+    let range = doc.token_range(start, end);
+    let (first, last) = (range.start, range.end.saturating_sub(1));
     let norm = |i: Option<usize>| -> &str {
         match i.and_then(|i| toks.get(i)) {
             Some(t) if t.kind == TokenKind::Number => "<num>",

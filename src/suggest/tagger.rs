@@ -117,11 +117,6 @@ impl Learnt {
         self.counts.is_empty()
     }
 
-    /// Number of features with a count.
-    pub fn len(&self) -> usize {
-        self.counts.len()
-    }
-
     /// The counts, sorted, for saving.
     pub fn to_saved(&self) -> Vec<(u64, Vec<i32>)> {
         let mut v: Vec<(u64, Vec<i32>)> =
@@ -742,11 +737,6 @@ impl Model {
             })
             .sum();
         sum / self.keys.len() as f32
-    }
-
-    /// Sets the weight of one online count.
-    pub fn set_eta(&mut self, eta: f32) {
-        self.eta = eta;
     }
 
     /// Fits the Platt curve from held-out lines: for each name the model finds, its
