@@ -209,7 +209,7 @@ pub fn examples(engine: &Engine, doc: &DocRecord, labels: &[String]) -> Vec<Exam
         }
     }
     let mut feats = feats.into_iter();
-    tagger::lines_of(&toks)
+    tagger::lines_of(&tagger::line_ids(&toks))
         .into_iter()
         .map(|r| Example {
             feats: feats.by_ref().take(r.len()).collect(),

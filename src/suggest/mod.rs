@@ -459,15 +459,15 @@ impl Engine {
     /// the evidence of the other sources (gazetteer matches by label and list, rule
     /// cues, known name tokens).
     pub fn token_features(&self, doc: &DocTokens) -> Vec<Vec<u64>> {
+        self.features_in_lines(doc, &tagger::line_ids(doc))
+    }
+
+    /// [`Engine::token_features`] with the tokens' lines ([`tagger::line_ids`]).
+    fn features_in_lines(&self, doc: &DocTokens, line_of: &[usize]) -> Vec<Vec<u64>> {
         let n = doc.tokens.len();
         let mut out: Vec<Vec<u64>> = (0..n).map(|_| Vec::with_capacity(48)).collect();
-        tagger::lexical_features(doc, &mut out, false);
+        tagger::lexical_features(doc, line_of, &mut out, false);
         // Evidence stays within its line, as the lexical context does.
-        let mut line_of = vec![0usize; n];
-        for i in 1..n {
-            let gap = &doc.text[doc.tokens[i - 1].end..doc.tokens[i].start];
-            line_of[i] = line_of[i - 1] + usize::from(gap.contains('\n'));
-        }
         if self.use_gazetteers {
             for hit in find_all(&self.gazetteer.dict, doc) {
                 let size = if hit.first == hit.last { "1" } else { "n" };
@@ -565,11 +565,11 @@ impl Engine {
         memory: Option<&Memory>,
         cands: &mut Vec<Candidate>,
     ) {
-        let feats = self.token_features(doc);
+        let line_of = tagger::line_ids(doc);
+        let feats = self.features_in_lines(doc, &line_of);
         let learnt = memory.map(|m| &m.learnt);
         let toks = &doc.tokens;
-        let mut lines = tagger::lines_of(doc);
-        lines.retain(|l| !l.is_empty());
+        let lines = tagger::lines_of(&line_of);
         let decoded: Vec<tagger::Line> = lines
             .iter()
             .map(|l| model.line(&feats[l.clone()], learnt))
@@ -686,7 +686,7 @@ impl Engine {
             return;
         }
         let mut feats: Vec<Vec<u64>> = vec![Vec::new(); doc.tokens.len()];
-        tagger::lexical_features(doc, &mut feats, true);
+        tagger::lexical_features(doc, &tagger::line_ids(doc), &mut feats, true);
         model.learn(&mut memory.learnt, &feats[tokens], label, accepted, sign);
     }
 

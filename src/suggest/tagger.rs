@@ -487,7 +487,7 @@ pub fn spans_of(tags: &[usize]) -> Vec<(usize, usize, usize)> {
 /// With `online`, only the features of the word itself and its neighbours: what
 /// the analyst's decisions teach. A decision on a word says little of every word of
 /// the same shape or in the same position, so those stay as trained.
-pub fn lexical_features(doc: &DocTokens, out: &mut [Vec<u64>], online: bool) {
+pub fn lexical_features(doc: &DocTokens, line_of: &[usize], out: &mut [Vec<u64>], online: bool) {
     let toks = &doc.tokens;
     let n = toks.len();
     let stems: Vec<&str> = (0..n)
@@ -499,11 +499,6 @@ pub fn lexical_features(doc: &DocTokens, out: &mut [Vec<u64>], online: bool) {
         .collect();
     // Context stops at a line break (a name never crosses one), so a line's
     // features are the same whether it is tagged alone or in its document.
-    let mut line_of = vec![0usize; n];
-    for i in 1..n {
-        line_of[i] =
-            line_of[i - 1] + usize::from(doc.text[toks[i - 1].end..toks[i].start].contains('\n'));
-    }
     let far =
         |from: usize, i: isize| i < 0 || i as usize >= n || line_of[i as usize] != line_of[from];
     let norm = |i: isize| -> &str {
@@ -530,7 +525,7 @@ pub fn lexical_features(doc: &DocTokens, out: &mut [Vec<u64>], online: bool) {
     let mut pos = 0usize;
     for i in 0..n {
         let t = &toks[i];
-        if i > 0 && doc.text[toks[i - 1].end..t.start].contains('\n') {
+        if far(i, i as isize - 1) {
             pos = 0;
         }
         let fs = &mut out[i];
@@ -610,19 +605,27 @@ pub fn lexical_features(doc: &DocTokens, out: &mut [Vec<u64>], online: bool) {
     }
 }
 
-/// Lines of `doc` as token ranges (names never cross a line break).
-pub fn lines_of(doc: &DocTokens) -> Vec<std::ops::Range<usize>> {
+/// The line of each token of `doc` (0 for the first): names never cross a line
+/// break, and neither does the context the tagger reads.
+pub fn line_ids(doc: &DocTokens) -> Vec<usize> {
     let toks = &doc.tokens;
+    let mut ids = vec![0usize; toks.len()];
+    for i in 1..toks.len() {
+        let gap = &doc.text[toks[i - 1].end..toks[i].start];
+        ids[i] = ids[i - 1] + usize::from(gap.contains('\n'));
+    }
+    ids
+}
+
+/// The lines of [`line_ids`] as token ranges, none empty.
+pub fn lines_of(line_of: &[usize]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for i in 1..toks.len() {
-        if doc.text[toks[i - 1].end..toks[i].start].contains('\n') {
+    for i in 1..=line_of.len() {
+        if i == line_of.len() || line_of[i] != line_of[i - 1] {
             out.push(start..i);
             start = i;
         }
-    }
-    if start < toks.len() {
-        out.push(start..toks.len());
     }
     out
 }
@@ -812,7 +815,7 @@ mod tests {
             .map(|(text, name)| {
                 let doc = DocTokens::new(text);
                 let mut feats = vec![Vec::new(); doc.tokens.len()];
-                lexical_features(&doc, &mut feats, false);
+                lexical_features(&doc, &line_ids(&doc), &mut feats, false);
                 let start = text.find(name).unwrap();
                 let end = start + name.len();
                 let gold = doc
@@ -849,7 +852,7 @@ mod tests {
     fn feats_of(text: &str) -> Vec<Vec<u64>> {
         let doc = DocTokens::new(text);
         let mut feats = vec![Vec::new(); doc.tokens.len()];
-        lexical_features(&doc, &mut feats, false);
+        lexical_features(&doc, &line_ids(&doc), &mut feats, false);
         feats
     }
 
@@ -884,7 +887,7 @@ mod tests {
         let doc = DocTokens::new(text);
         let f = feats_of(text);
         let mut online = vec![Vec::new(); doc.tokens.len()];
-        lexical_features(&doc, &mut online, true);
+        lexical_features(&doc, &line_ids(&doc), &mut online, true);
         let mut learnt = Learnt::default();
         let before = m
             .span_score(&m.line(&f, Some(&learnt)), 3, 3, "PER")
@@ -919,7 +922,7 @@ mod tests {
         let m = tiny_model();
         let doc = DocTokens::new("وصل الوفد الى المدينة امس");
         let mut online = vec![Vec::new(); doc.tokens.len()];
-        lexical_features(&doc, &mut online, true);
+        lexical_features(&doc, &line_ids(&doc), &mut online, true);
         let mut learnt = Learnt::default();
         m.learn(&mut learnt, &online[1..2], "PER", false, 1);
         assert_eq!(Learnt::from_saved(learnt.to_saved()), learnt);
