@@ -516,7 +516,7 @@ impl Engine {
                 .get(stem)
                 .or_else(|| self.person_names.get(t.norm.as_str()))
             {
-                fs.push(feat(44, &c.to_string()));
+                fs.push(feat(44, tagger::digit(*c as usize)));
             }
             if self.person_tokens.contains(stem) {
                 fs.push(feat(45, ""));
@@ -537,17 +537,12 @@ impl Engine {
                 if line_of[d] != line_of[i] {
                     break;
                 }
-                let d = (d - i).to_string();
+                let d = tagger::digit(d - i);
                 if title {
-                    next.push(FeatureHash::new(50).part(&d).done());
+                    next.push(FeatureHash::new(50).part(d).done());
                 }
                 if let Some(h) = head {
-                    next.push(
-                        FeatureHash::new(51)
-                            .part(&d)
-                            .part(self.label_name(h))
-                            .done(),
-                    );
+                    next.push(FeatureHash::new(51).part(d).part(self.label_name(h)).done());
                 }
             }
         }

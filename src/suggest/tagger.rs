@@ -72,6 +72,12 @@ impl FeatureHash {
     }
 }
 
+/// A small number as the text a feature hashes ("0".."9"), without allocating.
+pub fn digit(n: usize) -> &'static str {
+    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    DIGITS[n]
+}
+
 /// A feature from a template and one string.
 pub fn feat(template: u8, s: &str) -> u64 {
     FeatureHash::new(template).part(s).done()
@@ -561,22 +567,21 @@ pub fn lexical_features(doc: &DocTokens, line_of: &[usize], out: &mut [Vec<u64>]
         if online {
             continue;
         }
+        // The neighbours, shape, affixes and position: what generalizes to unseen
+        // words. (Affixes are slices of the word: no allocation per token.)
         fs.push(feat(13, near_norm(-2)));
         fs.push(feat(14, near_norm(-1)));
         fs.push(feat(15, near_norm(1)));
         fs.push(feat(16, near_norm(2)));
         fs.push(feat(17, near_stem(-1)));
         fs.push(feat(18, near_stem(1)));
-        // The neighbours, shape, affixes and position: what generalizes to unseen
-        // words.
         fs.push(feat(0, ""));
-        let chars: Vec<char> = core.chars().collect();
+        let nchars = core.chars().count();
+        let byte_at = |s: &str, k: usize| s.char_indices().nth(k).map_or(s.len(), |(b, _)| b);
         for k in 1..=3usize {
-            if chars.len() > k {
-                let p: String = chars[..k].iter().collect();
-                let x: String = chars[chars.len() - k..].iter().collect();
-                fs.push(feat(3 + k as u8, &p));
-                fs.push(feat(6 + k as u8, &x));
+            if nchars > k {
+                fs.push(feat(3 + k as u8, &core[..byte_at(core, k)]));
+                fs.push(feat(6 + k as u8, &core[byte_at(core, nchars - k)..]));
             }
         }
         let script = match t.kind {
@@ -585,20 +590,23 @@ pub fn lexical_features(doc: &DocTokens, line_of: &[usize], out: &mut [Vec<u64>]
             TokenKind::Word if t.norm.chars().all(|c| c.is_ascii_alphabetic()) => "latin",
             TokenKind::Word => "arabic",
         };
-        let len = chars.len().min(8).to_string();
-        fs.push(FeatureHash::new(10).part(script).part(&len).done());
+        fs.push(
+            FeatureHash::new(10)
+                .part(script)
+                .part(digit(nchars.min(8)))
+                .done(),
+        );
         // The proclitic taken off, as folded letters.
         let taken = w
             .chars()
             .count()
             .saturating_sub(s.chars().count())
             .max(usize::from(doc.stripped[i].last().is_some()));
-        let proclitic: String = w.chars().take(taken).collect();
-        fs.push(feat(11, &proclitic));
+        fs.push(feat(11, &w[..byte_at(w, taken)]));
         fs.push(feat(12, if s.starts_with("ال") { "al" } else { "" }));
         fs.push(
             FeatureHash::new(21)
-                .part(&(pos - 1).min(3).to_string())
+                .part(digit((pos - 1).min(3)))
                 .part(if after_punct { "p" } else { "" })
                 .done(),
         );
