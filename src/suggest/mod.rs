@@ -569,33 +569,22 @@ impl Engine {
             .iter()
             .map(|l| model.line(&feats[l.clone()], learnt))
             .collect();
-        // The others' candidates, scored by the tagger too.
-        let mut keep = vec![true; cands.len()];
-        for (ci, c) in cands.iter().enumerate() {
-            let std::ops::Range {
-                start: first,
-                end: last,
-            } = doc.token_range(c.start, c.end);
-            if first == last {
-                continue;
-            }
-            let li = lines.partition_point(|l| l.end <= first);
-            let Some(line) = lines.get(li).filter(|l| l.contains(&(last - 1))) else {
-                continue;
+        // The others' candidates, scored by the tagger too: those it reads as no
+        // name in context go.
+        cands.retain(|c| {
+            let tokens = doc.token_range(c.start, c.end);
+            let li = lines.partition_point(|l| l.end <= tokens.start);
+            let Some(line) = lines
+                .get(li)
+                .filter(|l| !tokens.is_empty() && l.contains(&(tokens.end - 1)))
+            else {
+                return true;
             };
             let label = &self.labels.labels()[c.label as usize].name;
-            let (f, l) = (first - line.start, last - 1 - line.start);
-            if model
+            let (f, l) = (tokens.start - line.start, tokens.end - 1 - line.start);
+            !model
                 .span_score(&decoded[li], f, l, label)
                 .is_some_and(|p| p < MODEL_VETO)
-            {
-                keep[ci] = false;
-            }
-        }
-        let mut k = 0;
-        cands.retain(|_| {
-            k += 1;
-            keep[k - 1]
         });
         for (line, dec) in lines.iter().zip(&decoded) {
             for (f, l, label) in tagger::spans_of(&dec.tags) {
@@ -892,6 +881,18 @@ mod tests {
             .collect()
     }
 
+    /// Asserts that `e` suggests each (name, label) in `text`; a failure shows what
+    /// it did suggest.
+    fn assert_suggests(e: &Engine, text: &str, expected: &[(&str, &str)]) {
+        let got = shown(text, &e.suggest(text, None));
+        for (name, label) in expected {
+            assert!(
+                got.contains(&(name.to_string(), label.to_string())),
+                "{got:?}"
+            );
+        }
+    }
+
     #[test]
     fn suggests_from_lists_and_rules_with_sources() {
         let e = Engine::builtin();
@@ -1000,19 +1001,10 @@ mod tests {
         // The title rule reads "حزب الله حسن نصر الله" as one name; the party wins
         // its words, and the listed person must survive inside the lost span.
         let text = "وقال زعيم حزب الله حسن نصر الله في كلمة متلفزة إن الرد قادم";
-        let got = shown(text, &e.suggest(text, None));
-        assert!(got.contains(&("حزب الله".into(), "ORG".into())), "{got:?}");
-        assert!(
-            got.contains(&("حسن نصر الله".into(), "PER".into())),
-            "{got:?}"
-        );
+        assert_suggests(&e, text, &[("حزب الله", "ORG"), ("حسن نصر الله", "PER")]);
         // A surname alone stays inside the name the title rule found.
         let text = "وصل العميد سهيل الحسن إلى المدينة";
-        let got = shown(text, &e.suggest(text, None));
-        assert!(
-            got.contains(&("سهيل الحسن".into(), "PER".into())),
-            "{got:?}"
-        );
+        assert_suggests(&e, text, &[("سهيل الحسن", "PER")]);
     }
 
     #[test]
@@ -1025,16 +1017,11 @@ mod tests {
             ("وأعلنت قوات الحشد الشعبي بدء عملية جديدة", "الحشد الشعبي"),
             ("وأكدت قوات التحالف الدولي مقتل قيادي", "التحالف الدولي"),
         ] {
-            let got = shown(text, &e.suggest(text, None));
-            assert!(got.contains(&(name.into(), "ORG".into())), "{got:?}");
+            assert_suggests(&e, text, &[(name, "ORG")]);
         }
         // A name whose first word is قوات stays whole.
         let text = "سيطرت قوات سوريا الديمقراطية على البلدة";
-        let got = shown(text, &e.suggest(text, None));
-        assert!(
-            got.contains(&("قوات سوريا الديمقراطية".into(), "ORG".into())),
-            "{got:?}"
-        );
+        assert_suggests(&e, text, &[("قوات سوريا الديمقراطية", "ORG")]);
     }
 
     #[test]
@@ -1066,10 +1053,8 @@ mod tests {
         let e = Engine::builtin().with_model_on(false); // the lists and rules alone
         let text =
             "تظاهر سكان وفي سراقب خرجوا، ووصل الوفد لمدينة تلكلخ ثم بمدينة صافيتا ومن جرابلس";
-        let got = shown(text, &e.suggest(text, None));
-        for place in ["سراقب", "تلكلخ", "صافيتا", "جرابلس"] {
-            assert!(got.contains(&(place.into(), "LOC".into())), "{got:?}");
-        }
+        let places = ["سراقب", "تلكلخ", "صافيتا", "جرابلس"].map(|p| (p, "LOC"));
+        assert_suggests(&e, text, &places);
         // Without a cue, a word found only in GeoNames is still not suggested.
         let text = "قال إن صافيتا جميلة";
         let got = shown(text, &e.suggest(text, None));
