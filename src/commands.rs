@@ -290,9 +290,8 @@ pub fn crossval(
         out,
         "fold docs | lists+rules cold | with tagger cold | with tagger replay"
     )?;
-    let mut err = None;
-    crate::train::cross_validate(&docs, settings, Some(&keep), |f| {
-        let r = writeln!(
+    for f in crate::train::cross_validate(&docs, settings, Some(&keep)) {
+        writeln!(
             out,
             "{} {} | {} | {} | {}",
             f.fold,
@@ -300,16 +299,10 @@ pub fn crossval(
             line(&f.lists),
             line(&f.cold),
             line(&f.replay)
-        );
-        if let Err(e) = r {
-            err = Some(e);
-        }
+        )?;
         total[0].merge(&f.lists);
         total[1].merge(&f.cold);
         total[2].merge(&f.replay);
-    });
-    if let Some(e) = err {
-        return Err(e.into());
     }
     writeln!(
         out,

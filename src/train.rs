@@ -285,7 +285,6 @@ pub fn cross_validate(
     docs: &[DocRecord],
     settings: &Settings,
     keep: Option<&HashSet<String>>,
-    mut on_fold: impl FnMut(&FoldScores),
 ) -> Vec<FoldScores> {
     let n = docs.len();
     let k = settings.folds.max(2);
@@ -327,15 +326,13 @@ pub fn cross_validate(
             |_, _| {},
             |_, _| {},
         );
-        let fs = FoldScores {
+        out.push(FoldScores {
             fold: f,
             docs: test.len(),
             lists: lists_scores,
             cold,
             replay: replayed,
-        };
-        on_fold(&fs);
-        out.push(fs);
+        });
     }
     out
 }
