@@ -3,7 +3,7 @@
 //! its unit, days and dates. The words live in `assets/rules.toml` (data); this file
 //! only says how each kind of rule reads the tokens around its trigger.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Deserialize;
 
@@ -53,6 +53,10 @@ struct WordsSpec {
     wrappers: Vec<String>,
     #[serde(default)]
     nationality_outside: bool,
+    #[serde(default)]
+    adjectives: Vec<String>,
+    #[serde(default)]
+    general: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +84,18 @@ struct DateSpec {
 /// Words of years after a number: it counts years (2000 عام), it is no year.
 const YEARS: &[&str] = &["عام", "عاما", "اعوام", "سنه", "سنوات", "سنين"];
 
+/// The score of a head rule's name that holds a listed name (ميناء أم قصر): above
+/// the lists' own 0.9, since the head says what kind of thing the name is.
+const HEAD_WITH_NAME: f32 = 0.92;
+
+fn head_score(score: f32, with_name: bool) -> f32 {
+    if with_name {
+        score.max(HEAD_WITH_NAME)
+    } else {
+        score
+    }
+}
+
 /// The label of a rule left out because the label set lacks its label.
 const OFF: u16 = u16::MAX;
 
@@ -106,10 +122,19 @@ struct Words {
     /// Head rules: a nationality adjective after the name is not part of it
     /// (ميناء طرطوس السوري).
     nationality_outside: bool,
+    /// Head rules: adjectives, not nisbas, that belong to the name after it
+    /// (ميناء الفاو الكبير).
+    adjectives: HashSet<String>,
+    /// Head rules: words without which a definite head names nothing, and with
+    /// which it is a public body whose field follows with ل (الشركة العامة لموانئ
+    /// العراق، الهيئة الوطنية للإعلام).
+    general: HashSet<String>,
 }
 
 /// The compiled rules.
 pub struct Rules {
+    /// The label of places (LOC), or OFF.
+    place_label: u16,
     title: Words,
     particles: HashSet<String>,
     numbered: Words,
@@ -138,6 +163,17 @@ pub struct RulesError {
     pub message: String,
 }
 
+/// A listed name found in a document, as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    /// The token it ends on.
+    pub last: usize,
+    /// Whether the list says it is a place (the label LOC).
+    pub place: bool,
+    /// Whether it was found without a proclitic of its first word (بمصر).
+    pub clitic: bool,
+}
+
 /// What the rules need to know of the other sources.
 pub struct Context<'a> {
     pub stopwords: &'a HashSet<String>,
@@ -147,8 +183,12 @@ pub struct Context<'a> {
     pub person_tokens: &'a HashSet<String>,
     /// Names that are a whole gazetteer entry in one word (حماس، دمشق).
     pub entries: &'a HashSet<String>,
-    /// Tokens of this document where a listed name starts.
-    pub names_at: &'a HashSet<usize>,
+    /// Tokens of this document where a listed name starts, with the longest one
+    /// starting there.
+    pub names_at: &'a HashMap<usize, Listed>,
+    /// Folded person-name tokens (Wikidata) with a frequency class: after a title,
+    /// evidence that the word is a given name, never a name on its own.
+    pub person_names: &'a HashMap<String, u8>,
 }
 
 fn set(words: &[String]) -> HashSet<String> {
@@ -217,6 +257,8 @@ impl Rules {
                 require_specific: w.require_specific,
                 wrappers: set(&w.wrappers),
                 nationality_outside: w.nationality_outside,
+                adjectives: set(&w.adjectives),
+                general: set(&w.general),
             })
         };
         let mut triggers: HashSet<String> = HashSet::default();
@@ -237,6 +279,7 @@ impl Rules {
         firsts(&f.date.months_gregorian, &mut triggers);
         firsts(&f.date.year_words, &mut triggers);
         Ok(Rules {
+            place_label: labels.index("LOC").map_or(OFF, |i| i as u16),
             triggers,
             title: Words {
                 label: label(&f.title.label, "title")?,
@@ -245,6 +288,8 @@ impl Rules {
                 require_specific: false,
                 wrappers: HashSet::default(),
                 nationality_outside: false,
+                adjectives: HashSet::default(),
+                general: HashSet::default(),
             },
             particles: set(&f.title.particles),
             numbered: words(&f.numbered, "numbered")?,
@@ -337,7 +382,20 @@ impl Rules {
         // after each (محمد بن راشد آل مكتوم); an unknown second word is taken only
         // after a known first name (سهيل الحسن).
         let mut last = j;
-        let mut known = r.person_token(j);
+        // After a title, a word known as a person-name token (Wikidata) is a first
+        // name even when no list holds the person (المهندس غياث الدباغ).
+        // Its next word joins it only when it is a given name too (غياث الدباغ
+        // needs الدباغ known: a title before a single name is common, and the word
+        // after it is then often none).
+        let listed_first = r.person_token(j);
+        // Not after a title in construct (رئيس أركان): there the next word is a noun.
+        let title_definite = j > i + 1
+            || r.definite(i)
+            || r.doc.stripped[i]
+                .iter()
+                .any(|s| s.norm.starts_with("ال") && self.title.set.contains(s.norm.as_str()));
+        let given_first = title_definite && !listed_first && !r.definite(j) && r.given_name(j);
+        let mut known = listed_first || given_first;
         // A nisba-shaped surname after a known first name (أحمد الحلبي) belongs to the
         // name; after a name that is whole alone (بوتين الروسي) it is an adjective.
         let surname = |k: usize| {
@@ -358,7 +416,8 @@ impl Rules {
             if after_particle
                 || self.particles.contains(r.norm(k))
                 || r.person_token(k)
-                || (last == j && known)
+                || (last == j && listed_first)
+                || (last == j && given_first && r.given_name(k))
             {
                 known |= r.person_token(k);
                 last = k;
@@ -400,6 +459,9 @@ impl Rules {
     }
 
     fn head_at(&self, r: &Reader, i: usize, out: &mut Vec<RuleHit>) {
+        // A listed name as it stands, with no proclitic.
+        let listed = |k: usize| r.ctx.names_at.get(&k).filter(|n| !n.clitic);
+        let place_at = |k: usize| listed(k).filter(|n| n.place).map(|n| n.last);
         for h in &self.heads {
             let Some(start) = r.reading(i, &h.set) else {
                 continue;
@@ -409,17 +471,57 @@ impl Rules {
                     .iter()
                     .any(|s| s.norm.starts_with("ال") && h.set.contains(s.norm.as_str()));
             let j = i + 1;
-            let complement = r.word(j)
-                && (r.nisba(j)
-                    || (!head_definite && !r.stop(j) && (r.definite(j) || r.name_token(j))));
-            if !complement {
+            if !r.word(j) {
                 continue;
             }
+            // الشركة العامة لموانئ العراق: a public body named by its field.
+            if head_definite && !h.general.is_empty() {
+                let Some((last, with_name)) = Some(j + 1)
+                    .filter(|_| h.general.contains(r.norm(j)))
+                    .and_then(|k| self.field_after(r, k))
+                else {
+                    continue;
+                };
+                out.push(RuleHit {
+                    start,
+                    end: r.doc.tokens[last].end,
+                    label: h.label,
+                    score: head_score(h.score, with_name),
+                    rule: "head",
+                });
+                return;
+            }
+            // What completes the head: a nisba (الجيش السوري); after a head without
+            // ال, a listed name with all its words (ميناء أم قصر), a definite or
+            // known word (وزارة الدفاع), or a plain noun before a listed name
+            // (محطة ضخ تل سلحب، مؤسسة مياه حماة).
+            // `with_place`: the name holds a listed place, right after the head or
+            // after a noun (in_idafa).
+            let (mut last, specific, with_place, in_idafa) = if r.nisba(j) {
+                (j, true, false, false)
+            } else if head_definite || r.stop(j) {
+                continue;
+            } else if let Some(n) = listed(j) {
+                // A listed body or person after the head is the name itself
+                // (صحيفة يديعوت أحرونوت، مستشفى أبو يوسف النجار), and so is a listed
+                // place after a place word (جزيرة هونغ كونغ).
+                if !n.place || h.label == self.place_label {
+                    continue;
+                }
+                (n.last, true, true, false)
+            } else if let Some(end) =
+                place_at(j + 1).filter(|_| !r.definite(j) && !r.definite(j + 1) && !r.name_token(j))
+            {
+                (end, true, true, true)
+            } else if r.definite(j) || r.name_token(j) {
+                (j, r.entry(j), false, false)
+            } else {
+                continue;
+            };
             // قوات اليونيفيل: the forces of a listed body are that body.
-            if r.ctx.names_at.contains(&j) && r.reading(i, &h.wrappers).is_some() {
+            if r.ctx.names_at.contains_key(&j) && r.reading(i, &h.wrappers).is_some() {
                 continue;
             }
-            let mut last = j;
             let mut extra = 0;
             let nationality =
                 |k: usize| h.nationality_outside && self.nationalities.contains(r.norm(k));
@@ -427,20 +529,59 @@ impl Rules {
                 last += 1;
                 extra += 1;
             }
+            if r.word(last + 1) && h.adjectives.contains(r.norm(last + 1)) {
+                last += 1;
+            }
             // Bodies named by what they do (لجنة الدفاع، مجلس الإدارة) are names only
             // with whose they are (الروسية) or a known name in them (حركة حماس).
-            if h.require_specific && extra == 0 && !r.nisba(j) && !r.entry(j) {
+            if h.require_specific && extra == 0 && !specific {
                 continue;
             }
+            // The head and a listed place together say more than the list alone
+            // (مستشفى حماة الوطني is a hospital, not the city), for a body only when
+            // more than the place names it (مصرف قطر المركزي، حركة تحرير السودان; in
+            // حكومة السودان the place is the name).
+            let outranks = with_place && (!h.require_specific || extra > 0 || in_idafa);
             out.push(RuleHit {
                 start,
                 end: r.doc.tokens[last].end,
                 label: h.label,
-                score: h.score,
+                score: head_score(h.score, outranks),
                 rule: "head",
             });
             return;
         }
+    }
+
+    /// The field of a public body after its head, from the word with ل at `k`
+    /// (للاستثمار، لموانئ العراق، لتجارة الحبوب، للطاقة الذرية): its last token, and
+    /// whether a listed name is in it.
+    fn field_after(&self, r: &Reader, k: usize) -> Option<(usize, bool)> {
+        let t = r.doc.tokens.get(k)?;
+        if t.kind != TokenKind::Word || !t.norm.starts_with('ل') {
+            return None;
+        }
+        r.doc.stripped[k]
+            .iter()
+            .find(|s| s.skip_bytes > 0 && !r.ctx.stopwords.contains(s.norm.as_str()))?;
+        let mut last = k;
+        let with_name = r
+            .ctx
+            .names_at
+            .get(&(k + 1))
+            .filter(|n| !n.clitic)
+            .map(|n| n.last);
+        if let Some(end) = with_name {
+            last = end;
+        } else if r.word(k + 1) && r.definite(k + 1) && !r.stop(k + 1) && !r.nisba(k + 1) {
+            last = k + 1;
+        }
+        let mut extra = 0;
+        while extra < 2 && r.word(last + 1) && r.nisba(last + 1) {
+            last += 1;
+            extra += 1;
+        }
+        Some((last, with_name.is_some()))
     }
 
     fn quantity_at(&self, r: &Reader, i: usize, out: &mut Vec<RuleHit>) {
@@ -597,6 +738,14 @@ impl Reader<'_, '_> {
     fn entry(&self, i: usize) -> bool {
         self.ctx.entries.contains(self.norm(i))
     }
+    /// A person-name token seen at least 3 times in Wikidata's names (class 1 up),
+    /// longer than two letters.
+    fn given_name(&self, i: usize) -> bool {
+        let w = self.norm(i);
+        w.chars().count() > 2
+            && !self.stop(i)
+            && self.ctx.person_names.get(w).is_some_and(|c| *c >= 1)
+    }
     fn person_token(&self, i: usize) -> bool {
         self.ctx.person_tokens.contains(self.norm(i))
     }
@@ -657,7 +806,8 @@ mod tests {
             name_tokens: &names,
             person_tokens: &names,
             entries: &entries,
-            names_at: &HashSet::default(),
+            names_at: &HashMap::default(),
+            person_names: &HashMap::default(),
         };
         let doc = DocTokens::new(text);
         rules
