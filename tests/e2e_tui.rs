@@ -311,6 +311,30 @@ fn suggestions_show_underlined_in_colour_with_a_legend() {
 }
 
 #[test]
+fn a_name_only_the_tagger_finds_is_shown_with_model_as_its_source() {
+    // A person no list holds and no title rule reaches: only the tagger finds it.
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("article.txt");
+    std::fs::write(
+        &article,
+        "وقال رئيس المجلس المحلي في البلدة عبد الكريم الحمادي إن الأهالي عادوا إلى منازلهم.\n",
+    )
+    .unwrap();
+    let mut s = Session::start_sized(&[article.to_str().unwrap()], &[], 100, ROWS);
+    s.wait_for("one suggestion to review", |s| {
+        s.row(0).contains("1 to review")
+    });
+    s.send(b"\t");
+    s.wait_for("the status line to name the suggestion's source", |s| {
+        s.row(ROWS - 1).contains("PER suggested model 0.")
+    });
+    s.send(b"q");
+    s.wait_for("the viewer to leave the alternate screen", |s| {
+        !s.parser.screen().alternate_screen()
+    });
+}
+
+#[test]
 fn a_hangup_or_terminate_signal_restores_the_terminal() {
     for signal in ["-HUP", "-TERM"] {
         let (expected, _) = expected_first_row();
