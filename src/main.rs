@@ -204,7 +204,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 || cli.sources.rules_file.is_some()
                 || !cli.sources.gazetteer.is_empty()
                 || cli.sources.no_gazetteers
-                || cli.sources.no_rules;
+                || cli.sources.no_rules
+                || cli.sources.no_model
+                || cli.sources.model.is_some();
             // A user's files are read (and any error shown) before the screen is
             // taken; the built-in engine is built while the article is decoded.
             let engine = if custom {
