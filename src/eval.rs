@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use crate::corpus::{DocRecord, OffsetMap, Offsets};
 use crate::suggest::dict::DocTokens;
 use crate::suggest::memory::Memory;
-use crate::suggest::{Engine, Suggestion};
+use crate::suggest::{DocNames, Engine, Suggestion};
 
 /// A span in code points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,6 +243,7 @@ pub fn replay(
             }
         };
         let gold_spans = record_spans(doc);
+        let mut names = DocNames::default();
         let mut doc_sugg = Vec::new();
         for (start, end) in units {
             // Gold spans that start in this unit, in code points of the unit.
@@ -257,7 +258,21 @@ pub fn replay(
                 })
                 .collect();
             let text = &doc.text[start..end];
-            let sugg = settle(engine, &mut memory, &mut scores, text, &unit_gold, keep);
+            let sugg = settle(
+                engine,
+                &mut memory,
+                &mut scores,
+                text,
+                &unit_gold,
+                keep,
+                &names,
+            );
+            // What the analyst settled here is known in the document's next units.
+            let chars: Vec<char> = text.chars().collect();
+            for g in &unit_gold {
+                let name: String = chars[g.start..g.end.min(chars.len())].iter().collect();
+                names.add(&name, &g.label);
+            }
             doc_sugg.extend(sugg.into_iter().map(|mut s| {
                 s.start += start;
                 s.end += start;
@@ -281,10 +296,11 @@ fn settle(
     text: &str,
     gold: &[Span],
     keep: Option<&HashSet<String>>,
+    names: &DocNames,
 ) -> Vec<Suggestion> {
     let tokens = DocTokens::new(text);
     let sugg: Vec<Suggestion> = engine
-        .suggest_doc(&tokens, Some(memory))
+        .suggest_doc_in(&tokens, Some(memory), names)
         .into_iter()
         .filter(|s| keep.is_none_or(|k| k.contains(&s.label)))
         .collect();

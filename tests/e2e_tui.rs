@@ -335,6 +335,31 @@ fn a_name_only_the_tagger_finds_is_shown_with_model_as_its_source() {
 }
 
 #[test]
+fn a_person_added_in_full_is_then_suggested_by_surname_in_the_next_paragraph() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("article.txt");
+    std::fs::write(
+        &article,
+        "قال صامويل إيتو إن الفريق جاهز.\n\nوأضاف إيتو أن المباراة صعبة.\n",
+    )
+    .unwrap();
+    // Without the tagger nothing knows this person.
+    let mut s = Session::start_sized(&["--no-model", article.to_str().unwrap()], &[], 80, ROWS);
+    s.wait_for("nothing to review", |s| s.row(0).contains("0 to review"));
+    // Select the second and third words (صامويل إيتو) and make them a PER span.
+    s.send(b"wvww\x02\x021");
+    s.wait_for("the span added", |s| s.row(ROWS - 1).contains("as PER"));
+    s.send(b"\t");
+    s.wait_for("the surname suggested from memory", |s| {
+        s.row(ROWS - 1).contains("PER suggested memory")
+    });
+    s.send(b"q");
+    s.wait_for("the viewer to leave the alternate screen", |s| {
+        !s.parser.screen().alternate_screen()
+    });
+}
+
+#[test]
 fn a_hangup_or_terminate_signal_restores_the_terminal() {
     for signal in ["-HUP", "-TERM"] {
         let (expected, _) = expected_first_row();

@@ -49,11 +49,41 @@ pub const MODEL_MIN_SCORE: f32 = 0.7;
 /// it dropped seven right names for every wrong one on two unseen articles).
 pub const MODEL_VETO: f32 = 0.3;
 
+/// A surname alone scores this share of its full name's memory score: below the
+/// full name where both could be taken.
+const SURNAME_FACTOR: f32 = 0.9;
+
 /// Texts longer than this are suggested piece by piece (cut at line breaks).
 pub const PIECE_BYTES: usize = 64 * 1024;
 
 /// Stripped (proclitic) readings score this much of an exact one.
 pub const STRIPPED_FACTOR: f32 = 0.95;
+
+/// What the analyst has settled elsewhere in the document being suggested: the
+/// viewer and the replay suggest one paragraph at a time, and a person named in
+/// full in one paragraph is named by surname alone in the next.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocNames {
+    /// Folded last words of the person names accepted in the document.
+    surnames: HashSet<String>,
+}
+
+impl DocNames {
+    /// Notes an accepted span: a person name of two words or more gives its last.
+    pub fn add(&mut self, text: &str, label: &str) {
+        if label != "PER" {
+            return;
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if let [_, .., last] = words.as_slice() {
+            self.surnames.insert(fold(last));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.surnames.is_empty()
+    }
+}
 
 /// One suggested span.
 #[derive(Debug, Clone, PartialEq)]
@@ -221,9 +251,20 @@ impl Engine {
     /// line break, so a long text is cut at line breaks into pieces of about
     /// [`PIECE_BYTES`] suggested in parallel.
     pub fn suggest(&self, text: &str, memory: Option<&Memory>) -> Vec<Suggestion> {
+        self.suggest_in(text, memory, &DocNames::default())
+    }
+
+    /// As [`Engine::suggest`], for a part of a document in which the analyst has
+    /// settled `names` elsewhere.
+    pub fn suggest_in(
+        &self,
+        text: &str,
+        memory: Option<&Memory>,
+        names: &DocNames,
+    ) -> Vec<Suggestion> {
         use rayon::prelude::*;
         if text.len() <= PIECE_BYTES {
-            return self.suggest_doc(&DocTokens::new(text), memory);
+            return self.suggest_doc_in(&DocTokens::new(text), memory, names);
         }
         let mut pieces = Vec::new();
         let mut start = 0;
@@ -242,7 +283,7 @@ impl Engine {
         let parts: Vec<Vec<Suggestion>> = pieces
             .par_iter()
             .map(|r| {
-                let mut v = self.suggest_doc(&DocTokens::new(&text[r.clone()]), memory);
+                let mut v = self.suggest_doc_in(&DocTokens::new(&text[r.clone()]), memory, names);
                 for s in &mut v {
                     s.start += r.start;
                     s.end += r.start;
@@ -255,6 +296,16 @@ impl Engine {
 
     /// As [`Engine::suggest`], for a document already tokenized.
     pub fn suggest_doc(&self, doc: &DocTokens, memory: Option<&Memory>) -> Vec<Suggestion> {
+        self.suggest_doc_in(doc, memory, &DocNames::default())
+    }
+
+    /// As [`Engine::suggest_in`], for a document already tokenized.
+    pub fn suggest_doc_in(
+        &self,
+        doc: &DocTokens,
+        memory: Option<&Memory>,
+        names: &DocNames,
+    ) -> Vec<Suggestion> {
         let mut cands: Vec<Candidate> = Vec::new();
 
         let gazetteer_hits = if self.use_gazetteers {
@@ -344,6 +395,18 @@ impl Engine {
 
         // The analyst's decisions: suggest what was accepted, veto what was rejected.
         let mut vetoes: HashMap<(usize, usize), Vec<u16>> = HashMap::default();
+        // Last words of the person names accepted in this document, with the score
+        // a surname alone gets: those settled elsewhere in it, and those of
+        // remembered names found in this text.
+        let person = self.labels.index("PER").map(|i| i as u16);
+        let mut surnames: Vec<(String, f32)> = match person {
+            Some(_) => names
+                .surnames
+                .iter()
+                .map(|w| (w.clone(), SURNAME_FACTOR))
+                .collect(),
+            None => Vec::new(),
+        };
         if let Some(mem) = memory {
             for hit in find_all(&mem.dict, doc) {
                 // A single stop word, read with or without its proclitic (وعلى).
@@ -351,6 +414,17 @@ impl Engine {
                     && self
                         .stopwords
                         .contains(&fold(&doc.text[hit.start..hit.end]))
+                {
+                    continue;
+                }
+                // A nisba word accepted as a name (العربي the club, الفرنسية the
+                // agency) is an adjective after a definite noun (الخليج العربي): as for
+                // the lists, it is not suggested there.
+                let norm = doc.tokens[hit.first].norm.as_str();
+                if hit.first == hit.last
+                    && hit.first > 0
+                    && is_nisba(norm)
+                    && is_definite_word(doc, hit.first - 1)
                 {
                     continue;
                 }
@@ -363,17 +437,25 @@ impl Engine {
                         vetoes.entry((hit.start, hit.end)).or_default().push(li);
                     } else if counts.accepts > 0 {
                         let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
+                        let score = (counts.score() * factor).min(1.0);
                         cands.push(Candidate {
                             start: hit.start,
                             end: hit.end,
                             label: li,
                             source: "memory".to_string(),
                             // Learned strings outrank lists and rules at equal odds.
-                            score: (counts.score() * factor).min(1.0),
+                            score,
                         });
+                        if Some(li) == person && hit.last > hit.first {
+                            let last = doc.tokens[hit.last].norm.to_string();
+                            surnames.push((last, score * SURNAME_FACTOR));
+                        }
                     }
                 }
             }
+        }
+        if let Some(person) = person {
+            self.surname_candidates(doc, person, &surnames, &mut cands);
         }
         cands.retain(|c| {
             !vetoes
@@ -425,6 +507,46 @@ impl Engine {
             self.add_acronyms(doc, &mut out, &vetoes);
         }
         out
+    }
+
+    /// A person named in full in a document and accepted is then often named by the
+    /// last word of the name alone (صامويل إيتو ... قال إيتو): each folded word of
+    /// `surnames`, with its score, is a candidate from memory wherever it stands in
+    /// `doc`. Not a short or common word, not a nisba agreeing with a definite noun
+    /// (الجيش المصري); inside the full name it is dropped as nested.
+    fn surname_candidates(
+        &self,
+        doc: &DocTokens,
+        label: u16,
+        surnames: &[(String, f32)],
+        cands: &mut Vec<Candidate>,
+    ) {
+        let mut seen = HashSet::default();
+        for (norm, score) in surnames {
+            let (norm, score) = (norm.as_str(), *score);
+            if norm.chars().count() < 3 || self.stopwords.contains(norm) || !seen.insert(norm) {
+                continue;
+            }
+            for (i, t) in doc.tokens.iter().enumerate() {
+                let start = if t.norm == norm {
+                    t.start
+                } else if let Some(s) = doc.stripped[i].iter().find(|s| s.norm == norm) {
+                    t.start + s.skip_bytes
+                } else {
+                    continue;
+                };
+                if is_nisba(norm) && i > 0 && is_definite_word(doc, i - 1) {
+                    continue;
+                }
+                cands.push(Candidate {
+                    start,
+                    end: t.end,
+                    label,
+                    source: "memory".to_string(),
+                    score,
+                });
+            }
+        }
     }
 
     /// An acronym in brackets right after a suggested name (الوكالة الدولية للطاقة
@@ -867,6 +989,26 @@ mod tests {
         // A word that is no given name after a title is not taken.
         let text = "وقال المهندس المسؤول إن العمل مستمر";
         assert_eq!(shown(text, &e.suggest(text, None)), vec![]);
+    }
+
+    #[test]
+    fn a_surname_alone_is_suggested_once_the_full_name_was_accepted_in_the_document() {
+        let e = Engine::builtin().with_model_on(false);
+        let text = "وأضاف الشامي أن الوضع صعب في الريف الشامي";
+        assert_eq!(shown(text, &e.suggest(text, None)), vec![]);
+        let mut names = DocNames::default();
+        names.add("نزار الشامي", "PER");
+        // A place or a one-word name gives no surname.
+        names.add("دير الزور", "LOC");
+        names.add("حماس", "PER");
+        let got = e.suggest_in(text, None, &names);
+        // The second الشامي agrees with الريف: an adjective, not the man.
+        assert_eq!(
+            shown(text, &got),
+            vec![("الشامي".to_string(), "PER".to_string())]
+        );
+        assert_eq!(got[0].start, text.find("الشامي").unwrap());
+        assert_eq!(got[0].source, "memory");
     }
 
     #[test]

@@ -15,9 +15,9 @@ use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use crate::annotation::State;
-use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
 use crate::suggest::memory::Memory;
+use crate::suggest::{DocNames, Engine};
 
 use super::app::App;
 
@@ -96,12 +96,15 @@ pub(super) struct SpanStore {
     sugg: HashMap<usize, Rc<[ViewSpan]>>,
     views: HashMap<usize, Rc<[ViewSpan]>>,
     bytes: usize,
+    /// The names accepted in the document, as the engine takes them.
+    names: Option<Rc<DocNames>>,
 }
 
 impl SpanStore {
     /// After the stored spans changed: the merged views are rebuilt on demand.
     pub(super) fn spans_changed(&mut self) {
         self.views.clear();
+        self.names = None;
     }
 
     /// Whether paragraph `p`'s suggestions are computed.
@@ -114,20 +117,23 @@ impl SpanStore {
         self.views.clear();
         self.sugg.clear();
         self.bytes = 0;
+        self.names = None;
     }
 }
 
-/// Runs the engine over one paragraph's text; `base` is where it starts in the
-/// document. Labels the set does not know are skipped.
+/// Runs the engine over one paragraph's text, knowing the `names` accepted in the
+/// document; `base` is where it starts in the document. Labels the set does not know
+/// are skipped.
 fn suggest_paragraph(
     engine: &Engine,
     memory: &Memory,
+    names: &DocNames,
     labels: &LabelSet,
     text: &str,
     base: usize,
 ) -> Vec<ViewSpan> {
     engine
-        .suggest(text, Some(memory))
+        .suggest_in(text, Some(memory), names)
         .into_iter()
         .filter_map(|s| {
             Some(ViewSpan {
@@ -149,6 +155,24 @@ impl App {
         &self.labels
     }
 
+    /// The names accepted in this document (built once per change of the spans).
+    fn doc_names(&mut self) -> Rc<DocNames> {
+        if let Some(n) = &self.spans.names {
+            return Rc::clone(n);
+        }
+        let mut names = DocNames::default();
+        for s in self.review.ann.spans() {
+            if s.state == State::Accepted
+                && let Some(text) = self.doc.text.get(s.start..s.end)
+            {
+                names.add(text, &s.label);
+            }
+        }
+        let names = Rc::new(names);
+        self.spans.names = Some(Rc::clone(&names));
+        names
+    }
+
     /// The engine (the built-in one is fetched on first use).
     pub(super) fn engine(&mut self) -> Arc<Engine> {
         Arc::clone(self.engine.get_or_insert_with(builtin_engine))
@@ -163,10 +187,12 @@ impl App {
         let range = self.doc.paragraphs[p].range.clone();
         let found: Rc<[ViewSpan]> = if self.settings.suggest {
             let engine = self.engine();
+            let names = self.doc_names();
             let text = &self.doc.text[range.clone()];
             suggest_paragraph(
                 &engine,
                 self.review.memory(),
+                &names,
                 &self.labels,
                 text,
                 range.start,
