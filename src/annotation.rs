@@ -135,6 +135,17 @@ pub struct Annotations {
     next_tag: i64,
     undo: Vec<HistoryStep>,
     redo: Vec<HistoryStep>,
+    /// Changes with every change of the spans, and differs between any two
+    /// [`Annotations`] (a process-wide count): what a cache of anything derived from
+    /// the spans keys on.
+    revision: u64,
+}
+
+/// The last revision handed out, process-wide.
+static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn next_revision() -> u64 {
+    REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
 }
 
 impl Default for Annotations {
@@ -147,6 +158,7 @@ impl Default for Annotations {
             next_tag: 1,
             undo: Vec::new(),
             redo: Vec::new(),
+            revision: next_revision(),
         }
     }
 }
@@ -166,7 +178,13 @@ impl Annotations {
         a
     }
 
+    /// Which state of the spans this is: it changes with every change (see the field).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     fn insert(&mut self, s: Span) {
+        self.revision = next_revision();
         if let Some(old) = self.spans.get(&s.id) {
             self.by_start.remove(&(old.start, old.id));
         }
@@ -177,6 +195,7 @@ impl Annotations {
 
     fn remove(&mut self, id: u64) -> Option<Span> {
         let s = self.spans.remove(&id)?;
+        self.revision = next_revision();
         self.by_start.remove(&(s.start, s.id));
         Some(s)
     }

@@ -23,6 +23,7 @@ use crate::suggest::labels::LabelSet;
 
 use super::action::Action;
 use super::keymap::Keymap;
+use super::review_ops::{Progress, ProgressKey};
 use super::spans::SpanStore;
 
 /// Rendering settings chosen on the command line.
@@ -107,6 +108,8 @@ pub struct App {
     pub(super) last_search: Option<String>,
     /// The furthest paragraph the cursor has been in (for the progress line).
     pub(super) reach: usize,
+    /// The last progress counted, with what it was counted from (see `progress`).
+    pub(super) progress_cache: Option<(ProgressKey, Progress)>,
     /// The set of documents this one belongs to, when raqim opened several.
     pub(super) docs: Option<DocList>,
 }
@@ -181,6 +184,7 @@ impl App {
             prompt: None,
             last_search: None,
             reach: 0,
+            progress_cache: None,
             docs: None,
         };
         if !app.doc.is_blank() {

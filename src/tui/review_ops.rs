@@ -25,6 +25,10 @@ use super::spans::{SpanState, ViewSpan};
 /// seen so far are, so a big file is never run through the engine whole.
 const COUNT_ALL_BYTES: usize = 32 << 10;
 
+/// What the progress is counted from: the spans' revision, the suggestions'
+/// generation, the furthest paragraph reached, the done mark, suggestions on.
+pub(super) type ProgressKey = (u64, u64, usize, bool, bool);
+
 /// Review counts for the progress line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -73,6 +77,27 @@ impl App {
     /// the paragraphs up to the furthest one the analyst has reached that hold no
     /// suggestion left to review (all of it once the document is marked done).
     pub fn progress(&mut self) -> Progress {
+        // It walks every paragraph: done again only when something it reads changed.
+        let key = (
+            self.review.ann.revision(),
+            self.spans.generation,
+            self.reach,
+            self.review.done(),
+            self.settings.suggest,
+        );
+        if let Some((k, p)) = self.progress_cache
+            && k == key
+        {
+            return p;
+        }
+        let p = self.count_progress();
+        // Counting may compute suggestions (a short document): key on what it left.
+        let key = (key.0, self.spans.generation, key.2, key.3, key.4);
+        self.progress_cache = Some((key, p));
+        p
+    }
+
+    pub(super) fn count_progress(&mut self) -> Progress {
         let (stored_pending, accepted, rejected) = self.review.ann.counts();
         let n = self.doc.paragraphs.len();
         let exact = self.doc.text.len() <= COUNT_ALL_BYTES || !self.settings.suggest;

@@ -98,6 +98,9 @@ pub(super) struct SpanStore {
     bytes: usize,
     /// The names accepted in the document, as the engine takes them.
     names: Option<Rc<DocNames>>,
+    /// Changes whenever a paragraph's suggestions are computed or dropped: what a
+    /// cache of anything derived from them keys on.
+    pub(super) generation: u64,
 }
 
 impl SpanStore {
@@ -105,6 +108,7 @@ impl SpanStore {
     pub(super) fn spans_changed(&mut self) {
         self.views.clear();
         self.names = None;
+        self.generation += 1;
     }
 
     /// Whether paragraph `p`'s suggestions are computed.
@@ -118,6 +122,7 @@ impl SpanStore {
         self.sugg.clear();
         self.bytes = 0;
         self.names = None;
+        self.generation += 1;
     }
 }
 
@@ -205,6 +210,7 @@ impl App {
             self.spans.suggestions_changed();
         }
         self.spans.bytes += range.len();
+        self.spans.generation += 1;
         self.spans.sugg.insert(p, Rc::clone(&found));
         found
     }

@@ -474,3 +474,31 @@ fn a_latin_name_inside_arabic_text_widens_by_its_own_direction() {
     );
     assert!(a.message().unwrap().starts_with("end (right edge)"));
 }
+
+#[test]
+fn the_progress_line_follows_every_kind_of_step() {
+    // Counted once and kept between frames, it must never lag behind a change.
+    let mut a = app(&format!("{NEWS}\n\nثم عاد الجيش السوري إلى دير الزور\n"));
+    let mut seen = Vec::new();
+    for keys in [
+        "",
+        "tab",
+        "enter",
+        "x",
+        "u",
+        "ctrl-r",
+        "A",
+        "tab 2",
+        "down down",
+        "D",
+        "D",
+    ] {
+        press(&mut a, keys);
+        let shown = a.progress();
+        assert_eq!(shown, a.count_progress(), "after {keys:?}");
+        seen.push(shown);
+    }
+    // And it did move: accepting and marking done change what it says.
+    seen.dedup();
+    assert!(seen.len() >= 4, "{seen:?}");
+}
