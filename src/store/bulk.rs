@@ -7,10 +7,10 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{Connection, OptionalExtension, Statement, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
 
 use super::{
-    DocumentRow, NewSpan, SpanState, Store, StoreError, StoredSpan, now_ms, sha256_hex,
+    DocumentRow, NewSpan, SpanState, Store, StoreError, StoredSpan, immediate, now_ms, sha256_hex,
     span_from_row,
 };
 
@@ -229,14 +229,8 @@ impl Store {
         payload: &dyn Fn(usize, usize) -> String,
     ) -> Result<ImportReport, StoreError> {
         let path = self.path.clone();
-        let waited_ms = self.waited_ms;
-        let sq = |e| StoreError::from_sqlite(&path, waited_ms, e);
         let now = now_ms();
-        // Dropping `tx` on any early return rolls everything back.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sq)?;
+        let (tx, sq) = immediate(&mut self.conn, &self.path, self.waited_ms)?;
         let mut report = ImportReport::default();
         {
             // Pass 1, in the order given (the order an export lists them in): the

@@ -91,6 +91,27 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// Begins an immediate transaction on `conn` (dropping it on any early return rolls
+/// everything back), with the mapper of SQLite errors to the store's for the file at
+/// `path`.
+fn immediate<'c, 'p>(
+    conn: &'c mut rusqlite::Connection,
+    path: &'p Path,
+    waited_ms: u64,
+) -> Result<
+    (
+        rusqlite::Transaction<'c>,
+        impl Fn(rusqlite::Error) -> StoreError + Copy + 'p,
+    ),
+    StoreError,
+> {
+    let sq = move |e| StoreError::from_sqlite(path, waited_ms, e);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sq)?;
+    Ok((tx, sq))
+}
+
 fn span_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredSpan, String)> {
     let state: String = r.get(4)?;
     let span = StoredSpan {
@@ -194,6 +215,20 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every row `sql` selects with `params`, each read by `row`.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sq(e))?;
+        stmt.query_map(params, row)
+            .map_err(|e| self.sq(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.sq(e))
     }
 
     fn sq(&self, e: rusqlite::Error) -> StoreError {
@@ -363,16 +398,8 @@ impl Store {
 
     /// A document's spans, ordered by start (then end, then id).
     pub fn spans(&self, doc: &str) -> Result<Vec<StoredSpan>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(SPANS_OF_DOC)
-            .map_err(|e| self.sq(e))?;
-        let rows = stmt
-            .query_map([doc], span_from_row)
-            .map_err(|e| self.sq(e))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.sq(e))?;
-        rows.into_iter()
+        self.rows(SPANS_OF_DOC, [doc], span_from_row)?
+            .into_iter()
             .map(|(mut span, state)| {
                 span.state = SpanState::parse(&state).ok_or_else(|| StoreError::BadValue {
                     path: self.path.clone(),
@@ -440,14 +467,8 @@ impl Store {
         view: Option<(usize, usize)>,
     ) -> Result<(i64, Vec<i64>), StoreError> {
         let path = self.path.clone();
-        let waited_ms = self.waited_ms;
-        let sq = |e| StoreError::from_sqlite(&path, waited_ms, e);
         let now = now_ms();
-        // Dropping `tx` on any early return rolls everything back.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sq)?;
+        let (tx, sq) = immediate(&mut self.conn, &self.path, self.waited_ms)?;
         let len: Option<i64> = tx
             .prepare_cached("SELECT COALESCE(chars, length(text)) FROM documents WHERE id = ?1")
             .and_then(|mut st| st.query_row([doc], |r| r.get(0)).optional())
@@ -502,13 +523,15 @@ impl Store {
         };
         // One statement for Insert and Restore: `?1` is NULL (SQLite picks the next id,
         // above every id ever used, as the table is AUTOINCREMENT) or the id to restore.
-        let insert = |id: Option<i64>, s: &NewSpan| {
-            tx.prepare_cached(
-                "INSERT INTO spans (id, doc, start, end, label, state, source, score, \
-                 annotator, created, updated) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-            )?
-            .execute(params![
+        const INSERT: &str = "INSERT INTO spans (id, doc, start, end, label, state, source, \
+             score, annotator, created, updated) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)";
+        const UPDATE: &str = "UPDATE spans SET start = ?3, end = ?4, label = ?5, state = ?6, \
+             source = ?7, score = ?8, annotator = ?9, updated = ?10 \
+             WHERE id = ?1 AND doc = ?2";
+        // Both take the span's id, the document, the span and who and when, in order.
+        let write = |sql: &str, id: &dyn rusqlite::ToSql, s: &NewSpan| {
+            tx.prepare_cached(sql)?.execute(params![
                 id,
                 doc,
                 s.start as i64,
@@ -526,7 +549,7 @@ impl Store {
             match change {
                 Change::Insert(s) => {
                     check(s)?;
-                    insert(None, s).map_err(sq)?;
+                    write(INSERT, &None::<i64>, s).map_err(sq)?;
                     inserted.push(tx.last_insert_rowid());
                 }
                 Change::Restore { id, span: s } => {
@@ -542,31 +565,11 @@ impl Store {
                             id: *id,
                         });
                     }
-                    insert(Some(*id), s).map_err(sq)?;
+                    write(INSERT, id, s).map_err(sq)?;
                 }
                 Change::Update { id, span: s } => {
                     check(s)?;
-                    let n = tx
-                        .prepare_cached(
-                            "UPDATE spans SET start = ?3, end = ?4, label = ?5, state = ?6, \
-                             source = ?7, score = ?8, annotator = ?9, updated = ?10 \
-                             WHERE id = ?1 AND doc = ?2",
-                        )
-                        .and_then(|mut st| {
-                            st.execute(params![
-                                id,
-                                doc,
-                                s.start as i64,
-                                s.end as i64,
-                                s.label,
-                                s.state.as_str(),
-                                s.source,
-                                f64::from(s.score),
-                                annotator,
-                                now
-                            ])
-                        })
-                        .map_err(sq)?;
+                    let n = write(UPDATE, id, s).map_err(sq)?;
                     if n == 0 {
                         return Err(unknown_span(*id));
                     }
@@ -608,8 +611,7 @@ impl Store {
         sql: &str,
         param: impl rusqlite::ToSql,
     ) -> Result<Vec<ActionRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sq(e))?;
-        stmt.query_map([param], |r| {
+        self.rows(sql, [param], |r| {
             Ok(ActionRow {
                 seq: r.get(0)?,
                 doc: r.get(1)?,
@@ -620,9 +622,6 @@ impl Store {
                 undoes: r.get(6)?,
             })
         })
-        .map_err(|e| self.sq(e))?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(|e| self.sq(e))
     }
 
     /// The seq of the document's newest action (0 if none): a process compares it with
@@ -770,8 +769,7 @@ impl Store {
 
     /// Documents listed by `sql`, which selects id, name, source_path, done, added.
     fn query_documents(&self, sql: &str) -> Result<Vec<DocumentRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sq(e))?;
-        stmt.query_map([], |r| {
+        self.rows(sql, [], |r| {
             Ok(DocumentRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -780,8 +778,5 @@ impl Store {
                 added: r.get(4)?,
             })
         })
-        .map_err(|e| self.sq(e))?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(|e| self.sq(e))
     }
 }
