@@ -101,6 +101,24 @@ actions! {
     ShrinkRightChar => "shrink_right_char",
     /// Start or drop a selection (a label key makes it a span)
     Select => "select",
+    /// Label 1 of the label set (the legend's first): accept the span with it, make the selection a span, or, pressed twice, label the word
+    Label1 => "label1",
+    /// Label 2 of the label set, as label1
+    Label2 => "label2",
+    /// Label 3 of the label set, as label1
+    Label3 => "label3",
+    /// Label 4 of the label set, as label1
+    Label4 => "label4",
+    /// Label 5 of the label set, as label1
+    Label5 => "label5",
+    /// Label 6 of the label set, as label1
+    Label6 => "label6",
+    /// Label 7 of the label set, as label1
+    Label7 => "label7",
+    /// Label 8 of the label set, as label1
+    Label8 => "label8",
+    /// Label 9 of the label set, as label1
+    Label9 => "label9",
     /// Delete the span under the cursor
     Delete => "delete",
     /// Undo the last change to the spans (also after a restart)
@@ -129,6 +147,29 @@ actions! {
     CloseHelp => "close_help",
     /// Quit raqim
     Quit => "quit",
+}
+
+impl Action {
+    /// The labelling action of label `i` of the set (0-based), for the first nine.
+    pub fn label(i: usize) -> Option<Action> {
+        const LABELS: [Action; 9] = [
+            Action::Label1,
+            Action::Label2,
+            Action::Label3,
+            Action::Label4,
+            Action::Label5,
+            Action::Label6,
+            Action::Label7,
+            Action::Label8,
+            Action::Label9,
+        ];
+        LABELS.get(i).copied()
+    }
+
+    /// Which label of the set (0-based) a labelling action gives.
+    pub fn label_index(self) -> Option<usize> {
+        (0..9).find(|&i| Action::label(i) == Some(self))
+    }
 }
 
 #[cfg(test)]

@@ -321,15 +321,18 @@ impl App {
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        // A key the keymap leaves free that the label set gives a label: that
+        // label's action (a keymap may bind the action to any other key).
         if let KeyCode::Char(c) = key.code
             && plain
-            && let Some(i) = self.labels.labels().iter().position(|l| l.key == c)
+            && let Some(action) = self
+                .labels
+                .labels()
+                .iter()
+                .position(|l| l.key == c)
+                .and_then(Action::label)
         {
-            self.message = None;
-            let tap = self.tap.take();
-            self.tap = tap;
-            self.label_key(i);
-            self.ensure_visible();
+            self.apply(action);
         }
     }
 
@@ -478,6 +481,17 @@ impl App {
     /// Does what the action says.
     pub fn apply(&mut self, action: Action) {
         self.message = None;
+        if let Some(i) = action.label_index() {
+            // The tap of a first press stays for the second (see `label_key`).
+            if i < self.labels.labels().len() {
+                self.label_key(i);
+                self.ensure_visible();
+            } else {
+                self.tap = None;
+                self.say(format!("no label {} in this label set", i + 1));
+            }
+            return;
+        }
         self.tap = None;
         if self.list_action(action) {
             return;

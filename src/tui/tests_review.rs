@@ -502,3 +502,29 @@ fn the_progress_line_follows_every_kind_of_step() {
     seen.dedup();
     assert!(seen.len() >= 4, "{seen:?}");
 }
+
+#[test]
+fn labelling_is_an_action_a_keymap_can_bind_to_any_key() {
+    let mut a = app(NEWS);
+    let mut km = a.keymap().clone();
+    km.merge_toml("[keys]\np = \"label2\"\n\"3\" = \"next_pending\"\n")
+        .unwrap();
+    a.set_keymap(km);
+    // p relabels the focused suggestion as the second label (ORG) and accepts it; the
+    // label set's own key for LOC, 3, now moves on instead.
+    press(&mut a, "tab tab tab p");
+    assert_eq!(
+        shown(&mut a),
+        "قال {ORG:الجيش السوري} إن {ORG:داعش} انسحب من [ORG:دير الزور]"
+    );
+    // 3 is bound to a move now: it labels nothing.
+    let before = shown(&mut a);
+    press(&mut a, "3");
+    assert_eq!(shown(&mut a), before);
+    // A label the set does not have says so and changes nothing.
+    let mut km = a.keymap().clone();
+    km.merge_toml("[keys]\nq = \"label9\"\n").unwrap();
+    a.set_keymap(km);
+    press(&mut a, "tab q");
+    assert_eq!(a.message(), Some("no label 9 in this label set"));
+}
