@@ -407,45 +407,59 @@ impl Review {
 
     /// Takes back the last step; returns the edit applied to do so.
     pub fn undo(&mut self, engine: &Engine, text: &str) -> Result<Edit, ReviewError> {
-        self.writable()?;
-        let (tag, inverse) = self.ann.peek_undo().ok_or(Refusal::NothingToUndo)?;
-        self.ann.check(text, &inverse)?;
-        let unlearnt = decisions(&inverse.inverse());
-        let payload = Payload {
-            edit: inverse.clone(),
-            learn: Vec::new(),
-            unlearn: unlearnt.clone(),
-        };
-        let json = serde_json::to_string(&payload).expect("payload serializes");
-        let (seq, _) = self
-            .journal
-            .commit("undo", &|_| json.clone(), Some(tag), &inverse)
-            .map_err(ReviewError::Journal)?;
-        let applied = self.ann.commit_undo(seq)?;
-        self.committed(seq);
-        self.learn(engine, text, &unlearnt, true);
-        Ok(applied)
+        self.step_history(engine, text, false)
     }
 
     /// Applies the last undone step again; returns it.
     pub fn redo(&mut self, engine: &Engine, text: &str) -> Result<Edit, ReviewError> {
+        self.step_history(engine, text, true)
+    }
+
+    /// Undo (`forward` false) or redo: the step's edit is journalled as an action of
+    /// that kind that names the step it takes back or again, then applied, and the
+    /// memory unlearns (undo) or learns again (redo) the decisions in it.
+    fn step_history(
+        &mut self,
+        engine: &Engine,
+        text: &str,
+        forward: bool,
+    ) -> Result<Edit, ReviewError> {
         self.writable()?;
-        let (tag, edit) = self.ann.peek_redo().ok_or(Refusal::NothingToRedo)?;
+        let (tag, edit) = if forward {
+            self.ann.peek_redo().ok_or(Refusal::NothingToRedo)?
+        } else {
+            self.ann.peek_undo().ok_or(Refusal::NothingToUndo)?
+        };
         self.ann.check(text, &edit)?;
-        let learnt = decisions(&edit);
+        // An undo's edit is the inverse of the step: its decisions are the step's.
+        let changed = if forward {
+            decisions(&edit)
+        } else {
+            decisions(&edit.inverse())
+        };
+        let (learn, unlearn) = if forward {
+            (changed.clone(), Vec::new())
+        } else {
+            (Vec::new(), changed.clone())
+        };
         let payload = Payload {
             edit: edit.clone(),
-            learn: learnt.clone(),
-            unlearn: Vec::new(),
+            learn,
+            unlearn,
         };
         let json = serde_json::to_string(&payload).expect("payload serializes");
+        let kind = if forward { "redo" } else { "undo" };
         let (seq, _) = self
             .journal
-            .commit("redo", &|_| json.clone(), Some(tag), &edit)
+            .commit(kind, &|_| json.clone(), Some(tag), &edit)
             .map_err(ReviewError::Journal)?;
-        let applied = self.ann.commit_redo(seq)?;
+        let applied = if forward {
+            self.ann.commit_redo(seq)?
+        } else {
+            self.ann.commit_undo(seq)?
+        };
         self.committed(seq);
-        self.learn(engine, text, &learnt, false);
+        self.learn(engine, text, &changed, !forward);
         Ok(applied)
     }
 
