@@ -146,6 +146,15 @@ impl<'c> SpanRows<'c> {
     }
 }
 
+/// What one import is given, passed whole between its stages.
+#[derive(Clone, Copy)]
+struct ImportJob<'a> {
+    docs: &'a [ImportDoc],
+    kind: &'a str,
+    annotator: &'a str,
+    payload: &'a dyn Fn(usize, usize) -> String,
+}
+
 impl Store {
     /// Adds documents and their spans in ONE transaction: all of it or nothing. Each
     /// document that gets spans gets one action row of `kind` by `annotator`, whose
@@ -169,18 +178,17 @@ impl Store {
         payload: &dyn Fn(usize, usize) -> String,
     ) -> Result<ImportReport, StoreError> {
         self.writable()?;
-        self.import_tx(docs, kind, annotator, payload)
-            .inspect_err(|e| self.note(e))
+        let job = ImportJob {
+            docs,
+            kind,
+            annotator,
+            payload,
+        };
+        self.import_tx(job).inspect_err(|e| self.note(e))
     }
 
-    fn import_tx(
-        &mut self,
-        docs: &[ImportDoc],
-        kind: &str,
-        annotator: &str,
-        payload: &dyn Fn(usize, usize) -> String,
-    ) -> Result<ImportReport, StoreError> {
-        for d in docs {
+    fn import_tx(&mut self, job: ImportJob<'_>) -> Result<ImportReport, StoreError> {
+        for d in job.docs {
             let found = sha256_hex(&d.text);
             if found != d.id {
                 return Err(StoreError::HashMismatch {
@@ -209,7 +217,7 @@ impl Store {
                 "PRAGMA cache_size = {IMPORT_CACHE_KIB}; PRAGMA temp_store = MEMORY"
             ))
             .map_err(sq)?;
-        let r = self.import_in_tx(docs, kind, annotator, payload);
+        let r = self.import_in_tx(job);
         let restored = self
             .conn
             .execute_batch(&format!(
@@ -221,13 +229,13 @@ impl Store {
         Ok(report)
     }
 
-    fn import_in_tx(
-        &mut self,
-        docs: &[ImportDoc],
-        kind: &str,
-        annotator: &str,
-        payload: &dyn Fn(usize, usize) -> String,
-    ) -> Result<ImportReport, StoreError> {
+    fn import_in_tx(&mut self, job: ImportJob<'_>) -> Result<ImportReport, StoreError> {
+        let ImportJob {
+            docs,
+            kind,
+            annotator,
+            payload,
+        } = job;
         let path = self.path.clone();
         let now = now_ms();
         let (tx, sq) = immediate(&mut self.conn, &self.path, self.waited_ms)?;

@@ -91,6 +91,18 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// What one action is made of, passed whole to the transaction that records it.
+#[derive(Clone, Copy)]
+struct ActionJob<'a> {
+    doc: &'a str,
+    kind: &'a str,
+    payload: &'a dyn Fn(&[i64]) -> String,
+    annotator: &'a str,
+    undoes: Option<i64>,
+    changes: &'a [Change],
+    view: Option<(usize, usize)>,
+}
+
 /// Begins an immediate transaction on `conn` (dropping it on any early return rolls
 /// everything back), with the mapper of SQLite errors to the store's for the file at
 /// `path`.
@@ -277,92 +289,83 @@ impl Store {
         text: &str,
     ) -> Result<(), StoreError> {
         self.writable()?;
-        self.add_document_tx(id, name, source_path, text)
-            .inspect_err(|e| self.note(e))
-    }
-
-    fn add_document_tx(
-        &mut self,
-        id: &str,
-        name: &str,
-        source_path: Option<&Path>,
-        text: &str,
-    ) -> Result<(), StoreError> {
-        let found = sha256_hex(text);
-        if found != id {
-            return Err(StoreError::HashMismatch {
-                path: self.path.clone(),
-                doc: id.to_string(),
-                found,
-            });
-        }
-        let now = now_ms();
-        let source = source_path.map(|p| p.to_string_lossy().into_owned());
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::from_sqlite(&self.path, self.waited_ms, e))?;
-        let r: rusqlite::Result<bool> = (|| {
-            let stored: Option<String> = tx
-                .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            match stored {
-                Some(t) if t != text => return Ok(false),
-                Some(_) => {}
-                None => {
+        // Any error is noted (a damaged file) on its way out.
+        let r = (|| {
+            let found = sha256_hex(text);
+            if found != id {
+                return Err(StoreError::HashMismatch {
+                    path: self.path.clone(),
+                    doc: id.to_string(),
+                    found,
+                });
+            }
+            let now = now_ms();
+            let source = source_path.map(|p| p.to_string_lossy().into_owned());
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| StoreError::from_sqlite(&self.path, self.waited_ms, e))?;
+            let r: rusqlite::Result<bool> = (|| {
+                let stored: Option<String> = tx
+                    .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                match stored {
+                    Some(t) if t != text => return Ok(false),
+                    Some(_) => {}
+                    None => {
+                        tx.execute(
+                            "INSERT INTO documents (id, name, source_path, text, added, chars) \
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            params![id, name, source, text, now, text.chars().count() as i64],
+                        )?;
+                    }
+                }
+                if let Some(s) = &source {
                     tx.execute(
-                        "INSERT INTO documents (id, name, source_path, text, added, chars) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![id, name, source, text, now, text.chars().count() as i64],
+                        "INSERT INTO paths (source_path, doc, seen) VALUES (?1, ?2, ?3) \
+                         ON CONFLICT(source_path) DO UPDATE SET doc = excluded.doc, seen = excluded.seen",
+                        params![s, id, now],
                     )?;
                 }
+                Ok(true)
+            })();
+            let matches = r.map_err(|e| StoreError::from_sqlite(&self.path, self.waited_ms, e))?;
+            if !matches {
+                // The stored text under this id was altered: refuse rather than mix texts.
+                return Err(StoreError::HashMismatch {
+                    path: self.path.clone(),
+                    doc: id.to_string(),
+                    found: "a different stored text".to_string(),
+                });
             }
-            if let Some(s) = &source {
-                tx.execute(
-                    "INSERT INTO paths (source_path, doc, seen) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT(source_path) DO UPDATE SET doc = excluded.doc, seen = excluded.seen",
-                    params![s, id, now],
-                )?;
-            }
-            Ok(true)
+            tx.commit().map_err(|e| self.sq(e))
         })();
-        let matches = r.map_err(|e| StoreError::from_sqlite(&self.path, self.waited_ms, e))?;
-        if !matches {
-            // The stored text under this id was altered: refuse rather than mix texts.
-            return Err(StoreError::HashMismatch {
-                path: self.path.clone(),
-                doc: id.to_string(),
-                found: "a different stored text".to_string(),
-            });
-        }
-        tx.commit().map_err(|e| self.sq(e))
+        r.inspect_err(|e| self.note(e))
     }
 
     /// The text of a document, if the database has it.
     pub fn document_text(&self, id: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
+        Ok(self
+            .rows("SELECT text FROM documents WHERE id = ?1", [id], |r| {
                 r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.sq(e))
+            })?
+            .pop())
     }
 
     /// The id and name of the document last recorded for `path` (as given to
     /// [`Store::add_document`]). The caller compares the id with the current file's hash
     /// to notice that the file changed since it was annotated.
     pub fn document_for_path(&self, path: &Path) -> Result<Option<(String, String)>, StoreError> {
-        self.conn
-            .query_row(
+        Ok(self
+            .rows(
                 "SELECT d.id, d.name FROM paths p JOIN documents d ON d.id = p.doc \
-                 WHERE p.source_path = ?1",
+             WHERE p.source_path = ?1",
                 [path.to_string_lossy()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sq(e))
+            )?
+            .pop())
     }
 
     /// Refuses a file whose text (hash `id`) differs from the one last annotated under
@@ -451,21 +454,26 @@ impl Store {
         view: Option<(usize, usize)>,
     ) -> Result<(i64, Vec<i64>), StoreError> {
         self.writable()?;
-        self.commit_tx(doc, kind, payload, annotator, undoes, changes, view)
-            .inspect_err(|e| self.note(e))
+        let action = ActionJob {
+            doc,
+            kind,
+            payload,
+            annotator,
+            undoes,
+            changes,
+            view,
+        };
+        self.commit_tx(action).inspect_err(|e| self.note(e))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn commit_tx(
-        &mut self,
-        doc: &str,
-        kind: &str,
-        payload: &dyn Fn(&[i64]) -> String,
-        annotator: &str,
-        undoes: Option<i64>,
-        changes: &[Change],
-        view: Option<(usize, usize)>,
-    ) -> Result<(i64, Vec<i64>), StoreError> {
+    fn commit_tx(&mut self, action: ActionJob<'_>) -> Result<(i64, Vec<i64>), StoreError> {
+        let ActionJob {
+            doc,
+            kind,
+            payload,
+            annotator,
+            ..
+        } = action;
         let path = self.path.clone();
         let now = now_ms();
         let (tx, sq) = immediate(&mut self.conn, &self.path, self.waited_ms)?;
@@ -479,7 +487,7 @@ impl Store {
                 doc: doc.to_string(),
             });
         };
-        if let Some(seq) = undoes {
+        if let Some(seq) = action.undoes {
             let known: Option<i64> = tx
                 .query_row(
                     "SELECT seq FROM actions WHERE seq = ?1 AND doc = ?2",
@@ -500,7 +508,7 @@ impl Store {
             "INSERT INTO actions (doc, kind, payload, annotator, at, undoes) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
-        .and_then(|mut st| st.execute(params![doc, kind, "", annotator, now, undoes]))
+        .and_then(|mut st| st.execute(params![doc, kind, "", annotator, now, action.undoes]))
         .map_err(sq)?;
         let seq = tx.last_insert_rowid();
         let check = |s: &NewSpan| {
@@ -545,7 +553,7 @@ impl Store {
             ])
         };
         let mut inserted = Vec::new();
-        for change in changes {
+        for change in action.changes {
             match change {
                 Change::Insert(s) => {
                     check(s)?;
@@ -590,7 +598,7 @@ impl Store {
             params![payload(&inserted), seq],
         )
         .map_err(sq)?;
-        if let Some((cursor, top)) = view {
+        if let Some((cursor, top)) = action.view {
             tx.execute(
                 "UPDATE documents SET cursor = ?2, top = ?3 WHERE id = ?1",
                 params![doc, cursor as i64, top as i64],
@@ -662,14 +670,12 @@ impl Store {
     /// The remembered (cursor, top), if any.
     pub fn view(&self, doc: &str) -> Result<Option<(usize, usize)>, StoreError> {
         let row: Option<(Option<i64>, Option<i64>)> = self
-            .conn
-            .query_row(
+            .rows(
                 "SELECT cursor, top FROM documents WHERE id = ?1",
                 [doc],
                 |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sq(e))?;
+            )?
+            .pop();
         Ok(match row {
             Some((Some(c), Some(t))) => Some((c as usize, t as usize)),
             _ => None,
@@ -687,12 +693,11 @@ impl Store {
 
     /// Whether the document is marked reviewed (`None` if unknown).
     pub fn done(&self, doc: &str) -> Result<Option<bool>, StoreError> {
-        self.conn
-            .query_row("SELECT done FROM documents WHERE id = ?1", [doc], |r| {
+        Ok(self
+            .rows("SELECT done FROM documents WHERE id = ?1", [doc], |r| {
                 r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.sq(e))
+            })?
+            .pop())
     }
 
     /// How many of a document's spans are pending, accepted and rejected (from the
@@ -736,12 +741,11 @@ impl Store {
     /// The suggestion memory and the last action seq it includes, if one was saved. A
     /// memory saved before schema version 2 reports 0 (it did not record one).
     pub fn load_memory(&self) -> Result<Option<(String, i64)>, StoreError> {
-        self.conn
-            .query_row("SELECT json, upto_seq FROM memory WHERE id = 1", [], |r| {
+        Ok(self
+            .rows("SELECT json, upto_seq FROM memory WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()
-            .map_err(|e| self.sq(e))
+            })?
+            .pop())
     }
 
     /// Every action after `seq`, of all documents, oldest first: what a memory snapshot
