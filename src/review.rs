@@ -37,7 +37,19 @@ pub enum ReviewError {
     ReadOnly(String),
     /// The journal could not commit (disk full, database locked, I/O error).
     #[error("not saved: {0}")]
-    Journal(String),
+    Journal(#[from] JournalError),
+}
+
+/// Why the journal could not write. The store's own error says which (a busy
+/// database is [`StoreError::Locked`], a damaged one [`StoreError::Corrupt`], a full
+/// disk [`StoreError::Full`]), so the review can tell them apart.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// A journal without a store (the in-memory one) failed.
+    #[error("{0}")]
+    Other(String),
 }
 
 /// Where actions go to be durable.
@@ -52,15 +64,15 @@ pub trait Journal {
         payload: &dyn Fn(&[u64]) -> String,
         undoes: Option<i64>,
         edit: &Edit,
-    ) -> Result<(i64, Vec<u64>), String>;
+    ) -> Result<(i64, Vec<u64>), JournalError>;
     /// Where the reader is (cursor byte offset, first row), saved with the next commit.
     fn view_hint(&mut self, _cursor: usize, _top: usize) {}
     /// Marks the document done or not.
-    fn set_done(&mut self, done: bool) -> Result<(), String>;
+    fn set_done(&mut self, done: bool) -> Result<(), JournalError>;
     /// Remembers the cursor (byte offset in the text) and the first row shown.
-    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), String>;
+    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), JournalError>;
     /// Saves the suggestion memory, which includes every action up to `upto_seq`.
-    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), String>;
+    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), JournalError>;
     /// Where the work goes, for the status line ("db: PATH").
     fn describe(&self) -> String;
 }
@@ -84,9 +96,9 @@ impl Journal for MemJournal {
         payload: &dyn Fn(&[u64]) -> String,
         undoes: Option<i64>,
         edit: &Edit,
-    ) -> Result<(i64, Vec<u64>), String> {
+    ) -> Result<(i64, Vec<u64>), JournalError> {
         if let Some(e) = self.fail_next.take() {
-            return Err(e);
+            return Err(JournalError::Other(e));
         }
         let seq = self.actions.len() as i64 + 1;
         let mut ids = Vec::new();
@@ -98,15 +110,15 @@ impl Journal for MemJournal {
             .push((seq, kind.to_string(), payload(&ids), undoes));
         Ok((seq, ids))
     }
-    fn set_done(&mut self, done: bool) -> Result<(), String> {
+    fn set_done(&mut self, done: bool) -> Result<(), JournalError> {
         self.done = done;
         Ok(())
     }
-    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), String> {
+    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), JournalError> {
         self.view = Some((cursor, top));
         Ok(())
     }
-    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), String> {
+    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), JournalError> {
         self.memory = Some((json.to_string(), upto_seq));
         Ok(())
     }

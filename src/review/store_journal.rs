@@ -6,6 +6,7 @@
 //! points the store keeps (a sparse index, so a conversion reads at most a few KiB of
 //! text whatever the document's size). Must not: know the terminal.
 
+use super::JournalError;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -117,25 +118,22 @@ impl super::Journal for StoreJournal {
         payload: &dyn Fn(&[u64]) -> String,
         undoes: Option<i64>,
         edit: &Edit,
-    ) -> Result<(i64, Vec<u64>), String> {
+    ) -> Result<(i64, Vec<u64>), JournalError> {
         let mut changes = Vec::new();
         self.changes(edit, &mut changes);
         let payload = |ids: &[i64]| {
             let ids: Vec<u64> = ids.iter().map(|&i| i as u64).collect();
             payload(&ids)
         };
-        let (seq, ids) = self
-            .store
-            .commit_with(
-                &self.doc,
-                kind,
-                &payload,
-                &self.annotator,
-                undoes,
-                &changes,
-                self.view,
-            )
-            .map_err(|e| e.to_string())?;
+        let (seq, ids) = self.store.commit_with(
+            &self.doc,
+            kind,
+            &payload,
+            &self.annotator,
+            undoes,
+            &changes,
+            self.view,
+        )?;
         Ok((seq, ids.into_iter().map(|i| i as u64).collect()))
     }
 
@@ -143,23 +141,17 @@ impl super::Journal for StoreJournal {
         self.view = Some((self.index.to_chars(cursor), top));
     }
 
-    fn set_done(&mut self, done: bool) -> Result<(), String> {
-        self.store
-            .set_done(&self.doc, done)
-            .map_err(|e| e.to_string())
+    fn set_done(&mut self, done: bool) -> Result<(), JournalError> {
+        Ok(self.store.set_done(&self.doc, done)?)
     }
 
-    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), String> {
+    fn set_view(&mut self, cursor: usize, top: usize) -> Result<(), JournalError> {
         let c = self.index.to_chars(cursor);
-        self.store
-            .set_view(&self.doc, c, top)
-            .map_err(|e| e.to_string())
+        Ok(self.store.set_view(&self.doc, c, top)?)
     }
 
-    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), String> {
-        self.store
-            .save_memory(json, upto_seq)
-            .map_err(|e| e.to_string())
+    fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), JournalError> {
+        Ok(self.store.save_memory(json, upto_seq)?)
     }
 
     fn describe(&self) -> String {
