@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::corpus::{DocRecord, OffsetMap, Offsets, SpanRecord, read_jsonl};
+use crate::corpus::{DocRecord, SpanRecord, read_jsonl};
 use crate::document::decode;
 use crate::eval::{Scores, record_spans, replay};
+use crate::offsets::{OffsetMap, Offsets, convert_sorted};
 use crate::suggest::Engine;
 use crate::suggest::memory::Memory;
 
@@ -108,7 +109,7 @@ fn to_record(
 ) -> DocRecord {
     // Suggestions are in text order and never overlap: starts and ends interleave.
     let ends: Vec<usize> = sugg.iter().flat_map(|s| [s.start, s.end]).collect();
-    let units = crate::corpus::convert_sorted(&text, unit, &ends);
+    let units = convert_sorted(&text, unit, &ends);
     let spans = sugg
         .iter()
         .enumerate()

@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
-use crate::corpus::{DocRecord, OffsetMap, Offsets};
+use crate::corpus::DocRecord;
+use crate::offsets::{OffsetMap, Offsets, convert_sorted};
 use crate::suggest::dict::DocTokens;
 use crate::suggest::memory::Memory;
 use crate::suggest::{DocNames, Engine, Suggestion};
@@ -177,7 +178,7 @@ pub fn record_spans(doc: &DocRecord) -> Vec<Span> {
 pub fn suggestion_spans(text: &str, sugg: &[Suggestion]) -> Vec<Span> {
     // Suggestions are in text order and never overlap: starts and ends interleave.
     let bytes: Vec<usize> = sugg.iter().flat_map(|s| [s.start, s.end]).collect();
-    let cps = crate::corpus::convert_sorted(text, Offsets::CodePoints, &bytes);
+    let cps = convert_sorted(text, Offsets::CodePoints, &bytes);
     sugg.iter()
         .enumerate()
         .map(|(i, s)| Span {

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::layout::{Direction, LayoutOptions, VisualLine, layout_paragraph};
+use crate::offsets::{OffsetMap, Offsets, len_in};
 
 /// Output form of `raqim render`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,7 +94,7 @@ fn render_group(
                 }
             }
             Format::Json => {
-                let cp = code_point_index(text);
+                let cp = OffsetMap::new(text, Offsets::CodePoints);
                 for (li, line) in layout.lines.iter().enumerate() {
                     let jl = json_line(text, &cp, cp_base, line);
                     let obj = JsonLine {
@@ -107,7 +108,7 @@ fn render_group(
                 }
             }
         }
-        cp_base += text.chars().count();
+        cp_base += len_in(text, Offsets::CodePoints);
     }
     Ok(out)
 }
@@ -159,19 +160,7 @@ fn write_text_line(out: &mut Vec<u8>, line: &VisualLine) -> io::Result<()> {
     Ok(())
 }
 
-/// For each byte offset that starts a character, its code point index.
-fn code_point_index(text: &str) -> Vec<u32> {
-    let mut v = vec![0u32; text.len() + 1];
-    let mut n = 0u32;
-    for (b, _) in text.char_indices() {
-        v[b] = n;
-        n += 1;
-    }
-    v[text.len()] = n;
-    v
-}
-
-fn json_line(text: &str, cp: &[u32], cp_base: usize, line: &VisualLine) -> JsonLine {
+fn json_line(text: &str, cp: &OffsetMap, cp_base: usize, line: &VisualLine) -> JsonLine {
     let mut s = String::new();
     let mut v2l = Vec::with_capacity(line.cells.len());
     let mut levels = Vec::with_capacity(line.cells.len());
@@ -187,7 +176,7 @@ fn json_line(text: &str, cp: &[u32], cp_base: usize, line: &VisualLine) -> JsonL
             s.push(m);
             s.push_str(chars.as_str());
         }
-        v2l.push(cp_base + cp[c.start as usize] as usize);
+        v2l.push(cp_base + cp.code_point_of_byte(c.start as usize));
         levels.push(c.level);
     }
     JsonLine {

@@ -17,8 +17,9 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::corpus::{DocRecord, OffsetMap, Offsets};
+use crate::corpus::DocRecord;
 use crate::eval::{Scores, Unit, record_spans, replay, suggestion_spans};
+use crate::offsets::{OffsetMap, Offsets};
 use crate::suggest::dict::DocTokens;
 use crate::suggest::gazetteer::{BUILTIN, Gazetteer};
 use crate::suggest::labels::LabelSet;

@@ -107,11 +107,7 @@ pub fn seed_spans(
     if spans.is_empty() || touched || review.read_only().is_some() {
         return Ok(0);
     }
-    let bytes: Vec<usize> = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain([text.len()])
-        .collect();
+    let bytes = crate::offsets::char_starts(text);
     let mut sorted: Vec<&RecordSpan> = spans.iter().collect();
     sorted.sort_by_key(|s| (s.start, s.end));
     let mut inserts = Vec::new();

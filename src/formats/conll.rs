@@ -389,7 +389,7 @@ fn build(name: &str, n: usize, doc: Doc, ctx: &mut Ctx) -> Result<Record, Format
         }
     };
     let units = Units::new(&text, Offsets::CodePoints);
-    let cp = |b: usize| units.cp_map().from_byte(b);
+    let cp = |b: usize| units.cp_of_byte(b);
     let mut spans = Vec::new();
     for (s, r) in doc.sentences.iter().zip(&ranges) {
         // The open entity: label, first line, byte start and end.

@@ -5,8 +5,7 @@
 //! quoted span text on the way (errors name the file, the line or record, and the
 //! field), and writing records back in that tool's shape. Offsets in the model are
 //! Unicode code points, `end` exclusive; the file side may be code points, UTF-16 code
-//! units or UTF-8 bytes ([`Offsets`], converted with `corpus::OffsetMap` and
-//! `corpus::convert_sorted`).
+//! units or UTF-8 bytes ([`Offsets`], converted with `offsets::OffsetMap`).
 //!
 //! Must not: touch the store or the terminal, or normalize text (a record's text is
 //! written and read back byte for byte).
@@ -36,7 +35,6 @@ mod label_studio;
 mod prodigy;
 mod tokens;
 
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
@@ -45,8 +43,9 @@ use std::str::FromStr;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::corpus::Offsets;
-use crate::corpus::{DocRecord, OffsetMap, convert_sorted};
+use crate::corpus::DocRecord;
+use crate::offsets::OffsetMap;
+pub use crate::offsets::Offsets;
 use crate::suggest::labels::LabelSet;
 pub use brat::{read_pair as brat_read_pair, write_pair as brat_write_pair};
 pub use error::{FormatError, Location};
@@ -556,60 +555,35 @@ impl<'o, 'l> Ctx<'o, 'l> {
     }
 }
 
-/// Offsets of one text in the file's unit and in code points.
+/// Offsets of one text in the file's unit and in code points, over one
+/// [`OffsetMap`] (built in one walk over the text).
 struct Units<'t> {
     text: &'t str,
-    unit: Offsets,
-    /// File unit -> bytes.
-    file: OffsetMap,
-    /// Code points <-> bytes, when the file unit is another.
-    cps: Option<OffsetMap>,
-    /// Length of the text in the file unit.
-    len: usize,
-    /// The UTF-16 offset of every code point offset, built on first use by
-    /// `corpus::convert_sorted`. (`OffsetMap::from_byte` is not used for UTF-16: its
-    /// binary search assumes a sorted table, which the surrogate markers break, so an
-    /// offset before an astral character can come out too large.)
-    utf16: OnceCell<Vec<usize>>,
+    map: OffsetMap,
 }
 
 impl<'t> Units<'t> {
     fn new(text: &'t str, unit: Offsets) -> Units<'t> {
-        let file = OffsetMap::new(text, unit);
-        let cps = (unit != Offsets::CodePoints).then(|| OffsetMap::new(text, Offsets::CodePoints));
-        let len = match unit {
-            Offsets::CodePoints => text.chars().count(),
-            Offsets::Utf16 => text.encode_utf16().count(),
-            Offsets::Bytes => text.len(),
-        };
         Units {
             text,
-            unit,
-            file,
-            cps,
-            len,
-            utf16: OnceCell::new(),
+            map: OffsetMap::new(text, unit),
         }
-    }
-
-    fn cp_map(&self) -> &OffsetMap {
-        self.cps.as_ref().unwrap_or(&self.file)
     }
 
     /// A file offset as a code point offset, or why it is not one.
     fn to_cp(&self, off: usize) -> Result<usize, String> {
-        if off > self.len {
+        let len = self.map.len_units();
+        if off > len {
             return Err(format!(
-                "{off} is past the end of the text ({} {})",
-                self.len,
-                unit_name(self.unit)
+                "{off} is past the end of the text ({len} {})",
+                unit_name(self.map.unit())
             ));
         }
-        match self.file.to_byte(off, self.text) {
-            Some(b) => Ok(self.cp_map().from_byte(b)),
+        match self.map.to_code_point(off) {
+            Some(cp) => Ok(cp),
             None => Err(format!(
                 "{off} is inside a character ({})",
-                match self.unit {
+                match self.map.unit() {
                     Offsets::Utf16 => "between the two halves of a UTF-16 surrogate pair",
                     _ => "in the middle of its UTF-8 bytes",
                 }
@@ -619,29 +593,19 @@ impl<'t> Units<'t> {
 
     /// Byte offset of a code point offset (checked before: a bad one gives the end).
     fn byte(&self, cp: usize) -> usize {
-        self.cp_map()
-            .to_byte(cp, self.text)
-            .unwrap_or(self.text.len())
+        self.map.byte_of_code_point(cp).unwrap_or(self.text.len())
+    }
+
+    /// Code point offset of a byte offset on a character boundary.
+    fn cp_of_byte(&self, byte: usize) -> usize {
+        self.map.code_point_of_byte(byte)
     }
 
     /// A code point offset in the file's unit.
     fn to_file(&self, cp: usize) -> usize {
-        match self.unit {
-            Offsets::CodePoints => cp,
-            Offsets::Bytes => self.byte(cp),
-            Offsets::Utf16 => {
-                let table = self.utf16.get_or_init(|| {
-                    let bytes: Vec<usize> = self
-                        .text
-                        .char_indices()
-                        .map(|(b, _)| b)
-                        .chain([self.text.len()])
-                        .collect();
-                    convert_sorted(self.text, Offsets::Utf16, &bytes)
-                });
-                table.get(cp).copied().unwrap_or(self.len)
-            }
-        }
+        self.map
+            .from_code_point(cp)
+            .unwrap_or_else(|| self.map.len_units())
     }
 
     fn slice(&self, start: usize, end: usize) -> &'t str {

@@ -220,7 +220,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
             .iter()
             .map(|&(a, b)| token_range(&toks, a, b))
             .collect();
-        let file_off = |b: usize| units.to_file(units.cp_map().from_byte(b));
+        let file_off = |b: usize| units.to_file(units.cp_of_byte(b));
         let tokens = ranges.is_some().then(|| {
             toks.iter()
                 .enumerate()

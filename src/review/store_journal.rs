@@ -2,9 +2,9 @@
 //! its spans, undo history, view and done mark, the document lock, and the suggestion
 //! memory (the last snapshot plus the decisions logged after it).
 //!
-//! Owns: the conversion between the byte offsets the core works in and the code
-//! points the store keeps (a sparse index, so a conversion reads at most a few KiB of
-//! text whatever the document's size). Must not: know the terminal.
+//! Converts between the byte offsets the core works in and the code points the store
+//! keeps with `offsets::CharIndex` (a sparse index, so a conversion reads at most a
+//! few KiB of text whatever the document's size). Must not: know the terminal.
 
 use super::JournalError;
 use std::path::Path;
@@ -12,59 +12,12 @@ use std::sync::Arc;
 
 use crate::annotation::{Annotations, Edit, NEW_ID, Span, State};
 use crate::document::Document;
+use crate::offsets::CharIndex;
 use crate::store::{Change, DocLock, NewSpan, SpanState, Store, StoreError};
 use crate::suggest::Engine;
 use crate::suggest::memory::Memory;
 
 use super::{LogRow, Payload, Review, Snapshot, learn, rebuild_history};
-
-/// Byte <-> code point offsets of one text, with a checkpoint every [`STRIDE`] bytes.
-#[derive(Debug, Clone)]
-pub struct CharIndex {
-    text: Arc<str>,
-    /// Code points before byte `k * STRIDE` (rounded down to a char boundary).
-    marks: Vec<(usize, usize)>,
-}
-
-const STRIDE: usize = 4096;
-
-impl CharIndex {
-    pub fn new(text: Arc<str>) -> CharIndex {
-        let mut marks = vec![(0, 0)];
-        let (mut b, mut c) = (0, 0);
-        while b + STRIDE < text.len() {
-            let next = text.floor_char_boundary(b + STRIDE);
-            if next <= b {
-                break;
-            }
-            c += text[b..next].chars().count();
-            b = next;
-            marks.push((b, c));
-        }
-        CharIndex { text, marks }
-    }
-
-    /// Code points before byte `byte` (a char boundary).
-    pub fn to_chars(&self, byte: usize) -> usize {
-        let i = self.marks.partition_point(|m| m.0 <= byte) - 1;
-        let (b, c) = self.marks[i];
-        c + self.text[b..byte].chars().count()
-    }
-
-    /// The byte offset of code point `chars`, if the text is that long.
-    pub fn to_byte(&self, chars: usize) -> Option<usize> {
-        let i = self.marks.partition_point(|m| m.1 <= chars) - 1;
-        let (b, c) = self.marks[i];
-        let rest = chars - c;
-        if rest == 0 {
-            return Some(b);
-        }
-        match self.text[b..].char_indices().nth(rest) {
-            Some((k, _)) => Some(b + k),
-            None => (self.text[b..].chars().count() == rest).then_some(self.text.len()),
-        }
-    }
-}
 
 /// A [`super::Journal`] writing to one document of a [`Store`].
 pub struct StoreJournal {
@@ -314,23 +267,4 @@ pub fn open_document(
         view,
         warnings,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn char_index_round_trips_across_checkpoints() {
-        let text: String = "قال الجيش 😀 ".repeat(2000);
-        let idx = CharIndex::new(Arc::from(text.as_str()));
-        for (c, (b, _)) in text.char_indices().enumerate().step_by(37) {
-            assert_eq!(idx.to_chars(b), c);
-            assert_eq!(idx.to_byte(c), Some(b));
-        }
-        let n = text.chars().count();
-        assert_eq!(idx.to_byte(n), Some(text.len()));
-        assert_eq!(idx.to_chars(text.len()), n);
-        assert_eq!(idx.to_byte(n + 1), None);
-    }
 }

@@ -17,6 +17,7 @@ use crate::document::Document;
 use crate::layout::{
     CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, layout_paragraph,
 };
+use crate::offsets::{Offsets, convert_sorted, len_in};
 use crate::review::Review;
 use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
@@ -149,14 +150,12 @@ impl App {
         engine: Option<Arc<Engine>>,
         labels: LabelSet,
     ) -> App {
-        let mut char_starts = Vec::with_capacity(doc.paragraphs.len());
-        let (mut bytes, mut chars) = (0, 0);
-        for p in &doc.paragraphs {
-            chars += doc.text[bytes..p.range.start].chars().count();
-            bytes = p.range.start;
-            char_starts.push(chars);
-        }
-        let char_total = chars + doc.text[bytes..].chars().count();
+        // Code points before each paragraph and in all, in one walk over the text.
+        let starts: Vec<usize> = (doc.paragraphs.iter().map(|p| p.range.start))
+            .chain([doc.text.len()])
+            .collect();
+        let mut char_starts = convert_sorted(&doc.text, Offsets::CodePoints, &starts);
+        let char_total = char_starts.pop().unwrap_or(0);
         let mut app = App {
             doc,
             settings,
@@ -242,12 +241,13 @@ impl App {
         };
         let text = &self.doc.text[p.range.clone()];
         let (mp, mo, mc) = self.char_memo;
+        let count = |s: &str| len_in(s, Offsets::CodePoints);
         let chars = if mp != para {
-            text[..offset].chars().count()
+            count(&text[..offset])
         } else if mo <= offset {
-            mc + text[mo..offset].chars().count()
+            mc + count(&text[mo..offset])
         } else {
-            mc - text[offset..mo].chars().count()
+            mc - count(&text[offset..mo])
         };
         self.char_memo = (para, offset, chars);
         self.char_starts[para] + chars
