@@ -65,6 +65,16 @@ pub struct Document {
     pub had_bom: bool,
 }
 
+/// The id of a document: the SHA-256 of its text, in lower-case hex. The viewer, the
+/// store and the exchange formats all name a document by it, so it is computed here
+/// only.
+pub fn document_id(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Document {
     /// Reads a file; errors name the file and, for bad content, the byte offset.
     pub fn open(path: &Path, lossy: bool) -> anyhow::Result<Document> {
@@ -99,10 +109,9 @@ impl Document {
         }
     }
 
-    /// Stable id: SHA-256 of the text, in hex.
+    /// Stable id: [`document_id`] of the text.
     pub fn id(&self) -> String {
-        let digest = Sha256::digest(self.text.as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        document_id(&self.text)
     }
 
     /// The text of paragraph `i`.

@@ -18,7 +18,6 @@ use std::str::FromStr;
 
 use anyhow::Context;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::formats::{self, Format, ImportOptions, Offsets, Record, RecordSpan};
 use crate::store::{
@@ -124,13 +123,8 @@ fn loses(format: Format) -> &'static str {
     }
 }
 
-/// The SHA-256 of a text, hex: the id the store gives it.
-pub fn document_id(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+/// The id the store gives a text (named here too for the callers of this module).
+pub use crate::document::document_id;
 
 /// A stored document as an interchange record: id = the document id, spans of the
 /// wanted states with every review field, meta = `{"name", "source_path", "done"}`.

@@ -9,8 +9,10 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 
+use crate::document::document_id;
+
 use super::{
-    DocumentRow, NewSpan, SpanState, Store, StoreError, StoredSpan, immediate, now_ms, sha256_hex,
+    DocumentRow, NewSpan, SpanState, Store, StoreError, StoredSpan, immediate, now_ms,
     span_from_row,
 };
 
@@ -189,7 +191,7 @@ impl Store {
 
     fn import_tx(&mut self, job: ImportJob<'_>) -> Result<ImportReport, StoreError> {
         for d in job.docs {
-            let found = sha256_hex(&d.text);
+            let found = document_id(&d.text);
             if found != d.id {
                 return Err(StoreError::HashMismatch {
                     path: self.path.clone(),

@@ -46,7 +46,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
+
+use crate::document::document_id;
 
 pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
@@ -82,13 +83,6 @@ fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
-}
-
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// What one action is made of, passed whole to the transaction that records it.
@@ -291,7 +285,7 @@ impl Store {
         self.writable()?;
         // Any error is noted (a damaged file) on its way out.
         let r = (|| {
-            let found = sha256_hex(text);
+            let found = document_id(text);
             if found != id {
                 return Err(StoreError::HashMismatch {
                     path: self.path.clone(),

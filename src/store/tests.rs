@@ -4,7 +4,7 @@ use super::*;
 use std::ffi::OsString;
 
 fn doc(store: &mut Store, text: &str) -> String {
-    let id = sha256_hex(text);
+    let id = document_id(text);
     store.add_document(&id, "a.txt", None, text).unwrap();
     id
 }
@@ -252,7 +252,7 @@ fn version_2_adds_the_snapshot_seq_and_the_state_index() {
 
 fn import_doc(text: &str, spans: &[(usize, usize, &str, SpanState)]) -> ImportDoc {
     ImportDoc {
-        id: sha256_hex(text),
+        id: document_id(text),
         name: "imported".to_string(),
         source_path: None,
         text: text.to_string(),
@@ -387,7 +387,7 @@ fn documents_come_back_in_the_order_one_import_added_them() {
         .into_iter()
         .map(|d| d.id)
         .collect();
-    let want: Vec<String> = docs.iter().map(|d| sha256_hex(&d.text)).collect();
+    let want: Vec<String> = docs.iter().map(|d| document_id(&d.text)).collect();
     assert_eq!(ids, want);
     // All of them (read in one scan of the spans) or one (read by its index): the
     // same texts and spans, ordered as `spans` orders them.
