@@ -11,6 +11,7 @@ use crate::corpus::DocRecord;
 use crate::offsets::{OffsetMap, Offsets, convert_sorted};
 use crate::suggest::dict::DocTokens;
 use crate::suggest::memory::Memory;
+use crate::suggest::normalize::is_proclitic;
 use crate::suggest::{DocNames, Engine, Suggestion};
 
 /// A span in code points.
@@ -68,10 +69,6 @@ impl LabelCounts {
 #[derive(Debug, Clone, Default)]
 pub struct Scores {
     pub labels: BTreeMap<String, LabelCounts>,
-}
-
-fn is_proclitic(c: char) -> bool {
-    matches!(c, 'و' | 'ف' | 'ب' | 'ك' | 'ل')
 }
 
 /// True when `a` and `b` are the same span but for leading proclitic letters.

@@ -23,7 +23,7 @@ use crate::offsets::{OffsetMap, Offsets};
 use crate::suggest::dict::DocTokens;
 use crate::suggest::gazetteer::{BUILTIN, Gazetteer};
 use crate::suggest::labels::LabelSet;
-use crate::suggest::normalize::{TokenKind, fold};
+use crate::suggest::normalize::{CONJUNCTIONS, PREPOSITIONS, TokenKind, fold};
 use crate::suggest::rules::Rules;
 use crate::suggest::tagger::{self, Example, Model, O, b_tag, i_tag};
 use crate::suggest::{Engine, Suggestion};
@@ -138,17 +138,27 @@ pub fn lists_from(docs: &[&DocRecord], labels: &[String]) -> Vec<(String, String
 /// A fused لل is ال; a leading و/ف/ب/ك before ال is a proclitic.
 fn strip_fused(s: &str) -> String {
     let mut s = s.to_string();
-    for p in ["و", "ف"] {
-        if s.starts_with(p) && s[p.len()..].starts_with("لل") {
-            s = s[p.len()..].to_string();
+    for p in CONJUNCTIONS {
+        if let Some(rest) = s.strip_prefix(p)
+            && rest.starts_with("لل")
+        {
+            s = rest.to_string();
         }
     }
     if s.starts_with("لل") && s.chars().count() > 3 {
         s = format!("ا{}", &s["ل".len()..]);
     } else {
-        for p in ["و", "ف", "ب", "ك"] {
-            if s.starts_with(p) && s[p.len()..].starts_with("ال") && s.chars().count() > 4 {
-                s = s[p.len()..].to_string();
+        // (ل before ال is written لل, above.)
+        for p in CONJUNCTIONS
+            .iter()
+            .chain(&PREPOSITIONS)
+            .filter(|&&p| p != 'ل')
+        {
+            if let Some(rest) = s.strip_prefix(*p)
+                && rest.starts_with("ال")
+                && s.chars().count() > 4
+            {
+                s = rest.to_string();
                 break;
             }
         }

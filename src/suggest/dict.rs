@@ -7,7 +7,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::normalize::{Stripped, Token, TokenKind, strip_proclitics, tokenize};
+use super::normalize::{Stripped, Token, TokenKind, is_proclitic, strip_proclitics, tokenize};
 
 /// A token trie from folded token sequences to values.
 #[derive(Debug, Clone)]
@@ -132,8 +132,8 @@ impl<'a> DocTokens<'a> {
         let stripped = tokens
             .iter()
             .map(|t| {
-                let may = t.kind == TokenKind::Word
-                    && matches!(t.norm.chars().next(), Some('و' | 'ف' | 'ب' | 'ك' | 'ل'));
+                let may =
+                    t.kind == TokenKind::Word && t.norm.chars().next().is_some_and(is_proclitic);
                 if may {
                     strip_proclitics(&text[t.start..t.end], &t.norm)
                 } else {

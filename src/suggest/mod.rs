@@ -636,7 +636,9 @@ const PLACE_CUES: &[&str] = &[
 fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
     if stripped {
         let t = &doc.tokens[i];
-        if t.norm.starts_with('ب') || t.norm.starts_with("وب") || t.norm.starts_with("فب") {
+        // بـ, after a conjunction or not.
+        let after_conj = t.norm.strip_prefix(normalize::CONJUNCTIONS);
+        if after_conj.unwrap_or(&t.norm).starts_with('ب') {
             return true;
         }
     }

@@ -187,19 +187,31 @@ pub struct Stripped {
     pub skip_bytes: usize,
 }
 
+/// The conjunctions that may stand first on a word (و ف).
+pub const CONJUNCTIONS: [char; 2] = ['و', 'ف'];
+/// The prepositions that may follow them, attached (ب ك ل).
+pub const PREPOSITIONS: [char; 3] = ['ب', 'ك', 'ل'];
+
+/// True for a letter that can be a proclitic (و ف ب ك ل). Every reader of
+/// proclitics (suggestions, scores, training lists, the viewer's word under the cursor
+/// through [`strip_proclitics`]) asks here.
+pub fn is_proclitic(c: char) -> bool {
+    CONJUNCTIONS.contains(&c) || PREPOSITIONS.contains(&c)
+}
+
 /// Conjunction (و ف), then preposition (ب ك ل), in that order, each optional; ل + ال
 /// written لل counts as ل then ال, and the span starts at the second lam.
 pub fn strip_proclitics(word: &str, norm: &str) -> Vec<Stripped> {
     let mut out = Vec::new();
     let nchars: Vec<char> = norm.chars().collect();
     let mut prefixes: Vec<usize> = Vec::new(); // number of folded chars taken off
-    let conj = matches!(nchars.first(), Some('و' | 'ف'));
+    let conj = nchars.first().is_some_and(|c| CONJUNCTIONS.contains(c));
     for c in [0usize, 1] {
         if c == 1 && !conj {
             continue;
         }
         prefixes.push(c);
-        if matches!(nchars.get(c), Some('ب' | 'ك' | 'ل')) {
+        if nchars.get(c).is_some_and(|c| PREPOSITIONS.contains(c)) {
             prefixes.push(c + 1);
         }
     }
