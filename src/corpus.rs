@@ -52,20 +52,19 @@ pub fn read_jsonl(
     unit: Offsets,
     skip_bad: bool,
 ) -> Result<(Vec<DocRecord>, Vec<RecordError>), RecordError> {
-    let mut docs = Vec::new();
-    let mut bad = Vec::new();
-    for (n, line) in src.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
+    let read = json_lines(src, |n, line| {
         let err = |message: String| RecordError {
             file: file.to_string(),
-            line: n + 1,
+            line: n,
             message,
         };
-        let checked = serde_json::from_str::<DocRecord>(line)
+        serde_json::from_str::<DocRecord>(line)
             .map_err(|e| err(format!("expected {{\"id\", \"text\", \"spans\"}}: {e}")))
-            .and_then(|doc| check(&doc, unit).map(|()| doc).map_err(err));
+            .and_then(|doc| check(&doc, unit).map(|()| doc).map_err(err))
+    });
+    let mut docs = Vec::new();
+    let mut bad = Vec::new();
+    for checked in read {
         match checked {
             Ok(doc) => docs.push(doc),
             Err(e) if skip_bad => bad.push(e),
@@ -73,6 +72,26 @@ pub fn read_jsonl(
         }
     }
     Ok((docs, bad))
+}
+
+/// Lines with their 1-based numbers, split at `\n` only, a trailing `\r` dropped.
+pub fn numbered_lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
+    src.split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+}
+
+/// Reads every line of JSON lines `src` that is not blank with `read`, given the
+/// line's number and its text (as [`numbered_lines`] gives them). Lines
+/// are read in parallel; the results come back in line order. This is the one reader
+/// of JSON lines: the gold files here and the interchange formats both go through it,
+/// each with its own record check.
+pub fn json_lines<T: Send>(src: &str, read: impl Fn(usize, &str) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    let todo: Vec<(usize, &str)> = numbered_lines(src)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    todo.par_iter().map(|&(n, line)| read(n, line)).collect()
 }
 
 fn check(doc: &DocRecord, unit: Offsets) -> Result<(), String> {

@@ -44,6 +44,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::corpus::DocRecord;
+use crate::corpus::numbered_lines as lines;
 use crate::offsets::OffsetMap;
 pub use crate::offsets::Offsets;
 use crate::suggest::labels::LabelSet;
@@ -459,13 +460,6 @@ fn decode<'b>(name: &str, bytes: &'b [u8], strip_bom: bool) -> Result<&'b str, F
     } else {
         s
     })
-}
-
-/// Lines with their 1-based numbers, split at `\n` only, a trailing `\r` dropped.
-fn lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
-    src.split('\n')
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
 }
 
 /// The file name without its directory, for default record ids.
@@ -905,18 +899,13 @@ fn read_json_lines(
     ctx: &mut Ctx,
     record: impl Fn(&Location, &Value, &mut Ctx) -> Result<Record, FormatError> + Sync,
 ) -> Result<(), FormatError> {
-    use rayon::prelude::*;
-    let todo: Vec<(usize, &str)> = lines(src).filter(|(_, l)| !l.trim().is_empty()).collect();
     let opts = ctx.opts;
-    let read: Vec<(Result<Record, FormatError>, Ctx)> = todo
-        .par_iter()
-        .map(|&(n, line)| {
-            let mut own = Ctx::new(opts);
-            let at = Location::line(name, n);
-            let r = json::parse(&at, line).and_then(|v| record(&at, &v, &mut own));
-            (r, own)
-        })
-        .collect();
+    let read = crate::corpus::json_lines(src, |n, line| {
+        let mut own = Ctx::new(opts);
+        let at = Location::line(name, n);
+        let r = json::parse(&at, line).and_then(|v| record(&at, &v, &mut own));
+        (r, own)
+    });
     for (r, own) in read {
         ctx.merge(own);
         match r {
