@@ -18,33 +18,16 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, json, json_id, read_json_lines,
-    to_json_line,
+    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, json, json_id, json_spans,
+    read_json_lines, to_json_line,
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
-    read_json_lines(name, src, ctx, record)
-}
-
-fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> {
-    let o = json::object(at, "", v)?;
-    let text = json::req_str(at, "", o, "text")?;
-    let id = json_id(at, o)?;
-    let units = Units::new(text, ctx.opts.offsets);
-    let mut spans = Vec::new();
-    for key in ["label", "labels", "entities"] {
-        for (i, item) in json::opt_array(at, "", o, key)?.iter().enumerate() {
-            match span(at, &format!("{key}[{i}]"), item, &units, ctx) {
-                Ok(s) => spans.push(s),
-                Err(e) => ctx.bad(e)?,
-            }
-        }
-    }
-    Ok(Record {
-        id,
-        text: text.to_string(),
-        spans,
-        meta: json::meta(o),
+    read_json_lines(name, src, ctx, json_id, |at, o, units, ctx| {
+        let keys = ["label", "labels", "entities"];
+        json_spans(at, o, &keys, ctx, |field, item, ctx| {
+            span(at, field, item, units, ctx)
+        })
     })
 }
 

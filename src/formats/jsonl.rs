@@ -10,37 +10,14 @@ use serde_json::Value;
 
 use super::{
     Ctx, FormatError, Location, Offsets, Record, RecordSpan, STATES, Units, json, json_id,
-    read_json_lines, to_json_line,
+    json_spans, read_json_lines, to_json_line,
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
-    read_json_lines(name, src, ctx, record)
-}
-
-fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> {
-    let o = json::object(at, "", v)?;
-    let text = json::req_str(at, "", o, "text")?;
-    let id = json_id(at, o)?;
-    let units = Units::new(text, ctx.opts.offsets);
-    let mut spans = Vec::new();
-    for (i, s) in json::opt_array(at, "", o, "spans")?.iter().enumerate() {
-        // (On the stack: this runs for every span.)
-        match span(
-            at,
-            &compact_str::format_compact!("spans[{i}]"),
-            s,
-            &units,
-            ctx,
-        ) {
-            Ok(s) => spans.push(s),
-            Err(e) => ctx.bad(e)?,
-        }
-    }
-    Ok(Record {
-        id,
-        text: text.to_string(),
-        spans,
-        meta: json::meta(o),
+    read_json_lines(name, src, ctx, json_id, |at, o, units, ctx| {
+        json_spans(at, o, &["spans"], ctx, |field, s, ctx| {
+            span(at, field, s, units, ctx)
+        })
     })
 }
 

@@ -887,8 +887,12 @@ mod json {
     }
 }
 
-/// One JSON line of a JSONL file per record: blank lines skipped, each line read by
-/// `record` and dropped whole when bad with `skip_bad`.
+/// The JSON object of a record of a JSON-lines format (native, Prodigy, doccano).
+type Object = serde_json::Map<String, Value>;
+
+/// Reads a JSON-lines format (native, Prodigy, doccano), one record a line: blank lines
+/// skipped; each line an object with `text`, its id (`id`), its spans (`spans`, given
+/// the text's offsets) and `meta`; a bad line dropped whole with `skip_bad`.
 ///
 /// Lines are read in parallel, each with a context of its own, and merged in line
 /// order: records, problems, new labels and the error returned are the same as line by
@@ -897,8 +901,22 @@ fn read_json_lines(
     name: &str,
     src: &str,
     ctx: &mut Ctx,
-    record: impl Fn(&Location, &Value, &mut Ctx) -> Result<Record, FormatError> + Sync,
+    id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
+    spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
 ) -> Result<(), FormatError> {
+    let record = |at: &Location, v: &Value, ctx: &mut Ctx| -> Result<Record, FormatError> {
+        let o = json::object(at, "", v)?;
+        let text = json::req_str(at, "", o, "text")?;
+        let id = id(at, o)?;
+        let units = Units::new(text, ctx.opts.offsets);
+        let spans = spans(at, o, &units, ctx)?;
+        Ok(Record {
+            id,
+            text: text.to_string(),
+            spans,
+            meta: json::meta(o),
+        })
+    };
     let opts = ctx.opts;
     let read = crate::corpus::json_lines(src, |n, line| {
         let mut own = Ctx::new(opts);
@@ -916,8 +934,31 @@ fn read_json_lines(
     Ok(())
 }
 
+/// The spans listed under `keys` of a JSON record, in that order, each read by `read`
+/// with its field name (`key[i]`); a bad one is the error, or with `skip_bad` dropped
+/// and noted.
+fn json_spans(
+    at: &Location,
+    o: &Object,
+    keys: &[&str],
+    ctx: &mut Ctx,
+    mut read: impl FnMut(&str, &Value, &mut Ctx) -> Result<RecordSpan, FormatError>,
+) -> Result<Vec<RecordSpan>, FormatError> {
+    let mut spans = Vec::new();
+    for key in keys {
+        for (i, item) in json::opt_array(at, "", o, key)?.iter().enumerate() {
+            // (On the stack: this runs for every span.)
+            match read(&compact_str::format_compact!("{key}[{i}]"), item, ctx) {
+                Ok(s) => spans.push(s),
+                Err(e) => ctx.bad(e)?,
+            }
+        }
+    }
+    Ok(spans)
+}
+
 /// The id of a JSON record: its `id` (a string or a number), else `FILE:LINE`.
-fn json_id(at: &Location, o: &serde_json::Map<String, Value>) -> Result<String, FormatError> {
+fn json_id(at: &Location, o: &Object) -> Result<String, FormatError> {
     Ok(json::opt_name(at, "", o, "id")?.unwrap_or_else(|| {
         format!(
             "{}:{}",

@@ -22,24 +22,32 @@ use serde_json::Value;
 
 use super::tokens::{token_range, tokenize_for_spans};
 use super::{
-    ACCEPTED, Ctx, FormatError, Location, Offsets, PENDING, REJECTED, Record, RecordSpan, Units,
-    finite_score, json, json_id, jsonl, read_json_lines, to_json_line,
+    ACCEPTED, Ctx, FormatError, Location, Object, Offsets, PENDING, REJECTED, Record, RecordSpan,
+    Units, finite_score, json, json_id, json_spans, jsonl, read_json_lines, to_json_line,
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
-    read_json_lines(name, src, ctx, record)
+    read_json_lines(name, src, ctx, task_id, spans)
 }
 
-fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> {
-    let o = json::object(at, "", v)?;
-    let text = json::req_str(at, "", o, "text")?;
-    let id = match json::opt_name(at, "", o, "id")? {
-        Some(id) => id,
+/// `id`, else `_input_hash`, else the default of every JSON format.
+fn task_id(at: &Location, o: &Object) -> Result<String, FormatError> {
+    match json::opt_name(at, "", o, "id")? {
+        Some(id) => Ok(id),
         None => match json::opt_name(at, "", o, "_input_hash")? {
-            Some(h) => h,
-            None => json_id(at, o)?,
+            Some(h) => Ok(h),
+            None => json_id(at, o),
         },
-    };
+    }
+}
+
+/// A task's spans, with the task's answer as the state of a span that has none.
+fn spans(
+    at: &Location,
+    o: &Object,
+    units: &Units,
+    ctx: &mut Ctx,
+) -> Result<Vec<RecordSpan>, FormatError> {
     let answer = json::opt_str(at, "", o, "answer")?;
     let default_state = match answer {
         Some("accept") => ACCEPTED,
@@ -53,28 +61,15 @@ fn record(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError
             ));
         }
     };
-    let units = Units::new(text, ctx.opts.offsets);
     let annotator = json::opt_name(at, "", o, "_annotator_id")?;
     let tokens = json::opt_array(at, "", o, "tokens")?;
-    let mut spans = Vec::new();
-    for (i, s) in json::opt_array(at, "", o, "spans")?.iter().enumerate() {
-        let field = format!("spans[{i}]");
-        match span(at, &field, s, tokens, &units, ctx) {
-            Ok(mut s) => {
-                s.state.get_or_insert_with(|| default_state.to_string());
-                if s.annotator.is_none() {
-                    s.annotator.clone_from(&annotator);
-                }
-                spans.push(s);
-            }
-            Err(e) => ctx.bad(e)?,
+    json_spans(at, o, &["spans"], ctx, |field, s, ctx| {
+        let mut s = span(at, field, s, tokens, units, ctx)?;
+        s.state.get_or_insert_with(|| default_state.to_string());
+        if s.annotator.is_none() {
+            s.annotator.clone_from(&annotator);
         }
-    }
-    Ok(Record {
-        id,
-        text: text.to_string(),
-        spans,
-        meta: json::meta(o),
+        Ok(s)
     })
 }
 
