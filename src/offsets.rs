@@ -52,6 +52,15 @@ pub fn char_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The byte offset of code point `cp` in `text` (its length for the end), walking the
+/// text: for a short text, or the tail of a long one after a checkpoint.
+pub fn byte_of_code_point(text: &str, cp: usize) -> Option<usize> {
+    text.char_indices()
+        .map(|(b, _)| b)
+        .chain([text.len()])
+        .nth(cp)
+}
+
 /// Converts between byte offsets, code points and one file unit for one text, from
 /// tables built in one walk over it.
 #[derive(Debug, Clone)]
@@ -223,14 +232,7 @@ impl CharIndex {
     pub fn to_byte(&self, chars: usize) -> Option<usize> {
         let i = self.marks.partition_point(|m| m.1 <= chars) - 1;
         let (b, c) = self.marks[i];
-        let rest = chars - c;
-        if rest == 0 {
-            return Some(b);
-        }
-        match self.text[b..].char_indices().nth(rest) {
-            Some((k, _)) => Some(b + k),
-            None => (self.text[b..].chars().count() == rest).then_some(self.text.len()),
-        }
+        byte_of_code_point(&self.text[b..], chars - c).map(|k| b + k)
     }
 }
 
@@ -322,6 +324,7 @@ mod tests {
                     prop_assert_eq!(m.from_code_point(cp), Some(u));
                     prop_assert_eq!(m.to_code_point(u), Some(cp));
                     prop_assert_eq!(m.byte_of_code_point(cp), Some(b));
+                    prop_assert_eq!(byte_of_code_point(&text, cp), Some(b));
                 }
                 // A UTF-16 offset between surrogates, or a byte inside a character,
                 // is no offset.

@@ -352,7 +352,7 @@ fn build(name: &str, n: usize, doc: Doc, ctx: &mut Ctx) -> Result<Record, Format
                         rest.find(&l.token).map(|i| pos + i)
                     };
                     let Some(at) = found else {
-                        let cp = text[..pos].chars().count();
+                        let cp = crate::offsets::len_in(&text[..pos], Offsets::CodePoints);
                         return Err(FormatError::field(
                             &Location::line(name, l.n),
                             "token",

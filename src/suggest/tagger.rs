@@ -21,6 +21,8 @@
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::offsets::byte_of_code_point;
+
 use super::dict::DocTokens;
 use super::normalize::TokenKind;
 
@@ -581,7 +583,7 @@ pub fn lexical_features(doc: &DocTokens, line_of: &[usize], out: &mut [Vec<u64>]
         fs.push(feat(18, near_stem(1)));
         fs.push(feat(0, ""));
         let nchars = core.chars().count();
-        let byte_at = |s: &str, k: usize| s.char_indices().nth(k).map_or(s.len(), |(b, _)| b);
+        let byte_at = |s: &str, k: usize| byte_of_code_point(s, k).unwrap_or(s.len());
         for k in 1..=3usize {
             if nchars > k {
                 fs.push(feat(3 + k as u8, &core[..byte_at(core, k)]));
