@@ -185,15 +185,15 @@ pub fn load_keymap(path: &std::path::Path) -> anyhow::Result<Keymap> {
 }
 
 /// Where a user's keymap is looked for when none is given:
-/// `$XDG_CONFIG_HOME/raqim/keymap.toml`, else `~/.config/raqim/keymap.toml`.
+/// `$XDG_CONFIG_HOME/raqim/keymap.toml`, else `~/.config/raqim/keymap.toml` (the rule
+/// of [`crate::config::xdg_dir`]: a relative `XDG_CONFIG_HOME` is ignored too).
 pub fn user_keymap_path() -> Option<std::path::PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("raqim").join("keymap.toml"))
+    let dir = crate::config::xdg_dir(
+        std::env::var_os("XDG_CONFIG_HOME"),
+        std::env::var_os("HOME"),
+        ".config",
+    )?;
+    Some(dir.join("keymap.toml"))
 }
 
 /// Ends the process when its terminal is gone without a SIGHUP reaching it (a killed
