@@ -26,6 +26,30 @@ pub struct Cli {
     pub keymap: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
+    /// How much goes to the log, $XDG_STATE_HOME/raqim/raqim.log (else
+    /// ~/.local/state/raqim/raqim.log): off writes nothing.
+    #[arg(
+        long,
+        global = true,
+        env = "RAQIM_LOG",
+        default_value = "info",
+        value_name = "off|error|warn|info|debug|trace"
+    )]
+    pub log_level: LogLevel,
+}
+
+/// How much goes to the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogLevel {
+    /// No log file at all.
+    Off,
+    Error,
+    Warn,
+    /// Starts, review actions and their times, refusals, imports and exports.
+    Info,
+    /// Also every status line message.
+    Debug,
+    Trace,
 }
 
 /// Where annotations are kept and who makes them.

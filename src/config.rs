@@ -6,23 +6,33 @@
 //! annotator = "layla"
 //! ```
 //!
-//! Owns: where the file is and how a value is chosen. Must not: touch the terminal.
+//! Owns: where the file is and how a value is chosen, and the one rule for the XDG base
+//! directories ([`xdg_dir`]) that the database, the settings, the keymap and the log
+//! follow. Must not: touch the terminal.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+/// raqim's folder under an XDG base directory, from explicit inputs (testable without
+/// the environment): `xdg/raqim` when the variable's value `xdg` is an absolute path,
+/// else `home/fallback/raqim` (an empty or relative value is ignored, as the XDG spec
+/// says); `None` without a home either.
+pub fn xdg_dir(xdg: Option<OsString>, home: Option<OsString>, fallback: &str) -> Option<PathBuf> {
+    let base = xdg
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| Some(PathBuf::from(home.filter(|h| !h.is_empty())?).join(fallback)))?;
+    Some(base.join("raqim"))
+}
+
 /// The settings file's path from explicit inputs (testable without the environment).
 pub fn config_path_from(
     xdg_config_home: Option<OsString>,
     home: Option<OsString>,
 ) -> Option<PathBuf> {
-    let base = xdg_config_home
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| Some(PathBuf::from(home.filter(|h| !h.is_empty())?).join(".config")))?;
-    Some(base.join("raqim").join("config.toml"))
+    Some(xdg_dir(xdg_config_home, home, ".config")?.join("config.toml"))
 }
 
 /// The settings file for this process's environment.

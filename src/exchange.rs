@@ -301,6 +301,13 @@ pub fn export(
             "standard output".to_string()
         }
     };
+    tracing::info!(
+        format = %args.format,
+        documents = records.len(),
+        spans,
+        to = %crate::logging::clip(&target, usize::MAX),
+        "export"
+    );
     let unit = if args.format.has_offsets() {
         format!(", offsets in {}", unit_name(offsets))
     } else {

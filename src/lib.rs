@@ -14,6 +14,7 @@ pub mod eval;
 pub mod exchange;
 pub mod formats;
 pub mod layout;
+pub mod logging;
 pub mod offsets;
 pub mod render;
 pub mod review;

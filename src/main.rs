@@ -6,23 +6,93 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use raqim::cli::{Cli, Command, ViewArgs};
+use raqim::cli::{Cli, Command, LogLevel, ViewArgs};
 use raqim::document::Document;
 use raqim::layout::LayoutOptions;
+use raqim::logging;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    start_log(cli.log_level);
+    // Names the process on every line of the main thread: two raqim processes may
+    // write to one log.
+    let _process = tracing::info_span!("raqim", pid = std::process::id()).entered();
+    let started = std::time::Instant::now();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        args = %logging::clip(&args.join(" "), logging::MESSAGE),
+        "start"
+    );
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!(took = ?started.elapsed(), "end");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             // A closed pipe (`raqim render x | head`) is not an error worth a message.
             if let Some(io) = e.downcast_ref::<std::io::Error>()
                 && io.kind() == std::io::ErrorKind::BrokenPipe
             {
+                tracing::info!(took = ?started.elapsed(), "end: the reader closed the pipe");
                 return ExitCode::SUCCESS;
             }
+            tracing::error!(
+                took = ?started.elapsed(),
+                "end: {}",
+                logging::clip(&format!("{e:#}"), logging::MESSAGE)
+            );
             eprintln!("raqim: {e:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Opens the log before anything else (so before the viewer takes the screen); a log
+/// that cannot be opened is said once on stderr and raqim goes on without one.
+fn start_log(level: LogLevel) {
+    let filter = match level {
+        LogLevel::Off => return,
+        LogLevel::Error => logging::LevelFilter::ERROR,
+        LogLevel::Warn => logging::LevelFilter::WARN,
+        LogLevel::Info => logging::LevelFilter::INFO,
+        LogLevel::Debug => logging::LevelFilter::DEBUG,
+        LogLevel::Trace => logging::LevelFilter::TRACE,
+    };
+    let Some(path) = logging::default_path() else {
+        eprintln!(
+            "raqim: no place for the log (set XDG_STATE_HOME or HOME, or --log-level off); going on without it"
+        );
+        return;
+    };
+    if let Err(e) = logging::init(&path, filter) {
+        eprintln!("raqim: {e:#}; going on without a log");
+    }
+}
+
+/// Logs a document opened in the viewer: which, from where, kept where.
+fn log_opened(file: &str, doc: &Document, opened: &Option<raqim::review::Opened>) {
+    let store = opened
+        .as_ref()
+        .map_or_else(|| "none (--no-db)".to_string(), |o| o.review.describe());
+    tracing::info!(
+        file = %logging::clip(file, usize::MAX),
+        doc = %doc.id(),
+        store = %logging::clip(&store, usize::MAX),
+        "viewer: opened"
+    );
+    if let Some(o) = opened {
+        if let Some(why) = o.review.read_only() {
+            tracing::warn!(
+                "viewer: read-only: {}",
+                logging::clip(why, logging::MESSAGE)
+            );
+        }
+        for w in &o.warnings {
+            tracing::warn!("viewer: {}", logging::clip(w, logging::MESSAGE));
         }
     }
 }
@@ -187,7 +257,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 skip_bad,
                 annotator: &annotator,
             };
-            raqim::exchange::import(&args, &mut std::io::stderr()).map(|_| ())
+            let summary = raqim::exchange::import(&args, &mut std::io::stderr())?;
+            tracing::info!(format = %format, "import: {summary}");
+            Ok(())
         }
         None => {
             let Some(file) = cli.file else {
@@ -228,6 +300,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 if !std::io::stdout().is_terminal() {
                     anyhow::bail!("the viewer needs a terminal on standard output");
                 }
+                tracing::info!(
+                    set = %logging::path(&file),
+                    documents = entries.len(),
+                    "viewer: a set"
+                );
                 let mut source = SetSource {
                     entries,
                     keeper: Keeper::new(&cli.store)?,
@@ -252,6 +329,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let keeper = Keeper::new(&cli.store)?;
             let (doc, opened) = keeper.open(doc, &file, engine.as_deref(), true)?;
+            log_opened(&file.display().to_string(), &doc, &opened);
             raqim::tui::run_with(doc, view_settings(&cli.view), engine, keymap, opened)
         }
     }
@@ -488,6 +566,7 @@ impl raqim::tui::DocumentSource for SetSource {
                 );
             }
         }
+        log_opened(&entry.name, &doc, &opened);
         Ok((doc, opened))
     }
 }

@@ -22,7 +22,10 @@ pub use store_journal::{Opened, StoreJournal, open_document};
 
 use serde::{Deserialize, Serialize};
 
+use std::time::Instant;
+
 use crate::annotation::{Annotations, Edit, HistoryStep, NEW_ID, Refusal, Span, State};
+use crate::logging::{MESSAGE, SURFACE, clip};
 use crate::suggest::dict::DocTokens;
 use crate::suggest::memory::Memory;
 use crate::suggest::{Engine, Suggestion};
@@ -241,6 +244,49 @@ pub fn learn(engine: &Engine, memory: &mut Memory, text: &str, ds: &[Decision], 
     }
 }
 
+/// What an edit does, for the log: one change as `accepted ORG «surface» 120..134`
+/// (byte offsets; the surface clipped, never the text around it), a batch as its
+/// number of changes and its first one.
+pub fn describe(edit: &Edit, text: &str) -> String {
+    let span = |s: &Span| {
+        let surface = text.get(s.start..s.end).unwrap_or("");
+        format!(
+            "{} {} «{}» {}..{}",
+            state_name(s.state),
+            s.label,
+            clip(surface, SURFACE),
+            s.start,
+            s.end
+        )
+    };
+    match edit {
+        Edit::Insert(s) => format!("new {}", span(s)),
+        Edit::Replace { before, after } => {
+            if (before.start, before.end) == (after.start, after.end) {
+                format!("{} -> {}", state_name(before.state), span(after))
+            } else {
+                format!("{}..{} -> {}", before.start, before.end, span(after))
+            }
+        }
+        Edit::Remove(s) => format!("removed {}", span(s)),
+        Edit::Batch(v) => match v.first() {
+            Some(first) if v.len() > 1 => {
+                format!("{} changes, the first: {}", v.len(), describe(first, text))
+            }
+            Some(first) => describe(first, text),
+            None => "nothing".to_string(),
+        },
+    }
+}
+
+fn state_name(s: State) -> &'static str {
+    match s {
+        State::Pending => "pending",
+        State::Accepted => "accepted",
+        State::Rejected => "rejected",
+    }
+}
+
 /// One row of the action log, as [`rebuild_history`] reads it.
 pub struct LogRow<'a> {
     pub seq: i64,
@@ -388,12 +434,26 @@ impl Review {
         engine: &Engine,
         text: &str,
         kind: &str,
+        edit: Edit,
+    ) -> Result<(), ReviewError> {
+        if edit.is_empty() && self.read_only.is_none() {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let what = tracing::enabled!(tracing::Level::INFO).then(|| describe(&edit, text));
+        let r = self.act_unlogged(engine, text, kind, edit);
+        self.logged(kind, what.as_deref(), started, &r);
+        r
+    }
+
+    fn act_unlogged(
+        &mut self,
+        engine: &Engine,
+        text: &str,
+        kind: &str,
         mut edit: Edit,
     ) -> Result<(), ReviewError> {
         self.writable()?;
-        if edit.is_empty() {
-            return Ok(());
-        }
         self.ann.check(text, &edit)?;
         let learnt = decisions(&edit);
         let payload = |ids: &[u64]| {
@@ -419,12 +479,34 @@ impl Review {
 
     /// Takes back the last step; returns the edit applied to do so.
     pub fn undo(&mut self, engine: &Engine, text: &str) -> Result<Edit, ReviewError> {
-        self.step_history(engine, text, false)
+        self.step_logged(engine, text, false)
     }
 
     /// Applies the last undone step again; returns it.
     pub fn redo(&mut self, engine: &Engine, text: &str) -> Result<Edit, ReviewError> {
-        self.step_history(engine, text, true)
+        self.step_logged(engine, text, true)
+    }
+
+    /// [`Review::step_history`], logged with what it changed and how long it took.
+    fn step_logged(
+        &mut self,
+        engine: &Engine,
+        text: &str,
+        forward: bool,
+    ) -> Result<Edit, ReviewError> {
+        let started = Instant::now();
+        let r = self.step_history(engine, text, forward);
+        let what = match (&r, tracing::enabled!(tracing::Level::INFO)) {
+            (Ok(e), true) => Some(describe(e, text)),
+            _ => None,
+        };
+        self.logged(
+            if forward { "redo" } else { "undo" },
+            what.as_deref(),
+            started,
+            &r,
+        );
+        r
     }
 
     /// Undo (`forward` false) or redo: the step's edit is journalled as an action of
@@ -475,6 +557,32 @@ impl Review {
         Ok(applied)
     }
 
+    /// Logs an action's outcome and how long it took (checks, commit, learning).
+    fn logged<T>(
+        &self,
+        kind: &str,
+        what: Option<&str>,
+        started: Instant,
+        r: &Result<T, ReviewError>,
+    ) {
+        let took = started.elapsed();
+        let what = what.unwrap_or("");
+        match r {
+            // Marking done is not in the action log: no seq.
+            Ok(_) if kind == "done" => tracing::info!(kind = %kind, ?took, "action: {what}"),
+            Ok(_) => tracing::info!(kind = %kind, seq = self.last_seq, ?took, "action: {what}"),
+            Err(e @ ReviewError::Refused(_)) => {
+                tracing::info!(kind = %kind, ?took, "{}", clip(&e.to_string(), MESSAGE))
+            }
+            Err(e @ ReviewError::ReadOnly(_)) => {
+                tracing::warn!(kind = %kind, ?took, "{}", clip(&e.to_string(), MESSAGE))
+            }
+            Err(e @ ReviewError::Journal(_)) => {
+                tracing::error!(kind = %kind, ?took, "{}", clip(&e.to_string(), MESSAGE))
+            }
+        }
+    }
+
     fn committed(&mut self, seq: i64) {
         self.last_seq = seq;
         self.own.push(seq);
@@ -498,7 +606,9 @@ impl Review {
         self.unsaved += ds.len();
         if self.unsaved >= MEMORY_SAVE_EVERY {
             // A failed save is not lost work: the log replays it on the next start.
-            let _ = self.save_memory();
+            if let Err(e) = self.save_memory() {
+                tracing::warn!("memory: {}", clip(&e.to_string(), MESSAGE));
+            }
         }
     }
 
@@ -520,9 +630,11 @@ impl Review {
             self.memory.to_json(),
             serde_json::to_string(&also).expect("seqs serialize")
         );
+        let started = Instant::now();
         self.journal
             .save_memory(&json, self.base_seq)
             .map_err(ReviewError::Journal)?;
+        tracing::debug!(decisions = self.unsaved, took = ?started.elapsed(), "memory saved");
         self.unsaved = 0;
         self.stale = false;
         Ok(())
@@ -530,10 +642,19 @@ impl Review {
 
     /// Marks the document done (or not).
     pub fn set_done(&mut self, done: bool) -> Result<(), ReviewError> {
-        self.writable()?;
-        self.journal.set_done(done).map_err(ReviewError::Journal)?;
-        self.done = done;
-        Ok(())
+        let started = Instant::now();
+        let r = self.writable().and_then(|()| {
+            self.journal.set_done(done).map_err(ReviewError::Journal)?;
+            self.done = done;
+            Ok(())
+        });
+        let what = if done {
+            "marked done"
+        } else {
+            "no longer done"
+        };
+        self.logged("done", Some(what), started, &r);
+        r
     }
 
     /// Where the reader is now: saved with the next action, in its transaction.

@@ -60,6 +60,8 @@ impl Session {
         let home = tempfile::tempdir().unwrap();
         cmd.env("RAQIM_DB", home.path().join("raqim.db"));
         cmd.env("XDG_CONFIG_HOME", home.path());
+        cmd.env("XDG_STATE_HOME", home.path());
+        cmd.env_remove("RAQIM_LOG");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -614,4 +616,55 @@ fn a_directory_opens_as_a_set_and_each_documents_work_is_kept_across_switches() 
         title(s).contains("1.txt (1/2)") && title(s).contains("1 accepted")
     });
     s.send(b"q");
+}
+
+#[test]
+fn the_log_gets_the_opening_and_each_action_and_the_terminal_gets_none_of_it() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state");
+    let env = [
+        ("RAQIM_DB", home.path().join("raqim.db")),
+        ("XDG_STATE_HOME", state.clone()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.to_str().unwrap())).collect();
+    let mut s = Session::start_sized(&[SAMPLE, "--log-level", "debug"], &env, 80, 24);
+    let title = |s: &Session| s.row(0);
+    s.wait_for("the progress line", |s| title(s).contains("0 accepted"));
+    s.send(b"\t\r");
+    s.wait_for("the accept", |s| title(s).contains("1 accepted"));
+    s.send(b"u");
+    s.wait_for("the undo", |s| title(s).contains("0 accepted"));
+    s.send(b"q");
+    s.wait_for("the terminal to be restored", |s| {
+        !s.parser.screen().alternate_screen() && contains(&s.raw, b"\x1b[0 k")
+    });
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "exit status {status:?}");
+
+    let log = std::fs::read_to_string(state.join("raqim").join("raqim.log")).unwrap();
+    let doc = Document::open(Path::new(SAMPLE), false).unwrap();
+    for want in [
+        "viewer: opened file=samples/deir-ez-zor.txt".to_string(),
+        format!("doc={}", doc.id()),
+        "store=db: ".to_string(),
+        "viewer: the screen is taken".to_string(),
+        "action: new accepted".to_string(),
+        "kind=accept seq=1 took=".to_string(),
+        "kind=undo seq=2 took=".to_string(),
+        "DEBUG raqim{pid=".to_string(),
+        "viewer: the terminal is restored".to_string(),
+    ] {
+        assert!(log.contains(&want), "no {want:?} in the log:\n{log}");
+    }
+    // Nothing of the log reached the terminal.
+    assert!(!contains(&s.raw, b"INFO"), "the log went to the terminal");
+    assert!(
+        !contains(&s.raw, b"action:"),
+        "the log went to the terminal"
+    );
+    // No line of the article, only span surfaces.
+    for line in doc.text.lines().filter(|l| l.chars().count() > 60) {
+        let head: String = line.chars().take(60).collect();
+        assert!(!log.contains(&head), "the article's text is in the log");
+    }
 }

@@ -126,10 +126,5 @@ pub fn default_path_from(
     if let Some(p) = raqim_db.filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    let xdg = xdg_data_home.map(PathBuf::from).filter(|p| p.is_absolute());
-    let data = match xdg {
-        Some(d) => d,
-        None => PathBuf::from(home.filter(|h| !h.is_empty())?).join(".local/share"),
-    };
-    Some(data.join("raqim").join("raqim.db"))
+    Some(crate::config::xdg_dir(xdg_data_home, home, ".local/share")?.join("raqim.db"))
 }

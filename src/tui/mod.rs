@@ -157,7 +157,12 @@ fn build_app(
 /// failure the open one stays, and the status line says why.
 fn switch(app: &mut App, set: &mut Set<'_>, i: usize) {
     if let Err(e) = app.save_session() {
-        app.say(format!("could not save the view: {e}"));
+        let m = format!("could not save the view: {e}");
+        tracing::error!(
+            "viewer: {}",
+            crate::logging::clip(&m, crate::logging::MESSAGE)
+        );
+        app.say(m);
         return;
     }
     let mut docs = app.documents().cloned().unwrap_or_default();
@@ -168,7 +173,14 @@ fn switch(app: &mut App, set: &mut Set<'_>, i: usize) {
             next.set_documents(docs.names, docs.summaries, i);
             *app = next;
         }
-        Err(e) => app.say(format!("{}: {e:#}", docs.names[i])),
+        Err(e) => {
+            let m = format!("{}: {e:#}", docs.names[i]);
+            tracing::warn!(
+                "viewer: cannot open {}",
+                crate::logging::clip(&m, crate::logging::MESSAGE)
+            );
+            app.say(m);
+        }
     }
 }
 
@@ -185,15 +197,15 @@ pub fn load_keymap(path: &std::path::Path) -> anyhow::Result<Keymap> {
 }
 
 /// Where a user's keymap is looked for when none is given:
-/// `$XDG_CONFIG_HOME/raqim/keymap.toml`, else `~/.config/raqim/keymap.toml`.
+/// `$XDG_CONFIG_HOME/raqim/keymap.toml`, else `~/.config/raqim/keymap.toml` (the rule
+/// of [`crate::config::xdg_dir`]: a relative `XDG_CONFIG_HOME` is ignored too).
 pub fn user_keymap_path() -> Option<std::path::PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("raqim").join("keymap.toml"))
+    let dir = crate::config::xdg_dir(
+        std::env::var_os("XDG_CONFIG_HOME"),
+        std::env::var_os("HOME"),
+        ".config",
+    )?;
+    Some(dir.join("keymap.toml"))
 }
 
 /// Ends the process when its terminal is gone without a SIGHUP reaching it (a killed
@@ -232,6 +244,7 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
     }
     watch_terminal();
     let mut guard = terminal::enter().context("cannot set up the terminal")?;
+    tracing::info!("viewer: the screen is taken");
     let mut dirty = true;
     while !app.should_quit() && !stop.load(Ordering::Relaxed) {
         if dirty {
@@ -261,6 +274,7 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
         dirty = true;
     }
     drop(guard);
+    tracing::info!("viewer: the terminal is restored");
     // Every action is already committed; this keeps the cursor and the memory.
     app.save_session()
         .map_err(|e| anyhow::anyhow!("could not save the view on quitting: {e}"))?;

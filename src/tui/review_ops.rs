@@ -12,6 +12,7 @@
 use std::rc::Rc;
 
 use crate::annotation::{Edit, End, NEW_ID, Span, State, Step, resized};
+use crate::logging::{MESSAGE, clip};
 use crate::review::ReviewError;
 use crate::suggest::dict::DocTokens;
 use crate::suggest::normalize::tokenize;
@@ -48,7 +49,17 @@ impl App {
     }
 
     pub(super) fn say(&mut self, m: impl Into<String>) {
-        self.message = Some(m.into());
+        let m = m.into();
+        tracing::debug!("status: {}", clip(&m, MESSAGE));
+        self.message = Some(m);
+    }
+
+    /// Says why an action was refused before it reached the review (which logs its own
+    /// refusals), and logs it.
+    fn refuse(&mut self, m: impl Into<String>) {
+        let m = m.into();
+        tracing::info!("{}", clip(&m, MESSAGE));
+        self.message = Some(m);
     }
 
     /// The selection's anchor (document byte offset), when one is being made.
@@ -332,7 +343,7 @@ impl App {
                     label: self.label_name(s.label),
                     text: self.doc.text[s.start..s.end].to_string(),
                 };
-                self.say(r.to_string());
+                self.refuse(r.to_string());
                 true
             }
             None => false,
@@ -464,13 +475,13 @@ impl App {
         let range = match resized(&self.doc.text, v.start, v.end, end, step, grow) {
             Ok(r) => r,
             Err(e) => {
-                self.say(e.to_string());
+                self.refuse(e.to_string());
                 return;
             }
         };
         let para = self.doc.paragraphs[self.cursor.para].range.clone();
         if range.0 < para.start || range.1 > para.end {
-            self.say("refused: a span cannot cross a paragraph");
+            self.refuse("refused: a span cannot cross a paragraph");
             return;
         }
         if self.refuse_overlap(range, Some(&v)) {
@@ -506,7 +517,7 @@ impl App {
             self.selection = None;
             let para = self.doc.paragraphs[self.cursor.para].range.clone();
             if a < para.start || b > para.end {
-                self.say("refused: a span cannot cross a paragraph");
+                self.refuse("refused: a span cannot cross a paragraph");
                 return;
             }
             self.create(a, b, &name);

@@ -94,6 +94,10 @@ fn install_panic_hook() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
+            tracing::error!(
+                "panic: {}",
+                crate::logging::clip(&info.to_string(), crate::logging::MESSAGE)
+            );
             previous(info);
         }));
     });
