@@ -20,7 +20,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use raqim::document::Document;
 use raqim::store::Store;
-use raqim::tui::{App, ViewSettings, builtin_engine, render};
+use raqim::suggest::builtin_engine;
+use raqim::tui::{App, ViewSettings, render};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 

@@ -1,8 +1,9 @@
 //! raqim: a keyboard-driven terminal workbench for reviewing named entities in Arabic
 //! (right-to-left) news articles.
 //!
-//! Core modules (`document`, `layout`, `render`, `cli`) know nothing of the terminal; only
-//! `tui` (and the binary) may use ratatui or crossterm. `tests/architecture.rs` checks.
+//! Core modules (`document`, `layout`, `render`, `session`, ...) know nothing of the
+//! terminal; only `tui` (and the binary) may use ratatui or crossterm, and nothing
+//! below the TUI may use `crate::tui`. `tests/architecture.rs` checks.
 
 pub mod annotation;
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod logging;
 pub mod offsets;
 pub mod render;
 pub mod review;
+pub mod session;
 pub mod store;
 pub mod suggest;
 pub mod train;

@@ -284,7 +284,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let engine = if custom {
                 Some(std::sync::Arc::new(engine(&cli.sources)?))
             } else {
-                std::thread::spawn(raqim::tui::builtin_engine);
+                std::thread::spawn(raqim::suggest::builtin_engine);
                 None
             };
             let keymap = match cli
@@ -460,7 +460,7 @@ impl Keeper {
         let engine = match engine {
             Some(e) => e,
             None => {
-                builtin = raqim::tui::builtin_engine();
+                builtin = raqim::suggest::builtin_engine();
                 &builtin
             }
         };
@@ -548,7 +548,7 @@ impl raqim::tui::DocumentSource for SetSource {
         let engine = self
             .engine
             .clone()
-            .unwrap_or_else(raqim::tui::builtin_engine);
+            .unwrap_or_else(raqim::suggest::builtin_engine);
         let (doc, mut opened) = match &entry.path {
             Some(p) => self.keeper.open(doc, p, Some(&engine), false)?,
             None => {

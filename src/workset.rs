@@ -152,7 +152,7 @@ pub fn seed_spans(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::builtin_engine;
+    use crate::suggest::builtin_engine;
 
     #[test]
     fn a_directory_gives_its_articles_by_name_and_a_jsonl_its_records() {

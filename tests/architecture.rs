@@ -44,3 +44,58 @@ fn core_modules_do_not_touch_the_terminal() {
         offenders.join("\n")
     );
 }
+
+/// Lines of the files under `src/` that `pick` takes (by path relative to `src/`)
+/// whose code (comments aside) contains any of `words`.
+fn uses(pick: impl Fn(&str) -> bool, words: &[&str]) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut out = Vec::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !pick(&rel) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if words.iter().any(|w| code.contains(w)) {
+                out.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn nothing_below_the_tui_reaches_into_it() {
+    let offenders = uses(
+        |f| !f.starts_with("tui/") && f != "main.rs",
+        &["crate::tui", "raqim::tui"],
+    );
+    assert!(
+        offenders.is_empty(),
+        "the core uses the TUI:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn the_review_session_is_terminal_free() {
+    let session = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/session/mod.rs");
+    assert!(session.exists(), "src/session/ is where the review lives");
+    let offenders = uses(
+        |f| f.starts_with("session/"),
+        &["ratatui", "crossterm", "KeyEvent", "crate::tui"],
+    );
+    assert!(
+        offenders.is_empty(),
+        "terminal code in the session:\n{}",
+        offenders.join("\n")
+    );
+}

@@ -4,7 +4,7 @@
 use super::*;
 use crate::document::Document;
 use crate::store::Store;
-use crate::tui::builtin_engine;
+use crate::suggest::builtin_engine;
 
 const TEXT: &str = "قال الجيش السوري إن داعش انسحب من دير الزور\nوقال الجيش إن دير الزور آمنة";
 

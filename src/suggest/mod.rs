@@ -124,6 +124,15 @@ struct Candidate {
     score: f32,
 }
 
+/// The embedded engine, built once per process and shared: it takes tens of
+/// milliseconds to build, so a binary may call this on a thread while it reads the
+/// article (`std::thread::spawn(raqim::suggest::builtin_engine)`) and the viewer then
+/// finds it ready.
+pub fn builtin_engine() -> std::sync::Arc<Engine> {
+    static ENGINE: std::sync::OnceLock<std::sync::Arc<Engine>> = std::sync::OnceLock::new();
+    std::sync::Arc::clone(ENGINE.get_or_init(|| std::sync::Arc::new(Engine::builtin())))
+}
+
 impl Engine {
     /// The embedded labels, gazetteers and rules.
     pub fn builtin() -> Engine {

@@ -12,12 +12,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::annotation::State;
 use crate::suggest::labels::LabelSet;
 use crate::suggest::memory::Memory;
-use crate::suggest::{DocNames, Engine};
+use crate::suggest::{DocNames, Engine, builtin_engine};
 
 use super::app::App;
 
@@ -62,15 +62,6 @@ impl ViewSpan {
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
     }
-}
-
-/// The embedded engine, built once per process and shared: it takes tens of
-/// milliseconds to build, so a binary may call this on a thread while it reads the
-/// article (`std::thread::spawn(raqim::tui::builtin_engine)`) and the viewer then
-/// finds it ready.
-pub fn builtin_engine() -> Arc<Engine> {
-    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
-    Arc::clone(ENGINE.get_or_init(|| Arc::new(Engine::builtin())))
 }
 
 /// The first span (index and span) of `spans` that shares a byte with `range`.
