@@ -68,6 +68,32 @@ impl Edit {
         }
     }
 
+    /// The edit that makes `before` (a stored span, or a suggestion not stored yet,
+    /// whose id is [`NEW_ID`]) what `f` makes of it: a new state, label or range.
+    pub fn change(before: Span, f: impl FnOnce(&mut Span)) -> Edit {
+        let mut after = before.clone();
+        f(&mut after);
+        if before.id == NEW_ID {
+            Edit::Insert(after)
+        } else {
+            Edit::Replace { before, after }
+        }
+    }
+
+    /// The edit that accepts `span` (with another `label` if given) or rejects it.
+    pub fn settle(span: Span, accept: bool, label: Option<&str>) -> Edit {
+        Edit::change(span, |s| {
+            s.state = if accept {
+                State::Accepted
+            } else {
+                State::Rejected
+            };
+            if let Some(l) = label {
+                s.label = l.to_string();
+            }
+        })
+    }
+
     /// True when the edit changes nothing.
     pub fn is_empty(&self) -> bool {
         match self {
@@ -442,24 +468,6 @@ impl Annotations {
 
     // Operations: each builds the edit; `apply` then checks and records it.
 
-    /// Accept, with another label if given.
-    pub fn accept(&self, id: u64, label: Option<&str>) -> Result<Edit, Refusal> {
-        let before = self.span(id)?.clone();
-        let mut after = before.clone();
-        after.state = State::Accepted;
-        if let Some(l) = label {
-            after.label = l.to_string();
-        }
-        Ok(Edit::Replace { before, after })
-    }
-
-    pub fn reject(&self, id: u64) -> Result<Edit, Refusal> {
-        let before = self.span(id)?.clone();
-        let mut after = before.clone();
-        after.state = State::Rejected;
-        Ok(Edit::Replace { before, after })
-    }
-
     pub fn delete(&self, id: u64) -> Result<Edit, Refusal> {
         Ok(Edit::Remove(self.span(id)?.clone()))
     }
@@ -475,41 +483,6 @@ impl Annotations {
             source: "analyst".to_string(),
             score: 1.0,
         })
-    }
-
-    /// Accept (or reject) every pending span with the same text and label as `id`.
-    pub fn settle_all_like(&self, text: &str, id: u64, accept: bool) -> Result<Edit, Refusal> {
-        let this = self.span(id)?;
-        let same = |s: &Span| {
-            s.state == State::Pending
-                && s.label == this.label
-                && text.get(s.start..s.end) == text.get(this.start..this.end)
-        };
-        let mut edits = Vec::new();
-        for s in self.spans.values().filter(|s| same(s)) {
-            edits.push(if accept {
-                self.accept(s.id, None)?
-            } else {
-                self.reject(s.id)?
-            });
-        }
-        Ok(Edit::Batch(edits))
-    }
-
-    /// Moves one end of a span by a word or a character, outwards (`grow`) or
-    /// inwards, in reading (logical) order. Shrinking never empties the span.
-    pub fn resize(
-        &self,
-        text: &str,
-        id: u64,
-        end: End,
-        step: Step,
-        grow: bool,
-    ) -> Result<Edit, Refusal> {
-        let before = self.span(id)?.clone();
-        let mut after = before.clone();
-        (after.start, after.end) = resized(text, before.start, before.end, end, step, grow)?;
-        Ok(Edit::Replace { before, after })
     }
 }
 
@@ -617,4 +590,4 @@ fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

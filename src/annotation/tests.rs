@@ -4,7 +4,7 @@
 use super::*;
 
 /// Text and spans from markup.
-fn parse(markup: &str) -> (String, Annotations) {
+pub(crate) fn parse(markup: &str) -> (String, Annotations) {
     let mut text = String::new();
     let mut ann = Annotations::new();
     let mut rest = markup;
@@ -59,6 +59,32 @@ fn show(text: &str, ann: &Annotations) -> String {
     out
 }
 
+// The builders the review uses, on a stored span found by id.
+fn stored(a: &Annotations, id: u64) -> Result<Span, Refusal> {
+    a.get(id).cloned().ok_or(Refusal::NoSuchSpan)
+}
+
+fn accept(a: &Annotations, id: u64, label: Option<&str>) -> Result<Edit, Refusal> {
+    Ok(Edit::settle(stored(a, id)?, true, label))
+}
+
+fn reject(a: &Annotations, id: u64) -> Result<Edit, Refusal> {
+    Ok(Edit::settle(stored(a, id)?, false, None))
+}
+
+fn resize(
+    a: &Annotations,
+    text: &str,
+    id: u64,
+    end: End,
+    step: Step,
+    grow: bool,
+) -> Result<Edit, Refusal> {
+    let s = stored(a, id)?;
+    let range = resized(text, s.start, s.end, end, step, grow)?;
+    Ok(Edit::change(s, |x| (x.start, x.end) = range))
+}
+
 fn id_of(ann: &Annotations, text: &str, needle: &str) -> u64 {
     let at = text.find(needle).unwrap();
     ann.at(at).unwrap().id
@@ -89,15 +115,15 @@ fn fixtures_round_trip() {
 fn accept_relabel_reject_delete() {
     let m = "قال {ORG:الجيش السوري} إن {LOC:دير الزور} محاصرة";
     assert_eq!(
-        run(m, "الجيش", |a, _, id| a.accept(id, None)).unwrap(),
+        run(m, "الجيش", |a, _, id| accept(a, id, None)).unwrap(),
         "قال [ORG:الجيش السوري] إن {LOC:دير الزور} محاصرة"
     );
     assert_eq!(
-        run(m, "دير", |a, _, id| a.accept(id, Some("FAC"))).unwrap(),
+        run(m, "دير", |a, _, id| accept(a, id, Some("FAC"))).unwrap(),
         "قال {ORG:الجيش السوري} إن [FAC:دير الزور] محاصرة"
     );
     assert_eq!(
-        run(m, "دير", |a, _, id| a.reject(id)).unwrap(),
+        run(m, "دير", |a, _, id| reject(a, id)).unwrap(),
         "قال {ORG:الجيش السوري} إن دير الزور محاصرة"
     );
     assert_eq!(
@@ -110,26 +136,26 @@ fn accept_relabel_reject_delete() {
 fn widen_and_shrink_at_both_ends_in_reading_order() {
     let m = "قال {ORG:الجيش} السوري إن";
     let grow_stop = run(m, "الجيش", |a, t, id| {
-        a.resize(t, id, End::Stop, Step::Word, true)
+        resize(a, t, id, End::Stop, Step::Word, true)
     });
     assert_eq!(grow_stop.unwrap(), "قال {ORG:الجيش السوري} إن");
     let grow_start = run(m, "الجيش", |a, t, id| {
-        a.resize(t, id, End::Start, Step::Word, true)
+        resize(a, t, id, End::Start, Step::Word, true)
     });
     assert_eq!(grow_start.unwrap(), "{ORG:قال الجيش} السوري إن");
     let m = "قال {ORG:الجيش السوري} إن";
     let shrink_stop = run(m, "الجيش", |a, t, id| {
-        a.resize(t, id, End::Stop, Step::Word, false)
+        resize(a, t, id, End::Stop, Step::Word, false)
     });
     assert_eq!(shrink_stop.unwrap(), "قال {ORG:الجيش} السوري إن");
     let shrink_start = run(m, "الجيش", |a, t, id| {
-        a.resize(t, id, End::Start, Step::Word, false)
+        resize(a, t, id, End::Start, Step::Word, false)
     });
     assert_eq!(shrink_start.unwrap(), "قال الجيش {ORG:السوري} إن");
     // A one-word span does not shrink to nothing.
     let m = "قال {ORG:الجيش} إن";
     assert_eq!(
-        run(m, "الجيش", |a, t, id| a.resize(
+        run(m, "الجيش", |a, t, id| resize(a, 
             t,
             id,
             End::Stop,
@@ -144,18 +170,18 @@ fn widen_and_shrink_at_both_ends_in_reading_order() {
 fn character_steps_keep_harakat_on_their_letter() {
     let m = "{PER:قالَ} ووصل";
     let shrink = run(m, "قا", |a, t, id| {
-        a.resize(t, id, End::Stop, Step::Char, false)
+        resize(a, t, id, End::Stop, Step::Char, false)
     });
     assert_eq!(shrink.unwrap(), "{PER:قا}لَ ووصل");
     let m = "و{PER:قالَ}";
     let grow = run(m, "قا", |a, t, id| {
-        a.resize(t, id, End::Start, Step::Char, true)
+        resize(a, t, id, End::Start, Step::Char, true)
     });
     assert_eq!(grow.unwrap(), "{PER:وقالَ}");
     // At the text's edge there is nowhere to go.
     let m = "{PER:قالَ}";
     assert_eq!(
-        run(m, "قا", |a, t, id| a.resize(
+        run(m, "قا", |a, t, id| resize(a, 
             t,
             id,
             End::Stop,
@@ -170,7 +196,7 @@ fn character_steps_keep_harakat_on_their_letter() {
 fn overlaps_are_refused_naming_the_span_in_the_way() {
     let m = "قال {ORG:الجيش} {LOC:السوري} إن";
     let err = run(m, "الجيش", |a, t, id| {
-        a.resize(t, id, End::Stop, Step::Word, true)
+        resize(a, t, id, End::Stop, Step::Word, true)
     })
     .unwrap_err();
     assert_eq!(
@@ -184,9 +210,9 @@ fn overlaps_are_refused_naming_the_span_in_the_way() {
     // A rejected span is no obstacle.
     let (text, mut ann) = parse(m);
     let loc = id_of(&ann, &text, "السوري");
-    ann.apply(&text, ann.reject(loc).unwrap()).unwrap();
+    ann.apply(&text, reject(&ann, loc).unwrap()).unwrap();
     let org = id_of(&ann, &text, "الجيش");
-    let grow = ann.resize(&text, org, End::Stop, Step::Word, true).unwrap();
+    let grow = resize(&ann, &text, org, End::Stop, Step::Word, true).unwrap();
     assert!(ann.apply(&text, grow).is_ok());
     // Creating over an existing span is refused too.
     let (text, mut ann) = parse("قال {ORG:الجيش السوري} إن");
@@ -211,13 +237,13 @@ fn undo_and_redo_walk_every_step_back_and_forth() {
     // Each operation is built on the spans as they are, then applied.
     ann.apply(
         &text,
-        ann.resize(&text, org, End::Stop, Step::Word, true).unwrap(),
+        resize(&ann, &text, org, End::Stop, Step::Word, true).unwrap(),
     )
     .unwrap();
     seen.push(show(&text, &ann));
-    ann.apply(&text, ann.accept(org, None).unwrap()).unwrap();
+    ann.apply(&text, accept(&ann, org, None).unwrap()).unwrap();
     seen.push(show(&text, &ann));
-    ann.apply(&text, ann.reject(loc).unwrap()).unwrap();
+    ann.apply(&text, reject(&ann, loc).unwrap()).unwrap();
     seen.push(show(&text, &ann));
     let s = text.find("محاصرة").unwrap();
     ann.apply(&text, ann.create(s, text.len(), "LOC")).unwrap();
@@ -235,8 +261,8 @@ fn undo_and_redo_walk_every_step_back_and_forth() {
     }
     assert_eq!(ann.redo(), Err(Refusal::NothingToRedo));
     // An edit built on spans that have changed since is refused, not applied.
-    let stale = ann.reject(org).unwrap();
-    ann.apply(&text, ann.accept(org, Some("PER")).unwrap())
+    let stale = reject(&ann, org).unwrap();
+    ann.apply(&text, accept(&ann, org, Some("PER")).unwrap())
         .unwrap();
     assert_eq!(ann.apply(&text, stale), Err(Refusal::Stale));
     ann.undo().unwrap();
@@ -247,30 +273,11 @@ fn undo_and_redo_walk_every_step_back_and_forth() {
 }
 
 #[test]
-fn accept_or_reject_all_alike_is_one_step() {
-    let m = "{ORG:داعش} قال إن {ORG:داعش} و{LOC:داعش} و{ORG:داعش}";
-    let (text, mut ann) = parse(m);
-    let first = id_of(&ann, &text, "داعش");
-    ann.apply(&text, ann.settle_all_like(&text, first, true).unwrap())
-        .unwrap();
-    assert_eq!(
-        show(&text, &ann),
-        "[ORG:داعش] قال إن [ORG:داعش] و{LOC:داعش} و[ORG:داعش]"
-    );
-    ann.undo().unwrap();
-    assert_eq!(show(&text, &ann), m);
-    ann.apply(&text, ann.settle_all_like(&text, first, false).unwrap())
-        .unwrap();
-    assert_eq!(show(&text, &ann), "داعش قال إن داعش و{LOC:داعش} وداعش");
-    assert_eq!(ann.counts(), (1, 0, 3));
-}
-
-#[test]
 fn edits_serialize_for_the_log() {
     let (text, ann) = parse("قال {ORG:الجيش} السوري");
     let id = id_of(&ann, &text, "الجيش");
     let edit = Edit::Batch(vec![
-        ann.accept(id, Some("LOC")).unwrap(),
+        accept(&ann, id, Some("LOC")).unwrap(),
         ann.create(0, "قال".len(), "PER"),
     ]);
     let json = serde_json::to_string(&edit).unwrap();

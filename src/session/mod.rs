@@ -1,9 +1,259 @@
 //! The review of one document, without a terminal: what a review step does to the
-//! spans (`Session::apply`), what is shown (stored spans merged with suggestions),
-//! progress, and how documents (one file, or a set) are found and opened.
+//! spans ([`Session::apply`] with an [`Op`]), what is shown (stored spans merged with
+//! suggestions, `shown.rs`), progress, and how documents (one file, or a set) are found
+//! and opened (`open.rs`).
 //!
 //! Owns: review semantics and opening policy. Must not: use ratatui, crossterm or
 //! `crate::tui` (`tests/architecture.rs` checks); the terminal shell turns keys into
-//! [`Op`]s and draws what a session holds.
+//! [`Op`]s, says where its cursor is with a [`Focus`], and draws what a session holds.
+//! Cost: a step looks at the paragraphs it touches; only progress on a short document
+//! (and accept-all-like, search) walks them all.
 
 pub mod open;
+mod ops;
+mod shown;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use crate::annotation::State;
+use crate::document::Document;
+use crate::offsets::{Offsets, convert_sorted};
+use crate::review::Review;
+use crate::suggest::Engine;
+use crate::suggest::labels::LabelSet;
+
+pub use ops::{Focus, Op, Outcome, find_folded};
+pub use shown::{ViewSpan, span_covering, state_name};
+
+/// Documents up to this size (a long news article is under 20 KB) have their
+/// suggestions counted everywhere for the progress line; beyond it only the paragraphs
+/// seen so far are, so a big file is never run through the engine whole.
+const COUNT_ALL_BYTES: usize = 32 << 10;
+
+/// What the progress is counted from: the spans' revision, the suggestions'
+/// generation, the furthest paragraph reached, the done mark, suggestions on.
+type ProgressKey = (u64, u64, usize, bool, bool);
+
+/// Review counts for the progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub pending: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    /// Share of the text reviewed, in percent.
+    pub reviewed: u8,
+    /// False when `pending` only counts the paragraphs seen so far (a long document).
+    pub exact: bool,
+}
+
+/// One open document under review: its text, the review (stored spans, history,
+/// journal, memory), the engine and labels that suggest, and what is shown.
+pub struct Session {
+    doc: Document,
+    review: Review,
+    /// The suggestion engine; the built-in one is fetched on first use.
+    engine: Option<Arc<Engine>>,
+    /// The labels spans refer to (the engine's).
+    labels: LabelSet,
+    /// Run the suggestion engine on the paragraphs shown.
+    suggest: bool,
+    spans: shown::SpanCache,
+    /// Code points before each paragraph, and in all.
+    char_starts: Vec<usize>,
+    char_total: usize,
+    /// The furthest paragraph the analyst has been in (for the progress).
+    reach: usize,
+    /// The last progress counted, with what it was counted from.
+    progress_cache: Option<(ProgressKey, Progress)>,
+    /// The last search made.
+    last_search: Option<String>,
+}
+
+impl Session {
+    /// A session on `doc` with an in-memory review; `engine` `None` is the built-in
+    /// one (fetched on first use), whose labels are the built-in ones.
+    pub fn new(doc: Document, engine: Option<Arc<Engine>>, suggest: bool) -> Session {
+        let labels = engine
+            .as_ref()
+            .map_or_else(LabelSet::builtin, |e| e.labels.clone());
+        // Code points before each paragraph and in all, in one walk over the text.
+        let starts: Vec<usize> = (doc.paragraphs.iter().map(|p| p.range.start))
+            .chain([doc.text.len()])
+            .collect();
+        let mut char_starts = convert_sorted(&doc.text, Offsets::CodePoints, &starts);
+        let char_total = char_starts.pop().unwrap_or(0);
+        Session {
+            doc,
+            review: Review::in_memory(),
+            engine,
+            labels,
+            suggest,
+            spans: shown::SpanCache::default(),
+            char_starts,
+            char_total,
+            reach: 0,
+            progress_cache: None,
+            last_search: None,
+        }
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The review of this document (its stored spans and history).
+    pub fn review(&self) -> &Review {
+        &self.review
+    }
+
+    /// Replaces the review (e.g. one opened from the store); suggestions are made
+    /// again with its memory.
+    pub fn set_review(&mut self, review: Review) {
+        self.review = review;
+        self.spans.suggestions_changed();
+    }
+
+    /// Saves what is only in memory: the view (`cursor` byte, `top` paragraph) and
+    /// the suggestion memory.
+    pub fn save(&mut self, cursor: usize, top: usize) -> Result<(), crate::review::ReviewError> {
+        self.review.save_view(cursor, top)?;
+        self.review.save_memory()
+    }
+
+    /// The labels spans refer to, in legend order.
+    pub fn labels(&self) -> &LabelSet {
+        &self.labels
+    }
+
+    pub fn suggesting(&self) -> bool {
+        self.suggest
+    }
+
+    /// Switches suggestions on or off; they are fetched again on demand.
+    pub fn set_suggest(&mut self, on: bool) {
+        if on != self.suggest {
+            self.suggest = on;
+            self.spans.suggestions_changed();
+        }
+    }
+
+    /// The analyst has been in paragraph `p` (the progress counts reviewed text up
+    /// to the furthest one).
+    pub fn reached(&mut self, p: usize) {
+        self.reach = self.reach.max(p);
+    }
+
+    /// The paragraph holding document byte `at`.
+    pub fn para_of(&self, at: usize) -> usize {
+        self.doc
+            .paragraphs
+            .partition_point(|p| p.range.end <= at)
+            .min(self.doc.paragraphs.len().saturating_sub(1))
+    }
+
+    /// Code points before paragraph `p`.
+    pub fn char_start(&self, p: usize) -> usize {
+        self.char_starts[p]
+    }
+
+    /// Code points in the document.
+    pub fn char_total(&self) -> usize {
+        self.char_total
+    }
+
+    /// Code points in paragraph `p` (its line break not counted).
+    fn para_chars(&self, p: usize) -> usize {
+        let next = self
+            .char_starts
+            .get(p + 1)
+            .copied()
+            .unwrap_or(self.char_total);
+        let gap_end = self
+            .doc
+            .paragraphs
+            .get(p + 1)
+            .map_or(self.doc.text.len(), |q| q.range.start);
+        next - self.char_starts[p]
+            - self.doc.text[self.doc.paragraphs[p].range.end..gap_end]
+                .chars()
+                .count()
+    }
+
+    /// Pending, accepted and rejected counts and the share reviewed. Reviewed text:
+    /// the paragraphs up to the furthest one the analyst has reached that hold no
+    /// suggestion left to review (all of it once the document is marked done).
+    pub fn progress(&mut self) -> Progress {
+        // It walks every paragraph: done again only when something it reads changed.
+        let key = (
+            self.review.ann.revision(),
+            self.spans.generation,
+            self.reach,
+            self.review.done(),
+            self.suggest,
+        );
+        if let Some((k, p)) = self.progress_cache
+            && k == key
+        {
+            return p;
+        }
+        let p = self.count_progress();
+        // Counting may compute suggestions (a short document): key on what it left.
+        let key = (key.0, self.spans.generation, key.2, key.3, key.4);
+        self.progress_cache = Some((key, p));
+        p
+    }
+
+    fn count_progress(&mut self) -> Progress {
+        let (stored_pending, accepted, rejected) = self.review.ann.counts();
+        let exact = self.doc.text.len() <= COUNT_ALL_BYTES || !self.suggest;
+        let mut pending_suggestions = 0;
+        let mut reviewed_chars = 0usize;
+        for p in 0..self.doc.paragraphs.len() {
+            if !exact && !self.spans.has_suggestions(p) {
+                continue;
+            }
+            let spans = self.spans_in(p);
+            let open = spans.iter().filter(|s| s.state == State::Pending).count();
+            pending_suggestions += spans
+                .iter()
+                .filter(|s| s.state == State::Pending && s.id.is_none())
+                .count();
+            if open == 0 && p <= self.reach {
+                reviewed_chars += self.para_chars(p);
+            }
+        }
+        let total = self.char_total.max(1);
+        let reviewed = if self.review.done() {
+            100
+        } else {
+            (reviewed_chars * 100 / total).min(100) as u8
+        };
+        Progress {
+            pending: stored_pending + pending_suggestions,
+            accepted,
+            rejected,
+            reviewed,
+            exact,
+        }
+    }
+
+    /// The progress as the title bar and the document list say it: counts by state,
+    /// the share reviewed, done and read-only marks.
+    pub fn progress_text(&mut self) -> String {
+        let p = self.progress();
+        let more = if p.exact { "" } else { "+" };
+        let mut s = format!(
+            "{}{more} to review · {} accepted · {} rejected · {}% reviewed",
+            p.pending, p.accepted, p.rejected, p.reviewed
+        );
+        if self.review.done() {
+            s.push_str(" · done");
+        }
+        if self.review.read_only().is_some() {
+            s.push_str(" · read-only");
+        }
+        s
+    }
+}

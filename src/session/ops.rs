@@ -1,0 +1,577 @@
+//! The review steps: [`Session::apply`] turns an [`Op`] on the span in [`Focus`] into
+//! an edit of the stored spans built by `annotation.rs`, hands it to the review (which
+//! checks it, commits it to disk, then applies it), and says in an [`Outcome`] what
+//! the analyst is told and where the cursor goes. Also moving between spans and the
+//! folded search.
+//!
+//! A suggestion nobody has acted on is not stored; the first action on it stores it
+//! with its new state (accepted, rejected, or resized and still pending).
+
+use std::ops::Range;
+use std::rc::Rc;
+
+use crate::annotation::{Edit, End, Refusal, State, Step, resized};
+use crate::logging::{MESSAGE, clip};
+use crate::suggest::dict::DocTokens;
+use crate::suggest::normalize::tokenize;
+
+use super::Session;
+use super::shown::ViewSpan;
+
+/// Where the analyst is when a step is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Focus {
+    /// The cursor's paragraph.
+    pub para: usize,
+    /// The document bytes under the cursor (its cluster, or the clusters of the cell
+    /// it is on); `cell.start` is the cursor.
+    pub cell: Range<usize>,
+    /// The first paragraph shown (kept with each action, so the view comes back).
+    pub top: usize,
+}
+
+impl Focus {
+    /// The cursor as a document byte offset.
+    pub fn at(&self) -> usize {
+        self.cell.start
+    }
+}
+
+/// A review step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// To the next (previous) span in reading order, going round the document;
+    /// `pending`: only the ones still to review.
+    Goto { forward: bool, pending: bool },
+    /// Accept (with `label`, an index in the label set, if given) or reject the span
+    /// under the cursor, then go on to the next one to review.
+    Settle { accept: bool, label: Option<usize> },
+    /// Accept or reject every pending span with the focused one's text and label,
+    /// stored or suggested, in the whole document, as one step.
+    SettleAllLike { accept: bool },
+    /// Moves the focused span's left (right) edge on screen out (`grow`) or in by a
+    /// word or a character. `rtl`: the span runs right to left on screen, so its left
+    /// edge is where it ends in reading order (the screen's layout knows).
+    Resize {
+        left: bool,
+        grow: bool,
+        step: Step,
+        rtl: bool,
+    },
+    /// A new accepted span over `start..end` (document bytes) with label `label`.
+    Create {
+        start: usize,
+        end: usize,
+        label: usize,
+    },
+    /// Deletes the span under the cursor (a suggestion is rejected, so that it does
+    /// not come back).
+    Delete,
+    Undo,
+    Redo,
+    /// Marks the document done, or no longer done.
+    ToggleDone,
+    /// Goes to the next (previous) match of `query`, remembered as the last search,
+    /// or of the last search when `None`.
+    Search {
+        query: Option<String>,
+        forward: bool,
+    },
+}
+
+/// What a step left for the analyst.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// What the status line says.
+    pub message: Option<String>,
+    /// Where the cursor goes (a document byte offset), when the step moved it.
+    pub cursor: Option<usize>,
+}
+
+impl Outcome {
+    fn say(m: impl Into<String>) -> Outcome {
+        let m = m.into();
+        tracing::debug!("status: {}", clip(&m, MESSAGE));
+        Outcome {
+            message: Some(m),
+            cursor: None,
+        }
+    }
+
+    /// Why a step was refused before it reached the review (which logs its own
+    /// refusals), logged.
+    fn refuse(m: impl Into<String>) -> Outcome {
+        let m = m.into();
+        tracing::info!("{}", clip(&m, MESSAGE));
+        Outcome {
+            message: Some(m),
+            cursor: None,
+        }
+    }
+
+    fn at(mut self, cursor: usize) -> Outcome {
+        self.cursor = Some(cursor);
+        self
+    }
+}
+
+impl Session {
+    /// Does one review step on what `focus` points at.
+    pub fn apply(&mut self, focus: &Focus, op: Op) -> Outcome {
+        if self.doc.is_blank() {
+            return Outcome::default();
+        }
+        match op {
+            Op::Goto { forward, pending } => {
+                let what = if pending {
+                    "suggestion to review"
+                } else {
+                    "span"
+                };
+                self.goto_span(focus, forward, what, |s| {
+                    !pending || s.state == State::Pending
+                })
+            }
+            Op::Settle { accept, label } => self.settle(focus, accept, label),
+            Op::SettleAllLike { accept } => self.settle_all_like(focus, accept),
+            Op::Resize {
+                left,
+                grow,
+                step,
+                rtl,
+            } => self.resize(focus, left, grow, step, rtl),
+            Op::Create { start, end, label } => self.create(focus, start, end, label),
+            Op::Delete => self.delete(focus),
+            Op::Undo => self.undo_redo(focus, true),
+            Op::Redo => self.undo_redo(focus, false),
+            Op::ToggleDone => {
+                let done = !self.review.done();
+                match self.review.set_done(done) {
+                    Ok(()) => Outcome::say(if done {
+                        "document marked done"
+                    } else {
+                        "document no longer marked done"
+                    }),
+                    Err(e) => Outcome::say(e.to_string()),
+                }
+            }
+            Op::Search { query, forward } => {
+                if let Some(q) = query.filter(|q| !q.trim().is_empty()) {
+                    self.last_search = Some(q);
+                }
+                self.search(focus, forward)
+            }
+        }
+    }
+
+    /// The span shown under the cursor.
+    pub fn focused(&mut self, focus: &Focus) -> Option<ViewSpan> {
+        self.span_covering(focus.para, focus.cell.clone())
+    }
+
+    /// The focused span, or the message that there is none.
+    fn focused_or_say(&mut self, focus: &Focus) -> Result<ViewSpan, Outcome> {
+        self.focused(focus).ok_or_else(|| {
+            Outcome::say("no span under the cursor (Tab goes to the next suggestion)")
+        })
+    }
+
+    // ---- moving between spans ----
+
+    /// The cursor to the start of the first (or last) shown span after (before) it in
+    /// reading order that `want` picks, going round the document.
+    fn goto_span(
+        &mut self,
+        focus: &Focus,
+        forward: bool,
+        what: &str,
+        want: impl Fn(&ViewSpan) -> bool,
+    ) -> Outcome {
+        match self.find_span(focus, forward, want) {
+            Some((at, wrapped)) => {
+                let out = if wrapped {
+                    Outcome::say(format!(
+                        "{what}: went round to the other end of the document"
+                    ))
+                } else {
+                    Outcome::default()
+                };
+                out.at(at)
+            }
+            None => Outcome::say(format!("no {what} in this document")),
+        }
+    }
+
+    /// The start of the first (or last) shown span after (before) the cursor in
+    /// reading order that `want` picks, going round the document: (start, went round).
+    fn find_span(
+        &mut self,
+        focus: &Focus,
+        forward: bool,
+        want: impl Fn(&ViewSpan) -> bool,
+    ) -> Option<(usize, bool)> {
+        self.find_round(focus, forward, |s, p| {
+            let spans = s.spans_in(p);
+            spans.iter().filter(|s| want(s)).map(|s| s.start).collect()
+        })
+    }
+
+    /// The first (last) of the positions `starts` gives for each paragraph (document
+    /// bytes, in order) after (before) the cursor in reading order, going round the
+    /// document once: (position, went round).
+    fn find_round(
+        &mut self,
+        focus: &Focus,
+        forward: bool,
+        mut starts: impl FnMut(&mut Session, usize) -> Vec<usize>,
+    ) -> Option<(usize, bool)> {
+        let here = focus.at();
+        let n = self.doc.paragraphs.len();
+        let start = focus.para;
+        for step in 0..=n {
+            let p = if forward {
+                (start + step) % n
+            } else {
+                (start + n - step % n) % n
+            };
+            let wrapped = step == n || (forward && p < start) || (!forward && p > start);
+            let at = starts(self, p);
+            // In the cursor's own paragraph, on the first pass, only beyond the cursor.
+            let found = if forward {
+                at.into_iter().find(|&x| step > 0 || x > here)
+            } else {
+                at.into_iter().rev().find(|&x| step > 0 || x < here)
+            };
+            if let Some(x) = found {
+                return Some((x, wrapped));
+            }
+        }
+        None
+    }
+
+    /// After a decision: on to the next suggestion to review, saying so when it went
+    /// round the document or when none is left. One key per decision.
+    fn advance(&mut self, focus: &Focus, done: String) -> Outcome {
+        match self.find_span(focus, true, |s| s.state == State::Pending) {
+            Some((at, wrapped)) => Outcome::say(if wrapped {
+                format!("{done} · next: back at the start of the document")
+            } else {
+                done
+            })
+            .at(at),
+            None => Outcome::say(format!("{done} · nothing left to review")),
+        }
+    }
+
+    // ---- acting on spans ----
+
+    /// Commits an edit through the review; on success the shown spans are rebuilt
+    /// (and, when the memory learnt something, the suggestions too).
+    fn commit(&mut self, focus: &Focus, kind: &str, edit: Edit) -> Result<(), Outcome> {
+        let engine = self.engine();
+        self.review.view_hint(focus.at(), focus.top);
+        let before = self.review.memory().decisions();
+        let r = self.review.act(&engine, &self.doc.text, kind, edit);
+        self.after_change(before, focus.para);
+        r.map_err(|e| Outcome::say(e.to_string()))
+    }
+
+    fn after_change(&mut self, decisions_before: u64, para: usize) {
+        if self.review.memory().decisions() != decisions_before {
+            self.spans.suggestions_changed();
+        } else {
+            self.spans.spans_changed();
+        }
+        self.reached(para);
+    }
+
+    /// Refuses (saying why) a span over `range` that would overlap a suggestion other
+    /// than `except`: suggestions are spans to the analyst, and spans do not overlap.
+    /// (Stored spans are checked by the review itself.)
+    fn refuse_overlap(
+        &mut self,
+        range: (usize, usize),
+        except: Option<&ViewSpan>,
+    ) -> Result<(), Outcome> {
+        let p = self.para_of(range.0);
+        let spans = self.spans_in(p);
+        let hit = spans.iter().find(|s| {
+            s.id.is_none()
+                && s.start < range.1
+                && range.0 < s.end
+                && except.is_none_or(|e| e.start != s.start || e.end != s.end)
+        });
+        match hit {
+            Some(s) => Err(Outcome::refuse(
+                Refusal::Overlap {
+                    label: self.label_name(s.label),
+                    text: self.doc.text[s.start..s.end].to_string(),
+                }
+                .to_string(),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn settle(&mut self, focus: &Focus, accept: bool, label: Option<usize>) -> Outcome {
+        let v = match self.focused_or_say(focus) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let name = label.map(|l| self.label_name(l));
+        let edit = Edit::settle(self.as_span(&v), accept, name.as_deref());
+        let text = self.doc.text[v.start..v.end].to_string();
+        let shown = name.unwrap_or_else(|| self.label_name(v.label));
+        if let Err(out) = self.commit(focus, if accept { "accept" } else { "reject" }, edit) {
+            return out;
+        }
+        let verb = if accept { "accepted" } else { "rejected" };
+        self.advance(focus, format!("{verb} «{text}» as {shown}"))
+    }
+
+    fn settle_all_like(&mut self, focus: &Focus, accept: bool) -> Outcome {
+        let v = match self.focused_or_say(focus) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let text = self.doc.text[v.start..v.end].to_string();
+        let mut edits = Vec::new();
+        for p in 0..self.doc.paragraphs.len() {
+            let range = self.doc.paragraphs[p].range.clone();
+            if !self.doc.text[range].contains(&text) {
+                continue;
+            }
+            let spans: Rc<[ViewSpan]> = self.spans_in(p);
+            for s in spans.iter().filter(|s| {
+                s.state == State::Pending
+                    && s.label == v.label
+                    && self.doc.text[s.start..s.end] == text
+            }) {
+                edits.push(Edit::settle(self.as_span(s), accept, None));
+            }
+        }
+        let n = edits.len();
+        if n == 0 {
+            return Outcome::say(format!("no suggestion left like «{text}»"));
+        }
+        let kind = if accept {
+            "accept_all_like"
+        } else {
+            "reject_all_like"
+        };
+        if let Err(out) = self.commit(focus, kind, Edit::Batch(edits)) {
+            return out;
+        }
+        let verb = if accept { "accepted" } else { "rejected" };
+        let label = self.label_name(v.label);
+        self.advance(focus, format!("{verb} {n} × «{text}» as {label}"))
+    }
+
+    fn resize(&mut self, focus: &Focus, left: bool, grow: bool, step: Step, rtl: bool) -> Outcome {
+        let v = match self.focused_or_say(focus) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let end = if left == rtl { End::Stop } else { End::Start };
+        let range = match resized(&self.doc.text, v.start, v.end, end, step, grow) {
+            Ok(r) => r,
+            Err(e) => return Outcome::refuse(e.to_string()),
+        };
+        let para = self.doc.paragraphs[focus.para].range.clone();
+        if range.0 < para.start || range.1 > para.end {
+            return Outcome::refuse("refused: a span cannot cross a paragraph");
+        }
+        if let Err(out) = self.refuse_overlap(range, Some(&v)) {
+            return out;
+        }
+        let edit = Edit::change(self.as_span(&v), |s| (s.start, s.end) = range);
+        if let Err(out) = self.commit(focus, "resize", edit) {
+            return out;
+        }
+        let side = if left { "left" } else { "right" };
+        let which = if end == End::Stop { "end" } else { "start" };
+        let how = if grow { "widened" } else { "shrunk" };
+        let by = if step == Step::Word {
+            "a word"
+        } else {
+            "a character"
+        };
+        let text = &self.doc.text[range.0..range.1];
+        let out = Outcome::say(format!("{which} ({side} edge) {how} by {by}: «{text}»"));
+        // Keep the cursor on the span.
+        if (range.0..range.1).contains(&focus.at()) {
+            out
+        } else {
+            out.at(range.0)
+        }
+    }
+
+    fn create(&mut self, focus: &Focus, a: usize, b: usize, label: usize) -> Outcome {
+        let para = self.doc.paragraphs[focus.para].range.clone();
+        if a < para.start || b > para.end {
+            return Outcome::refuse("refused: a span cannot cross a paragraph");
+        }
+        if let Err(out) = self.refuse_overlap((a, b), None) {
+            return out;
+        }
+        let name = self.label_name(label);
+        let edit = self.review.ann.create(a, b, &name);
+        let text = self.doc.text[a..b].to_string();
+        match self.commit(focus, "create", edit) {
+            Ok(()) => Outcome::say(format!("added «{text}» as {name}")),
+            Err(out) => out,
+        }
+    }
+
+    /// The word under document byte `at` of paragraph `para`, without attached
+    /// proclitics (و ف ب ك ل stay outside a span, as the guidelines say).
+    pub fn word_at(&self, para: usize, at: usize) -> Option<(usize, usize)> {
+        let p = &self.doc.paragraphs[para];
+        let base = p.range.start;
+        let text = &self.doc.text[p.range.clone()];
+        let toks = DocTokens::new(text);
+        let i = toks
+            .tokens
+            .iter()
+            .position(|t| base + t.start <= at && at < base + t.end)?;
+        let t = &toks.tokens[i];
+        if !text[t.start..t.end].chars().any(char::is_alphanumeric) {
+            return None;
+        }
+        // The longest proclitic reading that leaves a word with the article or a
+        // known shape is a guess; take the reading with ال when there is one.
+        let skip = toks.stripped[i]
+            .iter()
+            .filter(|s| s.norm.starts_with("ال"))
+            .map(|s| s.skip_bytes)
+            .max()
+            .unwrap_or(0);
+        Some((base + t.start + skip, base + t.end))
+    }
+
+    fn delete(&mut self, focus: &Focus) -> Outcome {
+        let v = match self.focused_or_say(focus) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let text = self.doc.text[v.start..v.end].to_string();
+        match v.id {
+            // A suggestion is not stored: deleting it is rejecting it, so that it
+            // does not come back.
+            None => {
+                let edit = Edit::settle(self.as_span(&v), false, None);
+                match self.commit(focus, "reject", edit) {
+                    Ok(()) => self.advance(focus, format!("suggestion «{text}» rejected")),
+                    Err(out) => out,
+                }
+            }
+            Some(id) => match self.review.ann.delete(id) {
+                Ok(edit) => match self.commit(focus, "delete", edit) {
+                    Ok(()) => Outcome::say(format!("deleted «{text}»")),
+                    Err(out) => out,
+                },
+                Err(e) => Outcome::say(e.to_string()),
+            },
+        }
+    }
+
+    fn undo_redo(&mut self, focus: &Focus, undo: bool) -> Outcome {
+        let engine = self.engine();
+        self.review.view_hint(focus.at(), focus.top);
+        let before = self.review.memory().decisions();
+        let r = if undo {
+            self.review.undo(&engine, &self.doc.text)
+        } else {
+            self.review.redo(&engine, &self.doc.text)
+        };
+        self.after_change(before, focus.para);
+        match r {
+            Ok(edit) => {
+                let n = self.review.ann.undo_depth();
+                let out = Outcome::say(if undo {
+                    format!("undone ({n} more to undo)")
+                } else {
+                    "redone".to_string()
+                });
+                // Show where it happened.
+                match first_start(&edit) {
+                    Some(at) => out.at(at),
+                    None => out,
+                }
+            }
+            Err(e) => Outcome::say(e.to_string()),
+        }
+    }
+
+    // ---- search ----
+
+    /// Goes to the next (previous) match of the last search, folded like the matcher
+    /// (hamza forms, taa marbuta, harakat, tatweel) and with attached proclitics
+    /// allowed on the first word, going round the document.
+    fn search(&mut self, focus: &Focus, forward: bool) -> Outcome {
+        let Some(q) = self.last_search.clone() else {
+            return Outcome::say("no search yet: press / to search");
+        };
+        let query: Vec<String> = tokenize(&q)
+            .into_iter()
+            .map(|t| t.norm.to_string())
+            .collect();
+        if query.is_empty() {
+            return Outcome::default();
+        }
+        let found = self.find_round(focus, forward, |s, p| {
+            let range = s.doc.paragraphs[p].range.clone();
+            find_folded(&s.doc.text[range.clone()], &query)
+                .into_iter()
+                .map(|h| range.start + h.0)
+                .collect()
+        });
+        match found {
+            Some((at, wrapped)) => Outcome::say(if wrapped {
+                format!("/{q}: went round to the other end of the document")
+            } else {
+                format!("/{q}")
+            })
+            .at(at),
+            None => Outcome::say(format!("/{q}: not found")),
+        }
+    }
+}
+
+/// Byte ranges in `text` where the folded tokens `query` occur, the first one
+/// possibly behind proclitics (so الجيش finds والجيش).
+pub fn find_folded(text: &str, query: &[String]) -> Vec<(usize, usize)> {
+    let toks = DocTokens::new(text);
+    let t = &toks.tokens;
+    let mut out = Vec::new();
+    for i in 0..t.len() {
+        if i + query.len() > t.len() {
+            break;
+        }
+        let first = if t[i].norm == query[0] {
+            Some(t[i].start)
+        } else {
+            toks.stripped[i]
+                .iter()
+                .find(|s| s.norm == query[0])
+                .map(|s| t[i].start + s.skip_bytes)
+        };
+        let Some(start) = first else { continue };
+        if query[1..]
+            .iter()
+            .zip(&t[i + 1..])
+            .all(|(q, tok)| tok.norm == *q)
+        {
+            out.push((start, t[i + query.len() - 1].end));
+        }
+    }
+    out
+}
+
+fn first_start(edit: &Edit) -> Option<usize> {
+    match edit {
+        Edit::Insert(s) | Edit::Remove(s) => Some(s.start),
+        Edit::Replace { after, .. } => Some(after.start),
+        Edit::Batch(v) => v.iter().filter_map(first_start).min(),
+    }
+}
