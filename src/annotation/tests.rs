@@ -155,7 +155,8 @@ fn widen_and_shrink_at_both_ends_in_reading_order() {
     // A one-word span does not shrink to nothing.
     let m = "قال {ORG:الجيش} إن";
     assert_eq!(
-        run(m, "الجيش", |a, t, id| resize(a, 
+        run(m, "الجيش", |a, t, id| resize(
+            a,
             t,
             id,
             End::Stop,
@@ -181,7 +182,8 @@ fn character_steps_keep_harakat_on_their_letter() {
     // At the text's edge there is nowhere to go.
     let m = "{PER:قالَ}";
     assert_eq!(
-        run(m, "قا", |a, t, id| resize(a, 
+        run(m, "قا", |a, t, id| resize(
+            a,
             t,
             id,
             End::Stop,

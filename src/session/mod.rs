@@ -205,7 +205,8 @@ impl Session {
         p
     }
 
-    fn count_progress(&mut self) -> Progress {
+    /// The progress counted afresh (what [`Session::progress`] keeps between calls).
+    pub(crate) fn count_progress(&mut self) -> Progress {
         let (stored_pending, accepted, rejected) = self.review.ann.counts();
         let exact = self.doc.text.len() <= COUNT_ALL_BYTES || !self.suggest;
         let mut pending_suggestions = 0;

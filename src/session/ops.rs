@@ -42,13 +42,21 @@ impl Focus {
 pub enum Op {
     /// To the next (previous) span in reading order, going round the document;
     /// `pending`: only the ones still to review.
-    Goto { forward: bool, pending: bool },
+    Goto {
+        forward: bool,
+        pending: bool,
+    },
     /// Accept (with `label`, an index in the label set, if given) or reject the span
     /// under the cursor, then go on to the next one to review.
-    Settle { accept: bool, label: Option<usize> },
+    Settle {
+        accept: bool,
+        label: Option<usize>,
+    },
     /// Accept or reject every pending span with the focused one's text and label,
     /// stored or suggested, in the whole document, as one step.
-    SettleAllLike { accept: bool },
+    SettleAllLike {
+        accept: bool,
+    },
     /// Moves the focused span's left (right) edge on screen out (`grow`) or in by a
     /// word or a character. `rtl`: the span runs right to left on screen, so its left
     /// edge is where it ends in reading order (the screen's layout knows).

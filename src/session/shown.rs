@@ -202,7 +202,11 @@ impl Session {
         let sugg = self.suggestions_in(p);
         let range = self.doc.paragraphs[p].range.clone();
         let mut out: Vec<ViewSpan> = Vec::new();
-        let stored: Vec<&Span> = self.review.ann.overlapping(range.start, range.end).collect();
+        let stored: Vec<&Span> = self
+            .review
+            .ann
+            .overlapping(range.start, range.end)
+            .collect();
         for s in &stored {
             if s.state == State::Rejected {
                 continue;

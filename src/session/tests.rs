@@ -105,7 +105,10 @@ fn settling_stores_the_decision_and_moves_on_to_the_next_suggestion() {
         s.markup(),
         "قال [ORG:الجيش السوري] إن {ORG:داعش} انسحب من {LOC:دير الزور}"
     );
-    assert_eq!(out.message.as_deref(), Some("accepted «الجيش السوري» as ORG"));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("accepted «الجيش السوري» as ORG")
+    );
     assert_eq!(cursor_text(&s, &out), "داعش");
     // Rejected: no longer shown, and the next one is current.
     let out = s.at("داعش", settle(false));
@@ -272,10 +275,7 @@ fn create_adds_an_accepted_span_unless_it_would_overlap() {
 fn delete_rejects_a_suggestion_and_removes_a_stored_span_and_undo_redo_walk_back() {
     let mut s = session("قال [PER:الأمين] إن داعش انسحب من دير الزور");
     let out = s.at("داعش", Op::Delete);
-    assert_eq!(
-        out.message.as_deref(),
-        Some("suggestion «داعش» rejected")
-    );
+    assert_eq!(out.message.as_deref(), Some("suggestion «داعش» rejected"));
     assert_eq!(cursor_text(&s, &out), "دير ");
     let out = s.at("الأمين", Op::Delete);
     assert_eq!(out.message.as_deref(), Some("deleted «الأمين»"));
@@ -318,7 +318,13 @@ fn goto_goes_round_the_document_and_says_so() {
     );
     assert_eq!(cursor_text(&s, &out), "الجي");
     let mut s = session("لا شيء هنا");
-    let out = s.at("شيء", Op::Goto { forward: true, pending: true });
+    let out = s.at(
+        "شيء",
+        Op::Goto {
+            forward: true,
+            pending: true,
+        },
+    );
     assert_eq!(
         out.message.as_deref(),
         Some("no suggestion to review in this document")
@@ -341,7 +347,13 @@ fn search_is_folded_and_finds_words_behind_proclitics() {
         para: 0,
         top: 0,
     };
-    let out = s.apply(&f, Op::Search { query: None, forward: true });
+    let out = s.apply(
+        &f,
+        Op::Search {
+            query: None,
+            forward: true,
+        },
+    );
     // والجيش: the match starts after the proclitic.
     assert_eq!(cursor_text(&s, &out), "الجي");
     assert_eq!(s.para_of(out.cursor.unwrap()), 1);
@@ -354,18 +366,36 @@ fn search_is_folded_and_finds_words_behind_proclitics() {
         },
     );
     assert_eq!(s.para_of(out.cursor.unwrap()), 2);
-    let out = s.at("قال", Op::Search { query: Some("بغداد".into()), forward: true });
+    let out = s.at(
+        "قال",
+        Op::Search {
+            query: Some("بغداد".into()),
+            forward: true,
+        },
+    );
     assert_eq!(out.message.as_deref(), Some("/بغداد: not found"));
     let mut fresh = session(NEWS);
-    let out = fresh.at("قال", Op::Search { query: None, forward: true });
-    assert_eq!(out.message.as_deref(), Some("no search yet: press / to search"));
+    let out = fresh.at(
+        "قال",
+        Op::Search {
+            query: None,
+            forward: true,
+        },
+    );
+    assert_eq!(
+        out.message.as_deref(),
+        Some("no search yet: press / to search")
+    );
 }
 
 #[test]
 fn progress_counts_what_is_left_and_done_makes_it_whole() {
     let mut s = session(NEWS);
     let p = s.progress();
-    assert_eq!((p.pending, p.accepted, p.rejected, p.exact), (3, 0, 0, true));
+    assert_eq!(
+        (p.pending, p.accepted, p.rejected, p.exact),
+        (3, 0, 0, true)
+    );
     assert_eq!(p.reviewed, 0);
     s.at("الجيش", settle(true));
     s.at("داعش", settle(false));

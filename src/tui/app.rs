@@ -17,15 +17,14 @@ use crate::document::Document;
 use crate::layout::{
     CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, layout_paragraph,
 };
-use crate::offsets::{Offsets, convert_sorted, len_in};
+use crate::offsets::{Offsets, len_in};
 use crate::review::Review;
+use crate::session::{Session, ViewSpan};
 use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
 
 use super::action::Action;
 use super::keymap::Keymap;
-use super::review_ops::{Progress, ProgressKey};
-use super::spans::SpanStore;
 
 /// Rendering settings chosen on the command line.
 #[derive(Debug, Clone)]
@@ -68,7 +67,6 @@ const CACHE_BYTES: usize = 4 << 20;
 
 /// The viewer: document, settings, keymap, cursor, scroll and layout cache.
 pub struct App {
-    pub(super) doc: Document,
     pub(super) settings: ViewSettings,
     pub(super) keymap: Keymap,
     pub(super) cursor: Cursor,
@@ -85,32 +83,19 @@ pub struct App {
     quit: bool,
     cache: HashMap<usize, Rc<ParagraphLayout>>,
     cache_bytes: usize,
-    /// Code points before each paragraph (for the status line's document offset).
-    char_starts: Vec<usize>,
-    char_total: usize,
     /// Last (paragraph, byte offset, code points before it in the paragraph), so the
     /// status line counts only from there, not from the start of a 64 KiB piece.
     char_memo: (usize, usize, usize),
-    /// The suggestion engine; the built-in one is fetched on first use.
-    pub(super) engine: Option<Arc<Engine>>,
-    /// The labels spans refer to (the engine's).
-    pub(super) labels: LabelSet,
-    pub(super) spans: SpanStore,
-    /// The document's stored spans, their history and the journal that keeps them.
-    pub(super) review: Review,
+    /// The document under review: its spans, suggestions, progress and every step.
+    pub(super) session: Session,
     /// Where a selection started (document byte offset), while one is being made.
     pub(super) selection: Option<usize>,
     /// What the last action has to say (shown in the status line until the next key).
     pub(super) message: Option<String>,
     /// A label key pressed once on a plain word: (label, where).
     pub(super) tap: Option<(usize, usize)>,
-    /// The search prompt's text while it is open; the last search made.
+    /// The search prompt's text while it is open.
     pub(super) prompt: Option<String>,
-    pub(super) last_search: Option<String>,
-    /// The furthest paragraph the cursor has been in (for the progress line).
-    pub(super) reach: usize,
-    /// The last progress counted, with what it was counted from (see `progress`).
-    pub(super) progress_cache: Option<(ProgressKey, Progress)>,
     /// The set of documents this one belongs to, when raqim opened several.
     pub(super) docs: Option<DocList>,
 }
@@ -134,30 +119,18 @@ impl App {
     /// A viewer on `doc` with the default keymap, cursor at the start, and the
     /// built-in suggestion engine (when `settings.suggest`).
     pub fn new(doc: Document, settings: ViewSettings) -> App {
-        App::build(doc, settings, None, LabelSet::builtin())
+        App::build(doc, settings, None)
     }
 
     /// As [`App::new`], with this engine (e.g. user labels or gazetteers) for the
     /// suggestions; spans use its labels.
     pub fn with_engine(doc: Document, settings: ViewSettings, engine: Arc<Engine>) -> App {
-        let labels = engine.labels.clone();
-        App::build(doc, settings, Some(engine), labels)
+        App::build(doc, settings, Some(engine))
     }
 
-    fn build(
-        doc: Document,
-        settings: ViewSettings,
-        engine: Option<Arc<Engine>>,
-        labels: LabelSet,
-    ) -> App {
-        // Code points before each paragraph and in all, in one walk over the text.
-        let starts: Vec<usize> = (doc.paragraphs.iter().map(|p| p.range.start))
-            .chain([doc.text.len()])
-            .collect();
-        let mut char_starts = convert_sorted(&doc.text, Offsets::CodePoints, &starts);
-        let char_total = char_starts.pop().unwrap_or(0);
+    fn build(doc: Document, settings: ViewSettings, engine: Option<Arc<Engine>>) -> App {
+        let session = Session::new(doc, engine, settings.suggest);
         let mut app = App {
-            doc,
             settings,
             keymap: Keymap::default_keymap(),
             cursor: Cursor::default(),
@@ -170,23 +143,15 @@ impl App {
             quit: false,
             cache: HashMap::new(),
             cache_bytes: 0,
-            char_starts,
-            char_total,
             char_memo: (0, 0, 0),
-            engine,
-            labels,
-            spans: SpanStore::default(),
-            review: Review::in_memory(),
+            session,
             selection: None,
             message: None,
             tap: None,
             prompt: None,
-            last_search: None,
-            reach: 0,
-            progress_cache: None,
             docs: None,
         };
-        if !app.doc.is_blank() {
+        if !app.session.document().is_blank() {
             app.cursor.offset = app.first_stop(0).unwrap_or(0);
         }
         app
@@ -202,7 +167,27 @@ impl App {
     }
 
     pub fn document(&self) -> &Document {
-        &self.doc
+        self.session.document()
+    }
+
+    /// The review session under the screen.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The labels spans refer to, in legend order.
+    pub fn labels(&self) -> &LabelSet {
+        self.session.labels()
+    }
+
+    /// The spans shown in paragraph `p` (see [`Session::spans_in`]).
+    pub fn spans_in(&mut self, p: usize) -> Rc<[ViewSpan]> {
+        self.session.spans_in(p)
+    }
+
+    /// How many paragraphs have their suggestions in memory (for tests of laziness).
+    pub fn cached_spans(&self) -> usize {
+        self.session.cached_spans()
     }
 
     pub fn settings(&self) -> &ViewSettings {
@@ -211,9 +196,7 @@ impl App {
 
     /// Changes rendering settings; layouts are rebuilt on demand.
     pub fn set_settings(&mut self, settings: ViewSettings) {
-        if settings.suggest != self.settings.suggest {
-            self.suggest_setting_changed();
-        }
+        self.session.set_suggest(settings.suggest);
         self.settings = settings;
         self.clear_cache();
         self.top.1 = 0;
@@ -227,7 +210,8 @@ impl App {
 
     /// The cursor as a byte offset into `Document::text`.
     pub fn cursor_byte(&self) -> usize {
-        self.doc
+        self.session
+            .document()
             .paragraphs
             .get(self.cursor.para)
             .map_or(0, |p| p.range.start + self.cursor.offset)
@@ -236,10 +220,10 @@ impl App {
     /// The cursor as a code point offset into the document.
     pub fn cursor_char(&mut self) -> usize {
         let Cursor { para, offset } = self.cursor;
-        let Some(p) = self.doc.paragraphs.get(para) else {
+        let Some(p) = self.session.document().paragraphs.get(para) else {
             return 0;
         };
-        let text = &self.doc.text[p.range.clone()];
+        let text = &self.session.document().text[p.range.clone()];
         let (mp, mo, mc) = self.char_memo;
         let count = |s: &str| len_in(s, Offsets::CodePoints);
         let chars = if mp != para {
@@ -250,7 +234,7 @@ impl App {
             mc - count(&text[offset..mo])
         };
         self.char_memo = (para, offset, chars);
-        self.char_starts[para] + chars
+        self.session.char_start(para) + chars
     }
 
     /// First row shown: (paragraph, row in its block).
@@ -326,7 +310,8 @@ impl App {
         if let KeyCode::Char(c) = key.code
             && plain
             && let Some(action) = self
-                .labels
+                .session
+                .labels()
                 .labels()
                 .iter()
                 .position(|l| l.key == c)
@@ -338,21 +323,20 @@ impl App {
 
     /// The review of this document (its stored spans and history).
     pub fn review(&self) -> &Review {
-        &self.review
+        self.session.review()
     }
 
     /// Replaces the review (e.g. one opened from the store) and goes to `view`:
     /// the cursor's document byte offset, if remembered.
     pub fn set_review(&mut self, review: Review, view: Option<(usize, usize)>) {
-        self.review = review;
-        self.spans.suggestions_changed();
-        if let Some((at, top)) =
-            view.filter(|&(c, _)| c <= self.doc.text.len() && !self.doc.is_blank())
-        {
-            let p = self.para_of(at);
-            self.put_cursor(p, at.max(self.doc.paragraphs[p].range.start));
+        self.session.set_review(review);
+        if let Some((at, top)) = view.filter(|&(c, _)| {
+            c <= self.session.document().text.len() && !self.session.document().is_blank()
+        }) {
+            let p = self.session.para_of(at);
+            self.put_cursor(p, at.max(self.session.document().paragraphs[p].range.start));
             self.snap_cursor();
-            self.reach = p;
+            self.session.reached(p);
             // The first paragraph shown as it was, when the cursor is still in view.
             if top <= p {
                 self.top = (top, 0);
@@ -364,9 +348,7 @@ impl App {
     /// Saves what is only in memory (the view, the suggestion memory); called on quit.
     pub fn save_session(&mut self) -> Result<(), crate::review::ReviewError> {
         let cursor = self.cursor_byte();
-        let top = self.top.0;
-        self.review.save_view(cursor, top)?;
-        self.review.save_memory()
+        self.session.save(cursor, self.top.0)
     }
 
     /// Moves the cursor to the nearest stop at or before it (after a jump to an offset
@@ -384,29 +366,6 @@ impl App {
         if let Some(o) = stop {
             self.cursor.offset = o;
         }
-    }
-
-    /// Code points in paragraph `p`.
-    pub(super) fn para_chars(&self, p: usize) -> usize {
-        let next = self
-            .char_starts
-            .get(p + 1)
-            .copied()
-            .unwrap_or_else(|| self.char_total());
-        next - self.char_starts[p]
-            - self.doc.text[self.doc.paragraphs[p].range.end
-                ..self
-                    .doc
-                    .paragraphs
-                    .get(p + 1)
-                    .map_or(self.doc.text.len(), |q| q.range.start)]
-                .chars()
-                .count()
-    }
-
-    /// Code points in the document.
-    pub(super) fn char_total(&self) -> usize {
-        self.char_total
     }
 
     /// Makes this document `current` of a set of documents.
@@ -483,7 +442,7 @@ impl App {
         self.message = None;
         if let Some(i) = action.label_index() {
             // The tap of a first press stays for the second (see `label_key`).
-            if i < self.labels.labels().len() {
+            if i < self.session.labels().labels().len() {
                 self.label_key(i);
                 self.ensure_visible();
             } else {
@@ -551,7 +510,7 @@ impl App {
             }
             _ => {}
         }
-        if self.doc.is_blank() {
+        if self.session.document().is_blank() {
             return;
         }
         if !matches!(
@@ -580,7 +539,7 @@ impl App {
                 };
             }
             Action::DocumentEnd => {
-                let para = self.doc.paragraphs.len() - 1;
+                let para = self.session.document().paragraphs.len() - 1;
                 let offset = self.last_stop(para).unwrap_or(0);
                 self.cursor = Cursor { para, offset };
             }
@@ -593,7 +552,7 @@ impl App {
             | Action::DocumentList => {}
             review => self.review_action(review),
         }
-        self.reach = self.reach.max(self.cursor.para);
+        self.session.reached(self.cursor.para);
         self.ensure_visible();
     }
 
@@ -603,9 +562,9 @@ impl App {
     /// line keeps the direction its first piece resolved to.
     fn options(&mut self, p: usize) -> LayoutOptions {
         let mut direction = self.settings.direction;
-        if direction == Direction::Auto && self.doc.paragraphs[p].continued {
+        if direction == Direction::Auto && self.session.document().paragraphs[p].continued {
             let mut head = p;
-            while head > 0 && self.doc.paragraphs[head].continued {
+            while head > 0 && self.session.document().paragraphs[head].continued {
                 head -= 1;
             }
             direction = if self.layout(head).rtl {
@@ -628,11 +587,14 @@ impl App {
             return Rc::clone(l);
         }
         let opts = self.options(p);
-        let len = self.doc.paragraphs[p].range.len();
+        let len = self.session.document().paragraphs[p].range.len();
         if self.cache_bytes + len > CACHE_BYTES {
             self.clear_cache();
         }
-        let l = Rc::new(layout_paragraph(self.doc.paragraph_text(p), &opts));
+        let l = Rc::new(layout_paragraph(
+            self.session.document().paragraph_text(p),
+            &opts,
+        ));
         self.cache.insert(p, Rc::clone(&l));
         self.cache_bytes += len;
         l
@@ -652,7 +614,7 @@ impl App {
 
     /// 1 when a blank row goes before paragraph `p`.
     pub(super) fn sep(&self, p: usize) -> usize {
-        usize::from(p > 0 && !self.doc.paragraphs[p].continued)
+        usize::from(p > 0 && !self.session.document().paragraphs[p].continued)
     }
 
     /// Rows taken by paragraph `p` (its separator included).
@@ -679,7 +641,7 @@ impl App {
         while moved < n {
             if r + 1 < self.rows(p) {
                 r += 1;
-            } else if p + 1 < self.doc.paragraphs.len() {
+            } else if p + 1 < self.session.document().paragraphs.len() {
                 p += 1;
                 r = 0;
             } else {
@@ -711,7 +673,7 @@ impl App {
     /// Scrolls as little as possible so that the cursor row is on screen. Walks at most
     /// one screen of rows.
     pub(super) fn ensure_visible(&mut self) {
-        if self.doc.is_blank() {
+        if self.session.document().is_blank() {
             return;
         }
         let rows = self.rows(self.top.0);

@@ -11,7 +11,7 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::suggest::labels::{Colour, LabelSet};
 
-use super::spans::SpanState;
+use crate::annotation::State;
 
 /// Below this many rows the legend row is dropped first, to leave room for text.
 pub const LEGEND_MIN_HEIGHT: u16 = 6;
@@ -48,10 +48,12 @@ pub fn terminal_colour(c: &Colour) -> Color {
 
 /// The style of a span's cells: pending is the label colour, underlined (a
 /// suggestion, not yet a decision); accepted is filled with the label colour.
-pub fn span_style(colour: Color, state: SpanState) -> Style {
+pub fn span_style(colour: Color, state: State) -> Style {
     match state {
-        SpanState::Pending => Style::new().fg(colour).add_modifier(Modifier::UNDERLINED),
-        SpanState::Accepted => Style::new().bg(colour).fg(FILLED_FG),
+        State::Pending | State::Rejected => {
+            Style::new().fg(colour).add_modifier(Modifier::UNDERLINED)
+        }
+        State::Accepted => Style::new().bg(colour).fg(FILLED_FG),
     }
 }
 
@@ -70,8 +72,8 @@ fn label_pieces(labels: &LabelSet) -> Vec<(String, Style)> {
 /// What the two states look like, longest form first; the widest that fits is shown.
 fn state_forms() -> [Vec<(&'static str, Style)>; 2] {
     let sample = Color::Gray;
-    let pending = span_style(sample, SpanState::Pending).fg(Color::Reset);
-    let accepted = span_style(sample, SpanState::Accepted);
+    let pending = span_style(sample, State::Pending).fg(Color::Reset);
+    let accepted = span_style(sample, State::Accepted);
     [
         vec![
             ("underline", pending),

@@ -33,7 +33,6 @@ mod keymap;
 mod legend;
 mod motion;
 mod review_ops;
-mod spans;
 pub mod terminal;
 mod view;
 
@@ -50,12 +49,12 @@ use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::document::Document;
 
+pub use crate::session::{ViewSpan, span_covering};
 pub use crate::suggest::builtin_engine;
 pub use action::Action;
 pub use app::{App, Cursor, DocList, Row, ViewSettings};
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
 pub use legend::{LEGEND_MIN_HEIGHT, span_style, terminal_colour};
-pub use spans::{SpanState, ViewSpan, span_covering};
 pub use view::{
     MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, control_name, draw, help_lines, progress_text, render,
     status_text,

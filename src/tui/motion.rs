@@ -20,7 +20,7 @@ impl App {
             self.cursor.offset = o;
             return;
         }
-        for p in para + 1..self.doc.paragraphs.len() {
+        for p in para + 1..self.session.document().paragraphs.len() {
             if let Some(o) = self.first_stop(p) {
                 self.cursor = Cursor { para: p, offset: o };
                 return;
@@ -46,9 +46,9 @@ impl App {
 
     pub(super) fn next_word(&mut self) {
         let Cursor { para, offset } = self.cursor;
-        for p in para..self.doc.paragraphs.len() {
+        for p in para..self.session.document().paragraphs.len() {
             let from = if p == para { offset } else { 0 };
-            let text = self.doc.paragraph_text(p);
+            let text = self.session.document().paragraph_text(p);
             let found = if p == para {
                 next_word_start(text, from)
             } else {
@@ -64,7 +64,7 @@ impl App {
     pub(super) fn prev_word(&mut self) {
         let Cursor { para, offset } = self.cursor;
         for p in (0..=para).rev() {
-            let text = self.doc.paragraph_text(p);
+            let text = self.session.document().paragraph_text(p);
             let before = if p == para { offset } else { text.len() };
             if let Some(s) = prev_word_start(text, before) {
                 self.land(p, s);
@@ -169,7 +169,7 @@ impl App {
     pub(super) fn page(&mut self, down: bool) {
         let h = self.height.max(1);
         if down {
-            let last_para = self.doc.paragraphs.len() - 1;
+            let last_para = self.session.document().paragraphs.len() - 1;
             let last = (last_para, self.rows(last_para) - 1);
             let (max_top, _) = self.rows_backward(last, h - 1);
             let (top, _) = self.rows_forward(self.top, h);
@@ -202,7 +202,7 @@ impl App {
     pub(super) fn next_vline(&mut self, (p, l): VLine) -> Option<VLine> {
         if l + 1 < self.layout(p).lines.len() {
             Some((p, l + 1))
-        } else if p + 1 < self.doc.paragraphs.len() {
+        } else if p + 1 < self.session.document().paragraphs.len() {
             Some((p + 1, 0))
         } else {
             None

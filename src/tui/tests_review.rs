@@ -47,23 +47,7 @@ fn press(app: &mut App, keys: &str) {
 
 /// The shown spans of every paragraph as markup.
 fn shown(app: &mut App) -> String {
-    let text = app.document().text.clone();
-    let mut out = String::new();
-    let mut at = 0;
-    for p in 0..app.document().paragraphs.len() {
-        for s in app.spans_in(p).iter() {
-            out.push_str(&text[at..s.start]);
-            let (o, c) = match s.state {
-                SpanState::Accepted => ('[', ']'),
-                SpanState::Pending => ('{', '}'),
-            };
-            let label = &app.labels().labels()[s.label].name;
-            out.push_str(&format!("{o}{label}:{}{c}", &text[s.start..s.end]));
-            at = s.end;
-        }
-    }
-    out.push_str(&text[at..]);
-    out
+    app.session.markup()
 }
 
 /// Runs `keys` on `text` from the start and returns the markup.
@@ -495,7 +479,7 @@ fn the_progress_line_follows_every_kind_of_step() {
     ] {
         press(&mut a, keys);
         let shown = a.progress();
-        assert_eq!(shown, a.count_progress(), "after {keys:?}");
+        assert_eq!(shown, a.session.count_progress(), "after {keys:?}");
         seen.push(shown);
     }
     // And it did move: accepting and marking done change what it says.

@@ -21,7 +21,7 @@ use crate::layout::{
 
 use super::app::App;
 use super::legend::{LEGEND_MIN_HEIGHT, legend_row, span_style, terminal_colour};
-use super::spans::span_covering;
+use crate::session::{span_covering, state_name};
 
 /// Narrower or lower than this and the viewer only says it is too small.
 pub const MIN_WIDTH: u16 = 8;
@@ -71,7 +71,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
     );
     app.set_viewport(text.width as usize, text.height as usize);
     title_bar(Rect::new(area.x, area.y, area.width, 1), buf, app);
-    if app.doc.is_blank() {
+    if app.session.document().is_blank() {
         let msg = "empty document";
         let x = text.x + text.width.saturating_sub(msg.len() as u16) / 2;
         buf.set_stringn(
@@ -86,7 +86,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
     }
     if legend == 1 {
         let row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
-        legend_row(row, buf, &app.labels);
+        legend_row(row, buf, app.session.labels());
     }
     status_line(
         Rect::new(area.x, area.bottom() - 1, area.width, 1),
@@ -163,25 +163,13 @@ fn paint_text(
 
 /// The progress line: counts by state, the share reviewed, done and read-only marks.
 pub fn progress_text(app: &mut App) -> String {
-    let p = app.progress();
-    let more = if p.exact { "" } else { "+" };
-    let mut s = format!(
-        "{}{more} to review · {} accepted · {} rejected · {}% reviewed",
-        p.pending, p.accepted, p.rejected, p.reviewed
-    );
-    if app.review.done() {
-        s.push_str(" · done");
-    }
-    if app.review.read_only().is_some() {
-        s.push_str(" · read-only");
-    }
-    s
+    app.session.progress_text()
 }
 
 fn title_bar(area: Rect, buf: &mut Buffer, app: &mut App) {
     buf.set_style(area, BAR);
     let end = area.right();
-    let progress = if app.doc.is_blank() {
+    let progress = if app.session.document().is_blank() {
         String::new()
     } else {
         format!(" {} ", progress_text(app))
@@ -195,7 +183,7 @@ fn title_bar(area: Rect, buf: &mut Buffer, app: &mut App) {
     };
     let (mut x, _) = buf.set_stringn(area.x, area.y, " raqim: ", area.width as usize, BAR);
     // The name may be Arabic: lay it out like article text, in an LTR bar.
-    let name = app.doc.name.clone();
+    let name = app.session.document().name.clone();
     x = paint_text(buf, x, area.y, name_end.saturating_sub(x), &name, app, BAR).min(name_end);
     if let Some(d) = &app.docs {
         let pos = format!(" ({}/{})", d.current + 1, d.names.len());
@@ -203,7 +191,7 @@ fn title_bar(area: Rect, buf: &mut Buffer, app: &mut App) {
             .set_stringn(x, area.y, &pos, (name_end - x) as usize, BAR)
             .0;
     }
-    if app.doc.lossy {
+    if app.session.document().lossy {
         buf.set_stringn(x, area.y, " [lossy]", (name_end - x) as usize, BAR);
     }
     if show_progress {
@@ -215,9 +203,10 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
     let cursor = app.cursor;
     let selected = app.selected_range();
     let (mut p, mut r) = app.top;
-    let n = app.doc.paragraphs.len();
+    let n = app.session.document().paragraphs.len();
     let colours: Vec<Color> = app
-        .labels
+        .session
+        .labels()
         .labels()
         .iter()
         .map(|l| terminal_colour(&l.colour))
@@ -232,7 +221,7 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
             let li = r - sep;
             let line = &lay.lines[li];
             let spans = app.spans_in(p);
-            let base = app.doc.paragraphs[p].range.start;
+            let base = app.session.document().paragraphs[p].range.start;
             // Only the spans that meet this line are tried against its cells.
             let (from, to) = (base + line.logical.start, base + line.logical.end);
             let lo = spans.partition_point(|s| s.end <= from);
@@ -292,7 +281,7 @@ fn mark_cursor(buf: &mut Buffer, area: Rect, y: u16, line: &VisualLine, offset: 
 pub fn status_text(app: &mut App) -> String {
     let mut parts = Vec::new();
     let mut dir = app.settings.direction.to_string();
-    if app.doc.is_blank() {
+    if app.session.document().is_blank() {
         parts.push("empty".to_string());
     } else {
         let (cp, off) = (app.cursor.para, app.cursor.offset);
@@ -302,20 +291,23 @@ pub fn status_text(app: &mut App) -> String {
         parts.push(format!(
             "¶{}/{} ln {}/{} col {} @{}",
             cp + 1,
-            app.doc.paragraphs.len(),
+            app.session.document().paragraphs.len(),
             line + 1,
             lay.lines.len(),
             col + 1,
             app.cursor_char()
         ));
-        let text = app.doc.paragraph_text(cp);
+        let text = app.session.document().paragraph_text(cp);
         if let Some(name) = text[off..].chars().next().and_then(control_name) {
             parts.push(name);
         }
         if let Some((_, s)) = app.span_at_cursor() {
-            let label = &app.labels.labels()[s.label].name;
-            let state = s.state.name();
-            let mut shown: String = app.doc.text[s.start..s.end].chars().take(40).collect();
+            let label = &app.session.labels().labels()[s.label].name;
+            let state = state_name(s.state);
+            let mut shown: String = app.session.document().text[s.start..s.end]
+                .chars()
+                .take(40)
+                .collect();
             if shown.len() < s.end - s.start {
                 shown.push('…');
             }
@@ -337,7 +329,7 @@ pub fn status_text(app: &mut App) -> String {
         "controls:hidden"
     };
     parts.push(format!("{dir} shaping:{} {controls}", app.settings.shaping));
-    parts.push(app.review.describe());
+    parts.push(app.session.review().describe());
     parts.join("  ")
 }
 
@@ -397,7 +389,7 @@ pub fn help_lines(app: &App) -> Vec<String> {
         .into_iter()
         .map(|(a, keys)| (keys.join(", "), a.description().to_string()))
         .collect();
-    for l in app.labels.labels() {
+    for l in app.session.labels().labels() {
         rows.push((
             l.key.to_string(),
             format!(
