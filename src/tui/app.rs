@@ -96,6 +96,8 @@ pub struct App {
     pub(super) tap: Option<(usize, usize)>,
     /// The search prompt's text while it is open.
     pub(super) prompt: Option<String>,
+    /// What the next frame shows, computed before it is painted.
+    pub(super) screen: super::view::Screen,
     /// The set of documents this one belongs to, when raqim opened several.
     pub(super) docs: Option<DocList>,
 }
@@ -149,6 +151,7 @@ impl App {
             message: None,
             tap: None,
             prompt: None,
+            screen: Default::default(),
             docs: None,
         };
         if !app.session.document().is_blank() {

@@ -5,9 +5,13 @@
 //! cell from the layout (`buf[(x, y)].set_symbol`), never through `Line`/`Span`, which
 //! measure lam-alef as one cell and drop leading marks. A cell takes the style of the
 //! span its logical range meets, so a span broken by a direction change or a wrap is
-//! styled in every piece. Must not: change what the user sees next time except by the
-//! viewport size and the memos of layouts and suggestions (`App::set_viewport`,
-//! `App::layout`, `App::spans_in`); no I/O.
+//! styled in every piece.
+//!
+//! A frame is made in two steps: [`prepare`] computes what the frame needs (the
+//! viewport size, the layouts and shown spans of the paragraphs in view, the progress
+//! and status texts) into the app's [`Screen`]; painting then only reads the app
+//! (`&App`), as television draws from an immutable view. Must not: change anything
+//! while painting; no I/O.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -18,6 +22,11 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use crate::layout::{
     Cell, Direction, LayoutOptions, VisualLine, is_bidi_control, layout_paragraph,
 };
+
+use std::rc::Rc;
+
+use crate::layout::ParagraphLayout;
+use crate::session::ViewSpan;
 
 use super::app::App;
 use super::legend::{LEGEND_MIN_HEIGHT, legend_row, span_style, terminal_colour};
@@ -45,6 +54,31 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     render(area, frame.buffer_mut(), app);
 }
 
+/// What a frame shows that has to be computed first: built by [`prepare`], read by
+/// the painting.
+#[derive(Default)]
+pub struct Screen {
+    /// The paragraphs in view, from the first one shown: layout and shown spans.
+    paras: Vec<(Rc<ParagraphLayout>, Rc<[ViewSpan]>)>,
+    /// The title bar's progress ("" for an empty document).
+    progress: String,
+    /// The status line.
+    status: String,
+}
+
+/// The text area and whether the legend row is shown, for a screen of `area`.
+fn panes(area: Rect) -> (Rect, bool) {
+    let margin = if area.width > MARGIN_ABOVE { 1 } else { 0 };
+    let legend = u16::from(area.height >= LEGEND_MIN_HEIGHT);
+    let text = Rect::new(
+        area.x + margin,
+        area.y + 1,
+        area.width - 2 * margin,
+        area.height - 2 - legend,
+    );
+    (text, legend == 1)
+}
+
 /// Draws the whole viewer into `area` of `buf` (usable without a terminal).
 pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
     let area = area.intersection(buf.area);
@@ -61,15 +95,57 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
         );
         return;
     }
-    let margin = if area.width > MARGIN_ABOVE { 1 } else { 0 };
-    let legend = u16::from(area.height >= LEGEND_MIN_HEIGHT);
-    let text = Rect::new(
-        area.x + margin,
-        area.y + 1,
-        area.width - 2 * margin,
-        area.height - 2 - legend,
-    );
+    prepare(area, app);
+    paint(area, buf, app);
+}
+
+/// Computes what a frame of `area` shows into `app.screen`: the only step of drawing
+/// that changes the app (the viewport, the layout and span caches, the progress).
+pub fn prepare(area: Rect, app: &mut App) {
+    let (text, _) = panes(area);
     app.set_viewport(text.width as usize, text.height as usize);
+    let blank = app.session.document().is_blank();
+    let progress = if blank {
+        String::new()
+    } else {
+        app.session.progress_text()
+    };
+    if let Some(d) = app.docs.as_mut().filter(|d| d.open) {
+        // The open document's progress is live, the others' as last seen.
+        d.summaries[d.current] = progress.clone();
+    }
+    let mut paras = Vec::new();
+    if !blank {
+        let (mut p, skip) = app.top;
+        let mut rows = 0;
+        while p < app.session.document().paragraphs.len() && rows < app.height + skip {
+            let lay = app.layout(p);
+            rows += app.sep(p) + lay.lines.len();
+            paras.push((lay, app.session.spans_in(p)));
+            p += 1;
+        }
+    }
+    let status = if app.prompt().is_none() && app.message().is_none() {
+        status_text(app)
+    } else {
+        String::new()
+    };
+    if app.show_help {
+        // Scrolled with the movement keys, never past its end.
+        let lines = help_lines(app).len();
+        let rows = (lines + 2).min(area.height as usize).saturating_sub(2);
+        app.help_scroll = app.help_scroll.min(lines.saturating_sub(rows));
+    }
+    app.screen = Screen {
+        paras,
+        progress,
+        status,
+    };
+}
+
+/// Paints the frame [`prepare`] made.
+fn paint(area: Rect, buf: &mut Buffer, app: &App) {
+    let (text, legend) = panes(area);
     title_bar(Rect::new(area.x, area.y, area.width, 1), buf, app);
     if app.session.document().is_blank() {
         let msg = "empty document";
@@ -84,7 +160,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
     } else {
         text_pane(text, buf, app);
     }
-    if legend == 1 {
+    if legend {
         let row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
         legend_row(row, buf, app.session.labels());
     }
@@ -94,11 +170,6 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &mut App) {
         app,
     );
     if app.docs.as_ref().is_some_and(|d| d.open) {
-        // The open document's progress is live, the others' as last seen.
-        let now = progress_text(app);
-        if let Some(d) = app.docs.as_mut() {
-            d.summaries[d.current] = now;
-        }
         document_list(area, buf, app);
     }
     if app.show_help {
@@ -166,13 +237,13 @@ pub fn progress_text(app: &mut App) -> String {
     app.session.progress_text()
 }
 
-fn title_bar(area: Rect, buf: &mut Buffer, app: &mut App) {
+fn title_bar(area: Rect, buf: &mut Buffer, app: &App) {
     buf.set_style(area, BAR);
     let end = area.right();
-    let progress = if app.session.document().is_blank() {
+    let progress = if app.screen.progress.is_empty() {
         String::new()
     } else {
-        format!(" {} ", progress_text(app))
+        format!(" {} ", app.screen.progress)
     };
     let pw = progress.chars().count() as u16;
     // The progress goes on the right when there is room for it and some of the name.
@@ -199,7 +270,7 @@ fn title_bar(area: Rect, buf: &mut Buffer, app: &mut App) {
     }
 }
 
-fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
+fn text_pane(area: Rect, buf: &mut Buffer, app: &App) {
     let cursor = app.cursor;
     let selected = app.selected_range();
     let (mut p, mut r) = app.top;
@@ -212,15 +283,13 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &mut App) {
         .map(|l| terminal_colour(&l.colour))
         .collect();
     for y in area.y..area.bottom() {
-        if p >= n {
+        let Some((lay, spans)) = app.screen.paras.get(p - app.top.0).filter(|_| p < n) else {
             break;
-        }
-        let lay = app.layout(p);
+        };
         let sep = app.sep(p);
         if r >= sep {
             let li = r - sep;
             let line = &lay.lines[li];
-            let spans = app.spans_in(p);
             let base = app.session.document().paragraphs[p].range.start;
             // Only the spans that meet this line are tried against its cells.
             let (from, to) = (base + line.logical.start, base + line.logical.end);
@@ -362,12 +431,12 @@ pub fn control_name(c: char) -> Option<String> {
     Some(format!("U+{:04X} {name}", c as u32))
 }
 
-fn status_line(area: Rect, buf: &mut Buffer, app: &mut App) {
+fn status_line(area: Rect, buf: &mut Buffer, app: &App) {
     buf.set_style(area, BAR);
     let text = match (app.prompt(), app.message()) {
         (Some(q), _) => format!("/{q}▏  (Enter: search, Esc: cancel)"),
         (None, Some(m)) => m.to_string(),
-        (None, None) => status_text(app),
+        (None, None) => app.screen.status.clone(),
     };
     paint_text(
         buf,
@@ -449,7 +518,7 @@ fn document_list(area: Rect, buf: &mut Buffer, app: &App) {
     }
 }
 
-fn help_overlay(area: Rect, buf: &mut Buffer, app: &mut App) {
+fn help_overlay(area: Rect, buf: &mut Buffer, app: &App) {
     let lines = help_lines(app);
     let inner_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16;
     let w = (inner_w + 4).min(area.width);
@@ -464,7 +533,6 @@ fn help_overlay(area: Rect, buf: &mut Buffer, app: &mut App) {
     let rows = h.saturating_sub(2) as usize;
     // Scrolled with the movement keys when it does not fit.
     let max_scroll = lines.len().saturating_sub(rows);
-    app.help_scroll = app.help_scroll.min(max_scroll);
     let title = if max_scroll > 0 {
         format!(
             " keys {}-{} of {} (↓↑ PgDn PgUp scroll, esc closes) ",
