@@ -37,6 +37,15 @@ pub enum LoadError {
     Binary { name: String, offset: usize },
 }
 
+/// Why a file could not be opened as an article: unreadable, or not an article.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Read(#[from] crate::ReadError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
 /// One paragraph as shown on screen: a byte range of the document text with no line
 /// break inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,10 +86,8 @@ pub fn document_id(text: &str) -> String {
 
 impl Document {
     /// Reads a file; errors name the file and, for bad content, the byte offset.
-    pub fn open(path: &Path, lossy: bool) -> anyhow::Result<Document> {
-        use anyhow::Context;
-        let bytes =
-            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    pub fn open(path: &Path, lossy: bool) -> Result<Document, OpenError> {
+        let bytes = crate::read_bytes(path)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

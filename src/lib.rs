@@ -26,6 +26,31 @@ pub mod train;
 pub mod tui;
 pub mod workset;
 
+/// A file that could not be read, named, with the system's reason as its source.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: cannot read", path.display())]
+pub struct ReadError {
+    pub path: std::path::PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Reads a whole file; the error names it.
+pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    std::fs::read(path).map_err(|source| ReadError {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads a whole UTF-8 file (a settings or word-list file); the error names it.
+pub fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
+    std::fs::read_to_string(path).map_err(|source| ReadError {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes a file whole or not at all: a temporary file beside it, synced, renamed
 /// into place.
 pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {

@@ -105,7 +105,7 @@ fn load(path: &Path, lossy: bool) -> anyhow::Result<Document> {
             .context("standard input: cannot read")?;
         return Ok(Document::from_bytes("<stdin>", bytes, lossy)?);
     }
-    Document::open(path, lossy)
+    Ok(Document::open(path, lossy)?)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

@@ -34,7 +34,7 @@ impl Entry {
     /// Reads the document.
     pub fn open(&self, lossy: bool) -> anyhow::Result<Document> {
         match (&self.path, &self.text) {
-            (Some(p), _) => Document::open(p, lossy),
+            (Some(p), _) => Ok(Document::open(p, lossy)?),
             (None, Some(t)) => Ok(Document::from_text(&self.name, t.clone(), false, false)),
             (None, None) => anyhow::bail!("{}: no text", self.name),
         }

@@ -152,10 +152,8 @@ impl LabelSet {
     }
 
     /// Reads a user label file.
-    pub fn load(path: &std::path::Path) -> anyhow::Result<LabelSet> {
-        use anyhow::Context;
-        let src = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
+    pub fn load(path: &std::path::Path) -> Result<LabelSet, super::SourceError> {
+        let src = crate::read_text(path)?;
         Ok(LabelSet::parse(&path.display().to_string(), &src)?)
     }
 

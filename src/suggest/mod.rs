@@ -124,6 +124,19 @@ struct Candidate {
     score: f32,
 }
 
+/// Why a user's label, gazetteer or rules file could not be used; names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Read(#[from] crate::ReadError),
+    #[error(transparent)]
+    Labels(#[from] labels::LabelError),
+    #[error(transparent)]
+    Gazetteer(#[from] gazetteer::GazetteerError),
+    #[error(transparent)]
+    Rules(#[from] rules::RulesError),
+}
+
 /// The embedded engine, built once per process and shared: it takes tens of
 /// milliseconds to build, so a binary may call this on a thread while it reads the
 /// article (`std::thread::spawn(raqim::suggest::builtin_engine)`) and the viewer then
@@ -175,16 +188,14 @@ impl Engine {
         labels: Option<&std::path::Path>,
         rules: Option<&std::path::Path>,
         gazetteers: &[std::path::PathBuf],
-    ) -> anyhow::Result<Engine> {
-        use anyhow::Context;
+    ) -> Result<Engine, SourceError> {
         let labels = match labels {
             Some(p) => LabelSet::load(p)?,
             None => LabelSet::builtin(),
         };
         let mut gazetteer = Gazetteer::builtin(&labels)?;
         for p in gazetteers {
-            let src = std::fs::read_to_string(p)
-                .with_context(|| format!("{}: cannot read", p.display()))?;
+            let src = crate::read_text(p)?;
             gazetteer.add(&p.display().to_string(), 0.9, &src, &labels, false)?;
         }
         let rules = match rules {

@@ -215,10 +215,8 @@ impl Rules {
     }
 
     /// Reads a user's rules file.
-    pub fn load(path: &std::path::Path, labels: &LabelSet) -> anyhow::Result<Rules> {
-        use anyhow::Context;
-        let src = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
+    pub fn load(path: &std::path::Path, labels: &LabelSet) -> Result<Rules, super::SourceError> {
+        let src = crate::read_text(path)?;
         Ok(Rules::parse(&path.display().to_string(), &src, labels)?)
     }
 
