@@ -11,6 +11,7 @@ pub mod gazetteer;
 pub mod labels;
 pub mod memory;
 pub mod normalize;
+pub mod options;
 pub mod rerank;
 pub mod rules;
 pub mod tagger;
