@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::corpus::Offsets;
 use crate::layout::{Direction, Shaping};
 use crate::render::Format;
+use crate::session::open::Changed;
 
 /// raqim: review named entities in Arabic news articles from the keyboard.
 #[derive(Debug, Parser)]
@@ -71,15 +72,6 @@ pub struct StoreArgs {
     /// raqim asks.
     #[arg(long, value_name = "stored|new")]
     pub changed: Option<Changed>,
-}
-
-/// What to do with a file whose text changed since it was annotated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Changed {
-    /// Open the text as it was annotated (from the database).
-    Stored,
-    /// Annotate the new text as a new document.
-    New,
 }
 
 /// Rendering settings shared by the viewer and `render`.

@@ -1,15 +1,15 @@
 //! The `raqim` binary: argument parsing and wiring only.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Parser;
-use raqim::cli::{Cli, Command, LogLevel, ViewArgs};
-use raqim::document::Document;
+use raqim::cli::{Cli, Command, LogLevel, SourceArgs, StoreArgs, ViewArgs};
 use raqim::layout::LayoutOptions;
 use raqim::logging;
+use raqim::session::open::{Changed, Keeper, SetSource, database_path, load, log_opened};
+use raqim::suggest::{Engine, options::Options};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -73,41 +73,6 @@ fn start_log(level: LogLevel) {
     }
 }
 
-/// Logs a document opened in the viewer: which, from where, kept where.
-fn log_opened(file: &str, doc: &Document, opened: &Option<raqim::review::Opened>) {
-    let store = opened
-        .as_ref()
-        .map_or_else(|| "none (--no-db)".to_string(), |o| o.review.describe());
-    tracing::info!(
-        file = %logging::clip(file, usize::MAX),
-        doc = %doc.id(),
-        store = %logging::clip(&store, usize::MAX),
-        "viewer: opened"
-    );
-    if let Some(o) = opened {
-        if let Some(why) = o.review.read_only() {
-            tracing::warn!(
-                "viewer: read-only: {}",
-                logging::clip(why, logging::MESSAGE)
-            );
-        }
-        for w in &o.warnings {
-            tracing::warn!("viewer: {}", logging::clip(w, logging::MESSAGE));
-        }
-    }
-}
-
-fn load(path: &Path, lossy: bool) -> anyhow::Result<Document> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("standard input: cannot read")?;
-        return Ok(Document::from_bytes("<stdin>", bytes, lossy)?);
-    }
-    Ok(Document::open(path, lossy)?)
-}
-
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Render {
@@ -133,7 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let engine = engine(&sources)?;
+            let engine = Engine::from_options(&engine_options(&sources))?;
             raqim::commands::suggest(
                 &engine,
                 &files,
@@ -172,7 +137,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 unit,
                 offsets,
             };
-            raqim::commands::eval(&engine(&sources)?, &args, &mut out)
+            let engine = Engine::from_options(&engine_options(&sources))?;
+            raqim::commands::eval(&engine, &args, &mut out)
         }
         Some(Command::Train {
             gold,
@@ -236,11 +202,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             annotator,
         }) => {
             let db = database_path(db.as_deref())?;
-            let annotator = raqim::config::annotator(
-                annotator.as_deref(),
-                raqim::config::config_path().as_deref(),
-                std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
-            )?;
+            let annotator = annotator_named(annotator.as_deref())?;
             let labels = match &labels_file {
                 Some(p) => raqim::suggest::labels::LabelSet::load(p)?,
                 None => raqim::suggest::labels::LabelSet::builtin(),
@@ -272,21 +234,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "the viewer reads the keyboard from the terminal, so it cannot read the article from standard input; give a file, or use `raqim render -`"
                 );
             }
-            let custom = cli.sources.labels_file.is_some()
-                || cli.sources.rules_file.is_some()
-                || !cli.sources.gazetteer.is_empty()
-                || cli.sources.no_gazetteers
-                || cli.sources.no_rules
-                || cli.sources.no_model
-                || cli.sources.model.is_some();
             // A user's files are read (and any error shown) before the screen is
             // taken; the built-in engine is built while the article is decoded.
-            let engine = if custom {
-                Some(std::sync::Arc::new(engine(&cli.sources)?))
-            } else {
-                std::thread::spawn(raqim::suggest::builtin_engine);
-                None
-            };
+            let engine = raqim::session::open::review_engine(&engine_options(&cli.sources))?;
             let keymap = match cli
                 .keymap
                 .clone()
@@ -305,13 +255,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     documents = entries.len(),
                     "viewer: a set"
                 );
-                let mut source = SetSource {
-                    entries,
-                    keeper: Keeper::new(&cli.store)?,
-                    summaries: None,
-                    lossy: cli.view.lossy,
-                    engine: engine.clone(),
-                };
+                let keeper = keeper(&cli.store)?;
+                let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
                 return raqim::tui::run_set(
                     view_settings(&cli.view),
                     engine,
@@ -327,47 +272,46 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            let keeper = Keeper::new(&cli.store)?;
-            let (doc, opened) = keeper.open(doc, &file, engine.as_deref(), true)?;
-            log_opened(&file.display().to_string(), &doc, &opened);
+            let keeper = keeper(&cli.store)?;
+            let (doc, opened) =
+                keeper.open(doc, &file, engine.as_deref(), Some(&mut ask_changed))?;
+            log_opened(&file.display().to_string(), &doc, opened.as_ref());
             raqim::tui::run_with(doc, view_settings(&cli.view), engine, keymap, opened)
         }
     }
 }
 
-/// The database `--db` names, else the default one (as the viewer finds it).
-fn database_path(flag: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
-    raqim::store::Store::resolve_path(flag)
-        .context("no place for the annotation database: set --db PATH or RAQIM_DB, or HOME")
+/// Who is annotating: `--annotator`, else the settings file, else the login name.
+fn annotator_named(flag: Option<&str>) -> anyhow::Result<String> {
+    raqim::config::annotator(
+        flag,
+        raqim::config::config_path().as_deref(),
+        std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
+    )
 }
 
-fn engine(sources: &raqim::cli::SourceArgs) -> anyhow::Result<raqim::suggest::Engine> {
-    let engine = if sources.labels_file.is_none()
-        && sources.rules_file.is_none()
-        && sources.gazetteer.is_empty()
-    {
-        raqim::suggest::Engine::builtin()
+/// Where the viewer keeps documents: the annotator first, then the database (unless
+/// `--no-db`), so their errors come in that order.
+fn keeper(args: &StoreArgs) -> anyhow::Result<Keeper> {
+    let annotator = annotator_named(args.annotator.as_deref())?;
+    let db = if args.no_db {
+        None
     } else {
-        raqim::suggest::Engine::from_files(
-            sources.labels_file.as_deref(),
-            sources.rules_file.as_deref(),
-            &sources.gazetteer,
-        )?
+        Some(database_path(args.db.as_deref())?)
     };
-    let engine = match &sources.model {
-        Some(p) => {
-            let bytes =
-                std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
-            let model = raqim::suggest::tagger::Model::from_bytes(&bytes)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
-                .with_context(|| format!("{}: an empty file, not a model", p.display()))?;
-            engine.with_model(Some(std::sync::Arc::new(model)))
-        }
-        None => engine,
-    };
-    Ok(engine
-        .with_sources(!sources.no_gazetteers, !sources.no_rules)
-        .with_model_on(!sources.no_model))
+    Ok(Keeper::new(db, annotator, args.changed))
+}
+
+fn engine_options(sources: &SourceArgs) -> Options {
+    Options {
+        labels_file: sources.labels_file.clone(),
+        rules_file: sources.rules_file.clone(),
+        gazetteers: sources.gazetteer.clone(),
+        model: sources.model.clone(),
+        use_gazetteers: !sources.no_gazetteers,
+        use_rules: !sources.no_rules,
+        use_model: !sources.no_model,
+    }
 }
 
 fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {
@@ -388,192 +332,8 @@ fn view_settings(view: &ViewArgs) -> raqim::tui::ViewSettings {
     }
 }
 
-/// Where documents are kept for review, and by whom: the database (unless
-/// `--no-db`), the annotator, what to do with a changed file.
-struct Keeper {
-    db: Option<std::path::PathBuf>,
-    annotator: String,
-    changed: Option<raqim::cli::Changed>,
-}
-
-impl Keeper {
-    fn new(args: &raqim::cli::StoreArgs) -> anyhow::Result<Keeper> {
-        let annotator = raqim::config::annotator(
-            args.annotator.as_deref(),
-            raqim::config::config_path().as_deref(),
-            std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
-        )?;
-        let db = if args.no_db {
-            None
-        } else {
-            Some(
-                raqim::store::Store::resolve_path(args.db.as_deref()).context(
-                    "no place for the annotation database: set --db PATH or RAQIM_DB, or HOME",
-                )?,
-            )
-        };
-        Ok(Keeper {
-            db,
-            annotator,
-            changed: args.changed,
-        })
-    }
-
-    /// Opens `doc` (read from `file`) for review: when the file changed since it was
-    /// annotated, asks (when `ask`), else follows `--changed`, else refuses.
-    fn open(
-        &self,
-        doc: Document,
-        file: &Path,
-        engine: Option<&raqim::suggest::Engine>,
-        ask: bool,
-    ) -> anyhow::Result<(Document, Option<raqim::review::Opened>)> {
-        use raqim::store::Store;
-        let Some(path) = &self.db else {
-            return Ok((doc, None));
-        };
-        let store = Store::open(path)?;
-        let source = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-        let mut doc = doc;
-        if let Some((old, _)) = store.document_for_path(&source)?
-            && old != doc.id()
-            && let n = store.spans(&old)?.len()
-            && (n > 0 || !store.actions(&old)?.is_empty())
-        {
-            let choice = match (self.changed, ask) {
-                (Some(c), _) => c,
-                (None, true) => ask_changed(file, n)?,
-                (None, false) => anyhow::bail!(
-                    "{} changed since it was annotated ({n} spans on the stored version); \
-                     open it alone to choose, or give --changed stored|new",
-                    file.display()
-                ),
-            };
-            if choice == raqim::cli::Changed::Stored {
-                let text = store
-                    .document_text(&old)?
-                    .context("the stored version is missing from the database")?;
-                doc = Document::from_text(&doc.name, text, false, false);
-            }
-        }
-        let builtin;
-        let engine = match engine {
-            Some(e) => e,
-            None => {
-                builtin = raqim::suggest::builtin_engine();
-                &builtin
-            }
-        };
-        let opened =
-            raqim::review::open_document(store, &doc, Some(&source), &self.annotator, engine)?;
-        Ok((doc, Some(opened)))
-    }
-
-    /// Opens a document that has no file (a JSON lines record).
-    fn open_text(
-        &self,
-        doc: &Document,
-        engine: &raqim::suggest::Engine,
-    ) -> anyhow::Result<Option<raqim::review::Opened>> {
-        let Some(path) = &self.db else {
-            return Ok(None);
-        };
-        let store = raqim::store::Store::open(path)?;
-        Ok(Some(raqim::review::open_document(
-            store,
-            doc,
-            None,
-            &self.annotator,
-            engine,
-        )?))
-    }
-
-    /// The database, if it exists (for reading progress; never created for that).
-    fn existing_store(&self) -> Option<raqim::store::Store> {
-        let path = self.db.as_ref().filter(|p| p.exists())?;
-        raqim::store::Store::open(path).ok()
-    }
-
-    /// "12 accepted · 3 rejected · done" for a document the store knows.
-    fn summary(store: &raqim::store::Store, doc: &Document) -> String {
-        let id = doc.id();
-        match (store.span_counts(&id), store.done(&id)) {
-            (Ok((_, a, r)), Ok(Some(done))) => {
-                format!(
-                    "{a} accepted · {r} rejected{}",
-                    if done { " · done" } else { "" }
-                )
-            }
-            _ => "not started".to_string(),
-        }
-    }
-}
-
-/// The documents of a directory or a JSON lines file, opened one at a time.
-struct SetSource {
-    entries: Vec<raqim::workset::Entry>,
-    keeper: Keeper,
-    /// Read once for the list's progress (`None` inside: no database yet).
-    summaries: Option<Option<raqim::store::Store>>,
-    lossy: bool,
-    engine: Option<std::sync::Arc<raqim::suggest::Engine>>,
-}
-
-impl raqim::tui::DocumentSource for SetSource {
-    fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    fn name(&self, i: usize) -> String {
-        self.entries[i].name.clone()
-    }
-
-    fn summary(&mut self, i: usize) -> String {
-        let keeper = &self.keeper;
-        let Some(store) = self
-            .summaries
-            .get_or_insert_with(|| keeper.existing_store())
-        else {
-            return "not started".to_string();
-        };
-        match self.entries[i].open(self.lossy) {
-            Ok(doc) => Keeper::summary(store, &doc),
-            Err(_) => "cannot be read".to_string(),
-        }
-    }
-
-    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<raqim::review::Opened>)> {
-        let entry = &self.entries[i];
-        let doc = entry.open(self.lossy)?;
-        let engine = self
-            .engine
-            .clone()
-            .unwrap_or_else(raqim::suggest::builtin_engine);
-        let (doc, mut opened) = match &entry.path {
-            Some(p) => self.keeper.open(doc, p, Some(&engine), false)?,
-            None => {
-                let opened = self.keeper.open_text(&doc, &engine)?;
-                (doc, opened)
-            }
-        };
-        if let Some(o) = opened.as_mut() {
-            let left_out =
-                raqim::workset::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)?;
-            if left_out > 0 {
-                o.warnings.insert(
-                    0,
-                    format!("{left_out} spans of the record overlap or leave the text: left out"),
-                );
-            }
-        }
-        log_opened(&entry.name, &doc, &opened);
-        Ok((doc, opened))
-    }
-}
-
 /// Asks on the terminal what to do with a changed file.
-fn ask_changed(file: &Path, spans: usize) -> anyhow::Result<raqim::cli::Changed> {
-    use raqim::cli::Changed;
+fn ask_changed(file: &Path, spans: usize) -> anyhow::Result<Changed> {
     let name = file.display();
     if !std::io::stdin().is_terminal() {
         anyhow::bail!(

@@ -1,2 +1,457 @@
 //! How a document is opened for review: from a file or a set of documents, with the
 //! annotation database, and what happens when a file changed since it was annotated.
+//!
+//! Owns: where documents are kept ([`Keeper`]), the choice about a changed file
+//! ([`Changed`]; the question itself is a callback the front end answers), the
+//! documents of a set ([`DocumentSource`], [`SetSource`]) and their progress as the
+//! document list shows it, reading an article (standard input included), and the log
+//! line of an opened document. Must not: touch the terminal or know the command line
+//! (the binary resolves its arguments into the plain values taken here).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::document::Document;
+use crate::logging;
+use crate::review::{Opened, open_document};
+use crate::store::Store;
+use crate::suggest::options::Options;
+use crate::suggest::{Engine, builtin_engine};
+use crate::workset::{self, Entry};
+
+/// What to do with a file whose text changed since it was annotated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Changed {
+    /// Open the text as it was annotated (from the database).
+    Stored,
+    /// Annotate the new text as a new document.
+    New,
+}
+
+/// The question about a changed file, answered by the front end: given the file and
+/// the number of spans on its stored version, open which? An error stops the opening
+/// (the user quit, or nobody can answer).
+pub type AskChanged<'a> = &'a mut dyn FnMut(&Path, usize) -> anyhow::Result<Changed>;
+
+/// Reads an article from `path`, or from standard input when it is `-`.
+pub fn load(path: &Path, lossy: bool) -> anyhow::Result<Document> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("standard input: cannot read")?;
+        return Ok(Document::from_bytes("<stdin>", bytes, lossy)?);
+    }
+    Ok(Document::open(path, lossy)?)
+}
+
+/// The database `flag` names, else the default one (`RAQIM_DB`, then the XDG place).
+pub fn database_path(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+    Store::resolve_path(flag)
+        .context("no place for the annotation database: set --db PATH or RAQIM_DB, or HOME")
+}
+
+/// The engine a review uses. A user's files are read now, so an error in them is
+/// shown before the screen is taken; the embedded engine is `None` here and starts
+/// building on a thread, to be ready (as [`builtin_engine`]) once the article is read.
+pub fn review_engine(options: &Options) -> anyhow::Result<Option<Arc<Engine>>> {
+    if options.is_builtin() {
+        std::thread::spawn(builtin_engine);
+        return Ok(None);
+    }
+    Ok(Some(Arc::new(Engine::from_options(options)?)))
+}
+
+/// Logs a document opened for review: which, from where, kept where.
+pub fn log_opened(name: &str, doc: &Document, opened: Option<&Opened>) {
+    let store = opened.map_or_else(|| "none (--no-db)".to_string(), |o| o.review.describe());
+    tracing::info!(
+        file = %logging::clip(name, usize::MAX),
+        doc = %doc.id(),
+        store = %logging::clip(&store, usize::MAX),
+        "viewer: opened"
+    );
+    if let Some(o) = opened {
+        if let Some(why) = o.review.read_only() {
+            tracing::warn!(
+                "viewer: read-only: {}",
+                logging::clip(why, logging::MESSAGE)
+            );
+        }
+        for w in &o.warnings {
+            tracing::warn!("viewer: {}", logging::clip(w, logging::MESSAGE));
+        }
+    }
+}
+
+/// Where documents are kept for review, and by whom: the database (`None`: nothing
+/// is kept), the annotator, what to do with a changed file (`None`: ask, or refuse
+/// when nobody can be asked).
+#[derive(Debug, Clone)]
+pub struct Keeper {
+    db: Option<PathBuf>,
+    annotator: String,
+    changed: Option<Changed>,
+}
+
+impl Keeper {
+    pub fn new(db: Option<PathBuf>, annotator: String, changed: Option<Changed>) -> Keeper {
+        Keeper {
+            db,
+            annotator,
+            changed,
+        }
+    }
+
+    /// Opens `doc` (read from `file`) for review. When the file changed since it was
+    /// annotated, the choice given to [`Keeper::new`] holds; without one, `ask` is
+    /// asked; without either, the opening is refused with a message naming the file.
+    pub fn open(
+        &self,
+        doc: Document,
+        file: &Path,
+        engine: Option<&Engine>,
+        ask: Option<AskChanged<'_>>,
+    ) -> anyhow::Result<(Document, Option<Opened>)> {
+        let Some(path) = &self.db else {
+            return Ok((doc, None));
+        };
+        let store = Store::open(path)?;
+        let source = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let mut doc = doc;
+        if let Some((old, _)) = store.document_for_path(&source)?
+            && old != doc.id()
+            && let n = store.spans(&old)?.len()
+            && (n > 0 || !store.actions(&old)?.is_empty())
+        {
+            let choice = match (self.changed, ask) {
+                (Some(c), _) => c,
+                (None, Some(ask)) => ask(file, n)?,
+                (None, None) => anyhow::bail!(
+                    "{} changed since it was annotated ({n} spans on the stored version); \
+                     open it alone to choose, or give --changed stored|new",
+                    file.display()
+                ),
+            };
+            if choice == Changed::Stored {
+                let text = store
+                    .document_text(&old)?
+                    .context("the stored version is missing from the database")?;
+                doc = Document::from_text(&doc.name, text, false, false);
+            }
+        }
+        let builtin;
+        let engine = match engine {
+            Some(e) => e,
+            None => {
+                builtin = builtin_engine();
+                &builtin
+            }
+        };
+        let opened = open_document(store, &doc, Some(&source), &self.annotator, engine)?;
+        Ok((doc, Some(opened)))
+    }
+
+    /// Opens a document that has no file (a JSON lines record).
+    pub fn open_text(&self, doc: &Document, engine: &Engine) -> anyhow::Result<Option<Opened>> {
+        let Some(path) = &self.db else {
+            return Ok(None);
+        };
+        let store = Store::open(path)?;
+        Ok(Some(open_document(
+            store,
+            doc,
+            None,
+            &self.annotator,
+            engine,
+        )?))
+    }
+
+    /// The database, if it exists (for reading progress; never created for that).
+    fn existing_store(&self) -> Option<Store> {
+        let path = self.db.as_ref().filter(|p| p.exists())?;
+        Store::open(path).ok()
+    }
+}
+
+/// "12 accepted · 3 rejected · done" for a document the store knows, else "not
+/// started".
+fn summary(store: &Store, doc: &Document) -> String {
+    let id = doc.id();
+    match (store.span_counts(&id), store.done(&id)) {
+        (Ok((_, a, r)), Ok(Some(done))) => {
+            format!(
+                "{a} accepted · {r} rejected{}",
+                if done { " · done" } else { "" }
+            )
+        }
+        _ => "not started".to_string(),
+    }
+}
+
+/// Where the documents of a set come from: a front end opens one at a time.
+pub trait DocumentSource {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The name the list shows.
+    fn name(&self, i: usize) -> String;
+    /// The progress the list shows for a document not open (from the store).
+    fn summary(&mut self, i: usize) -> String;
+    /// Reads document `i` and opens it for review (`None`: nothing is stored).
+    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<Opened>)>;
+}
+
+/// The documents of a directory or a JSON lines file ([`workset::load`]), opened one
+/// at a time; a record's spans are seeded the first time it is opened.
+pub struct SetSource {
+    entries: Vec<Entry>,
+    keeper: Keeper,
+    /// Read once for the list's progress (`None` inside: no database yet).
+    summaries: Option<Option<Store>>,
+    lossy: bool,
+    engine: Option<Arc<Engine>>,
+}
+
+impl SetSource {
+    /// `engine`: `None` for the embedded one.
+    pub fn new(
+        entries: Vec<Entry>,
+        keeper: Keeper,
+        lossy: bool,
+        engine: Option<Arc<Engine>>,
+    ) -> SetSource {
+        SetSource {
+            entries,
+            keeper,
+            summaries: None,
+            lossy,
+            engine,
+        }
+    }
+}
+
+impl DocumentSource for SetSource {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn name(&self, i: usize) -> String {
+        self.entries[i].name.clone()
+    }
+
+    fn summary(&mut self, i: usize) -> String {
+        let keeper = &self.keeper;
+        let Some(store) = self
+            .summaries
+            .get_or_insert_with(|| keeper.existing_store())
+        else {
+            return "not started".to_string();
+        };
+        match self.entries[i].open(self.lossy) {
+            Ok(doc) => summary(store, &doc),
+            Err(_) => "cannot be read".to_string(),
+        }
+    }
+
+    /// A changed file is not asked about here (the screen is taken): it follows the
+    /// keeper's choice, or is refused.
+    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<Opened>)> {
+        let entry = &self.entries[i];
+        let doc = entry.open(self.lossy)?;
+        let engine = self.engine.clone().unwrap_or_else(builtin_engine);
+        let (doc, mut opened) = match &entry.path {
+            Some(p) => self.keeper.open(doc, p, Some(&engine), None)?,
+            None => {
+                let opened = self.keeper.open_text(&doc, &engine)?;
+                (doc, opened)
+            }
+        };
+        if let Some(o) = opened.as_mut() {
+            let left_out = workset::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)?;
+            if left_out > 0 {
+                o.warnings.insert(
+                    0,
+                    format!("{left_out} spans of the record overlap or leave the text: left out"),
+                );
+            }
+        }
+        log_opened(&entry.name, &doc, opened.as_ref());
+        Ok((doc, opened))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIRST: &str = "قال الجيش السوري إن داعش انسحب\n";
+    const SECOND: &str = "قال الجيش العراقي إن داعش انسحب\n";
+
+    /// A keeper with a database in `dir` that never asks on its own.
+    fn keeper(dir: &Path, changed: Option<Changed>) -> Keeper {
+        Keeper::new(Some(dir.join("raqim.db")), "tester".into(), changed)
+    }
+
+    /// Opens `file` as the viewer would and marks its first word a person: one span
+    /// on the stored version.
+    fn annotate(keeper: &Keeper, file: &Path) {
+        let doc = Document::open(file, false).unwrap();
+        let (doc, opened) = keeper.open(doc, file, None, None).unwrap();
+        let mut o = opened.unwrap();
+        let c = o.review.ann.create(0, "قال".len(), "PER");
+        o.review
+            .act(&builtin_engine(), &doc.text, "create", c)
+            .unwrap();
+    }
+
+    /// An article annotated with one span, then changed on disk.
+    fn changed_article(dir: &Path) -> PathBuf {
+        let file = dir.join("article.txt");
+        std::fs::write(&file, FIRST).unwrap();
+        annotate(&keeper(dir, None), &file);
+        std::fs::write(&file, SECOND).unwrap();
+        file
+    }
+
+    #[test]
+    fn a_changed_file_asks_with_the_span_count_and_stored_opens_the_annotated_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = changed_article(dir.path());
+        let mut asked = Vec::new();
+        let mut ask = |f: &Path, n: usize| {
+            asked.push((f.to_path_buf(), n));
+            Ok(Changed::Stored)
+        };
+        let doc = Document::open(&file, false).unwrap();
+        let (doc, opened) = keeper(dir.path(), None)
+            .open(doc, &file, None, Some(&mut ask))
+            .unwrap();
+        assert_eq!(asked, [(file.clone(), 1)]);
+        assert!(doc.text.contains("السوري"), "{}", doc.text);
+        assert_eq!(opened.unwrap().review.ann.counts().1, 1, "the span is back");
+    }
+
+    #[test]
+    fn a_changed_file_answered_new_is_annotated_from_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = changed_article(dir.path());
+        let doc = Document::open(&file, false).unwrap();
+        let mut ask = |_: &Path, _: usize| Ok(Changed::New);
+        let (doc, opened) = keeper(dir.path(), None)
+            .open(doc, &file, None, Some(&mut ask))
+            .unwrap();
+        assert!(doc.text.contains("العراقي"), "{}", doc.text);
+        assert_eq!(opened.unwrap().review.ann.counts().1, 0);
+    }
+
+    #[test]
+    fn the_given_choice_wins_over_asking() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = changed_article(dir.path());
+        let doc = Document::open(&file, false).unwrap();
+        let mut ask = |_: &Path, _: usize| -> anyhow::Result<Changed> {
+            panic!("asked although --changed was given")
+        };
+        let (doc, _) = keeper(dir.path(), Some(Changed::Stored))
+            .open(doc, &file, None, Some(&mut ask))
+            .unwrap();
+        assert!(doc.text.contains("السوري"), "{}", doc.text);
+    }
+
+    #[test]
+    fn a_changed_file_nobody_can_be_asked_about_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = changed_article(dir.path());
+        let doc = Document::open(&file, false).unwrap();
+        let Err(e) = keeper(dir.path(), None).open(doc, &file, None, None) else {
+            panic!("a changed file opened without a choice");
+        };
+        assert_eq!(
+            format!("{e:#}"),
+            format!(
+                "{} changed since it was annotated (1 spans on the stored version); \
+                 open it alone to choose, or give --changed stored|new",
+                file.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_question_answered_with_an_error_opens_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = changed_article(dir.path());
+        let doc = Document::open(&file, false).unwrap();
+        let mut ask = |f: &Path, _: usize| anyhow::bail!("{}: left as it is", f.display());
+        let Err(e) = keeper(dir.path(), None).open(doc, &file, None, Some(&mut ask)) else {
+            panic!("opened although the question was not answered");
+        };
+        assert_eq!(
+            format!("{e:#}"),
+            format!("{}: left as it is", file.display())
+        );
+    }
+
+    #[test]
+    fn without_a_database_nothing_is_kept_or_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("article.txt");
+        std::fs::write(&file, FIRST).unwrap();
+        let doc = Document::open(&file, false).unwrap();
+        let keeper = Keeper::new(None, "tester".into(), None);
+        let (_, opened) = keeper.open(doc, &file, None, None).unwrap();
+        assert!(opened.is_none());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A set of two articles kept in `dir`'s database.
+    fn set(dir: &Path) -> SetSource {
+        let articles = dir.join("articles");
+        if !articles.exists() {
+            std::fs::create_dir(&articles).unwrap();
+            std::fs::write(articles.join("1.txt"), FIRST).unwrap();
+            std::fs::write(articles.join("2.txt"), SECOND).unwrap();
+        }
+        let entries = workset::load(&articles).unwrap();
+        SetSource::new(entries, keeper(dir, None), false, None)
+    }
+
+    #[test]
+    fn a_set_lists_its_documents_not_started_before_any_database_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut source = set(dir.path());
+        assert_eq!(source.len(), 2);
+        assert_eq!(
+            (source.name(0), source.name(1)),
+            ("1.txt".into(), "2.txt".into())
+        );
+        assert_eq!(source.summary(0), "not started");
+        assert_eq!(source.summary(1), "not started");
+        assert!(
+            !dir.path().join("raqim.db").exists(),
+            "listing progress created the database"
+        );
+    }
+
+    #[test]
+    fn a_sets_summaries_say_what_was_accepted_and_done() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut source = set(dir.path());
+            let (doc, opened) = source.open(0).unwrap();
+            let mut o = opened.unwrap();
+            let c = o.review.ann.create(0, "قال".len(), "PER");
+            o.review
+                .act(&builtin_engine(), &doc.text, "create", c)
+                .unwrap();
+            o.review.set_done(true).unwrap();
+        }
+        let mut source = set(dir.path());
+        assert_eq!(source.summary(0), "1 accepted · 0 rejected · done");
+        assert_eq!(source.summary(1), "not started");
+    }
+}

@@ -49,6 +49,7 @@ use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::document::Document;
 
+pub use crate::session::open::DocumentSource;
 pub use crate::session::{ViewSpan, span_covering};
 pub use crate::suggest::builtin_engine;
 pub use action::Action;
@@ -77,20 +78,6 @@ pub fn run_with(
 ) -> anyhow::Result<()> {
     let app = build_app(doc, opened, &settings, &engine, &keymap);
     run_app(app, None)
-}
-
-/// Where the documents of a set come from: the viewer opens one at a time.
-pub trait DocumentSource {
-    fn len(&self) -> usize;
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// The name the list shows.
-    fn name(&self, i: usize) -> String;
-    /// The progress the list shows for a document not open (from the store).
-    fn summary(&mut self, i: usize) -> String;
-    /// Reads document `i` and opens it for review (`None`: nothing is stored).
-    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<crate::review::Opened>)>;
 }
 
 /// Opens the viewer on a set of documents, starting with document `start`;
