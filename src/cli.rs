@@ -1,13 +1,15 @@
-//! Command-line arguments (clap). Parsing only: no behaviour lives here.
+//! Command-line arguments (clap). Parsing only: no behaviour lives here; where the
+//! core has a plain type for a group of flags, the group turns into it here.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::corpus::Offsets;
-use crate::layout::{Direction, Shaping};
+use crate::layout::{Direction, LayoutOptions, Shaping};
 use crate::render::Format;
 use crate::session::open::Changed;
+use crate::suggest::options::Options;
 
 /// raqim: review named entities in Arabic news articles from the keyboard.
 #[derive(Debug, Parser)]
@@ -92,6 +94,18 @@ pub struct ViewArgs {
     pub lossy: bool,
 }
 
+impl ViewArgs {
+    /// The layout of these settings at `width` cells.
+    pub fn layout(&self, width: usize) -> LayoutOptions {
+        LayoutOptions {
+            width,
+            direction: self.direction,
+            shaping: self.shaping,
+            show_controls: self.show_controls,
+        }
+    }
+}
+
 /// Which suggestion sources to use.
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
@@ -118,190 +132,233 @@ pub struct SourceArgs {
     pub gazetteer: Vec<PathBuf>,
 }
 
+impl SourceArgs {
+    /// The engine these flags ask for.
+    pub fn options(&self) -> Options {
+        Options {
+            labels_file: self.labels_file.clone(),
+            rules_file: self.rules_file.clone(),
+            gazetteers: self.gazetteer.clone(),
+            model: self.model.clone(),
+            use_gazetteers: !self.no_gazetteers,
+            use_rules: !self.no_rules,
+            use_model: !self.no_model,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the article as it would be painted, or its visual lines as JSON.
-    Render {
-        /// The article, or - for standard input.
-        file: PathBuf,
-        /// Line width in cells; 0 means no wrapping.
-        #[arg(long, default_value_t = 80)]
-        width: usize,
-        /// text (visual lines as painted) or json (one object per visual line).
-        #[arg(long, default_value = "text", value_name = "text|json")]
-        format: Format,
-        #[command(flatten)]
-        view: ViewArgs,
-    },
+    Render(RenderArgs),
     /// Suggest entities: one JSON object per document on standard output.
-    Suggest {
-        /// Articles (.txt), JSON lines of {"id","text"} (.jsonl), or - for stdin.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Offset units in the output (and in .jsonl input): codepoints, bytes, utf16.
-        #[arg(
-            long,
-            default_value = "codepoints",
-            value_name = "codepoints|bytes|utf16"
-        )]
-        offsets: Offsets,
-        /// Skip malformed JSONL lines (reported on stderr) instead of stopping.
-        #[arg(long)]
-        skip_bad: bool,
-        /// Learned memory to use (JSON written by `eval --replay --save-memory`).
-        #[arg(long, value_name = "FILE")]
-        memory: Option<PathBuf>,
-        #[command(flatten)]
-        sources: SourceArgs,
-    },
+    Suggest(SuggestArgs),
     /// Score suggestions against gold spans, or replay an analyst over a gold corpus.
-    Eval {
-        /// Gold documents (JSON lines with spans).
-        gold: PathBuf,
-        /// Predicted documents, same ids and texts (not with --replay).
-        #[arg(required_unless_present = "replay", conflicts_with = "replay")]
-        pred: Option<PathBuf>,
-        /// Play an analyst over GOLD in order: suggest, score, accept the gold spans,
-        /// reject the wrong suggestions, so the memory learns.
-        #[arg(long)]
-        replay: bool,
-        /// Only score these labels (comma-separated), e.g. PER,ORG,LOC,FAC.
-        #[arg(long, value_delimiter = ',')]
-        labels: Vec<String>,
-        /// Skip the first N documents (e.g. those a gazetteer was built from).
-        #[arg(long, default_value_t = 0)]
-        skip: usize,
-        /// With --replay: print the cumulative figures every N documents.
-        #[arg(long, default_value_t = 10)]
-        every: usize,
-        /// With --replay: write the learned memory to this file at the end.
-        #[arg(long, value_name = "FILE")]
-        save_memory: Option<PathBuf>,
-        /// With --replay: write what was suggested for each document (JSON lines).
-        #[arg(long, value_name = "FILE")]
-        write_pred: Option<PathBuf>,
-        /// With --replay: settle a paragraph at a time (as in the viewer, where each
-        /// decision updates the rest of the document) or a whole document at a time.
-        #[arg(long, default_value = "paragraph", value_name = "paragraph|document")]
-        unit: crate::eval::Unit,
-        /// Offset units of the files: codepoints, bytes, utf16.
-        #[arg(long, default_value = "codepoints")]
-        offsets: Offsets,
-        #[command(flatten)]
-        sources: SourceArgs,
-    },
+    Eval(EvalArgs),
     /// Train the tagger on gold documents (JSON lines with spans, code points) and
     /// write the model file; the list features are built cross-fold (see README).
-    Train {
-        /// Gold documents: the NewsFANE dev split, the seed gold, your own.
-        #[arg(required = true)]
-        gold: Vec<PathBuf>,
-        /// Where to write the model (the shipped one is assets/model/tagger.bin).
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-        /// Labels the tagger learns (comma-separated).
-        #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,FAC")]
-        labels: Vec<String>,
-        /// Passes over the data.
-        #[arg(long, default_value_t = 12)]
-        epochs: usize,
-        /// Folds for the cross-fold list features.
-        #[arg(long, default_value_t = 5)]
-        folds: usize,
-    },
+    Train(TrainArgs),
     /// Cross-validate lists, rules and tagger on gold documents: per fold, lists and
     /// tagger made of the other folds only, scored cold and replayed.
-    Crossval {
-        /// Gold documents (JSON lines with spans, code points).
-        gold: PathBuf,
-        /// Number of contiguous folds.
-        #[arg(long, default_value_t = 5)]
-        folds: usize,
-        /// Labels the tagger learns and that are scored (comma-separated).
-        #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,FAC")]
-        labels: Vec<String>,
-        /// Passes over the data.
-        #[arg(long, default_value_t = 12)]
-        epochs: usize,
-    },
+    Crossval(CrossvalArgs),
     /// Write documents and their spans in an interchange format (the summary goes to
     /// standard error).
-    Export {
-        /// Documents to export, each a document id, an id prefix of at least 8 hex
-        /// digits, a name, or a source path as recorded [default: every document, in
-        /// the order it was added].
-        docs: Vec<String>,
-        /// jsonl (raqim's own, keeps everything), prodigy, doccano, label-studio, brat
-        /// (a directory of .txt + .ann pairs; needs --out), conll.
-        #[arg(long, value_name = "FORMAT")]
-        format: crate::formats::Format,
-        /// accepted: the accepted spans; all: pending ones too, with their state, and in
-        /// jsonl rejected ones as well (no other format has a place for them).
-        #[arg(long, default_value = "accepted", value_name = "accepted|all")]
-        state: crate::exchange::ExportState,
-        /// Offset unit of the file [default: the format's own: utf16 for doccano,
-        /// codepoints for the others; conll has no offsets].
-        #[arg(long, value_name = "codepoints|utf16|bytes")]
-        offsets: Option<Offsets>,
-        /// The file to write (brat: the directory; an existing directory gets
-        /// raqim-export.EXT) [default: standard output]. Written whole or not at all.
-        #[arg(long, value_name = "DIR|FILE")]
-        out: Option<PathBuf>,
-        /// The annotation database [default: $RAQIM_DB, else
-        /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
-        /// exist.
-        #[arg(long, value_name = "PATH")]
-        db: Option<PathBuf>,
-    },
+    Export(ExportArgs),
     /// Add documents and spans from files of another tool (or a model) to the database,
     /// all in one transaction: a bad record anywhere imports nothing, unless
     /// --skip-bad. A span the document already has (same start, end, label) is skipped,
     /// so importing a file twice adds nothing; one that overlaps a span already there
     /// (not rejected) is skipped and reported as a conflict.
-    Import {
-        /// Files, or directories of files of the format (brat: of .txt + .ann pairs).
-        #[arg(required = true, value_name = "PATH")]
-        paths: Vec<PathBuf>,
-        /// jsonl, prodigy, doccano, label-studio, brat, conll.
-        #[arg(long, value_name = "FORMAT")]
-        format: crate::formats::Format,
-        /// The state of spans whose file gives none: suggestions (pending, reviewed in
-        /// the viewer with their source shown) or accepted. A state the file gives wins:
-        /// raqim JSONL's `state`, Prodigy's `state` or task answer (no answer: pending),
-        /// Label Studio's annotations (accepted) and predictions (pending).
-        #[arg(
-            long = "as",
-            default_value = "suggestions",
-            value_name = "suggestions|accepted"
-        )]
-        as_: crate::exchange::ImportAs,
-        /// The source stored with every imported span [default: the span's own (raqim
-        /// JSONL, Prodigy, Label Studio's model_version), else import:FORMAT].
-        #[arg(long, value_name = "NAME")]
-        source: Option<String>,
-        /// Offset unit of the files [default: the format's own: utf16 for doccano,
-        /// codepoints for the others].
-        #[arg(long, value_name = "codepoints|utf16|bytes")]
-        offsets: Option<Offsets>,
-        /// Accept labels missing from the label set (they are listed).
-        #[arg(long)]
-        add_labels: bool,
-        /// Import the good records and spans, reporting the bad ones on stderr, instead
-        /// of importing nothing.
-        #[arg(long)]
-        skip_bad: bool,
-        /// A label set that replaces the default one (same shape as assets/labels.toml):
-        /// labels are checked against it.
-        #[arg(long, value_name = "FILE")]
-        labels_file: Option<PathBuf>,
-        /// The annotation database (created if missing) [default: $RAQIM_DB, else
-        /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db].
-        #[arg(long, value_name = "PATH")]
-        db: Option<PathBuf>,
-        /// Who imports, stored with the import and with spans that name no annotator
-        /// [default: `annotator` in $XDG_CONFIG_HOME/raqim/config.toml, else the login
-        /// name].
-        #[arg(long, value_name = "NAME")]
-        annotator: Option<String>,
-    },
+    Import(ImportArgs),
+}
+
+/// The arguments of `raqim render` (see [`Command::Render`]).
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The article, or - for standard input.
+    pub file: PathBuf,
+    /// Line width in cells; 0 means no wrapping.
+    #[arg(long, default_value_t = 80)]
+    pub width: usize,
+    /// text (visual lines as painted) or json (one object per visual line).
+    #[arg(long, default_value = "text", value_name = "text|json")]
+    pub format: Format,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// The arguments of `raqim suggest` (see [`Command::Suggest`]).
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// Articles (.txt), JSON lines of {"id","text"} (.jsonl), or - for stdin.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Offset units in the output (and in .jsonl input): codepoints, bytes, utf16.
+    #[arg(
+        long,
+        default_value = "codepoints",
+        value_name = "codepoints|bytes|utf16"
+    )]
+    pub offsets: Offsets,
+    /// Skip malformed JSONL lines (reported on stderr) instead of stopping.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Learned memory to use (JSON written by `eval --replay --save-memory`).
+    #[arg(long, value_name = "FILE")]
+    pub memory: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+/// The arguments of `raqim eval` (see [`Command::Eval`]).
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold documents (JSON lines with spans).
+    pub gold: PathBuf,
+    /// Predicted documents, same ids and texts (not with --replay).
+    #[arg(required_unless_present = "replay", conflicts_with = "replay")]
+    pub pred: Option<PathBuf>,
+    /// Play an analyst over GOLD in order: suggest, score, accept the gold spans,
+    /// reject the wrong suggestions, so the memory learns.
+    #[arg(long)]
+    pub replay: bool,
+    /// Only score these labels (comma-separated), e.g. PER,ORG,LOC,FAC.
+    #[arg(long, value_delimiter = ',')]
+    pub labels: Vec<String>,
+    /// Skip the first N documents (e.g. those a gazetteer was built from).
+    #[arg(long, default_value_t = 0)]
+    pub skip: usize,
+    /// With --replay: print the cumulative figures every N documents.
+    #[arg(long, default_value_t = 10)]
+    pub every: usize,
+    /// With --replay: write the learned memory to this file at the end.
+    #[arg(long, value_name = "FILE")]
+    pub save_memory: Option<PathBuf>,
+    /// With --replay: write what was suggested for each document (JSON lines).
+    #[arg(long, value_name = "FILE")]
+    pub write_pred: Option<PathBuf>,
+    /// With --replay: settle a paragraph at a time (as in the viewer, where each
+    /// decision updates the rest of the document) or a whole document at a time.
+    #[arg(long, default_value = "paragraph", value_name = "paragraph|document")]
+    pub unit: crate::eval::Unit,
+    /// Offset units of the files: codepoints, bytes, utf16.
+    #[arg(long, default_value = "codepoints")]
+    pub offsets: Offsets,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+/// The arguments of `raqim train` (see [`Command::Train`]).
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Gold documents: the NewsFANE dev split, the seed gold, your own.
+    #[arg(required = true)]
+    pub gold: Vec<PathBuf>,
+    /// Where to write the model (the shipped one is assets/model/tagger.bin).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Labels the tagger learns (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,FAC")]
+    pub labels: Vec<String>,
+    /// Passes over the data.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Folds for the cross-fold list features.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+}
+
+/// The arguments of `raqim crossval` (see [`Command::Crossval`]).
+#[derive(Debug, Args)]
+pub struct CrossvalArgs {
+    /// Gold documents (JSON lines with spans, code points).
+    pub gold: PathBuf,
+    /// Number of contiguous folds.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Labels the tagger learns and that are scored (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "PER,ORG,LOC,FAC")]
+    pub labels: Vec<String>,
+    /// Passes over the data.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+}
+
+/// The arguments of `raqim export` (see [`Command::Export`]).
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Documents to export, each a document id, an id prefix of at least 8 hex
+    /// digits, a name, or a source path as recorded [default: every document, in
+    /// the order it was added].
+    pub docs: Vec<String>,
+    /// jsonl (raqim's own, keeps everything), prodigy, doccano, label-studio, brat
+    /// (a directory of .txt + .ann pairs; needs --out), conll.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: crate::formats::Format,
+    /// accepted: the accepted spans; all: pending ones too, with their state, and in
+    /// jsonl rejected ones as well (no other format has a place for them).
+    #[arg(long, default_value = "accepted", value_name = "accepted|all")]
+    pub state: crate::exchange::ExportState,
+    /// Offset unit of the file [default: the format's own: utf16 for doccano,
+    /// codepoints for the others; conll has no offsets].
+    #[arg(long, value_name = "codepoints|utf16|bytes")]
+    pub offsets: Option<Offsets>,
+    /// The file to write (brat: the directory; an existing directory gets
+    /// raqim-export.EXT) [default: standard output]. Written whole or not at all.
+    #[arg(long, value_name = "DIR|FILE")]
+    pub out: Option<PathBuf>,
+    /// The annotation database [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
+    /// exist.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+/// The arguments of `raqim import` (see [`Command::Import`]).
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files, or directories of files of the format (brat: of .txt + .ann pairs).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// jsonl, prodigy, doccano, label-studio, brat, conll.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: crate::formats::Format,
+    /// The state of spans whose file gives none: suggestions (pending, reviewed in
+    /// the viewer with their source shown) or accepted. A state the file gives wins:
+    /// raqim JSONL's `state`, Prodigy's `state` or task answer (no answer: pending),
+    /// Label Studio's annotations (accepted) and predictions (pending).
+    #[arg(
+        long = "as",
+        default_value = "suggestions",
+        value_name = "suggestions|accepted"
+    )]
+    pub as_: crate::exchange::ImportAs,
+    /// The source stored with every imported span [default: the span's own (raqim
+    /// JSONL, Prodigy, Label Studio's model_version), else import:FORMAT].
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Offset unit of the files [default: the format's own: utf16 for doccano,
+    /// codepoints for the others].
+    #[arg(long, value_name = "codepoints|utf16|bytes")]
+    pub offsets: Option<Offsets>,
+    /// Accept labels missing from the label set (they are listed).
+    #[arg(long)]
+    pub add_labels: bool,
+    /// Import the good records and spans, reporting the bad ones on stderr, instead
+    /// of importing nothing.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// A label set that replaces the default one (same shape as assets/labels.toml):
+    /// labels are checked against it.
+    #[arg(long, value_name = "FILE")]
+    pub labels_file: Option<PathBuf>,
+    /// The annotation database (created if missing) [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Who imports, stored with the import and with spans that name no annotator
+    /// [default: `annotator` in $XDG_CONFIG_HOME/raqim/config.toml, else the login
+    /// name].
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
 }

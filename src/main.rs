@@ -5,11 +5,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use raqim::cli::{Cli, Command, LogLevel, SourceArgs, StoreArgs, ViewArgs};
-use raqim::layout::LayoutOptions;
+use raqim::cli::{Cli, Command, LogLevel, StoreArgs, ViewArgs};
 use raqim::logging;
-use raqim::session::open::{Changed, Keeper, SetSource, database_path, load, log_opened};
-use raqim::suggest::{Engine, options::Options};
+use raqim::session::open::{
+    Changed, Keeper, SetSource, database_path, load, log_opened, review_engine,
+};
+use raqim::suggest::Engine;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -75,152 +76,92 @@ fn start_log(level: LogLevel) {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Some(Command::Render {
-            file,
-            width,
-            format,
-            view,
-        }) => {
-            let doc = load(&file, view.lossy)?;
-            let opts = layout_options(&view, width);
+        Some(Command::Render(a)) => {
+            let doc = load(&a.file, a.view.lossy)?;
+            let opts = a.view.layout(a.width);
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            raqim::render::render(&doc, &opts, format, &mut out)?;
+            raqim::render::render(&doc, &opts, a.format, &mut out)?;
             out.flush()?;
             Ok(())
         }
-        Some(Command::Suggest {
-            files,
-            offsets,
-            skip_bad,
-            memory,
-            sources,
-        }) => {
+        Some(Command::Suggest(a)) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let engine = Engine::from_options(&engine_options(&sources))?;
-            raqim::commands::suggest(
-                &engine,
-                &files,
-                offsets,
-                skip_bad,
-                memory.as_deref(),
-                &mut out,
-            )?;
+            let engine = Engine::from_options(&a.sources.options())?;
+            let memory = a.memory.as_deref();
+            raqim::commands::suggest(&engine, &a.files, a.offsets, a.skip_bad, memory, &mut out)?;
             out.flush()?;
             Ok(())
         }
-        Some(Command::Eval {
-            gold,
-            pred,
-            replay,
-            labels,
-            skip,
-            every,
-            save_memory,
-            write_pred,
-            unit,
-            offsets,
-            sources,
-        }) => {
+        Some(Command::Eval(a)) => {
             let stdout = std::io::stdout();
-            let mut out = stdout.lock();
             let args = raqim::commands::EvalArgs {
-                gold: &gold,
-                pred: pred.as_deref(),
-                replay,
-                labels: &labels,
-                skip,
-                every,
-                save_memory: save_memory.as_deref(),
-                write_pred: write_pred.as_deref(),
-                unit,
-                offsets,
+                gold: &a.gold,
+                pred: a.pred.as_deref(),
+                replay: a.replay,
+                labels: &a.labels,
+                skip: a.skip,
+                every: a.every,
+                save_memory: a.save_memory.as_deref(),
+                write_pred: a.write_pred.as_deref(),
+                unit: a.unit,
+                offsets: a.offsets,
             };
-            let engine = Engine::from_options(&engine_options(&sources))?;
-            raqim::commands::eval(&engine, &args, &mut out)
+            let engine = Engine::from_options(&a.sources.options())?;
+            raqim::commands::eval(&engine, &args, &mut stdout.lock())
         }
-        Some(Command::Train {
-            gold,
-            out,
-            labels,
-            epochs,
-            folds,
-        }) => {
+        Some(Command::Train(a)) => {
             let settings = raqim::train::Settings {
-                labels,
-                epochs,
-                folds,
+                labels: a.labels,
+                epochs: a.epochs,
+                folds: a.folds,
             };
-            raqim::commands::train(&gold, &out, &settings)
+            raqim::commands::train(&a.gold, &a.out, &settings)
         }
-        Some(Command::Crossval {
-            gold,
-            folds,
-            labels,
-            epochs,
-        }) => {
+        Some(Command::Crossval(a)) => {
             let settings = raqim::train::Settings {
-                labels,
-                epochs,
-                folds,
+                labels: a.labels,
+                epochs: a.epochs,
+                folds: a.folds,
             };
-            let stdout = std::io::stdout();
-            raqim::commands::crossval(&gold, &settings, &mut stdout.lock())
+            raqim::commands::crossval(&a.gold, &settings, &mut std::io::stdout().lock())
         }
-        Some(Command::Export {
-            docs,
-            format,
-            state,
-            offsets,
-            out,
-            db,
-        }) => {
-            let db = database_path(db.as_deref())?;
+        Some(Command::Export(a)) => {
+            let db = database_path(a.db.as_deref())?;
             let args = raqim::exchange::ExportArgs {
                 db: &db,
-                format,
-                state,
-                offsets,
-                out: out.as_deref(),
-                docs: &docs,
+                format: a.format,
+                state: a.state,
+                offsets: a.offsets,
+                out: a.out.as_deref(),
+                docs: &a.docs,
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             raqim::exchange::export(&args, &mut out, &mut std::io::stderr())
         }
-        Some(Command::Import {
-            paths,
-            format,
-            as_,
-            source,
-            offsets,
-            add_labels,
-            skip_bad,
-            labels_file,
-            db,
-            annotator,
-        }) => {
-            let db = database_path(db.as_deref())?;
-            let annotator = annotator_named(annotator.as_deref())?;
-            let labels = match &labels_file {
+        Some(Command::Import(a)) => {
+            let db = database_path(a.db.as_deref())?;
+            let annotator = annotator_named(a.annotator.as_deref())?;
+            let labels = match &a.labels_file {
                 Some(p) => raqim::suggest::labels::LabelSet::load(p)?,
                 None => raqim::suggest::labels::LabelSet::builtin(),
             };
             let args = raqim::exchange::ImportArgs {
                 db: &db,
-                format,
-                paths: &paths,
-                state: as_,
-                source: source.as_deref(),
-                offsets,
+                format: a.format,
+                paths: &a.paths,
+                state: a.as_,
+                source: a.source.as_deref(),
+                offsets: a.offsets,
                 labels: &labels,
-                add_labels,
-                skip_bad,
+                add_labels: a.add_labels,
+                skip_bad: a.skip_bad,
                 annotator: &annotator,
             };
             let summary = raqim::exchange::import(&args, &mut std::io::stderr())?;
-            tracing::info!(format = %format, "import: {summary}");
+            tracing::info!(format = %a.format, "import: {summary}");
             Ok(())
         }
         None => {
@@ -236,7 +177,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             // A user's files are read (and any error shown) before the screen is
             // taken; the built-in engine is built while the article is decoded.
-            let engine = raqim::session::open::review_engine(&engine_options(&cli.sources))?;
+            let engine = review_engine(&cli.sources.options())?;
             let keymap = match cli
                 .keymap
                 .clone()
@@ -300,27 +241,6 @@ fn keeper(args: &StoreArgs) -> anyhow::Result<Keeper> {
         Some(database_path(args.db.as_deref())?)
     };
     Ok(Keeper::new(db, annotator, args.changed))
-}
-
-fn engine_options(sources: &SourceArgs) -> Options {
-    Options {
-        labels_file: sources.labels_file.clone(),
-        rules_file: sources.rules_file.clone(),
-        gazetteers: sources.gazetteer.clone(),
-        model: sources.model.clone(),
-        use_gazetteers: !sources.no_gazetteers,
-        use_rules: !sources.no_rules,
-        use_model: !sources.no_model,
-    }
-}
-
-fn layout_options(view: &ViewArgs, width: usize) -> LayoutOptions {
-    LayoutOptions {
-        width,
-        direction: view.direction,
-        shaping: view.shaping,
-        show_controls: view.show_controls,
-    }
 }
 
 fn view_settings(view: &ViewArgs) -> raqim::tui::ViewSettings {
