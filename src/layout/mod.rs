@@ -21,7 +21,8 @@ use std::str::FromStr;
 pub use reorder::mirror;
 
 pub use cluster::{
-    BIDI_CONTROL_GLYPH, CellKind, DOTTED_CIRCLE, cluster_width, control_picture, is_bidi_control,
+    BIDI_CONTROL_GLYPH, CellKind, DOTTED_CIRCLE, cluster_width, control_name, control_picture,
+    is_bidi_control,
 };
 
 /// Paragraph direction.

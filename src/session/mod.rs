@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use crate::annotation::State;
 use crate::document::Document;
-use crate::offsets::{Offsets, convert_sorted};
+use crate::offsets::{Offsets, convert_sorted, len_in};
 use crate::review::Review;
 use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
@@ -63,6 +63,10 @@ pub struct Session {
     /// Code points before each paragraph, and in all.
     char_starts: Vec<usize>,
     char_total: usize,
+    /// Last (paragraph, byte offset, code points before it in the paragraph), so a
+    /// position's code point offset is counted from there, not from the start of a
+    /// 64 KiB piece.
+    char_memo: (usize, usize, usize),
     /// The furthest paragraph the analyst has been in (for the progress).
     reach: usize,
     /// The last progress counted, with what it was counted from.
@@ -93,6 +97,7 @@ impl Session {
             spans: shown::SpanCache::default(),
             char_starts,
             char_total,
+            char_memo: (0, 0, 0),
             reach: 0,
             progress_cache: None,
             last_search: None,
@@ -156,6 +161,25 @@ impl Session {
     /// Code points before paragraph `p`.
     pub fn char_start(&self, p: usize) -> usize {
         self.char_starts[p]
+    }
+
+    /// The code point offset in the document of byte `offset` of paragraph `para`.
+    pub fn char_offset(&mut self, para: usize, offset: usize) -> usize {
+        let Some(p) = self.doc.paragraphs.get(para) else {
+            return 0;
+        };
+        let text = &self.doc.text[p.range.clone()];
+        let (mp, mo, mc) = self.char_memo;
+        let count = |s: &str| len_in(s, Offsets::CodePoints);
+        let chars = if mp != para {
+            count(&text[..offset])
+        } else if mo <= offset {
+            mc + count(&text[mo..offset])
+        } else {
+            mc - count(&text[offset..mo])
+        };
+        self.char_memo = (para, offset, chars);
+        self.char_starts[para] + chars
     }
 
     /// Code points in the document.

@@ -261,6 +261,18 @@ impl Session {
         }
     }
 
+    /// A shown span as the status line names it: text (cut at 40 characters),
+    /// label, state, source and score.
+    pub fn describe(&self, s: &ViewSpan) -> String {
+        let label = &self.labels.labels()[s.label].name;
+        let state = state_name(s.state);
+        let mut shown: String = self.doc.text[s.start..s.end].chars().take(40).collect();
+        if shown.len() < s.end - s.start {
+            shown.push('…');
+        }
+        format!("«{shown}» {label} {state} {} {:.2}", s.source, s.score)
+    }
+
     /// The name of label `i` of the session's label set.
     pub(super) fn label_name(&self, i: usize) -> String {
         self.labels.labels()[i].name.clone()

@@ -17,7 +17,6 @@ use crate::document::Document;
 use crate::layout::{
     CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, layout_paragraph,
 };
-use crate::offsets::{Offsets, len_in};
 use crate::review::Review;
 use crate::session::{Session, ViewSpan};
 use crate::suggest::Engine;
@@ -83,9 +82,6 @@ pub struct App {
     quit: bool,
     cache: HashMap<usize, Rc<ParagraphLayout>>,
     cache_bytes: usize,
-    /// Last (paragraph, byte offset, code points before it in the paragraph), so the
-    /// status line counts only from there, not from the start of a 64 KiB piece.
-    char_memo: (usize, usize, usize),
     /// The document under review: its spans, suggestions, progress and every step.
     pub(super) session: Session,
     /// Where a selection started (document byte offset), while one is being made.
@@ -145,7 +141,6 @@ impl App {
             quit: false,
             cache: HashMap::new(),
             cache_bytes: 0,
-            char_memo: (0, 0, 0),
             session,
             selection: None,
             message: None,
@@ -222,22 +217,8 @@ impl App {
 
     /// The cursor as a code point offset into the document.
     pub fn cursor_char(&mut self) -> usize {
-        let Cursor { para, offset } = self.cursor;
-        let Some(p) = self.session.document().paragraphs.get(para) else {
-            return 0;
-        };
-        let text = &self.session.document().text[p.range.clone()];
-        let (mp, mo, mc) = self.char_memo;
-        let count = |s: &str| len_in(s, Offsets::CodePoints);
-        let chars = if mp != para {
-            count(&text[..offset])
-        } else if mo <= offset {
-            mc + count(&text[mo..offset])
-        } else {
-            mc - count(&text[offset..mo])
-        };
-        self.char_memo = (para, offset, chars);
-        self.session.char_start(para) + chars
+        self.session
+            .char_offset(self.cursor.para, self.cursor.offset)
     }
 
     /// First row shown: (paragraph, row in its block).

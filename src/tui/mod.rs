@@ -57,8 +57,7 @@ pub use app::{App, Cursor, DocList, Row, ViewSettings};
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
 pub use legend::{LEGEND_MIN_HEIGHT, span_style, terminal_colour};
 pub use view::{
-    MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, control_name, draw, help_lines, progress_text, render,
-    status_text,
+    MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, draw, help_lines, progress_text, render, status_text,
 };
 
 /// Opens the viewer on `doc` and returns when the user quits. The terminal is restored

@@ -19,9 +19,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::layout::{
-    Cell, Direction, LayoutOptions, VisualLine, is_bidi_control, layout_paragraph,
-};
+use crate::layout::{Cell, Direction, LayoutOptions, VisualLine, control_name, layout_paragraph};
 
 use std::rc::Rc;
 
@@ -30,7 +28,7 @@ use crate::session::ViewSpan;
 
 use super::app::App;
 use super::legend::{LEGEND_MIN_HEIGHT, legend_row, span_style, terminal_colour};
-use crate::session::{span_covering, state_name};
+use crate::session::span_covering;
 
 /// Narrower or lower than this and the viewer only says it is too small.
 pub const MIN_WIDTH: u16 = 8;
@@ -371,19 +369,7 @@ pub fn status_text(app: &mut App) -> String {
             parts.push(name);
         }
         if let Some((_, s)) = app.span_at_cursor() {
-            let label = &app.session.labels().labels()[s.label].name;
-            let state = state_name(s.state);
-            let mut shown: String = app.session.document().text[s.start..s.end]
-                .chars()
-                .take(40)
-                .collect();
-            if shown.len() < s.end - s.start {
-                shown.push('…');
-            }
-            parts.push(format!(
-                "«{shown}» {label} {state} {} {:.2}",
-                s.source, s.score
-            ));
+            parts.push(app.session.describe(&s));
         }
         if app.selection().is_some() {
             parts.push("selecting".to_string());
@@ -400,35 +386,6 @@ pub fn status_text(app: &mut App) -> String {
     parts.push(format!("{dir} shaping:{} {controls}", app.settings.shaping));
     parts.push(app.session.review().describe());
     parts.join("  ")
-}
-
-/// "U+202E RIGHT-TO-LEFT OVERRIDE" for bidi and invisible format characters,
-/// "U+001B control" for other controls, `None` for ordinary text.
-pub fn control_name(c: char) -> Option<String> {
-    let name = match c {
-        '\u{061C}' => "ARABIC LETTER MARK",
-        '\u{200E}' => "LEFT-TO-RIGHT MARK",
-        '\u{200F}' => "RIGHT-TO-LEFT MARK",
-        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
-        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
-        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
-        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
-        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
-        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
-        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
-        '\u{2068}' => "FIRST STRONG ISOLATE",
-        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
-        '\u{200B}' => "ZERO WIDTH SPACE",
-        '\u{200C}' => "ZERO WIDTH NON-JOINER",
-        '\u{200D}' => "ZERO WIDTH JOINER",
-        '\u{2060}' => "WORD JOINER",
-        '\u{00AD}' => "SOFT HYPHEN",
-        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
-        c if c.is_control() => "control",
-        c if is_bidi_control(c) => "bidi control",
-        _ => return None,
-    };
-    Some(format!("U+{:04X} {name}", c as u32))
 }
 
 fn status_line(area: Rect, buf: &mut Buffer, app: &App) {
