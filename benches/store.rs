@@ -17,7 +17,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use raqim::store::{Change, NewSpan, SpanState, Store};
+use raqim::annotation::State;
+use raqim::store::{Change, NewSpan, Store};
 
 #[path = "support/bigdb.rs"]
 mod bigdb;
@@ -97,9 +98,9 @@ fn bench(c: &mut Criterion) {
             end: target.end,
             label: target.label.clone(),
             state: if accepted {
-                SpanState::Accepted
+                State::Accepted
             } else {
-                SpanState::Pending
+                State::Pending
             },
             source: target.source.clone(),
             score: target.score,

@@ -10,11 +10,14 @@
 //! applied; the viewer turns keys into the operations here).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Where a span stands in the review.
+/// Where a span stands in the review. The one state type of the core, the store and
+/// the interchange formats; written `pending`, `accepted`, `rejected` everywhere
+/// (serde, the database, the files), by [`State::as_str`] and read back by `parse`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
@@ -23,6 +26,35 @@ pub enum State {
     Accepted,
     /// Rejected: hidden, remembered.
     Rejected,
+}
+
+impl State {
+    pub const ALL: [State; 3] = [State::Pending, State::Accepted, State::Rejected];
+
+    /// The written form, the same as serde's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Accepted => "accepted",
+            State::Rejected => "rejected",
+        }
+    }
+}
+
+/// A written state that is none of [`State::ALL`]; says what was found and what was
+/// expected, for the caller to place (file and line, database row).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not one of pending, accepted, rejected")]
+pub struct UnknownState(pub String);
+
+impl FromStr for State {
+    type Err = UnknownState;
+    fn from_str(s: &str) -> Result<State, UnknownState> {
+        State::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| UnknownState(s.to_string()))
+    }
 }
 
 /// One span.

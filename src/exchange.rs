@@ -19,10 +19,10 @@ use std::str::FromStr;
 use anyhow::Context;
 use serde_json::{Value, json};
 
+use crate::annotation::State;
 use crate::formats::{self, Format, ImportOptions, Offsets, Record, RecordSpan};
 use crate::store::{
-    DocumentRow, FullDocument, ImportDoc, ImportReport, ImportSpan, NewSpan, SpanState, Store,
-    StoreError,
+    DocumentRow, FullDocument, ImportDoc, ImportReport, ImportSpan, NewSpan, Store, StoreError,
 };
 use crate::suggest::labels::LabelSet;
 
@@ -132,12 +132,12 @@ pub fn to_record(d: FullDocument, state: ExportState) -> Record {
     let spans = d
         .spans
         .into_iter()
-        .filter(|s| state == ExportState::All || s.state == SpanState::Accepted)
+        .filter(|s| state == ExportState::All || s.state == State::Accepted)
         .map(|s| RecordSpan {
             start: s.start,
             end: s.end,
             label: s.label,
-            state: Some(s.state.as_str().to_string()),
+            state: Some(s.state),
             source: Some(s.source),
             score: Some(s.score),
             annotator: Some(s.annotator),
@@ -279,7 +279,7 @@ pub fn export(
     let written = |r: &Record| {
         r.spans
             .iter()
-            .filter(|s| args.format == Format::Jsonl || s.state.as_deref() != Some("rejected"))
+            .filter(|s| args.format == Format::Jsonl || s.state != Some(State::Rejected))
             .count()
     };
     let spans: usize = records.iter().map(written).sum();
@@ -434,8 +434,8 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let default_state = match args.state {
-        ImportAs::Suggestions => SpanState::Pending,
-        ImportAs::Accepted => SpanState::Accepted,
+        ImportAs::Suggestions => State::Pending,
+        ImportAs::Accepted => State::Accepted,
     };
     let default_source = format!("import:{format}");
     let spans = r
@@ -445,11 +445,7 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
             span: NewSpan {
                 start: s.start,
                 end: s.end,
-                state: s
-                    .state
-                    .as_deref()
-                    .and_then(SpanState::parse)
-                    .unwrap_or(default_state),
+                state: s.state.unwrap_or(default_state),
                 source: match args.source {
                     Some(src) => src.to_string(),
                     None => s.source.unwrap_or_else(|| default_source.clone()),

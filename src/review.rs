@@ -252,7 +252,7 @@ pub fn describe(edit: &Edit, text: &str) -> String {
         let surface = text.get(s.start..s.end).unwrap_or("");
         format!(
             "{} {} «{}» {}..{}",
-            state_name(s.state),
+            s.state.as_str(),
             s.label,
             clip(surface, SURFACE),
             s.start,
@@ -263,7 +263,7 @@ pub fn describe(edit: &Edit, text: &str) -> String {
         Edit::Insert(s) => format!("new {}", span(s)),
         Edit::Replace { before, after } => {
             if (before.start, before.end) == (after.start, after.end) {
-                format!("{} -> {}", state_name(before.state), span(after))
+                format!("{} -> {}", before.state.as_str(), span(after))
             } else {
                 format!("{}..{} -> {}", before.start, before.end, span(after))
             }
@@ -276,14 +276,6 @@ pub fn describe(edit: &Edit, text: &str) -> String {
             Some(first) => describe(first, text),
             None => "nothing".to_string(),
         },
-    }
-}
-
-fn state_name(s: State) -> &'static str {
-    match s {
-        State::Pending => "pending",
-        State::Accepted => "accepted",
-        State::Rejected => "rejected",
     }
 }
 

@@ -118,7 +118,7 @@ pub fn seed_spans(
             left_out += 1;
             continue;
         };
-        let visible = s.state.as_deref() != Some("rejected");
+        let visible = s.state != Some(State::Rejected);
         if a >= b || (visible && a < last_end) {
             left_out += 1;
             continue;
@@ -131,11 +131,7 @@ pub fn seed_spans(
             start: a,
             end: b,
             label: s.label.clone(),
-            state: match s.state.as_deref() {
-                Some("accepted") => State::Accepted,
-                Some("rejected") => State::Rejected,
-                _ => State::Pending,
-            },
+            state: s.state.unwrap_or(State::Pending),
             source: s
                 .source
                 .clone()
@@ -189,11 +185,11 @@ mod tests {
     fn a_records_spans_become_one_undoable_import_once() {
         let text = "قال الجيش السوري إن داعش انسحب";
         let cp = |s: &str| text[..text.find(s).unwrap()].chars().count();
-        let span = |s: &str, label: &str, state: Option<&str>| RecordSpan {
+        let span = |s: &str, label: &str, state: Option<State>| RecordSpan {
             start: cp(s),
             end: cp(s) + s.chars().count(),
             label: label.into(),
-            state: state.map(str::to_string),
+            state,
             source: Some("model:camel".into()),
             score: Some(0.7),
             annotator: None,
@@ -201,7 +197,7 @@ mod tests {
         let spans = vec![
             span("الجيش السوري", "ORG", None),
             span("السوري", "ORG", None), // overlaps the one before: left out
-            span("داعش", "ORG", Some("accepted")),
+            span("داعش", "ORG", Some(State::Accepted)),
         ];
         let engine = builtin_engine();
         let mut r = Review::in_memory();

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use raqim::annotation::State;
 use raqim::corpus::read_jsonl;
 use raqim::formats::{
     Format, FormatError, ImportOptions, Imported, Offsets, Record, RecordSpan, brat_read_pair,
@@ -91,6 +92,7 @@ fn handmade() -> Vec<Record> {
 
 /// The same records as a review leaves them: states, sources, scores, annotators.
 fn reviewed(records: &[Record]) -> Vec<Record> {
+    use State::{Accepted, Pending, Rejected};
     records
         .iter()
         .enumerate()
@@ -102,8 +104,7 @@ fn reviewed(records: &[Record]) -> Vec<Record> {
                 .map(|(i, s)| {
                     let k = ri + i;
                     RecordSpan {
-                        state: [None, Some("accepted"), Some("pending"), Some("rejected")][k % 4]
-                            .map(String::from),
+                        state: [None, Some(Accepted), Some(Pending), Some(Rejected)][k % 4],
                         source: (k % 3 != 0).then(|| format!("gazetteer:g{}", k % 2)),
                         score: (k % 5 != 0).then_some(0.05 + (k % 19) as f32 / 20.0),
                         annotator: (k % 2 == 0).then(|| "rana".to_string()),
@@ -120,8 +121,9 @@ fn reviewed(records: &[Record]) -> Vec<Record> {
 fn sorted(mut records: Vec<Record>) -> Vec<Record> {
     for r in &mut records {
         r.spans.sort_by(|a, b| {
-            (a.start, a.end, &a.label, &a.state, &a.source, &a.annotator)
-                .cmp(&(b.start, b.end, &b.label, &b.state, &b.source, &b.annotator))
+            let (sa, sb) = (a.state.map(State::as_str), b.state.map(State::as_str));
+            (a.start, a.end, &a.label, sa, &a.source, &a.annotator)
+                .cmp(&(b.start, b.end, &b.label, sb, &b.source, &b.annotator))
                 .then(a.score.partial_cmp(&b.score).unwrap())
         });
     }
@@ -388,11 +390,11 @@ fn prodigy_file_after_the_documented_tasks() {
         recs[0].id, "-2127939581",
         "the input hash names a task without id"
     );
-    assert_eq!(recs[0].spans[0].state.as_deref(), Some("accepted"));
+    assert_eq!(recs[0].spans[0].state.map(State::as_str), Some("accepted"));
     // ner.teach: one suggested span, answered reject.
     let s = &recs[1].spans[0];
     assert_eq!(
-        (s.state.as_deref(), s.source.as_deref(), s.score),
+        (s.state.map(State::as_str), s.source.as_deref(), s.score),
         (Some("rejected"), Some("core_web_ar"), Some(0.63))
     );
     assert_eq!(recs[1].meta.as_ref().unwrap()["source"], "bbc-ar");
@@ -401,7 +403,7 @@ fn prodigy_file_after_the_documented_tasks() {
         recs[2]
             .spans
             .iter()
-            .all(|s| s.state.as_deref() == Some("pending"))
+            .all(|s| s.state.map(State::as_str) == Some("pending"))
     );
     // token_end is inclusive; the proclitic و is a token of its own.
     assert_eq!(
@@ -477,7 +479,7 @@ fn label_studio_file_with_annotations_and_predictions() {
         .map(|(s, (t, _))| {
             (
                 t,
-                s.state.as_deref().unwrap(),
+                s.state.map(State::as_str).unwrap(),
                 s.source.as_deref(),
                 s.annotator.as_deref(),
                 s.score,

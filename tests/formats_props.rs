@@ -4,6 +4,7 @@
 //! so too.
 
 use proptest::prelude::*;
+use raqim::annotation::State;
 use raqim::formats::{
     Format, ImportOptions, Offsets, Record, RecordSpan, brat_read_pair, brat_write_pair,
     expected_round_trip, export_to_string, import_bytes,
@@ -89,9 +90,7 @@ fn span(n: usize) -> impl Strategy<Value = RecordSpan> {
         0..n,
         1..=n,
         prop::sample::select(vec!["PER", "ORG", "LOC", "DATE", "NEW_1"]),
-        prop::option::of(prop::sample::select(vec![
-            "pending", "accepted", "rejected",
-        ])),
+        prop::option::of(prop::sample::select(State::ALL.to_vec())),
         opt_string(),
         prop::option::of(prop_oneof![
             (0u32..=1000).prop_map(|k| k as f32 / 1000.0),
@@ -105,7 +104,7 @@ fn span(n: usize) -> impl Strategy<Value = RecordSpan> {
                 start,
                 end: end.min(n),
                 label: label.into(),
-                state: state.map(str::to_string),
+                state,
                 source,
                 score,
                 annotator,
@@ -180,8 +179,9 @@ fn tidy_up(r: &mut Record) {
 fn sorted(mut records: Vec<Record>) -> Vec<Record> {
     for r in &mut records {
         r.spans.sort_by(|a, b| {
-            (a.start, a.end, &a.label, &a.state, &a.source, &a.annotator)
-                .cmp(&(b.start, b.end, &b.label, &b.state, &b.source, &b.annotator))
+            let (sa, sb) = (a.state.map(State::as_str), b.state.map(State::as_str));
+            (a.start, a.end, &a.label, sa, &a.source, &a.annotator)
+                .cmp(&(b.start, b.end, &b.label, sb, &b.source, &b.annotator))
                 .then(a.score.partial_cmp(&b.score).unwrap())
         });
     }

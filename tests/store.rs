@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use raqim::store::{Change, NewSpan, SCHEMA_VERSION, SpanState, Store, StoreError};
+use raqim::annotation::State;
+use raqim::store::{Change, NewSpan, SCHEMA_VERSION, Store, StoreError};
 use sha2::{Digest, Sha256};
 
 const TEXT: &str = "قال الرئيس محمد في دمشق إن الجيش السوري انسحب.";
@@ -18,7 +19,7 @@ fn sha(text: &str) -> String {
         .collect()
 }
 
-fn span(start: usize, end: usize, label: &str, state: SpanState) -> NewSpan {
+fn span(start: usize, end: usize, label: &str, state: State) -> NewSpan {
     NewSpan {
         start,
         end,
@@ -37,7 +38,7 @@ fn make_db(path: &Path, n: usize) -> String {
         .add_document(&id, "news.txt", Some(Path::new("news.txt")), TEXT)
         .unwrap();
     for i in 0..n {
-        let s = span(i % 40, i % 40 + 3, "LOC", SpanState::Pending);
+        let s = span(i % 40, i % 40 + 3, "LOC", State::Pending);
         store
             .commit(
                 &id,
@@ -79,8 +80,8 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
                 "ana",
                 None,
                 &[
-                    Change::Insert(span(21, 25, "LOC", SpanState::Pending)),
-                    Change::Insert(span(11, 15, "PER", SpanState::Accepted)),
+                    Change::Insert(span(21, 25, "LOC", State::Pending)),
+                    Change::Insert(span(11, 15, "PER", State::Accepted)),
                 ],
             )
             .unwrap();
@@ -93,7 +94,7 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
                 None,
                 &[Change::Update {
                     id: ids[0],
-                    span: span(21, 25, "LOC", SpanState::Accepted),
+                    span: span(21, 25, "LOC", State::Accepted),
                 }],
             )
             .unwrap();
@@ -107,7 +108,7 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
                 Some(s2),
                 &[Change::Update {
                     id: ids[0],
-                    span: span(21, 25, "LOC", SpanState::Pending),
+                    span: span(21, 25, "LOC", State::Pending),
                 }],
             )
             .unwrap();
@@ -132,7 +133,7 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
         (ids[1], 11, 15)
     );
     assert_eq!(spans[0].label, "PER");
-    assert_eq!(spans[0].state, SpanState::Accepted);
+    assert_eq!(spans[0].state, State::Accepted);
     assert_eq!(spans[0].source, "gazetteer:places");
     assert_eq!(spans[0].score, 0.75);
     assert_eq!(spans[0].annotator, "ana");
@@ -141,7 +142,7 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
         (spans[1].id, spans[1].start, spans[1].end),
         (ids[0], 21, 25)
     );
-    assert_eq!(spans[1].state, SpanState::Pending);
+    assert_eq!(spans[1].state, State::Pending);
     assert_eq!(spans[1].annotator, "omar");
     assert!(spans[1].updated >= spans[1].created);
 
@@ -198,7 +199,7 @@ fn a_failing_action_applies_nothing() {
     let id = make_db(&path, 1);
     let mut store = Store::open(&path).unwrap();
     let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
-    let good = Change::Insert(span(0, 3, "PER", SpanState::Pending));
+    let good = Change::Insert(span(0, 3, "PER", State::Pending));
 
     let err = store
         .commit(
@@ -218,14 +219,14 @@ fn a_failing_action_applies_nothing() {
 
     let update = Change::Update {
         id: 999,
-        span: span(0, 3, "PER", SpanState::Accepted),
+        span: span(0, 3, "PER", State::Accepted),
     };
     let err = store
         .commit(&id, "edit", "{}", "ana", None, &[good.clone(), update])
         .unwrap_err();
     assert!(matches!(err, StoreError::UnknownSpan { .. }), "{err:?}");
 
-    let past_end = Change::Insert(span(40, 400, "PER", SpanState::Pending));
+    let past_end = Change::Insert(span(40, 400, "PER", State::Pending));
     let err = store
         .commit(&id, "edit", "{}", "ana", None, &[good.clone(), past_end])
         .unwrap_err();
@@ -347,7 +348,7 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
     let spans = store.spans(&id).unwrap();
     assert_eq!(
         (spans[0].start, spans[0].end, spans[0].state),
-        (4, 10, SpanState::Accepted)
+        (4, 10, State::Accepted)
     );
     let theirs = store.spans(&other).unwrap();
     assert_eq!(
@@ -434,7 +435,7 @@ fn actions_after_a_snapshot_come_from_every_document_in_order() {
                 &format!("{{\"i\":{i}}}"),
                 "ana",
                 None,
-                &[Change::Insert(span(0, 3, "PER", SpanState::Pending))],
+                &[Change::Insert(span(0, 3, "PER", State::Pending))],
             )
             .unwrap();
         seqs.push(seq);
@@ -589,7 +590,7 @@ fn a_database_locked_longer_than_the_timeout_is_reported_as_locked() {
     other
         .execute_batch("BEGIN EXCLUSIVE; UPDATE documents SET name = 'held';")
         .unwrap();
-    let change = Change::Insert(span(0, 3, "PER", SpanState::Pending));
+    let change = Change::Insert(span(0, 3, "PER", State::Pending));
     let err = store
         .commit(
             &id,
@@ -657,7 +658,7 @@ fn two_processes_on_one_database_see_each_others_work_and_lose_nothing() {
                 &format!("{{\"i\":{i}}}"),
                 who,
                 None,
-                &[Change::Insert(span(i, i + 2, "ORG", SpanState::Pending))],
+                &[Change::Insert(span(i, i + 2, "ORG", State::Pending))],
             )
             .unwrap();
         all.push((seq, ids[0], who));
@@ -677,14 +678,14 @@ fn two_processes_on_one_database_see_each_others_work_and_lose_nothing() {
         None,
         &[Change::Update {
             id: all[0].1,
-            span: span(0, 2, "ORG", SpanState::Accepted),
+            span: span(0, 2, "ORG", State::Accepted),
         }],
     )
     .unwrap();
     for store in [&a, &b] {
         let spans = store.spans(&id).unwrap();
         assert_eq!(spans.len(), 10);
-        assert_eq!(spans[0].state, SpanState::Accepted);
+        assert_eq!(spans[0].state, State::Accepted);
         assert_eq!(spans[0].annotator, "omar");
         let actions = store.actions(&id).unwrap();
         assert_eq!(actions.len(), 11);
@@ -710,7 +711,7 @@ fn two_stores_writing_from_threads_at_once_lose_nothing() {
             std::thread::spawn(move || {
                 let mut store = Store::open(&path).unwrap();
                 for i in 0..25 {
-                    let s = span(i, i + 1, "PER", SpanState::Pending);
+                    let s = span(i, i + 1, "PER", State::Pending);
                     store
                         .commit(&id, "create", "{}", who, None, &[Change::Insert(s)])
                         .unwrap();
@@ -740,7 +741,7 @@ fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_re
     let path = dir.path().join("raqim.db");
     let id = make_db(&path, 0);
     let mut store = Store::open(&path).unwrap();
-    let person = span(11, 15, "PER", SpanState::Accepted);
+    let person = span(11, 15, "PER", State::Accepted);
     let (_, ids) = store
         .commit(
             &id,
@@ -749,7 +750,7 @@ fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_re
             "ana",
             None,
             &[
-                Change::Insert(span(4, 10, "PER", SpanState::Pending)),
+                Change::Insert(span(4, 10, "PER", State::Pending)),
                 Change::Insert(person.clone()),
             ],
         )
@@ -783,7 +784,7 @@ fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_re
     let back = spans.iter().find(|s| s.id == gone).expect("span is back");
     assert_eq!(
         (back.start, back.end, back.label.as_str(), back.state),
-        (11, 15, "PER", SpanState::Accepted)
+        (11, 15, "PER", State::Accepted)
     );
 
     // Restoring it again would make two spans of one: refused, nothing applied.
@@ -796,7 +797,7 @@ fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_re
             "ana",
             None,
             &[
-                Change::Insert(span(0, 3, "LOC", SpanState::Pending)),
+                Change::Insert(span(0, 3, "LOC", State::Pending)),
                 Change::Restore {
                     id: gone,
                     span: person,
@@ -836,7 +837,7 @@ fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_re
                 "{}",
                 "ana",
                 None,
-                &[Change::Insert(span(0, 3, "LOC", SpanState::Pending))],
+                &[Change::Insert(span(0, 3, "LOC", State::Pending))],
             )
             .unwrap();
         assert!(new[0] > gone, "id {} reused or below a used one", new[0]);
@@ -1027,7 +1028,7 @@ fn two_processes_on_different_documents_both_write_and_lose_nothing() {
                 &format!("{{\"i\":{i}}}"),
                 who,
                 None,
-                &[Change::Insert(span(i, i + 3, "LOC", SpanState::Pending))],
+                &[Change::Insert(span(i, i + 3, "LOC", State::Pending))],
             )
             .unwrap();
         expected.push((seq, ids[0], who.to_string()));
@@ -1065,7 +1066,7 @@ fn damage_deep_in_a_big_file_is_reported_when_reached_and_nothing_more_is_writte
     let path = dir.path().join("raqim.db");
     let (id, other) = make_two_docs(&path);
     let many: Vec<_> = (0..3000)
-        .map(|i| Change::Insert(span(i % 40, i % 40 + 3, "LOC", SpanState::Pending)))
+        .map(|i| Change::Insert(span(i % 40, i % 40 + 3, "LOC", State::Pending)))
         .collect();
     Store::open(&path)
         .unwrap()
@@ -1101,7 +1102,7 @@ fn damage_deep_in_a_big_file_is_reported_when_reached_and_nothing_more_is_writte
     assert_names(&err, &path);
     assert!(err.to_string().contains("corrupt"), "{err}");
     // Having seen the damage, the store writes nothing more, not even to a sound part.
-    let change = Change::Insert(span(0, 3, "PER", SpanState::Pending));
+    let change = Change::Insert(span(0, 3, "PER", State::Pending));
     for doc in [&id, &other] {
         let err = store
             .commit(

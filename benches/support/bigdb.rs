@@ -10,7 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use raqim::store::{Change, NewSpan, SCHEMA_VERSION, SpanState, Store};
+use raqim::annotation::State;
+use raqim::store::{Change, NewSpan, SCHEMA_VERSION, Store};
 use sha2::{Digest, Sha256};
 
 pub const DOCS: usize = 10_000;
@@ -135,9 +136,9 @@ pub fn new_span(rng: &mut Rng, chars: usize) -> NewSpan {
         end: start + 2 + rng.below(10),
         label: LABELS[rng.below(LABELS.len())].to_string(),
         state: match rng.below(10) {
-            0..=5 => SpanState::Pending,
-            6..=8 => SpanState::Accepted,
-            _ => SpanState::Rejected,
+            0..=5 => State::Pending,
+            6..=8 => State::Accepted,
+            _ => State::Rejected,
         },
         source: SOURCES[rng.below(SOURCES.len())].to_string(),
         score: rng.below(1000) as f32 / 1000.0,
@@ -199,7 +200,7 @@ pub fn build(path: &Path) {
                         start: s.start,
                         end: s.end,
                         label: s.label.clone(),
-                        state: SpanState::Accepted,
+                        state: State::Accepted,
                         source: s.source.clone(),
                         score: s.score,
                     },

@@ -8,9 +8,11 @@
 
 use serde_json::Value;
 
+use crate::annotation::State;
+
 use super::{
-    Ctx, FormatError, Location, Offsets, Record, RecordSpan, STATES, Units, json, json_id,
-    json_spans, read_json_lines, to_json_line,
+    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, json, json_id, json_spans,
+    read_json_lines, to_json_line,
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
@@ -48,21 +50,15 @@ pub(super) fn finish_span(
     if let Some(q) = json::opt_str(at, field, o, "text")? {
         units.check_quote(at, &format!("{field}.text"), (start, end), q)?;
     }
-    let state = json::opt_str(at, field, o, "state")?;
-    if let Some(s) = state
-        && !STATES.contains(&s)
-    {
-        return Err(FormatError::field(
-            at,
-            format!("{field}.state"),
-            format!("{s:?} is not one of {}", STATES.join(", ")),
-        ));
-    }
+    let state = json::opt_str(at, field, o, "state")?
+        .map(str::parse::<State>)
+        .transpose()
+        .map_err(|e| FormatError::field(at, format!("{field}.state"), e.to_string()))?;
     let span = RecordSpan {
         start,
         end,
         label: json::req_str(at, field, o, "label")?.to_string(),
-        state: state.map(str::to_string),
+        state,
         source: json::opt_str(at, field, o, "source")?.map(str::to_string),
         score: json::opt_f32(at, field, o, "score")?,
         annotator: json::opt_str(at, field, o, "annotator")?.map(str::to_string),

@@ -25,9 +25,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
-    ACCEPTED, Ctx, FormatError, Location, Offsets, PENDING, Record, RecordSpan, Units, base_name,
-    finite_score, json,
+    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, base_name, finite_score, json,
 };
+use crate::annotation::State;
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
     let v = json::parse(&Location::file(name), src)?;
@@ -88,7 +88,7 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
             _ => json::opt_name(at, &field, ao, "completed_by")?,
         };
         let from = Origin {
-            state: ACCEPTED,
+            state: State::Accepted,
             source: None,
             score: None,
             annotator,
@@ -102,7 +102,7 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
         let field = format!("predictions[{pi}]");
         let po = json::object(at, &field, p)?;
         let from = Origin {
-            state: PENDING,
+            state: State::Pending,
             source: json::opt_name(at, &field, po, "model_version")?,
             score: json::opt_f32(at, &field, po, "score")?,
             annotator: None,
@@ -123,7 +123,7 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
 
 /// Where regions come from: an annotation or a prediction.
 struct Origin {
-    state: &'static str,
+    state: State,
     source: Option<String>,
     score: Option<f32>,
     annotator: Option<String>,
@@ -205,7 +205,7 @@ fn region(
         let label = json::as_str(at, &lf, l)?;
         ctx.label(at, &|| lf.clone(), label)?;
         out.push(RecordSpan {
-            state: Some(from.state.to_string()),
+            state: Some(from.state),
             source: from.source.clone(),
             score,
             annotator: from.annotator.clone(),
@@ -275,9 +275,9 @@ fn groups(r: &Record) -> (Vec<&RecordSpan>, Vec<Group<'_>>) {
     let mut accepted = Vec::new();
     let mut pending: Vec<Group> = Vec::new();
     for s in &r.spans {
-        match s.state.as_deref() {
-            Some(super::REJECTED) => {}
-            Some(PENDING) => {
+        match s.state {
+            Some(State::Rejected) => {}
+            Some(State::Pending) => {
                 let src = s.source.as_deref();
                 match pending.iter_mut().find(|(k, _)| *k == src) {
                     Some((_, v)) => v.push(s),
@@ -362,7 +362,7 @@ pub(super) fn expected(r: &Record) -> Record {
     let mut spans: Vec<RecordSpan> = accepted
         .into_iter()
         .map(|s| RecordSpan {
-            state: Some(ACCEPTED.into()),
+            state: Some(State::Accepted),
             source: None,
             annotator: None,
             ..finite_score(s)

@@ -43,6 +43,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::annotation::State;
 use crate::corpus::DocRecord;
 use crate::corpus::numbered_lines as lines;
 use crate::offsets::OffsetMap;
@@ -68,9 +69,9 @@ pub struct RecordSpan {
     pub start: usize,
     pub end: usize,
     pub label: String,
-    /// `pending`, `accepted` or `rejected`; `None` where the format does not say.
+    /// `None` where the format does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<State>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,15 +95,9 @@ impl RecordSpan {
     }
 
     fn is_rejected(&self) -> bool {
-        self.state.as_deref() == Some(REJECTED)
+        self.state == Some(State::Rejected)
     }
 }
-
-/// The review states a span may have.
-pub const STATES: [&str; 3] = [PENDING, ACCEPTED, REJECTED];
-const PENDING: &str = "pending";
-const ACCEPTED: &str = "accepted";
-const REJECTED: &str = "rejected";
 
 impl From<DocRecord> for Record {
     /// A gold or suggestion record of `corpus` (code points), with no state.
@@ -386,7 +381,7 @@ fn finite_score(s: &RecordSpan) -> RecordSpan {
 }
 
 /// Checks a record before export: spans inside the text, start before end, a label
-/// each format can write, a known state; then what the format itself cannot hold.
+/// each format can write; then what the format itself cannot hold.
 fn check_record(format: Format, r: &Record) -> Result<(), FormatError> {
     let len = r.text.chars().count();
     for (i, s) in r.spans.iter().enumerate() {
@@ -403,11 +398,6 @@ fn check_record(format: Format, r: &Record) -> Result<(), FormatError> {
         }
         if let Err(m) = label_shape(&s.label) {
             return bad(m);
-        }
-        if let Some(st) = &s.state
-            && !STATES.contains(&st.as_str())
-        {
-            return bad(format!("state {st:?} is not one of {}", STATES.join(", ")));
         }
     }
     match format {

@@ -22,9 +22,10 @@ use serde_json::Value;
 
 use super::tokens::{token_range, tokenize_for_spans};
 use super::{
-    ACCEPTED, Ctx, FormatError, Location, Object, Offsets, PENDING, REJECTED, Record, RecordSpan,
-    Units, finite_score, json, json_id, json_spans, jsonl, read_json_lines, to_json_line,
+    Ctx, FormatError, Location, Object, Offsets, Record, RecordSpan, Units, finite_score, json,
+    json_id, json_spans, jsonl, read_json_lines, to_json_line,
 };
+use crate::annotation::State;
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
     read_json_lines(name, src, ctx, task_id, spans)
@@ -50,9 +51,9 @@ fn spans(
 ) -> Result<Vec<RecordSpan>, FormatError> {
     let answer = json::opt_str(at, "", o, "answer")?;
     let default_state = match answer {
-        Some("accept") => ACCEPTED,
-        Some("reject") => REJECTED,
-        Some("ignore") | None => PENDING,
+        Some("accept") => State::Accepted,
+        Some("reject") => State::Rejected,
+        Some("ignore") | None => State::Pending,
         Some(a) => {
             return Err(FormatError::field(
                 at,
@@ -65,7 +66,7 @@ fn spans(
     let tokens = json::opt_array(at, "", o, "tokens")?;
     json_spans(at, o, &["spans"], ctx, |field, s, ctx| {
         let mut s = span(at, field, s, tokens, units, ctx)?;
-        s.state.get_or_insert_with(|| default_state.to_string());
+        s.state.get_or_insert(default_state);
         if s.annotator.is_none() {
             s.annotator.clone_from(&annotator);
         }
@@ -191,7 +192,7 @@ struct Span<'a> {
     token_end: Option<usize>,
     label: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    state: Option<&'a str>,
+    state: Option<State>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -239,14 +240,14 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                     token_start: tr.map(|t| t.0),
                     token_end: tr.map(|t| t.1),
                     label: &s.label,
-                    state: s.state.as_deref(),
+                    state: s.state,
                     source: s.source.as_deref(),
                     score: s.score,
                     annotator: s.annotator.as_deref(),
                 }
             })
             .collect();
-        let pending = kept.iter().any(|s| s.state.as_deref() == Some(PENDING));
+        let pending = kept.iter().any(|s| s.state == Some(State::Pending));
         to_json_line(
             &mut out,
             &Task {
@@ -264,9 +265,12 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
 
 /// A span after a Prodigy round trip: the task's answer gives the state it lacked.
 pub(super) fn expected_span(r: &Record, s: &RecordSpan) -> RecordSpan {
-    let pending = r.spans.iter().any(|x| x.state.as_deref() == Some(PENDING));
+    let pending = r.spans.iter().any(|x| x.state == Some(State::Pending));
     let mut out = finite_score(s);
-    out.state
-        .get_or_insert_with(|| if pending { PENDING } else { ACCEPTED }.to_string());
+    out.state.get_or_insert(if pending {
+        State::Pending
+    } else {
+        State::Accepted
+    });
     out
 }

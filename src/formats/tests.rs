@@ -63,6 +63,14 @@ fn errors_name_file_line_and_field() {
     assert_eq!(e, "data.jsonl:1: text: missing");
     let e = err(Format::Jsonl, "{\"id\":");
     assert!(e.starts_with("data.jsonl:1: not valid JSON"), "{e}");
+    // A state is one of the three the store knows, in the native format and Prodigy's.
+    let line = r#"{"text":"abc","spans":[{"start":0,"end":1,"label":"X"},{"start":1,"end":2,"label":"X","state":"maybe"}]}"#;
+    for format in [Format::Jsonl, Format::Prodigy] {
+        assert_eq!(
+            err(format, &format!("\n{line}")),
+            r#"data.jsonl:2: spans[1].state: "maybe" is not one of pending, accepted, rejected"#
+        );
+    }
 }
 
 #[test]
@@ -175,10 +183,7 @@ fn prodigy_token_end_is_inclusive_and_answers_give_states() {
     );
     let r = read(Format::Prodigy, &src, &ImportOptions::default()).unwrap();
     let s = &r.records[0].spans[0];
-    assert_eq!(
-        (s.start, s.end, s.state.as_deref()),
-        (4, 18, Some("accepted"))
-    );
+    assert_eq!((s.start, s.end, s.state), (4, 18, Some(State::Accepted)));
     assert_eq!(r.records[0].id, "1");
     // Offsets and token indices that disagree are an error.
     let bad = src.replace(r#""token_start":1"#, r#""start":0,"end":3,"token_start":1"#);
@@ -197,7 +202,7 @@ fn prodigy_token_end_is_inclusive_and_answers_give_states() {
         "{out}"
     );
     assert!(out.contains(r#""answer":"accept""#));
-    r.spans[0].state = Some("pending".into());
+    r.spans[0].state = Some(State::Pending);
     let out = export_to_string(Format::Prodigy, &[r], Offsets::CodePoints).unwrap();
     assert!(!out.contains("answer"), "{out}");
 }
@@ -223,11 +228,11 @@ fn doccano_reads_every_documented_form() {
 #[test]
 fn label_studio_predictions_are_pending_and_annotations_accepted() {
     let mut r = rec("d1", ZAR, &[(4, 10, "PER"), (11, 18, "LOC"), (0, 3, "ORG")]);
-    r.spans[0].state = Some("accepted".into());
-    r.spans[1].state = Some("pending".into());
+    r.spans[0].state = Some(State::Accepted);
+    r.spans[1].state = Some(State::Pending);
     r.spans[1].source = Some("gazetteer:cities".into());
     r.spans[1].score = Some(0.75);
-    r.spans[2].state = Some("rejected".into());
+    r.spans[2].state = Some(State::Rejected);
     let out = export_to_string(Format::LabelStudio, &[r], Offsets::CodePoints).unwrap();
     let v: Value = serde_json::from_str(&out).unwrap();
     let t = &v[0];
@@ -240,9 +245,12 @@ fn label_studio_predictions_are_pending_and_annotations_accepted() {
     let states: Vec<_> = back.records[0]
         .spans
         .iter()
-        .map(|s| (s.label.as_str(), s.state.as_deref().unwrap()))
+        .map(|s| (s.label.as_str(), s.state.unwrap()))
         .collect();
-    assert_eq!(states, vec![("PER", "accepted"), ("LOC", "pending")]);
+    assert_eq!(
+        states,
+        vec![("PER", State::Accepted), ("LOC", State::Pending)]
+    );
 
     // Cancelled annotations and other result types are passed over and counted.
     let src = format!(

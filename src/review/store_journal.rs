@@ -10,10 +10,10 @@ use super::JournalError;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::annotation::{Annotations, Edit, NEW_ID, Span, State};
+use crate::annotation::{Annotations, Edit, NEW_ID, Span};
 use crate::document::Document;
 use crate::offsets::CharIndex;
-use crate::store::{Change, DocLock, NewSpan, SpanState, Store, StoreError};
+use crate::store::{Change, DocLock, NewSpan, Store, StoreError};
 use crate::suggest::Engine;
 use crate::suggest::memory::Memory;
 
@@ -37,11 +37,7 @@ impl StoreJournal {
             start: self.index.to_chars(s.start),
             end: self.index.to_chars(s.end),
             label: s.label.clone(),
-            state: match s.state {
-                State::Pending => SpanState::Pending,
-                State::Accepted => SpanState::Accepted,
-                State::Rejected => SpanState::Rejected,
-            },
+            state: s.state,
             source: s.source.clone(),
             score: s.score,
         }
@@ -202,11 +198,7 @@ pub fn open_document(
                 start: a,
                 end: b,
                 label: s.label,
-                state: match s.state {
-                    SpanState::Pending => State::Pending,
-                    SpanState::Accepted => State::Accepted,
-                    SpanState::Rejected => State::Rejected,
-                },
+                state: s.state,
                 source: s.source,
                 score: s.score,
             }),

@@ -9,11 +9,12 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 
+use crate::annotation::State;
 use crate::document::document_id;
 
 use super::{
-    DocumentRow, NewSpan, SpanState, Store, StoreError, StoredSpan, immediate, now_ms,
-    span_from_row,
+    DocumentRow, NewSpan, Store, StoreError, StoredSpan, immediate, now_ms, span_from_row,
+    stored_state, with_state,
 };
 
 /// One document to import, with its spans.
@@ -47,7 +48,7 @@ pub struct ImportConflict {
     /// Index of the span in that document's `spans`.
     pub span: usize,
     /// The span in the way (start, end in code points, label, state).
-    pub with: (usize, usize, String, SpanState),
+    pub with: (usize, usize, String, State),
 }
 
 /// What [`Store::import_documents`] did.
@@ -319,7 +320,7 @@ impl Store {
                 let len = d.text.chars().count();
                 // What the document has: every span for duplicates, the ones not
                 // rejected for overlaps.
-                let mut have: Vec<(usize, usize, String, SpanState)> = Vec::new();
+                let mut have: Vec<(usize, usize, String, State)> = Vec::new();
                 if !is_new[i] {
                     let found = old_spans
                         .query_map([&d.id], |r| {
@@ -333,11 +334,8 @@ impl Store {
                         .map_err(sq)?;
                     for row in found {
                         let (s, e, label, state) = row.map_err(sq)?;
-                        let state =
-                            SpanState::parse(&state).ok_or_else(|| StoreError::BadValue {
-                                path: path.clone(),
-                                detail: format!("a span of document {} has state {state:?}", d.id),
-                            })?;
+                        let whose = format_args!("a span of document {}", d.id);
+                        let state = stored_state(&path, &state, whose)?;
                         have.push((s, e, label, state));
                     }
                 }
@@ -360,10 +358,10 @@ impl Store {
                         report.duplicates += 1;
                         continue;
                     }
-                    if n.state != SpanState::Rejected
+                    if n.state != State::Rejected
                         && let Some(h) = have
                             .iter()
-                            .find(|h| h.3 != SpanState::Rejected && h.0 < n.end && n.start < h.1)
+                            .find(|h| h.3 != State::Rejected && h.0 < n.end && n.start < h.1)
                     {
                         report.conflicts.push(ImportConflict {
                             doc: i,
@@ -488,12 +486,8 @@ impl Store {
             let Some(&i) = index.get(doc) else {
                 continue;
             };
-            let (mut span, state) = span_from_row(r).map_err(|e| self.sq(e))?;
-            span.state = SpanState::parse(&state).ok_or_else(|| StoreError::BadValue {
-                path: self.path.clone(),
-                detail: format!("span {} has state {state:?}", span.id),
-            })?;
-            out[i].push(span);
+            let row = span_from_row(r).map_err(|e| self.sq(e))?;
+            out[i].push(with_state(&self.path, row)?);
         }
         for spans in &mut out {
             spans.sort_by_key(|s| (s.start, s.end, s.id));

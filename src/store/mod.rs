@@ -42,20 +42,20 @@ mod types;
 mod tests;
 
 use std::cell::Cell;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use crate::annotation::State;
 use crate::document::document_id;
 
 pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
 pub use lock::DocLock;
 pub use schema::SCHEMA_VERSION;
-pub use types::{
-    ActionRow, Change, DocumentRow, NewSpan, SpanState, StoredSpan, default_path_from,
-};
+pub use types::{ActionRow, Change, DocumentRow, NewSpan, StoredSpan, default_path_from};
 
 /// How long a write waits for another process's transaction before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -125,7 +125,7 @@ fn span_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredSpan, String)
         start: r.get::<_, i64>(1)? as usize,
         end: r.get::<_, i64>(2)? as usize,
         label: r.get(3)?,
-        state: SpanState::Pending,
+        state: State::Pending,
         source: r.get(5)?,
         score: r.get::<_, f64>(6)? as f32,
         annotator: r.get(7)?,
@@ -133,6 +133,24 @@ fn span_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredSpan, String)
         updated: r.get(9)?,
     };
     Ok((span, state))
+}
+
+/// A row of [`span_from_row`] with its state read.
+fn with_state(
+    path: &Path,
+    (mut span, state): (StoredSpan, String),
+) -> Result<StoredSpan, StoreError> {
+    span.state = stored_state(path, &state, format_args!("span {}", span.id))?;
+    Ok(span)
+}
+
+/// A state as the database holds it; one this version does not know is
+/// [`StoreError::BadValue`], saying whose it is.
+fn stored_state(path: &Path, state: &str, whose: fmt::Arguments) -> Result<State, StoreError> {
+    state.parse().map_err(|_| StoreError::BadValue {
+        path: path.to_path_buf(),
+        detail: format!("{whose} has state {state:?}"),
+    })
 }
 
 impl Store {
@@ -397,13 +415,7 @@ impl Store {
     pub fn spans(&self, doc: &str) -> Result<Vec<StoredSpan>, StoreError> {
         self.rows(SPANS_OF_DOC, [doc], span_from_row)?
             .into_iter()
-            .map(|(mut span, state)| {
-                span.state = SpanState::parse(&state).ok_or_else(|| StoreError::BadValue {
-                    path: self.path.clone(),
-                    detail: format!("span {} has state {state:?}", span.id),
-                })?;
-                Ok(span)
-            })
+            .map(|row| with_state(&self.path, row))
             .collect()
     }
 
@@ -707,11 +719,11 @@ impl Store {
         let mut c = (0, 0, 0);
         for row in rows {
             let (state, n) = row.map_err(|e| self.sq(e))?;
-            match SpanState::parse(&state) {
-                Some(SpanState::Pending) => c.0 = n as usize,
-                Some(SpanState::Accepted) => c.1 = n as usize,
-                Some(SpanState::Rejected) => c.2 = n as usize,
-                None => {}
+            match state.parse() {
+                Ok(State::Pending) => c.0 = n as usize,
+                Ok(State::Accepted) => c.1 = n as usize,
+                Ok(State::Rejected) => c.2 = n as usize,
+                Err(_) => {}
             }
         }
         Ok(c)

@@ -1,6 +1,7 @@
 //! Unit tests that need the store's private connection or the migration internals.
 
 use super::*;
+use crate::annotation::State;
 use std::ffi::OsString;
 
 fn doc(store: &mut Store, text: &str) -> String {
@@ -14,7 +15,7 @@ fn span(start: usize, end: usize) -> NewSpan {
         start,
         end,
         label: "PER".to_string(),
-        state: SpanState::Pending,
+        state: State::Pending,
         source: "analyst".to_string(),
         score: 1.0,
     }
@@ -125,10 +126,15 @@ fn a_failing_migration_step_leaves_the_old_version() {
 
 #[test]
 fn span_states_round_trip_through_their_stored_text() {
-    for s in [SpanState::Pending, SpanState::Accepted, SpanState::Rejected] {
-        assert_eq!(SpanState::parse(s.as_str()), Some(s));
+    for s in State::ALL {
+        assert_eq!(s.as_str().parse(), Ok(s));
+        // The database and the interchange files (serde) write the same text.
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            format!("{:?}", s.as_str())
+        );
     }
-    assert_eq!(SpanState::parse("maybe"), None);
+    assert!("maybe".parse::<State>().is_err());
 }
 
 #[test]
@@ -250,7 +256,7 @@ fn version_2_adds_the_snapshot_seq_and_the_state_index() {
     assert_eq!(column, 1);
 }
 
-fn import_doc(text: &str, spans: &[(usize, usize, &str, SpanState)]) -> ImportDoc {
+fn import_doc(text: &str, spans: &[(usize, usize, &str, State)]) -> ImportDoc {
     ImportDoc {
         id: document_id(text),
         name: "imported".to_string(),
@@ -280,7 +286,7 @@ fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
     // The analyst accepted «دمشق» (12..16) before the import.
     let mut accepted = span(12, 16);
     accepted.label = "LOC".to_string();
-    accepted.state = SpanState::Accepted;
+    accepted.state = State::Accepted;
     store
         .commit(
             &id,
@@ -295,15 +301,15 @@ fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
         import_doc(
             text,
             &[
-                (4, 8, "PER", SpanState::Pending),    // new
-                (12, 16, "LOC", SpanState::Pending),  // same as the accepted one
-                (9, 16, "LOC", SpanState::Pending),   // overlaps it
-                (12, 16, "ORG", SpanState::Rejected), // rejected: conflicts with nothing
-                (20, 25, "ORG", SpanState::Accepted), // new
-                (21, 31, "ORG", SpanState::Accepted), // overlaps the one before
+                (4, 8, "PER", State::Pending),    // new
+                (12, 16, "LOC", State::Pending),  // same as the accepted one
+                (9, 16, "LOC", State::Pending),   // overlaps it
+                (12, 16, "ORG", State::Rejected), // rejected: conflicts with nothing
+                (20, 25, "ORG", State::Accepted), // new
+                (21, 31, "ORG", State::Accepted), // overlaps the one before
             ],
         ),
-        import_doc("نص آخر", &[(0, 2, "LOC", SpanState::Accepted)]),
+        import_doc("نص آخر", &[(0, 2, "LOC", State::Accepted)]),
     ];
     let payload = |i: usize, n: usize| format!("{{\"doc\":{i},\"spans\":{n}}}");
     let r = store
@@ -314,7 +320,7 @@ fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
     assert_eq!(r.conflicts[0].span, 2);
     assert_eq!(
         r.conflicts[0].with,
-        (12, 16, "LOC".to_string(), SpanState::Accepted)
+        (12, 16, "LOC".to_string(), State::Accepted)
     );
     assert_eq!(r.conflicts[1].with.0, 20);
     let spans = store.spans(&id).unwrap();
@@ -344,8 +350,8 @@ fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
 fn an_import_with_a_bad_document_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
-    let good = import_doc("نص أول", &[(0, 2, "LOC", SpanState::Accepted)]);
-    let mut bad = import_doc("نص ثان", &[(0, 99, "LOC", SpanState::Accepted)]);
+    let good = import_doc("نص أول", &[(0, 2, "LOC", State::Accepted)]);
+    let mut bad = import_doc("نص ثان", &[(0, 99, "LOC", State::Accepted)]);
     let err = store
         .import_documents(&[good.clone(), bad.clone()], "import", "ana", &|_, _| {
             String::new()
@@ -372,9 +378,9 @@ fn documents_come_back_in_the_order_one_import_added_them() {
     docs[1] = import_doc(
         "بين دمشق وبغداد",
         &[
-            (9, 15, "LOC", SpanState::Pending),
-            (4, 8, "LOC", SpanState::Accepted),
-            (4, 8, "ORG", SpanState::Rejected),
+            (9, 15, "LOC", State::Pending),
+            (4, 8, "LOC", State::Accepted),
+            (4, 8, "ORG", State::Rejected),
         ],
     );
     let r = store

@@ -4,34 +4,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// Where a span stands in the review; stored as `pending`, `accepted`, `rejected`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpanState {
-    Pending,
-    Accepted,
-    Rejected,
-}
-
-impl SpanState {
-    /// The text stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SpanState::Pending => "pending",
-            SpanState::Accepted => "accepted",
-            SpanState::Rejected => "rejected",
-        }
-    }
-
-    /// Reads the stored text back.
-    pub fn parse(s: &str) -> Option<SpanState> {
-        match s {
-            "pending" => Some(SpanState::Pending),
-            "accepted" => Some(SpanState::Accepted),
-            "rejected" => Some(SpanState::Rejected),
-            _ => None,
-        }
-    }
-}
+use crate::annotation::State;
 
 /// A span as stored, with who last touched it and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +14,7 @@ pub struct StoredSpan {
     pub start: usize,
     pub end: usize,
     pub label: String,
-    pub state: SpanState,
+    pub state: State,
     pub source: String,
     pub score: f32,
     /// Who made the last change to it.
@@ -58,7 +31,7 @@ pub struct NewSpan {
     pub start: usize,
     pub end: usize,
     pub label: String,
-    pub state: SpanState,
+    pub state: State,
     pub source: String,
     pub score: f32,
 }
