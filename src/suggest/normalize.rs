@@ -7,6 +7,9 @@
 //!
 //! Must not: allocate per character in the hot path, or change offsets.
 
+use std::iter::Peekable;
+use std::str::CharIndices;
+
 use compact_str::CompactString;
 use unicode_normalization::UnicodeNormalization;
 
@@ -126,46 +129,25 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let mut norm = CompactString::const_new("");
-        let kind;
+        fold_into(c, &mut norm);
         let mut end = i + c.len_utf8();
-        if is_digit(c) {
-            kind = TokenKind::Number;
-            fold_into(c, &mut norm);
-            while let Some(&(j, d)) = it.peek() {
-                if is_digit(d) {
-                    fold_into(d, &mut norm);
-                    end = j + d.len_utf8();
-                    it.next();
-                } else if matches!(d, '.' | ',' | '٫' | '٬') {
-                    // A separator counts only between digits.
-                    let after = text[j + d.len_utf8()..].chars().next();
-                    if after.is_some_and(is_digit) {
-                        fold_into(d, &mut norm);
-                        end = j + d.len_utf8();
-                        it.next();
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
+        let kind = if is_digit(c) {
+            // A separator counts only between digits.
+            let number = |j: usize, d: char| {
+                is_digit(d)
+                    || (matches!(d, '.' | ',' | '٫' | '٬')
+                        && text[j + d.len_utf8()..].starts_with(is_digit))
+            };
+            fold_while(&mut it, &mut norm, &mut end, number);
+            TokenKind::Number
         } else if is_word_char(c) {
-            kind = TokenKind::Word;
-            fold_into(c, &mut norm);
-            while let Some(&(j, d)) = it.peek() {
-                if is_word_char(d) && !is_digit(d) {
-                    fold_into(d, &mut norm);
-                    end = j + d.len_utf8();
-                    it.next();
-                } else {
-                    break;
-                }
-            }
+            fold_while(&mut it, &mut norm, &mut end, |_, d| {
+                is_word_char(d) && !is_digit(d)
+            });
+            TokenKind::Word
         } else {
-            kind = TokenKind::Punct;
-            fold_into(c, &mut norm);
-        }
+            TokenKind::Punct
+        };
         if norm.is_empty() && kind != TokenKind::Punct {
             continue;
         }
@@ -177,6 +159,23 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         });
     }
     out
+}
+
+/// Takes the characters that may go on a token (`goes_on`, given where each stands)
+/// into its folded form, and moves its `end` past them.
+fn fold_while(
+    it: &mut Peekable<CharIndices<'_>>,
+    norm: &mut CompactString,
+    end: &mut usize,
+    goes_on: impl Fn(usize, char) -> bool,
+) {
+    while let Some(&(j, d)) = it.peek()
+        && goes_on(j, d)
+    {
+        fold_into(d, norm);
+        *end = j + d.len_utf8();
+        it.next();
+    }
 }
 
 /// A reading of a word with its proclitics taken off: the folded form to look up and
