@@ -94,16 +94,12 @@ fn bench(c: &mut Criterion) {
     let mut accept = move |store: &mut Store| {
         accepted = !accepted;
         let span = NewSpan {
-            start: target.start,
-            end: target.end,
-            label: target.label.clone(),
             state: if accepted {
                 State::Accepted
             } else {
                 State::Pending
             },
-            source: target.source.clone(),
-            score: target.score,
+            ..target.span.clone()
         };
         store
             .commit(

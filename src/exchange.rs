@@ -132,15 +132,18 @@ pub fn to_record(d: FullDocument, state: ExportState) -> Record {
     let spans = d
         .spans
         .into_iter()
-        .filter(|s| state == ExportState::All || s.state == State::Accepted)
-        .map(|s| RecordSpan {
-            start: s.start,
-            end: s.end,
-            label: s.label,
-            state: Some(s.state),
-            source: Some(s.source),
-            score: Some(s.score),
-            annotator: Some(s.annotator),
+        .filter(|s| state == ExportState::All || s.span.state == State::Accepted)
+        .map(|stored| {
+            let s = stored.span;
+            RecordSpan {
+                start: s.start,
+                end: s.end,
+                label: s.label,
+                state: Some(s.state),
+                source: Some(s.source),
+                score: Some(s.score),
+                annotator: Some(stored.annotator),
+            }
         })
         .collect();
     Record {

@@ -472,14 +472,18 @@ fn every_action_survives_a_sigkill_and_undo_works_after_the_restart() {
     let doc = raqim::document::Document::from_text("x", text.clone(), false, false);
     let store = raqim::store::Store::open(&db).unwrap();
     let spans = store.spans(&doc.id()).unwrap();
-    let states: Vec<&str> = spans.iter().map(|s| s.state.as_str()).collect();
+    let states: Vec<&str> = spans.iter().map(|s| s.span.state.as_str()).collect();
     assert_eq!(
         states.iter().filter(|&&s| s == "accepted").count(),
         3,
         "{spans:?}"
     );
     assert_eq!(states.iter().filter(|&&s| s == "rejected").count(), 1);
-    let made = spans.iter().find(|s| s.source == "analyst").unwrap();
+    let made = &spans
+        .iter()
+        .find(|s| s.span.source == "analyst")
+        .unwrap()
+        .span;
     let word: String = text
         .chars()
         .skip(made.start)

@@ -129,20 +129,20 @@ fn reopening_restores_document_spans_history_view_done_and_memory() {
     assert_eq!(spans.len(), 2);
     // Ordered by start.
     assert_eq!(
-        (spans[0].id, spans[0].start, spans[0].end),
+        (spans[0].id, spans[0].span.start, spans[0].span.end),
         (ids[1], 11, 15)
     );
-    assert_eq!(spans[0].label, "PER");
-    assert_eq!(spans[0].state, State::Accepted);
-    assert_eq!(spans[0].source, "gazetteer:places");
-    assert_eq!(spans[0].score, 0.75);
+    assert_eq!(spans[0].span.label, "PER");
+    assert_eq!(spans[0].span.state, State::Accepted);
+    assert_eq!(spans[0].span.source, "gazetteer:places");
+    assert_eq!(spans[0].span.score, 0.75);
     assert_eq!(spans[0].annotator, "ana");
     assert_eq!(spans[0].created, spans[0].updated);
     assert_eq!(
-        (spans[1].id, spans[1].start, spans[1].end),
+        (spans[1].id, spans[1].span.start, spans[1].span.end),
         (ids[0], 21, 25)
     );
-    assert_eq!(spans[1].state, State::Pending);
+    assert_eq!(spans[1].span.state, State::Pending);
     assert_eq!(spans[1].annotator, "omar");
     assert!(spans[1].updated >= spans[1].created);
 
@@ -347,12 +347,12 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
     assert_eq!(store.view(&id).unwrap(), Some((5, 0)));
     let spans = store.spans(&id).unwrap();
     assert_eq!(
-        (spans[0].start, spans[0].end, spans[0].state),
+        (spans[0].span.start, spans[0].span.end, spans[0].span.state),
         (4, 10, State::Accepted)
     );
-    let theirs = store.spans(&other).unwrap();
+    let theirs = &store.spans(&other).unwrap()[0].span;
     assert_eq!(
-        (theirs[0].start, theirs[0].label.as_str(), theirs[0].score),
+        (theirs.start, theirs.label.as_str(), theirs.score),
         (13, "LOC", 0.5)
     );
     assert_eq!(store.actions(&id).unwrap()[0].kind, "create");
@@ -685,7 +685,7 @@ fn two_processes_on_one_database_see_each_others_work_and_lose_nothing() {
     for store in [&a, &b] {
         let spans = store.spans(&id).unwrap();
         assert_eq!(spans.len(), 10);
-        assert_eq!(spans[0].state, State::Accepted);
+        assert_eq!(spans[0].span.state, State::Accepted);
         assert_eq!(spans[0].annotator, "omar");
         let actions = store.actions(&id).unwrap();
         assert_eq!(actions.len(), 11);
@@ -782,10 +782,7 @@ fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_re
     assert!(restored.is_empty(), "a restore is not a new insert");
     let spans = store.spans(&id).unwrap();
     let back = spans.iter().find(|s| s.id == gone).expect("span is back");
-    assert_eq!(
-        (back.start, back.end, back.label.as_str(), back.state),
-        (11, 15, "PER", State::Accepted)
-    );
+    assert_eq!(back.span, person, "the same span as before its delete");
 
     // Restoring it again would make two spans of one: refused, nothing applied.
     let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());

@@ -197,12 +197,8 @@ pub fn build(path: &Path) {
                 &[Change::Update {
                     id: s.id,
                     span: NewSpan {
-                        start: s.start,
-                        end: s.end,
-                        label: s.label.clone(),
                         state: State::Accepted,
-                        source: s.source.clone(),
-                        score: s.score,
+                        ..s.span.clone()
                     },
                 }],
             )

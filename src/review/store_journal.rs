@@ -191,10 +191,11 @@ pub fn open_document(
     let index = CharIndex::new(Arc::clone(&text));
     let mut warnings = Vec::new();
     let mut spans = Vec::new();
-    for s in store.spans(&id)? {
+    for stored in store.spans(&id)? {
+        let s = stored.span;
         match (index.to_byte(s.start), index.to_byte(s.end)) {
             (Some(a), Some(b)) if a < b => spans.push(Span {
-                id: s.id as u64,
+                id: stored.id as u64,
                 start: a,
                 end: b,
                 label: s.label,
@@ -204,7 +205,7 @@ pub fn open_document(
             }),
             _ => warnings.push(format!(
                 "span {} ({}..{}) does not fit the text; left in the database, not shown",
-                s.id, s.start, s.end
+                stored.id, s.start, s.end
             )),
         }
     }

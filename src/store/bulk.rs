@@ -490,7 +490,7 @@ impl Store {
             out[i].push(with_state(&self.path, row)?);
         }
         for spans in &mut out {
-            spans.sort_by_key(|s| (s.start, s.end, s.id));
+            spans.sort_by_key(|s| (s.span.start, s.span.end, s.id));
         }
         Ok(Some(out))
     }

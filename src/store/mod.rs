@@ -122,12 +122,14 @@ fn span_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredSpan, String)
     let state: String = r.get(4)?;
     let span = StoredSpan {
         id: r.get(0)?,
-        start: r.get::<_, i64>(1)? as usize,
-        end: r.get::<_, i64>(2)? as usize,
-        label: r.get(3)?,
-        state: State::Pending,
-        source: r.get(5)?,
-        score: r.get::<_, f64>(6)? as f32,
+        span: NewSpan {
+            start: r.get::<_, i64>(1)? as usize,
+            end: r.get::<_, i64>(2)? as usize,
+            label: r.get(3)?,
+            state: State::Pending,
+            source: r.get(5)?,
+            score: r.get::<_, f64>(6)? as f32,
+        },
         annotator: r.get(7)?,
         created: r.get(8)?,
         updated: r.get(9)?,
@@ -138,10 +140,10 @@ fn span_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredSpan, String)
 /// A row of [`span_from_row`] with its state read.
 fn with_state(
     path: &Path,
-    (mut span, state): (StoredSpan, String),
+    (mut stored, state): (StoredSpan, String),
 ) -> Result<StoredSpan, StoreError> {
-    span.state = stored_state(path, &state, format_args!("span {}", span.id))?;
-    Ok(span)
+    stored.span.state = stored_state(path, &state, format_args!("span {}", stored.id))?;
+    Ok(stored)
 }
 
 /// A state as the database holds it; one this version does not know is

@@ -328,7 +328,7 @@ fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
     assert!(
         spans
             .iter()
-            .any(|s| s.annotator == "model" && s.label == "PER")
+            .any(|s| s.annotator == "model" && s.span.label == "PER")
     );
     let log = store.actions(&id).unwrap();
     assert_eq!(log.last().unwrap().payload, "{\"doc\":0,\"spans\":3}");

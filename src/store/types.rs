@@ -6,17 +6,11 @@ use std::path::PathBuf;
 
 use crate::annotation::State;
 
-/// A span as stored, with who last touched it and when.
+/// A span as stored: its id and content, with who last touched it and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSpan {
     pub id: i64,
-    /// Code points from the start of the text.
-    pub start: usize,
-    pub end: usize,
-    pub label: String,
-    pub state: State,
-    pub source: String,
-    pub score: f32,
+    pub span: NewSpan,
     /// Who made the last change to it.
     pub annotator: String,
     /// Unix milliseconds.
@@ -24,7 +18,8 @@ pub struct StoredSpan {
     pub updated: i64,
 }
 
-/// A span to insert or the new content of an existing one; the store assigns ids.
+/// What a span is, without its id: a span to insert, the new content of an existing
+/// one, or what a stored one holds; the store assigns ids.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSpan {
     /// Code points from the start of the text.
