@@ -10,6 +10,26 @@ fn doc(store: &mut Store, text: &str) -> String {
     id
 }
 
+/// A new database in a temporary folder (kept while the folder lives).
+fn fresh() -> (tempfile::TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let store = Store::open(&path).unwrap();
+    (dir, path, store)
+}
+
+/// Commits one "create" action inserting `span`.
+fn create(store: &mut Store, id: &str, span: NewSpan) {
+    store
+        .commit(id, "create", "{}", "ana", None, &[Change::Insert(span)])
+        .unwrap();
+}
+
+/// The one number `sql` gives.
+fn number(store: &Store, sql: &str) -> i64 {
+    store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
 fn span(start: usize, end: usize) -> NewSpan {
     NewSpan {
         start,
@@ -23,31 +43,12 @@ fn span(start: usize, end: usize) -> NewSpan {
 
 #[test]
 fn a_full_database_is_reported_as_full_and_the_action_is_not_applied() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     let id = doc(&mut store, "قال محمد");
-    store
-        .commit(
-            &id,
-            "create",
-            "{}",
-            "ana",
-            None,
-            &[Change::Insert(span(0, 3))],
-        )
-        .unwrap();
-    let pages: i64 = store
-        .conn
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .unwrap();
+    create(&mut store, &id, span(0, 3));
+    let pages = number(&store, "PRAGMA page_count");
     // Provokes SQLITE_FULL: the database may not grow by another page.
-    let _: i64 = store
-        .conn
-        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    number(&store, &format!("PRAGMA max_page_count = {pages}"));
     let big = "x".repeat(64 * 1024);
     let err = store
         .commit(
@@ -68,9 +69,7 @@ fn a_full_database_is_reported_as_full_and_the_action_is_not_applied() {
 
 #[test]
 fn migrations_run_in_order_from_the_version_found_and_keep_the_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     let id = doc(&mut store, "نص");
     store.save_memory("{\"k\":1}", 7).unwrap();
     // A later release appends a step; only the missing one runs.
@@ -106,21 +105,15 @@ fn migrations_run_in_order_from_the_version_found_and_keep_the_data() {
 
 #[test]
 fn a_failing_migration_step_leaves_the_old_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     let mut steps = schema::MIGRATIONS.to_vec();
     steps.push("CREATE TABLE t (x); THIS IS NOT SQL;");
     assert!(schema::migrate(&mut store.conn, &path, 0, &steps).is_err());
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    let t: i64 = store
-        .conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 't'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let t = number(
+        &store,
+        "SELECT count(*) FROM sqlite_master WHERE name = 't'",
+    );
     assert_eq!(t, 0, "a half-applied step was kept");
 }
 
@@ -196,21 +189,11 @@ fn plan(store: &Store, sql: &str) -> String {
 
 #[test]
 fn opening_a_document_searches_indexes_instead_of_reading_every_span_or_action() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let (_dir, _, mut store) = fresh();
     let id = doc(&mut store, "قال محمد في دمشق");
     // Enough rows that a scan would be a plausible choice if no index fitted.
     for i in 0..50 {
-        store
-            .commit(
-                &id,
-                "create",
-                "{}",
-                "ana",
-                None,
-                &[Change::Insert(span(i % 10, i % 10 + 2))],
-            )
-            .unwrap();
+        create(&mut store, &id, span(i % 10, i % 10 + 2));
     }
     let spans = plan(&store, SPANS_OF_DOC);
     assert!(
@@ -234,26 +217,12 @@ fn opening_a_document_searches_indexes_instead_of_reading_every_span_or_action()
 
 #[test]
 fn version_2_adds_the_snapshot_seq_and_the_state_index() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("raqim.db")).unwrap();
-    let found: i64 = store
-        .conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'spans_by_doc_state'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(found, 1);
-    let column: i64 = store
-        .conn
-        .query_row(
-            "SELECT count(*) FROM pragma_table_info('memory') WHERE name = 'upto_seq'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(column, 1);
+    let (_dir, _, store) = fresh();
+    let index =
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'spans_by_doc_state'";
+    assert_eq!(number(&store, index), 1);
+    let column = "SELECT count(*) FROM pragma_table_info('memory') WHERE name = 'upto_seq'";
+    assert_eq!(number(&store, column), 1);
 }
 
 fn import_doc(text: &str, spans: &[(usize, usize, &str, State)]) -> ImportDoc {
@@ -279,24 +248,14 @@ fn import_doc(text: &str, spans: &[(usize, usize, &str, State)]) -> ImportDoc {
 
 #[test]
 fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let (_dir, _, mut store) = fresh();
     let text = "قال محمد في دمشق إن الجيش انسحب";
     let id = doc(&mut store, text);
     // The analyst accepted «دمشق» (12..16) before the import.
     let mut accepted = span(12, 16);
     accepted.label = "LOC".to_string();
     accepted.state = State::Accepted;
-    store
-        .commit(
-            &id,
-            "create",
-            "{}",
-            "ana",
-            None,
-            &[Change::Insert(accepted)],
-        )
-        .unwrap();
+    create(&mut store, &id, accepted);
     let docs = [
         import_doc(
             text,
@@ -348,8 +307,7 @@ fn an_import_adds_documents_and_spans_once_and_keeps_the_spans_already_there() {
 
 #[test]
 fn an_import_with_a_bad_document_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let (_dir, _, mut store) = fresh();
     let good = import_doc("نص أول", &[(0, 2, "LOC", State::Accepted)]);
     let mut bad = import_doc("نص ثان", &[(0, 99, "LOC", State::Accepted)]);
     let err = store
@@ -370,8 +328,7 @@ fn an_import_with_a_bad_document_changes_nothing() {
 
 #[test]
 fn documents_come_back_in_the_order_one_import_added_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
+    let (_dir, _, mut store) = fresh();
     let texts = ["ج", "ب", "أ", "د"];
     let mut docs: Vec<ImportDoc> = texts.iter().map(|t| import_doc(t, &[])).collect();
     // Spans out of order, and a rejected one on the same range as an accepted one.
