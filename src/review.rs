@@ -55,19 +55,24 @@ pub enum JournalError {
     Other(String),
 }
 
+/// One action as the journal commits it.
+pub struct Entry<'a> {
+    /// What it is: `accept`, `create`, `undo`...
+    pub kind: &'a str,
+    /// Its JSON payload, made from the ids the new spans got, so the log names every
+    /// span.
+    pub payload: &'a dyn Fn(&[u64]) -> String,
+    /// The action it takes back (for undo and redo).
+    pub undoes: Option<i64>,
+    /// What it changes; its new spans ([`NEW_ID`]) get ids.
+    pub edit: &'a Edit,
+}
+
 /// Where actions go to be durable.
 pub trait Journal {
-    /// Commits one action: its kind, JSON payload (made from the ids the new spans
-    /// got, so the log names every span), the action it undoes (for undo and redo) and
-    /// the edit, whose new spans ([`NEW_ID`]) get ids. Returns the action's seq and
-    /// those ids, in order. All or nothing.
-    fn commit(
-        &mut self,
-        kind: &str,
-        payload: &dyn Fn(&[u64]) -> String,
-        undoes: Option<i64>,
-        edit: &Edit,
-    ) -> Result<(i64, Vec<u64>), JournalError>;
+    /// Commits one action, all or nothing. Returns the action's seq and the ids its
+    /// new spans got, in order.
+    fn commit(&mut self, entry: &Entry<'_>) -> Result<(i64, Vec<u64>), JournalError>;
     /// Where the reader is (cursor byte offset, first row), saved with the next commit.
     fn view_hint(&mut self, _cursor: usize, _top: usize) {}
     /// Marks the document done or not.
@@ -93,24 +98,19 @@ pub struct MemJournal {
 }
 
 impl Journal for MemJournal {
-    fn commit(
-        &mut self,
-        kind: &str,
-        payload: &dyn Fn(&[u64]) -> String,
-        undoes: Option<i64>,
-        edit: &Edit,
-    ) -> Result<(i64, Vec<u64>), JournalError> {
+    fn commit(&mut self, entry: &Entry<'_>) -> Result<(i64, Vec<u64>), JournalError> {
         if let Some(e) = self.fail_next.take() {
             return Err(JournalError::Other(e));
         }
         let seq = self.actions.len() as i64 + 1;
         let mut ids = Vec::new();
-        count_new(edit, &mut |_| {
+        count_new(entry.edit, &mut |_| {
             self.next_id += 1;
             ids.push(self.next_id);
         });
+        let payload = (entry.payload)(&ids);
         self.actions
-            .push((seq, kind.to_string(), payload(&ids), undoes));
+            .push((seq, entry.kind.to_string(), payload, entry.undoes));
         Ok((seq, ids))
     }
     fn set_done(&mut self, done: bool) -> Result<(), JournalError> {
@@ -458,10 +458,13 @@ impl Review {
             };
             serde_json::to_string(&p).expect("payload serializes")
         };
-        let (seq, ids) = self
-            .journal
-            .commit(kind, &payload, None, &edit)
-            .map_err(ReviewError::Journal)?;
+        let entry = Entry {
+            kind,
+            payload: &payload,
+            undoes: None,
+            edit: &edit,
+        };
+        let (seq, ids) = self.journal.commit(&entry).map_err(ReviewError::Journal)?;
         Annotations::assign_ids(&mut edit, &mut ids.into_iter());
         self.ann.commit_step(edit, seq)?;
         self.committed(seq);
@@ -535,10 +538,13 @@ impl Review {
         };
         let json = serde_json::to_string(&payload).expect("payload serializes");
         let kind = if forward { "redo" } else { "undo" };
-        let (seq, _) = self
-            .journal
-            .commit(kind, &|_| json.clone(), Some(tag), &edit)
-            .map_err(ReviewError::Journal)?;
+        let entry = Entry {
+            kind,
+            payload: &|_| json.clone(),
+            undoes: Some(tag),
+            edit: &edit,
+        };
+        let (seq, _) = self.journal.commit(&entry).map_err(ReviewError::Journal)?;
         let applied = if forward {
             self.ann.commit_redo(seq)?
         } else {

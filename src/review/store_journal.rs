@@ -6,7 +6,7 @@
 //! keeps with `offsets::CharIndex` (a sparse index, so a conversion reads at most a
 //! few KiB of text whatever the document's size). Must not: know the terminal.
 
-use super::JournalError;
+use super::{Entry, JournalError};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -61,25 +61,19 @@ impl StoreJournal {
 }
 
 impl super::Journal for StoreJournal {
-    fn commit(
-        &mut self,
-        kind: &str,
-        payload: &dyn Fn(&[u64]) -> String,
-        undoes: Option<i64>,
-        edit: &Edit,
-    ) -> Result<(i64, Vec<u64>), JournalError> {
+    fn commit(&mut self, entry: &Entry<'_>) -> Result<(i64, Vec<u64>), JournalError> {
         let mut changes = Vec::new();
-        self.changes(edit, &mut changes);
+        self.changes(entry.edit, &mut changes);
         let payload = |ids: &[i64]| {
             let ids: Vec<u64> = ids.iter().map(|&i| i as u64).collect();
-            payload(&ids)
+            (entry.payload)(&ids)
         };
         let (seq, ids) = self.store.commit_with(
             &self.doc,
-            kind,
+            entry.kind,
             &payload,
             &self.annotator,
-            undoes,
+            entry.undoes,
             &changes,
             self.view,
         )?;
