@@ -3,52 +3,70 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use common::raqim_env;
 
 const GOLD: &str = "tests/fixtures/gold/deir-ez-zor.jsonl";
 
-fn log_of(state: &Path) -> String {
-    std::fs::read_to_string(state.join("raqim").join("raqim.log")).unwrap()
+/// A folder of one test's own: the log's folder (`XDG_STATE_HOME`) and the database,
+/// neither there yet.
+struct Home {
+    dir: tempfile::TempDir,
+    state: PathBuf,
+    db: PathBuf,
+}
+
+impl Home {
+    fn new() -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        let db = dir.path().join("raqim.db");
+        Home { dir, state, db }
+    }
+
+    /// Runs `raqim ARGS` with this log folder and database, `more` set over them.
+    fn run(&self, args: &[&str], more: &[(&str, &Path)]) -> Output {
+        let mut env = vec![
+            ("XDG_STATE_HOME", self.state.as_path()),
+            ("RAQIM_DB", self.db.as_path()),
+        ];
+        env.extend_from_slice(more);
+        raqim_env(args, None, &env)
+    }
+
+    /// As [`Home::run`], for a command that must succeed.
+    fn ok(&self, args: &[&str], more: &[(&str, &Path)]) {
+        let o = self.run(args, more);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+
+    /// The log as written so far ("" if there is none).
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.state.join("raqim").join("raqim.log")).unwrap_or_default()
+    }
 }
 
 #[test]
 fn an_import_and_an_export_are_logged_with_their_counts() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let db = dir.path().join("raqim.db");
-    let env = [
-        ("XDG_STATE_HOME", state.as_path()),
-        ("RAQIM_DB", db.as_path()),
-    ];
-    let o = raqim_env(
+    let home = Home::new();
+    home.ok(
         &["import", "--format", "jsonl", "--as", "accepted", GOLD],
-        None,
-        &env,
+        &[],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = dir.path().join("out.jsonl");
+    let out = home.dir.path().join("out.jsonl");
     let out_arg = out.to_str().unwrap();
-    let o = raqim_env(
-        &["export", "--format", "prodigy", "--out", out_arg],
-        None,
-        &env,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    home.ok(&["export", "--format", "prodigy", "--out", out_arg], &[]);
     // A refused command is logged as an error, with what stderr says.
-    let missing = dir.path().join("none.db");
-    let o = raqim_env(
+    let missing = home.dir.path().join("none.db");
+    let o = home.run(
         &["export", "--format", "jsonl"],
-        None,
-        &[
-            ("XDG_STATE_HOME", state.as_path()),
-            ("RAQIM_DB", missing.as_path()),
-        ],
+        &[("RAQIM_DB", missing.as_path())],
     );
     assert!(!o.status.success());
 
-    let log = log_of(&state);
+    let log = home.log();
     let lines: Vec<&str> = log.lines().collect();
     let find = |what: &str| {
         lines
@@ -77,46 +95,26 @@ fn an_import_and_an_export_are_logged_with_their_counts() {
 
 #[test]
 fn log_level_off_writes_no_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let db = dir.path().join("raqim.db");
-    let env = [
-        ("XDG_STATE_HOME", state.as_path()),
-        ("RAQIM_DB", db.as_path()),
-    ];
-    let o = raqim_env(
+    let home = Home::new();
+    home.ok(
         &["import", "--format", "jsonl", GOLD, "--log-level", "off"],
-        None,
-        &env,
+        &[],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(!state.exists(), "the log's folder was created");
+    assert!(!home.state.exists(), "the log's folder was created");
     // RAQIM_LOG says the same.
-    let off = Path::new("off");
-    let o = raqim_env(
+    home.ok(
         &["export", "--format", "jsonl"],
-        None,
-        &[
-            ("XDG_STATE_HOME", state.as_path()),
-            ("RAQIM_DB", db.as_path()),
-            ("RAQIM_LOG", off),
-        ],
+        &[("RAQIM_LOG", Path::new("off"))],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(!state.exists(), "the log's folder was created");
+    assert!(!home.state.exists(), "the log's folder was created");
 }
 
 #[test]
 fn a_log_that_cannot_be_opened_is_said_once_and_the_command_runs() {
-    let dir = tempfile::tempdir().unwrap();
+    let home = Home::new();
     // A file where the log's folder should be.
-    let state = dir.path().join("state");
-    std::fs::write(&state, "not a folder").unwrap();
-    let o = raqim_env(
-        &["render", "samples/deir-ez-zor.txt", "--width", "40"],
-        None,
-        &[("XDG_STATE_HOME", state.as_path())],
-    );
+    std::fs::write(&home.state, "not a folder").unwrap();
+    let o = home.run(&["render", "samples/deir-ez-zor.txt", "--width", "40"], &[]);
     assert!(o.status.success());
     assert!(!o.stdout.is_empty());
     let err = String::from_utf8_lossy(&o.stderr);
@@ -127,20 +125,12 @@ fn a_log_that_cannot_be_opened_is_said_once_and_the_command_runs() {
 #[test]
 fn the_error_level_leaves_out_what_info_writes() {
     let run = |level: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let state = dir.path().join("state");
-        let db = dir.path().join("raqim.db");
-        let env = [
-            ("XDG_STATE_HOME", state.as_path()),
-            ("RAQIM_DB", db.as_path()),
-        ];
-        let o = raqim_env(
+        let home = Home::new();
+        home.ok(
             &["import", "--format", "jsonl", GOLD, "--log-level", level],
-            None,
-            &env,
+            &[],
         );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        std::fs::read_to_string(state.join("raqim").join("raqim.log")).unwrap_or_default()
+        home.log()
     };
     assert!(run("info").contains("import: 1 record"));
     assert_eq!(run("error"), "");
