@@ -24,7 +24,6 @@ pub mod store;
 pub mod suggest;
 pub mod train;
 pub mod tui;
-pub mod workset;
 
 /// A file that could not be read, named, with the system's reason as its source.
 #[derive(Debug, thiserror::Error)]

@@ -186,8 +186,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(path) => raqim::tui::load_keymap(&path)?,
                 None => raqim::tui::Keymap::default_keymap(),
             };
-            if raqim::workset::is_workset(&file) {
-                let entries = raqim::workset::load(&file)?;
+            if raqim::session::set::is_set(&file) {
+                let entries = raqim::session::set::load(&file)?;
                 if !std::io::stdout().is_terminal() {
                     anyhow::bail!("the viewer needs a terminal on standard output");
                 }

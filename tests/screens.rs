@@ -133,7 +133,7 @@ fn the_help_screen() {
 #[test]
 fn the_document_list_of_a_set() {
     // The set `raqim samples/unseen` opens: its articles, by name.
-    let entries = raqim::workset::load(Path::new("samples/unseen")).unwrap();
+    let entries = raqim::session::set::load(Path::new("samples/unseen")).unwrap();
     let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
     assert_eq!(names.len(), 4);
     let summaries = vec![

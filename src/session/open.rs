@@ -14,13 +14,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use super::set::{self, Entry};
 use crate::document::Document;
 use crate::logging;
 use crate::review::{Opened, open_document};
 use crate::store::Store;
 use crate::suggest::options::Options;
 use crate::suggest::{Engine, builtin_engine};
-use crate::workset::{self, Entry};
 
 /// What to do with a file whose text changed since it was annotated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -206,7 +206,7 @@ pub trait DocumentSource {
     fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<Opened>)>;
 }
 
-/// The documents of a directory or a JSON lines file ([`workset::load`]), opened one
+/// The documents of a directory or a JSON lines file ([`set::load`]), opened one
 /// at a time; a record's spans are seeded the first time it is opened.
 pub struct SetSource {
     entries: Vec<Entry>,
@@ -272,7 +272,7 @@ impl DocumentSource for SetSource {
             }
         };
         if let Some(o) = opened.as_mut() {
-            let left_out = workset::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)?;
+            let left_out = set::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)?;
             if left_out > 0 {
                 o.warnings.insert(
                     0,
@@ -416,7 +416,7 @@ mod tests {
             std::fs::write(articles.join("1.txt"), FIRST).unwrap();
             std::fs::write(articles.join("2.txt"), SECOND).unwrap();
         }
-        let entries = workset::load(&articles).unwrap();
+        let entries = set::load(&articles).unwrap();
         SetSource::new(entries, keeper(dir, None), false, None)
     }
 

@@ -42,7 +42,7 @@ impl Entry {
 }
 
 /// True when `path` names a set rather than one article: a directory or a `.jsonl`.
-pub fn is_workset(path: &Path) -> bool {
+pub fn is_set(path: &Path) -> bool {
     path.is_dir() || path.extension().is_some_and(|e| e == "jsonl")
 }
 
