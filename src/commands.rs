@@ -22,8 +22,7 @@ fn read_text(path: &Path) -> anyhow::Result<(String, String)> {
         let (text, _, _) = decode("<stdin>", bytes, false)?;
         return Ok(("stdin".into(), text));
     }
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let (text, _, _) = decode(&path.display().to_string(), bytes, false)?;
+    let (text, _, _) = decode(&path.display().to_string(), crate::read_bytes(path)?, false)?;
     // The id is the file name without its extension, as in the gold files.
     let id = path.file_stem().map_or_else(
         || path.display().to_string(),
@@ -33,14 +32,8 @@ fn read_text(path: &Path) -> anyhow::Result<(String, String)> {
 }
 
 fn read_records(path: &Path, unit: Offsets, skip_bad: bool) -> anyhow::Result<Vec<DocRecord>> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let name = path.display().to_string();
-    let src = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{name}: not valid UTF-8 at byte offset {}",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    let (src, _, _) = decode(&name, crate::read_bytes(path)?, false)?;
     let (docs, bad) = read_jsonl(&name, &src, unit, skip_bad)?;
     for e in &bad {
         eprintln!("raqim: skipped {e}");
@@ -74,8 +67,7 @@ pub fn suggest(
     }
     let memory = match memory {
         Some(p) => {
-            let s = std::fs::read_to_string(p)
-                .with_context(|| format!("{}: cannot read", p.display()))?;
+            let s = crate::read_text(p)?;
             Some(Memory::from_json(&s).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
         }
         None => None,

@@ -136,6 +136,9 @@ pub enum SourceError {
     Gazetteer(#[from] gazetteer::GazetteerError),
     #[error(transparent)]
     Rules(#[from] rules::RulesError),
+    /// A model file that is not one.
+    #[error("{file}: {message}")]
+    Model { file: String, message: String },
 }
 
 /// The embedded engine, built once per process and shared: it takes tens of

@@ -7,10 +7,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
-
-use super::Engine;
 use super::tagger::Model;
+use super::{Engine, SourceError};
 
 /// The sources of suggestions and the files that replace or add to the embedded ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +54,7 @@ impl Options {
 
 impl Engine {
     /// The engine the options describe. Errors name the file (and line) at fault.
-    pub fn from_options(options: &Options) -> anyhow::Result<Engine> {
+    pub fn from_options(options: &Options) -> Result<Engine, SourceError> {
         let engine = if options.labels_file.is_none()
             && options.rules_file.is_none()
             && options.gazetteers.is_empty()
@@ -71,11 +69,13 @@ impl Engine {
         };
         let engine = match &options.model {
             Some(p) => {
-                let bytes =
-                    std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
-                let model = Model::from_bytes(&bytes)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
-                    .with_context(|| format!("{}: an empty file, not a model", p.display()))?;
+                let bad = |message: String| SourceError::Model {
+                    file: p.display().to_string(),
+                    message,
+                };
+                let model = Model::from_bytes(&crate::read_bytes(p)?)
+                    .map_err(bad)?
+                    .ok_or_else(|| bad("an empty file, not a model".to_string()))?;
                 engine.with_model(Some(Arc::new(model)))
             }
             None => engine,

@@ -172,9 +172,7 @@ fn switch(app: &mut App, set: &mut Set<'_>, i: usize) {
 
 /// The default keymap with a user's file merged over it; errors name the file.
 pub fn load_keymap(path: &std::path::Path) -> anyhow::Result<Keymap> {
-    use anyhow::Context;
-    let src = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let src = crate::read_text(path)?;
     let mut keymap = Keymap::default_keymap();
     keymap
         .merge_toml(&src)
