@@ -72,6 +72,11 @@ pub enum Op {
         end: usize,
         label: usize,
     },
+    /// A new accepted span with label `label` over the word under the cursor, without
+    /// its attached proclitics.
+    LabelWord {
+        label: usize,
+    },
     /// Deletes the span under the cursor (a suggestion is rejected, so that it does
     /// not come back).
     Delete,
@@ -149,6 +154,10 @@ impl Session {
                 rtl,
             } => self.resize(focus, left, grow, step, rtl),
             Op::Create { start, end, label } => self.create(focus, start, end, label),
+            Op::LabelWord { label } => match self.word_at(focus.para, focus.at()) {
+                Some((start, end)) => self.create(focus, start, end, label),
+                None => Outcome::say("no word under the cursor"),
+            },
             Op::Delete => self.delete(focus),
             Op::Undo => self.undo_redo(focus, true),
             Op::Redo => self.undo_redo(focus, false),

@@ -264,11 +264,14 @@ fn create_adds_an_accepted_span_unless_it_would_overlap() {
         },
     );
     assert!(out.message.unwrap().contains("ORG"));
-    // The word under the cursor is offered without its proclitic.
-    let s = session("قال إن والجيش انسحب");
-    let at = s.document().text.find("والجيش").unwrap();
-    let (a, b) = s.word_at(0, at).unwrap();
-    assert_eq!(&s.document().text[a..b], "الجيش");
+    // The word under the cursor is labelled without its proclitic.
+    let mut s = session("قال إن والجيش انسحب");
+    let org = s.labels().index("ORG").unwrap();
+    let out = s.at("والجيش", Op::LabelWord { label: org });
+    assert_eq!(out.message.as_deref(), Some("added «الجيش» as ORG"));
+    assert_eq!(s.markup(), "قال إن و[ORG:الجيش] انسحب");
+    let out = s.at(" انسحب", Op::LabelWord { label: org });
+    assert_eq!(out.message.as_deref(), Some("no word under the cursor"));
 }
 
 #[test]

@@ -201,7 +201,7 @@ impl App {
         };
         if self.tap == Some((label, here)) {
             self.tap = None;
-            self.run(Op::Create { start, end, label });
+            self.run(Op::LabelWord { label });
         } else {
             self.tap = Some((label, here));
             let l = &self.session.labels().labels()[label];
