@@ -272,7 +272,8 @@ impl DocumentSource for SetSource {
             }
         };
         if let Some(o) = opened.as_mut() {
-            let left_out = set::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)?;
+            let left_out = set::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if left_out > 0 {
                 o.warnings.insert(
                     0,

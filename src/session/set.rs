@@ -10,13 +10,39 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
 use crate::annotation::{Edit, NEW_ID, Span, State};
-use crate::document::Document;
-use crate::formats::{Format, ImportOptions, RecordSpan};
-use crate::review::Review;
+use crate::document::{self, Document};
+use crate::formats::{Format, FormatError, ImportOptions, RecordSpan};
+use crate::review::{Review, ReviewError};
 use crate::suggest::Engine;
+
+/// Why a set, or one of its documents, could not be read; names the directory, the
+/// file or the record.
+#[derive(Debug, thiserror::Error)]
+pub enum SetError {
+    /// The directory could not be listed.
+    #[error("{}: cannot list", path.display())]
+    List {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A directory without an article.
+    #[error("{}: no .txt articles in this directory", .0.display())]
+    NoArticles(PathBuf),
+    /// A JSON lines file that holds no record.
+    #[error("{}: no records", .0.display())]
+    NoRecords(PathBuf),
+    /// A JSON lines file that cannot be read, or a bad record (its line named).
+    #[error(transparent)]
+    Records(#[from] FormatError),
+    /// A directory's article that cannot be read or is not text.
+    #[error(transparent)]
+    Document(#[from] document::OpenError),
+    /// An entry with neither a file nor a text (named by the entry).
+    #[error("{0}: no text")]
+    NoText(String),
+}
 
 /// One document of the set.
 #[derive(Debug, Clone)]
@@ -32,11 +58,11 @@ pub struct Entry {
 
 impl Entry {
     /// Reads the document.
-    pub fn open(&self, lossy: bool) -> anyhow::Result<Document> {
+    pub fn open(&self, lossy: bool) -> Result<Document, SetError> {
         match (&self.path, &self.text) {
             (Some(p), _) => Ok(Document::open(p, lossy)?),
             (None, Some(t)) => Ok(Document::from_text(&self.name, t.clone(), false, false)),
-            (None, None) => anyhow::bail!("{}: no text", self.name),
+            (None, None) => Err(SetError::NoText(self.name.clone())),
         }
     }
 }
@@ -48,16 +74,19 @@ pub fn is_set(path: &Path) -> bool {
 
 /// The documents of a directory (its `.txt` files, by name) or of a JSON lines file
 /// (every record, in order; a bad record is an error naming its line).
-pub fn load(path: &Path) -> anyhow::Result<Vec<Entry>> {
+pub fn load(path: &Path) -> Result<Vec<Entry>, SetError> {
     if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .with_context(|| format!("{}: cannot list", path.display()))?
+            .map_err(|source| SetError::List {
+                path: path.to_path_buf(),
+                source,
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
             .collect();
         files.sort();
         if files.is_empty() {
-            anyhow::bail!("{}: no .txt articles in this directory", path.display());
+            return Err(SetError::NoArticles(path.to_path_buf()));
         }
         return Ok(files
             .into_iter()
@@ -77,7 +106,7 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Entry>> {
     };
     let imported = crate::formats::import(Format::Jsonl, path, &opts)?;
     if imported.records.is_empty() {
-        anyhow::bail!("{}: no records", path.display());
+        return Err(SetError::NoRecords(path.to_path_buf()));
     }
     Ok(imported
         .records
@@ -100,7 +129,7 @@ pub fn seed_spans(
     engine: &Engine,
     text: &str,
     spans: &[RecordSpan],
-) -> anyhow::Result<usize> {
+) -> Result<usize, ReviewError> {
     let touched = !review.ann.spans().is_empty()
         || review.ann.undo_depth() > 0
         || review.ann.redo_depth() > 0;
@@ -139,9 +168,7 @@ pub fn seed_spans(
             score: s.score.unwrap_or(1.0),
         }));
     }
-    review
-        .act(engine, text, "import", Edit::Batch(inserts))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    review.act(engine, text, "import", Edit::Batch(inserts))?;
     Ok(left_out)
 }
 
