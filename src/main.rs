@@ -8,7 +8,7 @@ use clap::Parser;
 use raqim::cli::{Cli, Command, LogLevel, StoreArgs, ViewArgs};
 use raqim::logging;
 use raqim::session::open::{
-    Changed, Keeper, SetSource, database_path, load, log_opened, review_engine,
+    Changed, Keeper, OpenError, SetSource, database_path, load, log_opened, review_engine,
 };
 use raqim::suggest::Engine;
 
@@ -34,10 +34,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            // A closed pipe (`raqim render x | head`) is not an error worth a message.
-            if let Some(io) = e.downcast_ref::<std::io::Error>()
-                && io.kind() == std::io::ErrorKind::BrokenPipe
-            {
+            // A closed pipe (`raqim render x | head`, or stderr while asking) is no error.
+            let io = match e.downcast_ref::<OpenError>() {
+                Some(OpenError::Asking(io)) => Some(io),
+                _ => e.downcast_ref::<std::io::Error>(),
+            };
+            if io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
                 tracing::info!(took = ?started.elapsed(), "end: the reader closed the pipe");
                 return ExitCode::SUCCESS;
             }
@@ -253,14 +255,15 @@ fn view_settings(view: &ViewArgs) -> raqim::tui::ViewSettings {
 }
 
 /// Asks on the terminal what to do with a changed file.
-fn ask_changed(file: &Path, spans: usize) -> anyhow::Result<Changed> {
+fn ask_changed(file: &Path, spans: usize) -> Result<Changed, OpenError> {
     let name = file.display();
+    let declined = |why: &str| Err(OpenError::Declined(format!("{name}: {why}")));
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!(
+        return Err(OpenError::Declined(format!(
             "{name} changed since it was annotated ({spans} spans on the stored version); \
              choose with --changed stored (open the annotated version) or --changed new \
              (annotate the new text as a new document)"
-        );
+        )));
     }
     let mut err = std::io::stderr();
     writeln!(
@@ -269,18 +272,19 @@ fn ask_changed(file: &Path, spans: usize) -> anyhow::Result<Changed> {
          s  open the stored version, with its annotations\n  \
          n  annotate the new text as a new document\n  \
          q  quit"
-    )?;
+    )
+    .map_err(OpenError::Asking)?;
     loop {
-        write!(err, "s/n/q? ")?;
-        err.flush()?;
         let mut line = String::new();
-        if std::io::stdin().read_line(&mut line)? == 0 {
-            anyhow::bail!("{name}: no choice made");
-        }
+        write!(err, "s/n/q? ")
+            .and_then(|()| err.flush())
+            .and_then(|()| std::io::stdin().read_line(&mut line))
+            .map_err(OpenError::Asking)?;
         match line.trim() {
+            _ if line.is_empty() => return declined("no choice made"),
             "s" | "S" => return Ok(Changed::Stored),
             "n" | "N" => return Ok(Changed::New),
-            "q" | "Q" => anyhow::bail!("{name}: left as it is"),
+            "q" | "Q" => return declined("left as it is"),
             _ => {}
         }
     }

@@ -12,15 +12,61 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context;
-
-use super::set::{self, Entry};
-use crate::document::Document;
+use super::set::{self, Entry, SetError};
+use crate::document::{self, Document};
 use crate::logging;
-use crate::review::{Opened, open_document};
-use crate::store::Store;
+use crate::review::{Opened, ReviewError, open_document};
+use crate::store::{Store, StoreError};
 use crate::suggest::options::Options;
-use crate::suggest::{Engine, builtin_engine};
+use crate::suggest::{Engine, SourceError, builtin_engine};
+
+/// Why a document (or the engine or database it needs) could not be opened for
+/// review. Each message names the file, the database or the record at fault; the
+/// lower errors keep their own words (and their causes as [`std::error::Error::source`]).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Standard input could not be read.
+    #[error("standard input: cannot read")]
+    Stdin(#[source] std::io::Error),
+    /// The article cannot be read or is not text.
+    #[error(transparent)]
+    Document(#[from] document::OpenError),
+    /// A set, or one of its documents, cannot be read.
+    #[error(transparent)]
+    Set(#[from] SetError),
+    /// A user's label, gazetteer, rules or model file.
+    #[error(transparent)]
+    Engine(#[from] SourceError),
+    /// The database cannot be opened, read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No database was named and there is no default place for one.
+    #[error("no place for the annotation database: set --db PATH or RAQIM_DB, or HOME")]
+    NoDatabasePlace,
+    /// The file changed since it was annotated, no choice was given and nobody can be
+    /// asked (the screen is taken).
+    #[error(
+        "{} changed since it was annotated ({spans} spans on the stored version); \
+         open it alone to choose, or give --changed stored|new",
+        file.display()
+    )]
+    ChangedUnasked { file: PathBuf, spans: usize },
+    /// The database knows the file's annotated version but not its text.
+    #[error("the stored version is missing from the database")]
+    StoredVersionMissing,
+    /// The question about a changed file got no answer the opening can go on with
+    /// (the user quit, or nobody can answer); the front end's words.
+    #[error("{0}")]
+    Declined(String),
+    /// The question about a changed file could not be asked or its answer read.
+    #[error(transparent)]
+    Asking(std::io::Error),
+    /// A record's spans could not be given to the review. Its message says it all
+    /// (a read-only review, a journal that could not write), so it has no cause of its
+    /// own to repeat.
+    #[error("{0}")]
+    Seed(ReviewError),
+}
 
 /// What to do with a file whose text changed since it was annotated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,30 +80,30 @@ pub enum Changed {
 /// The question about a changed file, answered by the front end: given the file and
 /// the number of spans on its stored version, open which? An error stops the opening
 /// (the user quit, or nobody can answer).
-pub type AskChanged<'a> = &'a mut dyn FnMut(&Path, usize) -> anyhow::Result<Changed>;
+pub type AskChanged<'a> = &'a mut dyn FnMut(&Path, usize) -> Result<Changed, OpenError>;
 
 /// Reads an article from `path`, or from standard input when it is `-`.
-pub fn load(path: &Path, lossy: bool) -> anyhow::Result<Document> {
+pub fn load(path: &Path, lossy: bool) -> Result<Document, OpenError> {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .context("standard input: cannot read")?;
-        return Ok(Document::from_bytes("<stdin>", bytes, lossy)?);
+            .map_err(OpenError::Stdin)?;
+        return Document::from_bytes("<stdin>", bytes, lossy)
+            .map_err(|e| OpenError::Document(e.into()));
     }
     Ok(Document::open(path, lossy)?)
 }
 
 /// The database `flag` names, else the default one (`RAQIM_DB`, then the XDG place).
-pub fn database_path(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
-    Store::resolve_path(flag)
-        .context("no place for the annotation database: set --db PATH or RAQIM_DB, or HOME")
+pub fn database_path(flag: Option<&Path>) -> Result<PathBuf, OpenError> {
+    Store::resolve_path(flag).ok_or(OpenError::NoDatabasePlace)
 }
 
 /// The engine a review uses. A user's files are read now, so an error in them is
 /// shown before the screen is taken; the embedded engine is `None` here and starts
 /// building on a thread, to be ready (as [`builtin_engine`]) once the article is read.
-pub fn review_engine(options: &Options) -> anyhow::Result<Option<Arc<Engine>>> {
+pub fn review_engine(options: &Options) -> Result<Option<Arc<Engine>>, OpenError> {
     if options.is_builtin() {
         std::thread::spawn(builtin_engine);
         return Ok(None);
@@ -115,7 +161,7 @@ impl Keeper {
         file: &Path,
         engine: Option<&Engine>,
         ask: Option<AskChanged<'_>>,
-    ) -> anyhow::Result<(Document, Option<Opened>)> {
+    ) -> Result<(Document, Option<Opened>), OpenError> {
         let Some(path) = &self.db else {
             return Ok((doc, None));
         };
@@ -130,16 +176,17 @@ impl Keeper {
             let choice = match (self.changed, ask) {
                 (Some(c), _) => c,
                 (None, Some(ask)) => ask(file, n)?,
-                (None, None) => anyhow::bail!(
-                    "{} changed since it was annotated ({n} spans on the stored version); \
-                     open it alone to choose, or give --changed stored|new",
-                    file.display()
-                ),
+                (None, None) => {
+                    return Err(OpenError::ChangedUnasked {
+                        file: file.to_path_buf(),
+                        spans: n,
+                    });
+                }
             };
             if choice == Changed::Stored {
                 let text = store
                     .document_text(&old)?
-                    .context("the stored version is missing from the database")?;
+                    .ok_or(OpenError::StoredVersionMissing)?;
                 doc = Document::from_text(&doc.name, text, false, false);
             }
         }
@@ -156,7 +203,7 @@ impl Keeper {
     }
 
     /// Opens a document that has no file (a JSON lines record).
-    pub fn open_text(&self, doc: &Document, engine: &Engine) -> anyhow::Result<Option<Opened>> {
+    pub fn open_text(&self, doc: &Document, engine: &Engine) -> Result<Option<Opened>, OpenError> {
         let Some(path) = &self.db else {
             return Ok(None);
         };
@@ -203,7 +250,7 @@ pub trait DocumentSource {
     /// The progress the list shows for a document not open (from the store).
     fn summary(&mut self, i: usize) -> String;
     /// Reads document `i` and opens it for review (`None`: nothing is stored).
-    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<Opened>)>;
+    fn open(&mut self, i: usize) -> Result<(Document, Option<Opened>), OpenError>;
 }
 
 /// The documents of a directory or a JSON lines file ([`set::load`]), opened one
@@ -260,7 +307,7 @@ impl DocumentSource for SetSource {
 
     /// A changed file is not asked about here (the screen is taken): it follows the
     /// keeper's choice, or is refused.
-    fn open(&mut self, i: usize) -> anyhow::Result<(Document, Option<Opened>)> {
+    fn open(&mut self, i: usize) -> Result<(Document, Option<Opened>), OpenError> {
         let entry = &self.entries[i];
         let doc = entry.open(self.lossy)?;
         let engine = self.engine.clone().unwrap_or_else(builtin_engine);
@@ -273,7 +320,7 @@ impl DocumentSource for SetSource {
         };
         if let Some(o) = opened.as_mut() {
             let left_out = set::seed_spans(&mut o.review, &engine, &doc.text, &entry.spans)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .map_err(OpenError::Seed)?;
             if left_out > 0 {
                 o.warnings.insert(
                     0,
@@ -355,7 +402,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = changed_article(dir.path());
         let doc = Document::open(&file, false).unwrap();
-        let mut ask = |_: &Path, _: usize| -> anyhow::Result<Changed> {
+        let mut ask = |_: &Path, _: usize| -> Result<Changed, OpenError> {
             panic!("asked although --changed was given")
         };
         let (doc, _) = keeper(dir.path(), Some(Changed::Stored))
@@ -387,7 +434,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = changed_article(dir.path());
         let doc = Document::open(&file, false).unwrap();
-        let mut ask = |f: &Path, _: usize| anyhow::bail!("{}: left as it is", f.display());
+        let mut ask = |f: &Path, _: usize| {
+            Err(OpenError::Declined(format!(
+                "{}: left as it is",
+                f.display()
+            )))
+        };
         let Err(e) = keeper(dir.path(), None).open(doc, &file, None, Some(&mut ask)) else {
             panic!("opened although the question was not answered");
         };

@@ -160,7 +160,8 @@ fn switch(app: &mut App, set: &mut Set<'_>, i: usize) {
             *app = next;
         }
         Err(e) => {
-            let m = format!("{}: {e:#}", docs.names[i]);
+            // With its causes, as the binary prints an error.
+            let m = format!("{}: {:#}", docs.names[i], anyhow::Error::from(e));
             tracing::warn!(
                 "viewer: cannot open {}",
                 crate::logging::clip(&m, crate::logging::MESSAGE)
