@@ -491,6 +491,21 @@ mod tests {
     }
 
     #[test]
+    fn a_sets_document_that_cannot_be_read_is_named_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut source = set(dir.path());
+        let gone = dir.path().join("articles").join("2.txt");
+        std::fs::remove_file(&gone).unwrap();
+        let Err(e) = source.open(1) else {
+            panic!("a removed article opened");
+        };
+        // As the document list's status line and the binary print it: with its cause.
+        let shown = format!("{:#}", anyhow::Error::from(e));
+        let reason = std::fs::read(&gone).unwrap_err();
+        assert_eq!(shown, format!("{}: cannot read: {reason}", gone.display()));
+    }
+
+    #[test]
     fn a_sets_summaries_say_what_was_accepted_and_done() {
         let dir = tempfile::tempdir().unwrap();
         {
