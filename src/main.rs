@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => {
             tracing::info!(took = ?started.elapsed(), "end");
-            ExitCode::SUCCESS
+            raqim::tui::signal_exit_status().map_or(ExitCode::SUCCESS, ExitCode::from)
         }
         Err(e) => {
             // A closed pipe (`raqim render x | head`, or stderr while asking) is no error.

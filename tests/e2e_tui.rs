@@ -362,8 +362,8 @@ fn a_person_added_in_full_is_then_suggested_by_surname_in_the_next_paragraph() {
 }
 
 #[test]
-fn a_hangup_or_terminate_signal_restores_the_terminal() {
-    for signal in ["-HUP", "-TERM"] {
+fn a_hangup_or_terminate_signal_restores_the_terminal_and_exits_128_plus_it() {
+    for (signal, code) in [("-HUP", 129), ("-TERM", 143)] {
         let (expected, _) = expected_first_row();
         let mut s = Session::start(SAMPLE);
         s.wait_for("the first article line", |s| s.row(1) == expected);
@@ -380,6 +380,9 @@ fn a_hangup_or_terminate_signal_restores_the_terminal() {
         let implicit = rfind(&s.raw, b"\x1b[8h").expect("implicit bidi mode restored");
         let first_text = find(&s.raw, first_text_glyph(&expected).as_bytes()).unwrap();
         assert!(implicit > first_text, "{signal}");
+        // As a shell reports a process a signal ended: 128 + its number.
+        let status = s.child.wait().unwrap();
+        assert_eq!(status.exit_code(), code, "{signal}");
     }
 }
 

@@ -214,24 +214,25 @@ fn watch_terminal() {
 fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
     use anyhow::Context;
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
     // SIGTERM, SIGHUP (a dropped SSH connection) and SIGINT end the session the way
     // `q` does, so the terminal is restored; they do not kill the process mid-frame.
-    let stop = Arc::new(AtomicBool::new(false));
+    // Which one came is kept, for the exit status.
+    let stop = Arc::new(AtomicUsize::new(0));
     for sig in [
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
     ] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))
+        signal_hook::flag::register_usize(sig, Arc::clone(&stop), sig as usize)
             .context("cannot install the signal handlers")?;
     }
     watch_terminal();
     let mut guard = terminal::enter().context("cannot set up the terminal")?;
     tracing::info!("viewer: the screen is taken");
     let mut dirty = true;
-    while !app.should_quit() && !stop.load(Ordering::Relaxed) {
+    while !app.should_quit() && stop.load(Ordering::Relaxed) == 0 {
         if dirty {
             guard.terminal.draw(|f| draw(f, &mut app))?;
             dirty = false;
@@ -263,5 +264,23 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
     // Every action is already committed; this keeps the cursor and the memory.
     app.save_session()
         .map_err(|e| anyhow::anyhow!("could not save the view on quitting: {e}"))?;
+    let sig = stop.load(Ordering::Relaxed);
+    if sig != 0 {
+        tracing::info!(signal = sig, "viewer: ended by a signal");
+        ENDED_BY.store(sig, Ordering::Relaxed);
+    }
     Ok(())
+}
+
+/// The signal that ended the viewer (0: none).
+static ENDED_BY: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The exit status a process whose viewer a signal ended should give, by the shell's
+/// convention 128 + the signal's number (129 for HUP, 130 for INT, 143 for TERM), once
+/// the terminal is restored and everything saved; `None` when the user quit.
+pub fn signal_exit_status() -> Option<u8> {
+    match ENDED_BY.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => None,
+        sig => Some(128u8.saturating_add(sig as u8)),
+    }
 }
