@@ -251,6 +251,11 @@ pub trait DocumentSource {
     fn summary(&mut self, i: usize) -> String;
     /// Reads document `i` and opens it for review (`None`: nothing is stored).
     fn open(&mut self, i: usize) -> Result<(Document, Option<Opened>), OpenError>;
+    /// The id of document `i`'s text ([`Document::id`]), read without opening it for
+    /// review; `None` when it cannot be read or the source does not tell.
+    fn document_id(&mut self, _i: usize) -> Option<String> {
+        None
+    }
 }
 
 /// The documents of a directory or a JSON lines file ([`set::load`]), opened one
@@ -303,6 +308,10 @@ impl DocumentSource for SetSource {
             Ok(doc) => summary(store, &doc),
             Err(_) => "cannot be read".to_string(),
         }
+    }
+
+    fn document_id(&mut self, i: usize) -> Option<String> {
+        self.entries[i].open(self.lossy).ok().map(|d| d.id())
     }
 
     /// A changed file is not asked about here (the screen is taken): it follows the

@@ -109,8 +109,9 @@ pub struct DocList {
     /// The list is on screen, with this one selected.
     pub open: bool,
     pub selected: usize,
-    /// Asked for: the loop opens it.
-    switch: Option<usize>,
+    /// Asked for: the loop opens it; with the direction when `]` or `[` asked (an
+    /// unreadable document is then skipped).
+    switch: Option<(usize, Option<bool>)>,
 }
 
 impl App {
@@ -369,8 +370,9 @@ impl App {
         self.docs.as_ref()
     }
 
-    /// The document the user asked to go to, if any (taken once).
-    pub fn take_switch(&mut self) -> Option<usize> {
+    /// The document the user asked to go to, if any (taken once), and the direction
+    /// when it was asked by `]` (true) or `[` (false).
+    pub fn take_switch(&mut self) -> Option<(usize, Option<bool>)> {
         self.docs.as_mut().and_then(|d| d.switch.take())
     }
 
@@ -391,7 +393,7 @@ impl App {
             Action::Accept => {
                 d.open = false;
                 if d.selected != d.current {
-                    d.switch = Some(d.selected);
+                    d.switch = Some((d.selected, None));
                 }
             }
             Action::Cancel | Action::DocumentList | Action::CloseHelp => d.open = false,
@@ -413,7 +415,7 @@ impl App {
             d.current.checked_sub(1)
         };
         match next {
-            Some(i) => d.switch = Some(i),
+            Some(i) => d.switch = Some((i, Some(forward))),
             None => {
                 let which = if forward { "last" } else { "first" };
                 self.say(format!("this is the {which} document of the set"));

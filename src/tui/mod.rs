@@ -140,8 +140,11 @@ fn build_app(
 }
 
 /// Leaves the open document (its view and the memory saved) for document `i`; on a
-/// failure the open one stays, and the status line says why.
-fn switch(app: &mut App, set: &mut Set<'_>, i: usize) {
+/// failure the open one stays, and the status line says why. Asked by `]` or `[`
+/// (`step` gives the direction), a document that cannot be read is skipped for the
+/// next one that way, and marked in the list. A document with the same text as the
+/// open one is the same document: it stays open (never locked against itself).
+fn switch(app: &mut App, set: &mut Set<'_>, i: usize, step: Option<bool>) {
     if let Err(e) = app.save_session() {
         let m = format!("could not save the view: {e}");
         tracing::error!(
@@ -153,20 +156,62 @@ fn switch(app: &mut App, set: &mut Set<'_>, i: usize) {
     }
     let mut docs = app.documents().cloned().unwrap_or_default();
     docs.summaries[docs.current] = view::progress_text(app);
-    match set.source.open(i) {
-        Ok((doc, opened)) => {
-            let mut next = build_app(doc, opened, &set.settings, &set.engine, &set.keymap);
-            next.set_documents(docs.names, docs.summaries, i);
-            *app = next;
-        }
-        Err(e) => {
-            // With its causes, as the binary prints an error.
-            let m = format!("{}: {:#}", docs.names[i], anyhow::Error::from(e));
-            tracing::warn!(
-                "viewer: cannot open {}",
+    let mut skipped: Vec<String> = Vec::new();
+    let mut i = i;
+    let open_id = app.document().id();
+    loop {
+        if set.source.document_id(i).as_deref() == Some(open_id.as_str()) {
+            let m = format!(
+                "{} has the same text as {}: the same document, kept open",
+                docs.names[i], docs.names[docs.current]
+            );
+            tracing::info!(
+                "viewer: {}",
                 crate::logging::clip(&m, crate::logging::MESSAGE)
             );
-            app.say(m);
+            docs.summaries[i] = docs.summaries[docs.current].clone();
+            app.set_documents(docs.names, docs.summaries, i);
+            skipped.push(m);
+            app.say(skipped.join(" · "));
+            return;
+        }
+        match set.source.open(i) {
+            Ok((doc, opened)) => {
+                let mut next = build_app(doc, opened, &set.settings, &set.engine, &set.keymap);
+                next.set_documents(docs.names, docs.summaries, i);
+                if !skipped.is_empty() {
+                    next.say(skipped.join(" · "));
+                }
+                *app = next;
+                return;
+            }
+            Err(e) => {
+                // With its causes, as the binary prints an error.
+                let m = format!("{}: {:#}", docs.names[i], anyhow::Error::from(e));
+                tracing::warn!(
+                    "viewer: cannot open {}",
+                    crate::logging::clip(&m, crate::logging::MESSAGE)
+                );
+                docs.summaries[i] = "cannot be read".to_string();
+                let further = match step {
+                    Some(true) => (i + 1 < docs.names.len()).then_some(i + 1),
+                    Some(false) => i.checked_sub(1),
+                    None => None,
+                };
+                match further {
+                    Some(n) => {
+                        skipped.push(format!("skipped {m}"));
+                        i = n;
+                    }
+                    None => {
+                        let current = docs.current;
+                        app.set_documents(docs.names, docs.summaries, current);
+                        skipped.push(m);
+                        app.say(skipped.join(" · "));
+                        return;
+                    }
+                }
+            }
         }
     }
 }
@@ -249,8 +294,8 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 app.key(k);
-                if let (Some(i), Some(set)) = (app.take_switch(), set.as_deref_mut()) {
-                    switch(&mut app, set, i);
+                if let (Some((i, step)), Some(set)) = (app.take_switch(), set.as_deref_mut()) {
+                    switch(&mut app, set, i, step);
                 }
             }
             Event::Key(_) => continue,

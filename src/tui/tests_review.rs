@@ -383,17 +383,17 @@ fn document_keys_ask_the_loop_for_another_document_of_the_set() {
     let names = vec!["a.txt".to_string(), "b.txt".into(), "c.txt".into()];
     a.set_documents(names, vec![String::new(); 3], 1);
     press(&mut a, "]");
-    assert_eq!(a.take_switch(), Some(2));
+    assert_eq!(a.take_switch(), Some((2, Some(true))));
     assert_eq!(a.take_switch(), None, "taken once");
     press(&mut a, "[");
-    assert_eq!(a.take_switch(), Some(0));
+    assert_eq!(a.take_switch(), Some((0, Some(false))));
     // The list: it opens on the current one, arrows choose, Enter opens.
     press(&mut a, "L down down");
     assert_eq!(a.documents().unwrap().selected, 2);
     press(&mut a, "down up up up");
     assert_eq!(a.documents().unwrap().selected, 0);
     press(&mut a, "enter");
-    assert_eq!(a.take_switch(), Some(0));
+    assert_eq!(a.take_switch(), Some((0, None)), "chosen, not stepped to");
     assert!(!a.documents().unwrap().open);
     // Esc closes it without moving; the review keys act on the text again.
     press(&mut a, "L esc");
@@ -511,4 +511,95 @@ fn labelling_is_an_action_a_keymap_can_bind_to_any_key() {
     a.set_keymap(km);
     press(&mut a, "tab q");
     assert_eq!(a.message(), Some("no label 9 in this label set"));
+}
+
+/// A set of documents in `dir` with a database there, opened on its first document
+/// as the viewer opens it.
+fn open_set(
+    dir: &std::path::Path,
+    set_path: &std::path::Path,
+) -> (App, crate::session::open::SetSource) {
+    use crate::session::open::{DocumentSource, Keeper, SetSource};
+    let entries = crate::session::set::load(set_path).unwrap();
+    let keeper = Keeper::new(Some(dir.join("raqim.db")), "tester".into(), None);
+    let mut source = SetSource::new(entries, keeper, false, None);
+    let names: Vec<String> = (0..source.len()).map(|i| source.name(i)).collect();
+    let summaries = vec![String::new(); names.len()];
+    let (doc, opened) = source.open(0).unwrap();
+    let mut app = build_app(
+        doc,
+        opened,
+        &ViewSettings::default(),
+        &None,
+        &Keymap::default_keymap(),
+    );
+    app.set_documents(names, summaries, 0);
+    app.set_viewport(60, 20);
+    (app, source)
+}
+
+/// Presses `keys`, then does the switch the loop would do.
+fn press_in_set(app: &mut App, source: &mut crate::session::open::SetSource, keys: &str) {
+    press(app, keys);
+    let mut set = Set {
+        source,
+        settings: ViewSettings::default(),
+        engine: None,
+        keymap: Keymap::default_keymap(),
+    };
+    if let Some((i, step)) = app.take_switch() {
+        switch(app, &mut set, i, step);
+    }
+}
+
+#[test]
+fn stepping_through_a_set_skips_a_document_that_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    std::fs::write(articles.join("a.txt"), NEWS).unwrap();
+    std::fs::write(articles.join("b.txt"), b"latin1 caf\xe9\n").unwrap();
+    std::fs::write(articles.join("c.txt"), "ثم عاد الجيش السوري").unwrap();
+    let (mut app, mut source) = open_set(dir.path(), &articles);
+    press_in_set(&mut app, &mut source, "]");
+    assert_eq!(app.document().name, "c.txt", "b.txt was skipped");
+    assert_eq!(app.documents().unwrap().current, 2);
+    let m = app.message().unwrap();
+    assert!(
+        m.starts_with("skipped b.txt: ") && m.contains("UTF-8"),
+        "{m}"
+    );
+    // It stays in the list, marked.
+    assert_eq!(app.documents().unwrap().summaries[1], "cannot be read");
+    press_in_set(&mut app, &mut source, "[");
+    assert_eq!(app.document().name, "a.txt", "skipped going back too");
+    // Chosen in the list, it is not skipped: the open document stays, saying why.
+    press_in_set(&mut app, &mut source, "L down enter");
+    assert_eq!(app.document().name, "a.txt");
+    assert!(app.message().unwrap().starts_with("b.txt: "));
+}
+
+#[test]
+fn two_records_with_the_same_text_are_one_document_never_locked_against_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set.jsonl");
+    let rec = |id: &str| serde_json::json!({ "id": id, "text": NEWS }).to_string();
+    std::fs::write(&set, format!("{}\n{}\n", rec("r1"), rec("r2"))).unwrap();
+    let (mut app, mut source) = open_set(dir.path(), &set);
+    press(&mut app, "tab enter");
+    press_in_set(&mut app, &mut source, "]");
+    assert_eq!(app.documents().unwrap().current, 1);
+    assert_eq!(
+        app.message(),
+        Some("r2 has the same text as r1: the same document, kept open")
+    );
+    assert_eq!(app.review().read_only(), None);
+    // Still writable: the next decision is kept.
+    press(&mut app, "enter");
+    assert!(
+        app.message().unwrap().starts_with("accepted"),
+        "{:?}",
+        app.message()
+    );
+    assert_eq!(app.review().ann.counts().1, 2);
 }
