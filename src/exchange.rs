@@ -532,7 +532,7 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         }
         match store.lock_document(&d.id, args.annotator) {
             Ok(l) => locks.push(l),
-            Err(e @ StoreError::DocumentInUse { .. }) => {
+            Err(StoreError::DocumentInUse { holder, .. }) => {
                 if !args.skip_bad {
                     return Err(ExchangeError::InUse {
                         db: args.db.to_path_buf(),
@@ -541,9 +541,11 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
                     }
                     .into());
                 }
+                // Said as an import, not in the viewer's words ("opening it read-only").
                 writeln!(
                     stderr,
-                    "raqim: skipped {} ({}, record {:?}): {e}",
+                    "raqim: skipped {} ({}, record {:?}): the document is open in {holder}; \
+                     nothing was imported into it",
                     d.name, origin[i].0, origin[i].1
                 )?;
                 refused.insert(&d.id);

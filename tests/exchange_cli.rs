@@ -495,3 +495,46 @@ fn a_document_is_found_by_its_recorded_source_path_and_a_state_in_the_file_wins(
     let o = export(&db, &["--format", "doccano", "--state", "all", "khabar"]);
     assert_eq!(records(&o)[0]["label"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn skip_bad_leaves_out_a_document_open_in_a_viewer_and_says_so_as_an_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", GOLD]);
+    let id = raqim::document::document_id(
+        serde_json::from_str::<Value>(
+            std::fs::read_to_string(GOLD)
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap(),
+        )
+        .unwrap()["text"]
+            .as_str()
+            .unwrap(),
+    );
+    // As a viewer holds it.
+    let store = raqim::store::Store::open(&db).unwrap();
+    let _lock = store.lock_document(&id, "سارة").unwrap();
+    let o = import(
+        &db,
+        &["--format", "jsonl", "--as", "accepted", "--skip-bad", GOLD],
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("skipped deir-ez-zor")
+            && err.contains("is open in another raqim")
+            && err.contains("nothing was imported into it"),
+        "{err}"
+    );
+    assert!(!err.contains("opening it read-only"), "{err}");
+    // And nothing was: the spans are still suggestions, not accepted.
+    let o = export(&db, &["--format", "jsonl", "--state", "all"]);
+    assert!(
+        records(&o)[0]["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["state"] == "pending")
+    );
+}
