@@ -86,7 +86,7 @@ pub struct ViewArgs {
     /// don't shape) or terminal (letters go out as they are).
     #[arg(long, default_value = "app", value_name = "app|terminal")]
     pub shaping: Shaping,
-    /// Show bidi formatting characters (LRM, RLO, isolates...) as visible marks.
+    /// Also mark LRM, RLM and ALM (overrides, embeddings and isolates always are).
     #[arg(long)]
     pub show_controls: bool,
     /// Open a file that is not valid UTF-8, showing bad bytes as U+FFFD.

@@ -179,3 +179,25 @@ fn a_bad_keymap_is_named_before_the_screen_is_taken() {
     assert!(err.contains("keys.toml") && err.contains("fly"), "{err}");
     assert!(o.stdout.is_empty(), "nothing drawn");
 }
+
+#[test]
+fn render_shows_bidi_overrides_and_isolates_but_not_the_arabic_marks_by_default() {
+    // "Trojan source": the override and isolates make this line read otherwise.
+    let trojan = "access = \"user\u{202E} \u{2066}// admin\u{2069} \u{2066}\"";
+    let o = raqim(
+        &["render", "-", "--width", "0", "--shaping", "terminal"],
+        Some(trojan.as_bytes()),
+    );
+    let out = stdout(&o);
+    assert_eq!(out.matches('\u{205E}').count(), 4, "{out}");
+    assert!(!out.contains(['\u{202E}', '\u{2066}', '\u{2069}']), "{out}");
+    // LRM, RLM and ALM, common in Arabic web text, stay hidden unless asked for.
+    let marks = "قال\u{200F} 3\u{200E} كلم\u{061C}";
+    let o = raqim(&["render", "-", "--width", "0"], Some(marks.as_bytes()));
+    assert!(!stdout(&o).contains('\u{205E}'), "{}", stdout(&o));
+    let o = raqim(
+        &["render", "-", "--width", "0", "--show-controls"],
+        Some(marks.as_bytes()),
+    );
+    assert_eq!(stdout(&o).matches('\u{205E}').count(), 3);
+}

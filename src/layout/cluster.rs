@@ -15,8 +15,9 @@ pub enum CellKind {
     Text,
     /// A C0/C1 control (ESC, TAB, ...) shown as a visible picture, never sent raw.
     Control,
-    /// A bidi formatting character (LRM, RLO, LRI, ...): applied by the algorithm,
-    /// shown only with `show_controls`, otherwise zero cells wide.
+    /// A bidi formatting character (LRM, RLO, LRI, ...): applied by the algorithm.
+    /// Embeddings, overrides and isolates are always shown as a mark, one cell; the
+    /// implicit marks only with `show_controls`, otherwise zero cells wide.
     BidiControl,
     /// An invisible format character (ZWSP, word joiner, soft hyphen, BOM): zero cells.
     Invisible,
@@ -35,7 +36,8 @@ pub(crate) struct Cluster {
     pub space: bool,
 }
 
-/// The glyph shown with `show_controls` for bidi formatting characters.
+/// The glyph shown for explicit bidi formatting characters (always) and for the
+/// implicit marks (with `show_controls`).
 pub const BIDI_CONTROL_GLYPH: &str = "\u{205E}";
 /// The base drawn under a combining mark that has none.
 pub const DOTTED_CIRCLE: char = '\u{25CC}';
@@ -75,6 +77,19 @@ pub fn control_name(c: char) -> Option<String> {
     Some(format!("U+{:04X} {name}", c as u32))
 }
 
+/// The explicit bidi formatting characters (embeddings, overrides, isolates and
+/// their ends): they can make text display as something else than it is ("Trojan
+/// source"), so they are always shown as a mark. The implicit marks (LRM, RLM, ALM),
+/// common in Arabic web text, are shown only with `show_controls`.
+pub fn is_explicit_bidi(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a bidi control cluster starting with `c` is drawn as a mark.
+fn bidi_shown(c: char, show_controls: bool) -> bool {
+    show_controls || is_explicit_bidi(c)
+}
+
 /// Format characters that draw nothing.
 fn is_invisible_format(c: char) -> bool {
     matches!(
@@ -105,7 +120,10 @@ pub(crate) fn classify(cluster: &str, show_controls: bool) -> (CellKind, usize) 
     if first.is_control() {
         (CellKind::Control, 1)
     } else if is_bidi_control(first) {
-        (CellKind::BidiControl, usize::from(show_controls))
+        (
+            CellKind::BidiControl,
+            usize::from(bidi_shown(first, show_controls)),
+        )
     } else if is_invisible_format(first) {
         (CellKind::Invisible, 0)
     } else {
@@ -193,7 +211,11 @@ pub(crate) fn push_glyph(
             }
         }
         CellKind::BidiControl => {
-            if show_controls {
+            if cluster
+                .chars()
+                .next()
+                .is_some_and(|c| bidi_shown(c, show_controls))
+            {
                 out.push_str(BIDI_CONTROL_GLYPH);
             }
         }

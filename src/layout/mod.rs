@@ -22,7 +22,7 @@ pub use reorder::mirror;
 
 pub use cluster::{
     BIDI_CONTROL_GLYPH, CellKind, DOTTED_CIRCLE, cluster_width, control_name, control_picture,
-    is_bidi_control,
+    is_bidi_control, is_explicit_bidi,
 };
 
 /// Paragraph direction.

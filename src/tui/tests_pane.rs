@@ -91,9 +91,10 @@ fn status_line_names_a_control_under_the_cursor() {
         direction: Direction::Rtl,
         ..Default::default()
     };
-    let (mut app, _) = screen("ا\u{202E}ب", s, 100, 6);
+    // Wide enough for the warning about the override too.
+    let (mut app, _) = screen("ا\u{202E}ب", s, 140, 6);
     app.apply(Action::NextChar);
-    let buf = draw_app(&mut app, 100, 6);
+    let buf = draw_app(&mut app, 140, 6);
     let status = row(&buf, 5);
     assert!(status.contains("U+202E RIGHT-TO-LEFT OVERRIDE"), "{status}");
     assert!(
@@ -239,4 +240,30 @@ fn resize_lays_out_again() {
     let buf = draw_app(&mut app, 30, 12);
     let expected = format!(" {}{} ", " ".repeat(28 - 23), GOLDEN_VISUAL);
     assert_eq!(row(&buf, 1), expected);
+}
+
+#[test]
+fn bidi_overrides_are_dim_marks_and_the_status_line_warns_of_them() {
+    let (mut app, _) = screen(
+        "access = \"user\u{202E} \u{2066}// admin\u{2069} \u{2066}\"\n\nسطر آخر",
+        ViewSettings::default(),
+        80,
+        8,
+    );
+    let buf = draw_app(&mut app, 80, 8);
+    let marks: Vec<u16> = (0..80)
+        .filter(|&x| buf[(x, 1)].symbol() == "\u{205E}")
+        .collect();
+    assert_eq!(marks.len(), 4, "{}", row(&buf, 1));
+    assert!(
+        marks
+            .iter()
+            .all(|&x| buf[(x, 1)].modifier.contains(Modifier::DIM))
+    );
+    let status = row(&buf, 7);
+    assert!(status.contains("⚠ bidi overrides here (4 ⁞)"), "{status}");
+    // A paragraph without any says nothing of them.
+    app.apply(Action::DocumentEnd);
+    let status = row(&draw_app(&mut app, 80, 8), 7);
+    assert!(!status.contains("bidi override"), "{status}");
 }

@@ -19,11 +19,12 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::layout::{Cell, Direction, LayoutOptions, VisualLine, control_name, layout_paragraph};
-
 use std::rc::Rc;
 
-use crate::layout::ParagraphLayout;
+use crate::layout::{
+    Cell, CellKind, Direction, LayoutOptions, ParagraphLayout, VisualLine, control_name,
+    is_explicit_bidi, layout_paragraph,
+};
 use crate::session::ViewSpan;
 
 use super::app::App;
@@ -296,11 +297,17 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &App) {
             let here = &spans[lo..hi];
             let style_of = |cell: &Cell| {
                 let range = base + cell.start as usize..base + cell.end as usize;
-                let style = if here.is_empty() {
+                // A bidi control's mark is dim: seen, but not read as text.
+                let plain = if cell.kind == CellKind::BidiControl {
+                    Style::new().add_modifier(Modifier::DIM)
+                } else {
                     Style::new()
+                };
+                let style = if here.is_empty() {
+                    plain
                 } else {
                     span_covering(here, range.clone())
-                        .map_or(Style::new(), |(_, s)| span_style(colours[s.label], s.state))
+                        .map_or(plain, |(_, s)| span_style(colours[s.label], s.state))
                 };
                 match selected {
                     Some((a, b))
@@ -367,6 +374,12 @@ pub fn status_text(app: &mut App) -> String {
         let text = app.session.document().paragraph_text(cp);
         if let Some(name) = text[off..].chars().next().and_then(control_name) {
             parts.push(name);
+        }
+        // Embeddings, overrides and isolates can make a line read as something else
+        // than it is: say so whenever the cursor's paragraph holds any.
+        let explicit = text.chars().filter(|&c| is_explicit_bidi(c)).count();
+        if explicit > 0 {
+            parts.push(format!("⚠ bidi overrides here ({explicit} ⁞)"));
         }
         if let Some((_, s)) = app.span_at_cursor() {
             parts.push(app.session.describe(&s));
