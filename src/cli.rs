@@ -27,6 +27,10 @@ pub struct Cli {
     /// without it, $XDG_CONFIG_HOME/raqim/keymap.toml is used if it exists.
     #[arg(long, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
+    /// The terminal's profile (what it does with right-to-left text); without it,
+    /// `terminal` in the settings file, else detected from the environment.
+    #[arg(long, value_name = "xterm|vte|kitty|mlterm|konsole")]
+    pub terminal: Option<crate::profile::Profile>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// How much goes to the log, $XDG_STATE_HOME/raqim/raqim.log (else

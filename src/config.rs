@@ -1,9 +1,10 @@
 //! The user's settings file (`$XDG_CONFIG_HOME/raqim/config.toml`, else
 //! `~/.config/raqim/config.toml`) and the values taken from it or the environment.
-//! Today it holds one setting:
+//! It holds two settings:
 //!
 //! ```toml
 //! annotator = "layla"
+//! terminal = "kitty"   # the terminal's profile, see crate::profile
 //! ```
 //!
 //! Owns: where the file is and how a value is chosen, and the one rule for the XDG base
@@ -47,6 +48,7 @@ pub fn config_path() -> Option<PathBuf> {
 #[serde(deny_unknown_fields)]
 struct Config {
     annotator: Option<String>,
+    terminal: Option<crate::profile::Profile>,
 }
 
 fn read_config(path: &Path) -> anyhow::Result<Config> {
@@ -56,6 +58,14 @@ fn read_config(path: &Path) -> anyhow::Result<Config> {
         Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
     };
     toml::from_str(&src).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// The terminal profile the settings file names (`terminal = "kitty"`), if any.
+pub fn terminal(config: Option<&Path>) -> anyhow::Result<Option<crate::profile::Profile>> {
+    match config {
+        Some(path) => Ok(read_config(path)?.terminal),
+        None => Ok(None),
+    }
 }
 
 /// Who is annotating: the flag, else the settings file, else the login name

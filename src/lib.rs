@@ -17,6 +17,7 @@ pub mod formats;
 pub mod layout;
 pub mod logging;
 pub mod offsets;
+pub mod profile;
 pub mod render;
 pub mod review;
 pub mod session;

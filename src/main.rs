@@ -7,10 +7,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use raqim::cli::{Cli, Command, LogLevel, StoreArgs, ViewArgs};
 use raqim::logging;
+use raqim::profile::Profile;
 use raqim::session::open::{
     Changed, Keeper, OpenError, SetSource, database_path, load, log_opened, review_engine,
 };
 use raqim::suggest::Engine;
+use raqim::tui::ViewSettings;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -188,6 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(path) => raqim::tui::load_keymap(&path)?,
                 None => raqim::tui::Keymap::default_keymap(),
             };
+            let settings = view_settings(&cli.view, cli.terminal)?;
             if raqim::session::set::is_set(&file) {
                 let entries = raqim::session::set::load(&file)?;
                 if !std::io::stdout().is_terminal() {
@@ -200,13 +203,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 let keeper = keeper(&cli.store)?;
                 let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
-                return raqim::tui::run_set(
-                    view_settings(&cli.view),
-                    engine,
-                    keymap,
-                    &mut source,
-                    0,
-                );
+                return raqim::tui::run_set(settings, engine, keymap, &mut source, 0);
             }
             let doc = load(&file, cli.view.lossy)?;
             if !std::io::stdout().is_terminal() {
@@ -219,7 +216,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (doc, opened) =
                 keeper.open(doc, &file, engine.as_deref(), Some(&mut ask_changed))?;
             log_opened(&file.display().to_string(), &doc, opened.as_ref());
-            raqim::tui::run_with(doc, view_settings(&cli.view), engine, keymap, opened)
+            raqim::tui::run_with(doc, settings, engine, keymap, opened)
         }
     }
 }
@@ -245,13 +242,17 @@ fn keeper(args: &StoreArgs) -> anyhow::Result<Keeper> {
     Ok(Keeper::new(db, annotator, args.changed))
 }
 
-fn view_settings(view: &ViewArgs) -> raqim::tui::ViewSettings {
-    raqim::tui::ViewSettings {
+fn view_settings(view: &ViewArgs, flag: Option<Profile>) -> anyhow::Result<ViewSettings> {
+    let config = raqim::config::terminal(raqim::config::config_path().as_deref())?;
+    let profile = Profile::choose(flag, config, |k| std::env::var(k).ok());
+    tracing::info!(%profile, "viewer: terminal profile");
+    Ok(ViewSettings {
         direction: view.direction,
         shaping: view.shaping,
         show_controls: view.show_controls,
+        profile,
         ..Default::default()
-    }
+    })
 }
 
 /// Asks on the terminal what to do with a changed file.

@@ -62,6 +62,15 @@ impl Session {
         cmd.env("XDG_CONFIG_HOME", home.path());
         cmd.env("XDG_STATE_HOME", home.path());
         cmd.env_remove("RAQIM_LOG");
+        // The terminal this test runs in must not pick the profile.
+        for var in [
+            "KITTY_WINDOW_ID",
+            "MLTERM",
+            "KONSOLE_VERSION",
+            "VTE_VERSION",
+        ] {
+            cmd.env_remove(var);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -674,4 +683,23 @@ fn the_log_gets_the_opening_and_each_action_and_the_terminal_gets_none_of_it() {
         let head: String = line.chars().take(60).collect();
         assert!(!log.contains(&head), "the article's text is in the log");
     }
+}
+
+#[test]
+fn mlterm_is_detected_and_its_own_bidi_and_shaping_are_switched_off_then_back_on() {
+    let (expected, _) = expected_first_row();
+    let mut s = Session::start_args(&[SAMPLE], &[("MLTERM", "3.9.3")]);
+    s.wait_for("the first article line", |s| s.row(1) == expected);
+    assert!(contains(&s.raw, b"\x1b]5379;use_ctl=false\x07"));
+    s.send(b"q");
+    s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
+    let off = find(&s.raw, b"use_ctl=false").unwrap();
+    let on = rfind(&s.raw, b"\x1b]5379;use_ctl=true\x07").expect("mlterm's ctl back on");
+    assert!(on > off);
+    // The flag wins over the environment.
+    let mut s = Session::start_args(&["--terminal", "xterm", SAMPLE], &[("MLTERM", "3.9.3")]);
+    s.wait_for("the first article line", |s| s.row(1) == expected);
+    assert!(!contains(&s.raw, b"5379"));
+    s.send(b"q");
+    s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
 }

@@ -17,6 +17,7 @@ use crate::document::Document;
 use crate::layout::{
     CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, layout_paragraph,
 };
+use crate::profile::Profile;
 use crate::review::Review;
 use crate::session::{Session, ViewSpan};
 use crate::suggest::Engine;
@@ -35,6 +36,8 @@ pub struct ViewSettings {
     pub db_label: Option<String>,
     /// Run the suggestion engine on the paragraphs shown (default true).
     pub suggest: bool,
+    /// The terminal's profile: what it does with RTL text (see `crate::profile`).
+    pub profile: Profile,
 }
 
 impl Default for ViewSettings {
@@ -45,6 +48,7 @@ impl Default for ViewSettings {
             show_controls: false,
             db_label: None,
             suggest: true,
+            profile: Profile::default(),
         }
     }
 }

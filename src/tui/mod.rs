@@ -274,7 +274,8 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
             .context("cannot install the signal handlers")?;
     }
     watch_terminal();
-    let mut guard = terminal::enter().context("cannot set up the terminal")?;
+    let profile = app.settings().profile;
+    let mut guard = terminal::enter(profile).context("cannot set up the terminal")?;
     tracing::info!("viewer: the screen is taken");
     let mut dirty = true;
     while !app.should_quit() && stop.load(Ordering::Relaxed) == 0 {

@@ -1,9 +1,10 @@
 //! Terminal setup and restore: raw mode, alternate screen, explicit bidi mode.
 //!
-//! The viewer does its own bidi, so the terminal must not reorder again: on entry
-//! `CSI 8 l` (BDSM reset: explicit mode) and `CSI 1 SP k` (SCP: LTR), then a clear so
-//! every row takes the new mode; on every exit, including a panic, `CSI 8 h` and
-//! `CSI 0 SP k` hand the terminal back in its default implicit mode.
+//! The viewer does its own bidi, so the terminal must not reorder again: on entry what
+//! the terminal's profile says (`CSI 8 l`, BDSM reset: explicit mode, and `CSI 1 SP k`,
+//! SCP: LTR; for mlterm its own switch too, see `crate::profile`), then a clear so
+//! every row takes the new mode; on every exit, including a panic, the profile's way
+//! back (`CSI 8 h`, `CSI 0 SP k`: the default implicit mode).
 //! Must not: print anything to stdout besides terminal control and frames.
 
 use std::io::{self, Stdout, Write};
@@ -19,27 +20,25 @@ use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-/// BDSM reset: the terminal shows cells in the order received.
-pub const EXPLICIT_BIDI: &str = "\x1b[8l";
-/// SCP: left-to-right presentation.
-pub const LTR_PRESENTATION: &str = "\x1b[1 k";
-/// BDSM set: back to the terminal's own (implicit) bidi.
-pub const IMPLICIT_BIDI: &str = "\x1b[8h";
-/// SCP: default presentation.
-pub const DEFAULT_PRESENTATION: &str = "\x1b[0 k";
+use crate::profile::Profile;
 
 /// True while the terminal is in the viewer's state, so restore runs once.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
+/// What restoring sends: the profile's way back, kept for the panic hook.
+static LEAVE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
 
 /// The terminal in the viewer's state; dropping it restores the terminal.
 pub struct TerminalGuard {
     pub terminal: Terminal<CrosstermBackend<Stdout>>,
 }
 
-/// Sets the terminal up. On failure part way, what was done is undone.
-pub fn enter() -> io::Result<TerminalGuard> {
+/// Sets the terminal up for `profile`. On failure part way, what was done is undone.
+pub fn enter(profile: Profile) -> io::Result<TerminalGuard> {
     install_panic_hook();
+    if let Ok(mut leave) = LEAVE.lock() {
+        *leave = profile.leave_sequence();
+    }
     ACTIVE.store(true, Ordering::SeqCst);
     let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
         enable_raw_mode()?;
@@ -47,8 +46,7 @@ pub fn enter() -> io::Result<TerminalGuard> {
         queue!(
             out,
             EnterAlternateScreen,
-            Print(EXPLICIT_BIDI),
-            Print(LTR_PRESENTATION),
+            Print(profile.enter_sequence()),
             Clear(ClearType::All),
             Hide
         )?;
@@ -72,13 +70,11 @@ pub fn restore() {
         return;
     }
     let mut out = io::stdout();
-    let _ = execute!(
-        out,
-        Print(IMPLICIT_BIDI),
-        Print(DEFAULT_PRESENTATION),
-        LeaveAlternateScreen,
-        Show
-    );
+    let leave = LEAVE
+        .lock()
+        .map(|l| l.clone())
+        .unwrap_or_else(|_| Profile::Xterm.leave_sequence());
+    let _ = execute!(out, Print(leave), LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
 }
 

@@ -267,3 +267,61 @@ fn bidi_overrides_are_dim_marks_and_the_status_line_warns_of_them() {
     let status = row(&draw_app(&mut app, 80, 8), 7);
     assert!(!status.contains("bidi override"), "{status}");
 }
+
+#[test]
+fn for_kitty_each_arabic_word_goes_out_in_logical_order_with_styles_on_their_cells() {
+    use crate::profile::Profile;
+    // The engine suggests داعش here; "(مثلاً)" has brackets the layout mirrors.
+    let text = "قال داعش (مثلاً) 3 كلم";
+    let settings = |profile| ViewSettings {
+        shaping: Shaping::Terminal,
+        direction: Direction::Rtl,
+        profile,
+        ..Default::default()
+    };
+    let (_, plain) = screen(text, settings(Profile::Xterm), 40, 6);
+    let (_, kitty) = screen(text, settings(Profile::Kitty), 40, 6);
+    let line = |b: &Buffer| row(b, 1).trim().to_string();
+    // Words stay in visual order, each word's letters in logical order (kitty
+    // shapes a word right to left, so reverses them back), digits untouched; the
+    // brackets go out unmirrored, as the terminal mirrors them itself.
+    assert_eq!(line(&plain), "ملك 3 (اًلثم) شعاد لاق");
+    assert_eq!(line(&kitty), "كلم 3 (مثلاً) داعش قال");
+    // Every cell keeps the style it was painted with: the suggestion's underline
+    // stays on the same four cells.
+    for x in 0..40 {
+        assert_eq!(plain[(x, 1)].style(), kitty[(x, 1)].style(), "cell {x}");
+    }
+    let underlined = (0..40)
+        .filter(|&x| kitty[(x, 1)].modifier.contains(Modifier::UNDERLINED))
+        .count();
+    assert!(underlined >= 4, "داعش is underlined");
+}
+
+#[test]
+fn for_konsole_the_cursor_cell_drops_its_underline_and_the_status_names_the_profile() {
+    use crate::profile::Profile;
+    let settings = |profile| ViewSettings {
+        profile,
+        ..Default::default()
+    };
+    for (profile, underline) in [(Profile::Xterm, true), (Profile::Konsole, false)] {
+        // The cursor starts on داعش, a suggestion: underlined.
+        let (_, buf) = screen("داعش قال", settings(profile), 120, 6);
+        let cursor: Vec<u16> = (0..120)
+            .filter(|&x| buf[(x, 1)].modifier.contains(Modifier::REVERSED))
+            .collect();
+        assert_eq!(cursor.len(), 1, "{profile}");
+        let cell = &buf[(cursor[0], 1)];
+        assert_eq!(
+            cell.modifier.contains(Modifier::UNDERLINED),
+            underline,
+            "{profile}"
+        );
+        assert!(
+            row(&buf, 5).contains(&format!("term:{profile}")),
+            "{}",
+            row(&buf, 5)
+        );
+    }
+}

@@ -18,6 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
+use unicode_bidi::BidiDataSource;
 
 use std::rc::Rc;
 
@@ -174,6 +175,57 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
     if app.show_help {
         help_overlay(area, buf, app);
     }
+    if app.settings.profile.logical_words() {
+        logical_words(buf, area);
+    }
+}
+
+/// For a terminal that shapes each word holding Arabic right to left itself (kitty),
+/// so that a word painted in visual order would come out reversed: the cells of each
+/// such word (a run between blank cells, its punctuation included, as the terminal
+/// groups them) go out in logical order, brackets unmirrored, while every cell keeps
+/// its style (highlight, cursor, selection): the terminal's reversal puts each letter
+/// back on the cell it was painted on.
+fn logical_words(buf: &mut Buffer, area: Rect) {
+    let rtl = |sym: &str| {
+        sym.chars().next().is_some_and(|c| {
+            matches!(
+                unicode_bidi::HardcodedBidiData.bidi_class(c),
+                unicode_bidi::BidiClass::AL | unicode_bidi::BidiClass::R
+            )
+        })
+    };
+    let blank = |sym: &str| sym.trim().is_empty();
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            if blank(buf[(x, y)].symbol()) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < area.right() && !blank(buf[(x, y)].symbol()) {
+                x += 1;
+            }
+            if !(start..x).any(|i| rtl(buf[(i, y)].symbol())) {
+                continue;
+            }
+            let cells: Vec<String> = (start..x)
+                .map(|i| {
+                    let sym = buf[(i, y)].symbol();
+                    let mut chars = sym.chars();
+                    match chars.next().and_then(crate::layout::mirror) {
+                        Some(m) => std::iter::once(m).chain(chars).collect(),
+                        None => sym.to_string(),
+                    }
+                })
+                .collect();
+            let logical: Vec<String> = cells.into_iter().rev().collect();
+            for (k, c) in logical.iter().enumerate() {
+                buf[(start + k as u16, y)].set_symbol(c);
+            }
+        }
+    }
 }
 
 /// Paints the cells of a visual line at `x0 + cell.col`, clipped to `width`, each in
@@ -320,7 +372,8 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &App) {
             };
             paint_line(buf, area.x, y, area.width, line, style_of);
             if p == cursor.para {
-                mark_cursor(buf, area, y, line, cursor.offset);
+                let underline = app.settings.profile.cursor_underline();
+                mark_cursor(buf, area, y, (line, cursor.offset), underline);
             }
         }
         r += 1;
@@ -331,7 +384,16 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &App) {
     }
 }
 
-fn mark_cursor(buf: &mut Buffer, area: Rect, y: u16, line: &VisualLine, offset: usize) {
+/// Reverses the cursor cell. `underline`: false when the terminal drops a span's
+/// underline around a cell that is reversed and underlined (Konsole), so the cursor
+/// cell goes without it.
+fn mark_cursor(
+    buf: &mut Buffer,
+    area: Rect,
+    y: u16,
+    (line, offset): (&VisualLine, usize),
+    underline: bool,
+) {
     let Some(cell) = line.cells.iter().find(|c| c.start as usize == offset) else {
         return;
     };
@@ -340,6 +402,9 @@ fn mark_cursor(buf: &mut Buffer, area: Rect, y: u16, line: &VisualLine, offset: 
     if cell.width > 0 {
         if cell.col as usize + cell.width as usize <= area.width as usize {
             buf[(x, y)].set_style(CURSOR);
+            if !underline {
+                buf[(x, y)].modifier.remove(Modifier::UNDERLINED);
+            }
         }
     } else {
         if buf[(x, y)].symbol().is_empty() {
@@ -396,7 +461,10 @@ pub fn status_text(app: &mut App) -> String {
     } else {
         "controls:hidden"
     };
-    parts.push(format!("{dir} shaping:{} {controls}", app.settings.shaping));
+    parts.push(format!(
+        "{dir} shaping:{} {controls} term:{}",
+        app.settings.shaping, app.settings.profile
+    ));
     parts.push(app.session.review().describe());
     parts.join("  ")
 }
