@@ -538,3 +538,25 @@ fn skip_bad_leaves_out_a_document_open_in_a_viewer_and_says_so_as_an_import() {
             .all(|s| s["state"] == "pending")
     );
 }
+
+#[test]
+fn an_empty_directory_imported_as_brat_is_refused_and_creates_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("notes.md"), "not a brat file").unwrap();
+    for format in ["brat", "jsonl"] {
+        let o = raqim(
+            &["import", "--db", s(&db), "--format", format, s(&empty)],
+            None,
+        );
+        assert!(!o.status.success(), "{format}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(s(&empty)) && err.contains("a directory without ."),
+            "{format}: {err}"
+        );
+        assert!(!db.exists(), "{format}");
+    }
+}
