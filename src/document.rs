@@ -87,7 +87,7 @@ pub fn document_id(text: &str) -> String {
 impl Document {
     /// Reads a file; errors name the file and, for bad content, the byte offset.
     pub fn open(path: &Path, lossy: bool) -> Result<Document, OpenError> {
-        let bytes = crate::read_bytes(path)?;
+        let bytes = crate::read_input(path)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

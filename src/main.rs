@@ -14,6 +14,7 @@ use raqim::suggest::Engine;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    raqim::set_max_input_size(cli.max_input_size.0);
     start_log(cli.log_level);
     // Names the process on every line of the main thread: two raqim processes may
     // write to one log.

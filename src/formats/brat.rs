@@ -71,9 +71,9 @@ fn stem(p: &Path) -> String {
 
 pub(super) fn import_path(path: &Path, opts: &ImportOptions) -> Result<Imported, FormatError> {
     let read = |p: &Path| {
-        std::fs::read(p).map_err(|source| FormatError::Read {
+        crate::read_input(p).map_err(|e| FormatError::Read {
             file: p.display().to_string(),
-            source,
+            source: e.source,
         })
     };
     let mut ctx = Ctx::new(opts);

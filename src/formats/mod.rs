@@ -244,9 +244,9 @@ pub fn import(format: Format, path: &Path, opts: &ImportOptions) -> Result<Impor
         return brat::import_path(path, opts);
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
+    let bytes = crate::read_input(path).map_err(|e| FormatError::Read {
         file: name.clone(),
-        source,
+        source: e.source,
     })?;
     import_bytes(format, &name, &bytes, opts)
 }
