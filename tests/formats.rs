@@ -618,3 +618,67 @@ fn conll_files_of_other_tools() {
     );
     assert_eq!(got.records[1].id, "conll2003_iob1.conll#2");
 }
+
+/// `text` as UTF-16 with a byte-order mark, little- or big-endian.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn a_utf16_file_is_named_utf16_with_how_to_convert_it_in_every_format() {
+    let src = r#"{"id": "a", "text": "قال محمد"}"#;
+    for format in Format::ALL {
+        for (little, endian) in [(true, "UTF-16 LE"), (false, "UTF-16 BE")] {
+            let bytes = utf16(src, little);
+            let msg = if format == Format::Brat {
+                brat_read_pair("d.txt", &bytes, "d.ann", b"", &ImportOptions::default())
+            } else {
+                import_bytes(format, "in.file", &bytes, &ImportOptions::default())
+            }
+            .unwrap_err()
+            .to_string();
+            assert!(msg.contains(endian), "{format}: {msg}");
+            assert!(msg.contains("iconv -f UTF-16 -t UTF-8"), "{format}: {msg}");
+            assert!(!msg.contains("binary"), "{format}: {msg}");
+        }
+    }
+}
+
+#[test]
+fn an_unpaired_surrogate_is_named_with_the_file_and_line() {
+    let opts = ImportOptions::default();
+    for format in [Format::Jsonl, Format::Prodigy, Format::Doccano] {
+        let src = "{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \"x\\ud800y\"}\n";
+        let msg = import_bytes(format, "in.jsonl", src.as_bytes(), &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with(
+                "in.jsonl:2: not valid JSON: an unpaired surrogate \\ud800 at column 23"
+            ),
+            "{format}: {msg}"
+        );
+    }
+    let src = "[\n {\"data\": {\"text\": \"x\\udc00\"}}\n]";
+    let msg = import_bytes(Format::LabelStudio, "ls.json", src.as_bytes(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.starts_with(
+            "ls.json: not valid JSON: an unpaired surrogate \\udc00 at line 2 column 22"
+        ),
+        "{msg}"
+    );
+}

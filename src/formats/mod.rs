@@ -433,12 +433,19 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
 /// when `strip_bom` (JSON and CoNLL files; a brat `.txt` keeps it, since brat counts
 /// it as a character).
 fn decode<'b>(name: &str, bytes: &'b [u8], strip_bom: bool) -> Result<&'b str, FormatError> {
+    if let Some(why) = crate::document::utf16_bom(bytes) {
+        return Err(FormatError::NotText {
+            file: name.to_string(),
+            offset: 0,
+            why,
+        });
+    }
     let s = std::str::from_utf8(bytes).map_err(|e| FormatError::NotText {
         file: name.to_string(),
         offset: e.valid_up_to(),
         why: "not valid UTF-8 (is the file in another encoding?)",
     })?;
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = crate::document::find_nul(bytes) {
         return Err(FormatError::NotText {
             file: name.to_string(),
             offset,
@@ -681,8 +688,13 @@ mod json {
     }
 
     pub fn parse(at: &Location, src: &str) -> Result<Value, FormatError> {
-        serde_json::from_str(src)
-            .map_err(|e| FormatError::syntax(at, format!("not valid JSON: {e}")))
+        serde_json::from_str(src).map_err(|e| {
+            let message = match crate::corpus::surrogate_error(src, &e) {
+                Some(l) => l.message(at.line.is_none()),
+                None => format!("not valid JSON: {e}"),
+            };
+            FormatError::syntax(at, message)
+        })
     }
 
     pub fn object<'v>(
