@@ -182,6 +182,9 @@ pub fn json_lines<T: Send>(src: &str, read: impl Fn(usize, &str) -> T + Sync) ->
 }
 
 fn check(doc: &DocRecord, unit: Offsets) -> Result<(), String> {
+    if let Some(m) = crate::document::nul_in_text(&doc.text) {
+        return Err(format!("text: {m}"));
+    }
     let map = OffsetMap::new(&doc.text, unit);
     for (i, s) in doc.spans.iter().enumerate() {
         if s.start >= s.end {

@@ -560,3 +560,24 @@ fn an_empty_directory_imported_as_brat_is_refused_and_creates_no_database() {
         assert!(!db.exists(), "{format}");
     }
 }
+
+#[test]
+fn a_nul_character_in_a_json_text_is_refused_by_import_and_the_viewer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("n.jsonl");
+    std::fs::write(&file, "{\"id\": \"a\", \"text\": \"قال\\u0000محمد\"}\n").unwrap();
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
+    assert!(!db.exists());
+    // The viewer reads the set before it needs a terminal.
+    let o = raqim(&["--db", s(&db), s(&file)], None);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
+}

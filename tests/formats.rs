@@ -682,3 +682,49 @@ fn an_unpaired_surrogate_is_named_with_the_file_and_line() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_nul_character_in_a_json_text_is_refused_by_every_import_and_export() {
+    let opts = ImportOptions::default();
+    let line = r#"{"id": "a", "text": "قال\u0000محمد"}"#;
+    for format in [Format::Jsonl, Format::Prodigy, Format::Doccano] {
+        let src = format!("{{\"id\": \"ok\", \"text\": \"نص\"}}\n{line}\n");
+        let msg = import_bytes(format, "in.jsonl", src.as_bytes(), &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("in.jsonl:2: text: a NUL character (\\u0000) at code point 3"),
+            "{format}: {msg}"
+        );
+    }
+    let src = r#"[{"data": {"text": "x\u0000"}}]"#;
+    let msg = import_bytes(Format::LabelStudio, "ls.json", src.as_bytes(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.starts_with("ls.json: record 1: data.text: a NUL character"),
+        "{msg}"
+    );
+    // The gold files' reader (suggest, eval) says the same.
+    let e = read_jsonl("g.jsonl", line, Offsets::CodePoints, false).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("g.jsonl:1: text: a NUL character (\\u0000) at code point 3"),
+        "{e}"
+    );
+    // No format writes one: it would not be read back.
+    let r = Record {
+        id: "n".into(),
+        text: "قال\0محمد".into(),
+        spans: vec![],
+        meta: None,
+    };
+    for format in Format::ALL {
+        let e = if format == Format::Brat {
+            brat_write_pair(&r, Offsets::CodePoints).unwrap_err()
+        } else {
+            export_to_string(format, std::slice::from_ref(&r), Offsets::CodePoints).unwrap_err()
+        };
+        assert!(e.to_string().contains("a NUL character"), "{format}: {e}");
+    }
+}

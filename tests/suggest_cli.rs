@@ -317,3 +317,14 @@ fn suggest_names_a_utf16_file_and_an_unpaired_surrogate() {
         "{err}"
     );
 }
+
+#[test]
+fn a_nul_character_in_a_jsonl_text_is_refused_like_a_nul_byte_in_a_txt() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("n.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"a\", \"text\": \"قال\\u0000محمد\"}\n").unwrap();
+    let o = raqim(&["suggest", jsonl.to_str().unwrap()], None);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success() && o.stdout.is_empty());
+    assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
+}

@@ -55,11 +55,11 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
     let o = json::object(at, "", v)?;
     let data = json::object(at, "data", json::req(at, "", o, "data")?)?;
     let text = match data.get("text") {
-        Some(t) => json::as_str(at, "data.text", t)?,
+        Some(t) => json::text(at, "data.text", t)?,
         None => {
-            let mut strings = data.values().filter_map(Value::as_str);
+            let mut strings = data.values().filter(|v| v.is_string());
             match (strings.next(), strings.next()) {
-                (Some(t), None) => t,
+                (Some(t), None) => json::text(at, "data.text", t)?,
                 _ => return Err(FormatError::field(at, "data.text", "missing")),
             }
         }

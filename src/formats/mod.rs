@@ -20,8 +20,11 @@
 //! | `prodigy` | id, text, meta, spans with state, source, score, annotator (a span without state takes the task's answer) | rejected spans |
 //! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator |
 //! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans |
-//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator; refuses a span across a line break, a text with NUL |
+//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator; refuses a span across a line break |
 //! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator; refuses overlapping spans, spans starting or ending on white space |
+//!
+//! Every format refuses a text with a NUL character, on import (as a `.txt` with one
+//! is refused) and on export.
 //!
 //! Import with `skip_bad` drops the smallest bad unit, a span or a record, and returns
 //! why in [`Imported::problems`]; without it the first problem is the error.
@@ -399,6 +402,10 @@ fn check_record(format: Format, r: &Record) -> Result<(), FormatError> {
         if let Err(m) = label_shape(&s.label) {
             return bad(m);
         }
+    }
+    // No import reads a text with NUL back, nor would a `.txt` with one open.
+    if let Some(m) = crate::document::nul_in_text(&r.text) {
+        return Err(FormatError::export(format, &r.id, "text", m));
     }
     match format {
         Format::Brat => brat::check(r),
@@ -791,6 +798,16 @@ mod json {
         }
     }
 
+    /// A record's text: a string without NUL characters (see
+    /// [`crate::document::nul_in_text`]).
+    pub fn text<'v>(at: &Location, field: &str, v: &'v Value) -> Result<&'v str, FormatError> {
+        let text = as_str(at, field, v)?;
+        match crate::document::nul_in_text(text) {
+            Some(m) => Err(FormatError::field(at, field, m)),
+            None => Ok(text),
+        }
+    }
+
     pub fn as_str<'v>(at: &Location, field: &str, v: &'v Value) -> Result<&'v str, FormatError> {
         v.as_str().ok_or_else(|| {
             FormatError::field(
@@ -908,7 +925,7 @@ fn read_json_lines(
 ) -> Result<(), FormatError> {
     let record = |at: &Location, v: &Value, ctx: &mut Ctx| -> Result<Record, FormatError> {
         let o = json::object(at, "", v)?;
-        let text = json::req_str(at, "", o, "text")?;
+        let text = json::text(at, "text", json::req(at, "", o, "text")?)?;
         let id = id(at, o)?;
         let units = Units::new(text, ctx.opts.offsets);
         let spans = spans(at, o, &units, ctx)?;
