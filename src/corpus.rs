@@ -203,6 +203,11 @@ fn check(doc: &DocRecord, unit: Offsets) -> Result<(), String> {
         if s.label.trim().is_empty() {
             return Err(format!("span {i}: empty label"));
         }
+        if let Some(x) = s.score.filter(|x| !(0.0..=1.0).contains(x)) {
+            return Err(format!(
+                "span {i}: score: expected a number from 0 to 1, found {x}"
+            ));
+        }
     }
     Ok(())
 }

@@ -581,3 +581,26 @@ fn a_nul_character_in_a_json_text_is_refused_by_import_and_the_viewer() {
     let err = stderr(&o);
     assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
 }
+
+#[test]
+fn a_score_outside_0_to_1_imports_nothing_and_names_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("sc.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"id": "a", "text": "قال محمد", "spans": [{"start": 4, "end": 8, "label": "PER", "score": 1e39}]}"#,
+    )
+    .unwrap();
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("sc.jsonl:1: spans[0].score: expected a number from 0 to 1, found 1e+39"),
+        "{err}"
+    );
+    assert!(!db.exists());
+}

@@ -728,3 +728,66 @@ fn a_nul_character_in_a_json_text_is_refused_by_every_import_and_export() {
         assert!(e.to_string().contains("a NUL character"), "{format}: {e}");
     }
 }
+
+#[test]
+fn a_score_outside_0_to_1_is_refused_naming_the_file_line_and_field() {
+    let opts = ImportOptions::default();
+    for bad in ["1e39", "-5", "1.5", "\"NaN\""] {
+        let span = format!(r#"{{"start": 0, "end": 3, "label": "PER", "score": {bad}}}"#);
+        let line = format!(r#"{{"id": "a", "text": "قال محمد", "spans": [{span}]}}"#);
+        for format in [Format::Jsonl, Format::Prodigy] {
+            let src = format!("{{\"id\": \"ok\", \"text\": \"نص\"}}\n{line}\n");
+            let msg = import_bytes(format, "in.jsonl", src.as_bytes(), &opts)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                msg.starts_with("in.jsonl:2: spans[0].score: expected a number from 0 to 1"),
+                "{format} {bad}: {msg}"
+            );
+        }
+        // Label Studio: the region's score, the result's, the prediction's.
+        let region = r#""from_name": "label", "to_name": "text", "type": "labels""#;
+        for (value_score, result_score, prediction_score, field) in [
+            (bad, "0.5", "0.5", "predictions[0].result[0].value.score"),
+            ("null", bad, "0.5", "predictions[0].result[0].score"),
+            ("null", "null", bad, "predictions[0].score"),
+        ] {
+            let src = format!(
+                r#"[{{"data": {{"text": "قال محمد"}}, "predictions": [{{"score": {prediction_score}, "result": [{{{region}, "score": {result_score}, "value": {{"start": 0, "end": 3, "labels": ["PER"], "score": {value_score}}}}}]}}]}}]"#
+            );
+            let msg = import_bytes(Format::LabelStudio, "ls.json", src.as_bytes(), &opts)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                msg.starts_with(&format!(
+                    "ls.json: record 1: {field}: expected a number from 0 to 1"
+                )),
+                "{bad}: {msg}"
+            );
+        }
+    }
+    // The gold files' reader (eval, train) refuses it too.
+    let line = r#"{"id": "a", "text": "abc", "spans": [{"start": 0, "end": 1, "label": "PER", "score": -5}]}"#;
+    let e = read_jsonl("g.jsonl", line, Offsets::CodePoints, false).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("g.jsonl:1: span 0: score: expected a number from 0 to 1"),
+        "{e}"
+    );
+    // Export leaves out a score no import would take (kept in a database from before).
+    let r = Record {
+        id: "s".into(),
+        text: "قال محمد".into(),
+        spans: vec![RecordSpan {
+            score: Some(-5.0),
+            ..RecordSpan::new(0, 3, "PER")
+        }],
+        meta: None,
+    };
+    for format in [Format::Jsonl, Format::Prodigy, Format::LabelStudio] {
+        let s = export_to_string(format, std::slice::from_ref(&r), Offsets::CodePoints).unwrap();
+        assert!(!s.contains("-5"), "{format}: {s}");
+        let back = no_problems(import_bytes(format, "rt", s.as_bytes(), &opts).unwrap());
+        assert_eq!(back[0].spans[0].score, None, "{format}");
+    }
+}

@@ -24,7 +24,8 @@
 //! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator; refuses overlapping spans, spans starting or ending on white space |
 //!
 //! Every format refuses a text with a NUL character, on import (as a `.txt` with one
-//! is refused) and on export.
+//! is refused) and on export; a score must be from 0 to 1 on import, and export
+//! leaves out one that is not (no import would take it back).
 //!
 //! Import with `skip_bad` drops the smallest bad unit, a span or a record, and returns
 //! why in [`Imported::problems`]; without it the first problem is the error.
@@ -307,6 +308,7 @@ pub fn export_to_string(
     for r in records {
         check_record(format, r)?;
     }
+    let records = &with_valid_scores(records);
     match format {
         Format::Jsonl => jsonl::write(records, offsets),
         Format::Prodigy => prodigy::write(records, offsets),
@@ -344,7 +346,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
         Format::Jsonl => records
             .iter()
             .map(|r| Record {
-                spans: r.spans.iter().map(finite_score).collect(),
+                spans: r.spans.iter().map(valid_score).collect(),
                 meta: r.meta.clone().filter(|m| !m.is_null()),
                 ..r.clone()
             })
@@ -376,11 +378,29 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
     })
 }
 
-fn finite_score(s: &RecordSpan) -> RecordSpan {
+/// A span as export writes it: a score outside 0..1 (NaN, or out of range in a database
+/// filled before import checked scores) is left out, since no import would take it.
+fn valid_score(s: &RecordSpan) -> RecordSpan {
     RecordSpan {
-        score: s.score.filter(|x| x.is_finite()),
+        score: s.score.filter(|x| (0.0..=1.0).contains(x)),
         ..s.clone()
     }
+}
+
+/// The records as export writes them: [`valid_score`] on every span (copied only when
+/// one needs it).
+fn with_valid_scores(records: &[Record]) -> std::borrow::Cow<'_, [Record]> {
+    let bad = |s: &RecordSpan| s.score.is_some_and(|x| !(0.0..=1.0).contains(&x));
+    if !records.iter().any(|r| r.spans.iter().any(bad)) {
+        return std::borrow::Cow::Borrowed(records);
+    }
+    records
+        .iter()
+        .map(|r| Record {
+            spans: r.spans.iter().map(valid_score).collect(),
+            ..r.clone()
+        })
+        .collect()
 }
 
 /// Checks a record before export: spans inside the text, start before end, a label
@@ -858,29 +878,32 @@ mod json {
         }
     }
 
-    pub fn opt_f32(
+    /// A score: a number from 0 to 1 (a score of 1e39 or -5 says nothing a review can
+    /// use, and the store would keep it as something else).
+    pub fn opt_score(
         at: &Location,
         field: &str,
         o: &Map<String, Value>,
         key: &str,
     ) -> Result<Option<f32>, FormatError> {
-        match o.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            // Through the decimal form: the shortest form of an f32 read as an f64 and
-            // then rounded again could land on a neighbour.
-            // (Formatted on the stack: this runs for every span.)
-            Some(Value::Number(n)) => Ok(compact_str::format_compact!("{n}")
-                .parse::<f32>()
-                .ok()
-                .or(n.as_f64().map(|x| x as f32))),
-            Some(v) => v.as_f64().map(|x| Some(x as f32)).ok_or_else(|| {
-                FormatError::field(
+        let n = match o.get(key) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Number(n)) if n.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)) => n,
+            Some(v) => {
+                return Err(FormatError::field(
                     at,
                     join(field, key),
-                    format!("expected a number, found {}", describe(v)),
-                )
-            }),
-        }
+                    format!("expected a number from 0 to 1, found {}", describe(v)),
+                ));
+            }
+        };
+        // Through the decimal form: the shortest form of an f32 read as an f64 and
+        // then rounded again could land on a neighbour.
+        // (Formatted on the stack: this runs for every span.)
+        Ok(compact_str::format_compact!("{n}")
+            .parse::<f32>()
+            .ok()
+            .or(n.as_f64().map(|x| x as f32)))
     }
 
     pub fn opt_array<'v>(
