@@ -43,6 +43,59 @@ pub struct Cli {
         value_name = "off|error|warn|info|debug|trace"
     )]
     pub log_level: LogLevel,
+    /// The largest article, set or file to import that raqim reads (render, suggest,
+    /// the viewer, import): a number of bytes, or with K, M or G (KiB, MiB, GiB).
+    /// A larger input is refused before it is read.
+    #[arg(long, global = true, default_value = "256M", value_name = "SIZE")]
+    pub max_input_size: ByteSize,
+}
+
+/// A size in bytes from the command line: `1000`, `64K`, `300M`, `2G` (powers of
+/// 1024; `MB`, `MiB` and lower case are read the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl std::str::FromStr for ByteSize {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ByteSize, String> {
+        let t = s.trim();
+        let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (n, unit) = t.split_at(digits);
+        let shift = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 0,
+            "k" | "kb" | "kib" => 10,
+            "m" | "mb" | "mib" => 20,
+            "g" | "gb" | "gib" => 30,
+            _ => {
+                return Err(format!(
+                    "'{s}': expected a number of bytes, e.g. 1000, 64K, 300M or 2G"
+                ));
+            }
+        };
+        let n: u64 = n.parse().map_err(|_| {
+            format!("'{s}': expected a number of bytes, e.g. 1000, 64K, 300M or 2G")
+        })?;
+        match n.checked_mul(1 << shift) {
+            Some(0) => Err("0: no input would be read; expected a size of at least 1 byte".into()),
+            Some(v) => Ok(ByteSize(v)),
+            None => Err(format!("'{s}': too large")),
+        }
+    }
+}
+
+/// A `render --width`: at most [`crate::render::MAX_WIDTH`] cells, since every line
+/// is padded to the width (a width of 4294967296 would ask for that many spaces).
+fn parse_width(s: &str) -> Result<usize, String> {
+    let max = crate::render::MAX_WIDTH;
+    let w: usize = s
+        .parse()
+        .map_err(|_| format!("'{s}': expected a number of cells (0 means no wrapping)"))?;
+    if w > max {
+        return Err(format!(
+            "{w} cells is wider than the {max} raqim lays out; expected 0 (no wrapping) to {max}"
+        ));
+    }
+    Ok(w)
 }
 
 /// How much goes to the log.
@@ -181,8 +234,8 @@ pub enum Command {
 pub struct RenderArgs {
     /// The article, or - for standard input.
     pub file: PathBuf,
-    /// Line width in cells; 0 means no wrapping.
-    #[arg(long, default_value_t = 80)]
+    /// Line width in cells, at most 10000; 0 means no wrapping.
+    #[arg(long, default_value_t = 80, value_parser = parse_width)]
     pub width: usize,
     /// text (visual lines as painted) or json (one object per visual line).
     #[arg(long, default_value = "text", value_name = "text|json")]

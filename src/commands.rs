@@ -16,13 +16,12 @@ use crate::suggest::memory::Memory;
 
 fn read_text(path: &Path) -> anyhow::Result<(String, String)> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+        let bytes = crate::read_input_from(std::io::stdin().lock())
             .context("standard input: cannot read")?;
         let (text, _, _) = decode("<stdin>", bytes, false)?;
         return Ok(("stdin".into(), text));
     }
-    let (text, _, _) = decode(&path.display().to_string(), crate::read_bytes(path)?, false)?;
+    let (text, _, _) = decode(&path.display().to_string(), crate::read_input(path)?, false)?;
     // The id is the file name without its extension, as in the gold files.
     let id = path.file_stem().map_or_else(
         || path.display().to_string(),
@@ -33,7 +32,7 @@ fn read_text(path: &Path) -> anyhow::Result<(String, String)> {
 
 fn read_records(path: &Path, unit: Offsets, skip_bad: bool) -> anyhow::Result<Vec<DocRecord>> {
     let name = path.display().to_string();
-    let (src, _, _) = decode(&name, crate::read_bytes(path)?, false)?;
+    let (src, _, _) = decode(&name, crate::read_input(path)?, false)?;
     let (docs, bad) = read_jsonl(&name, &src, unit, skip_bad)?;
     for e in &bad {
         eprintln!("raqim: skipped {e}");

@@ -59,7 +59,10 @@ pub fn read_jsonl(
             message,
         };
         serde_json::from_str::<DocRecord>(line)
-            .map_err(|e| err(format!("expected {{\"id\", \"text\", \"spans\"}}: {e}")))
+            .map_err(|e| match surrogate_error(line, &e) {
+                Some(l) => err(l.message(false)),
+                None => err(format!("expected {{\"id\", \"text\", \"spans\"}}: {e}")),
+            })
             .and_then(|doc| check(&doc, unit).map(|()| doc).map_err(err))
     });
     let mut docs = Vec::new();
@@ -72,6 +75,90 @@ pub fn read_jsonl(
         }
     }
     Ok((docs, bad))
+}
+
+/// A `\uD800`-`\uDFFF` escape in JSON source that is not half of a pair: serde_json
+/// calls it "unexpected end of hex escape" or "lone leading surrogate", which does not
+/// say what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoneSurrogate {
+    /// 1-based line and column (in characters) of the escape in the source.
+    pub line: usize,
+    pub column: usize,
+    /// The escape as written, e.g. `\ud800`.
+    pub escape: String,
+}
+
+impl LoneSurrogate {
+    /// What is wrong and what was expected; `with_line` for a source of many lines.
+    pub fn message(&self, with_line: bool) -> String {
+        let at = if with_line {
+            format!("line {} column {}", self.line, self.column)
+        } else {
+            format!("column {}", self.column)
+        };
+        format!(
+            "not valid JSON: an unpaired surrogate {} at {at}; expected a character beyond U+FFFF as a pair of escapes, \\uD800-\\uDBFF then \\uDC00-\\uDFFF (a lone half is no character)",
+            self.escape
+        )
+    }
+}
+
+/// The unpaired surrogate that made serde_json fail on `src`, if that is why: a syntax
+/// error at or after the first unpaired surrogate escape.
+pub fn surrogate_error(src: &str, e: &serde_json::Error) -> Option<LoneSurrogate> {
+    if !e.is_syntax() {
+        return None;
+    }
+    lone_surrogate(src).filter(|l| (l.line, l.column) <= (e.line(), e.column()))
+}
+
+/// The first unpaired surrogate escape in JSON source, if any (escaped backslashes
+/// are passed over, so `\\ud800` is text, not an escape).
+pub fn lone_surrogate(src: &str) -> Option<LoneSurrogate> {
+    let hex = |i: usize| -> Option<u32> {
+        let h = src.get(i..i + 4)?;
+        if h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            u32::from_str_radix(h, 16).ok()
+        } else {
+            None
+        }
+    };
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let Some(u) = hex(i + 2) else {
+            i += 2;
+            continue;
+        };
+        let paired = (0xD800..0xDC00).contains(&u)
+            && b.get(i + 6) == Some(&b'\\')
+            && b.get(i + 7) == Some(&b'u')
+            && hex(i + 8).is_some_and(|l| (0xDC00..0xE000).contains(&l));
+        if paired {
+            i += 12;
+            continue;
+        }
+        if (0xD800..0xE000).contains(&u) {
+            let before = &src[..i];
+            let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+            return Some(LoneSurrogate {
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
+                escape: src[i..i + 6].to_string(),
+            });
+        }
+        i += 6;
+    }
+    None
 }
 
 /// Lines with their 1-based numbers, split at `\n` only, a trailing `\r` dropped.
@@ -95,6 +182,9 @@ pub fn json_lines<T: Send>(src: &str, read: impl Fn(usize, &str) -> T + Sync) ->
 }
 
 fn check(doc: &DocRecord, unit: Offsets) -> Result<(), String> {
+    if let Some(m) = crate::document::nul_in_text(&doc.text) {
+        return Err(format!("text: {m}"));
+    }
     let map = OffsetMap::new(&doc.text, unit);
     for (i, s) in doc.spans.iter().enumerate() {
         if s.start >= s.end {
@@ -112,6 +202,11 @@ fn check(doc: &DocRecord, unit: Offsets) -> Result<(), String> {
         }
         if s.label.trim().is_empty() {
             return Err(format!("span {i}: empty label"));
+        }
+        if let Some(x) = s.score.filter(|x| !(0.0..=1.0).contains(x)) {
+            return Err(format!(
+                "span {i}: score: expected a number from 0 to 1, found {x}"
+            ));
         }
     }
     Ok(())
@@ -132,5 +227,24 @@ mod tests {
         assert_eq!(docs.len(), 1);
         assert_eq!(bad.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 3]);
         assert!(bad[1].to_string().contains("end 9 is outside the text"));
+    }
+
+    #[test]
+    fn an_unpaired_surrogate_is_named_with_its_place() {
+        let src = "{\"id\":\"a\",\"text\":\"ok\"}\n{\"id\":\"b\",\"text\":\"a\\ud800b\"}\n";
+        let e = read_jsonl("g.jsonl", src, Offsets::CodePoints, false).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with(
+                "g.jsonl:2: not valid JSON: an unpaired surrogate \\ud800 at column 20"
+            ),
+            "{msg}"
+        );
+        // A pair, an escaped backslash, a lone low half.
+        assert_eq!(lone_surrogate(r#""\ud83d\ude00 \\ud800""#), None);
+        let l = lone_surrogate("[\n \"x\\udc00\"]").unwrap();
+        assert_eq!((l.line, l.column, l.escape.as_str()), (2, 4, "\\udc00"));
+        let l = lone_surrogate(r#""\ud800\u0041""#).unwrap();
+        assert_eq!((l.line, l.column), (1, 2));
     }
 }

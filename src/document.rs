@@ -35,6 +35,9 @@ pub enum LoadError {
         "{name}: looks like a binary file (NUL byte at byte offset {offset}); expected a UTF-8 text article"
     )]
     Binary { name: String, offset: usize },
+    /// UTF-16 with a byte-order mark: text, but in the wrong encoding.
+    #[error("{name}: {why}")]
+    Utf16 { name: String, why: &'static str },
 }
 
 /// Why a file could not be opened as an article: unreadable, or not an article.
@@ -87,7 +90,7 @@ pub fn document_id(text: &str) -> String {
 impl Document {
     /// Reads a file; errors name the file and, for bad content, the byte offset.
     pub fn open(path: &Path, lossy: bool) -> Result<Document, OpenError> {
-        let bytes = crate::read_bytes(path)?;
+        let bytes = crate::read_input(path)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -140,7 +143,13 @@ pub fn decode(
     mut bytes: Vec<u8>,
     lossy: bool,
 ) -> Result<(String, bool, bool), LoadError> {
-    if let Some(offset) = memchr_nul(&bytes) {
+    if let Some(why) = utf16_bom(&bytes) {
+        return Err(LoadError::Utf16 {
+            name: name.to_string(),
+            why,
+        });
+    }
+    if let Some(offset) = find_nul(&bytes) {
         return Err(LoadError::Binary {
             name: name.to_string(),
             offset,
@@ -181,8 +190,37 @@ pub fn decode(
     Ok((text, was_lossy, had_bom))
 }
 
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+/// The first NUL byte. Every reader of text refuses one: in a file it means binary,
+/// and in a JSON string (`\u0000`) see [`nul_in_text`].
+pub fn find_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
+}
+
+/// Why a text from a JSON string cannot be a document's text when it holds a NUL
+/// character (`\u0000`): the same text in a `.txt` is refused as binary, and brat
+/// cannot write it. The one check for every JSON reader (import, suggest, sets).
+pub fn nul_in_text(text: &str) -> Option<String> {
+    let at = find_nul(text.as_bytes())?;
+    let cp = text[..at].chars().count();
+    Some(format!(
+        "a NUL character (\\u0000) at code point {cp}; expected text without NUL characters (a file holding one is refused as binary)"
+    ))
+}
+
+/// When `bytes` start with a UTF-16 byte-order mark, what to tell the user: which
+/// UTF-16 it is and how to convert it (its NUL bytes would otherwise call it binary).
+pub fn utf16_bom(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        Some(
+            "UTF-16 LE text (it starts with a UTF-16 byte-order mark); expected UTF-8: convert it, e.g. with `iconv -f UTF-16 -t UTF-8 FILE > NEW-FILE`",
+        )
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Some(
+            "UTF-16 BE text (it starts with a UTF-16 byte-order mark); expected UTF-8: convert it, e.g. with `iconv -f UTF-16 -t UTF-8 FILE > NEW-FILE`",
+        )
+    } else {
+        None
+    }
 }
 
 /// True for characters that end a line: LF, CR (CRLF counts once), NEL, LS, PS.
@@ -324,6 +362,26 @@ mod tests {
         let err = Document::from_bytes("x.bin", b"ab\0cd".to_vec(), false).unwrap_err();
         assert!(matches!(err, LoadError::Binary { offset: 2, .. }));
         assert!(err.to_string().contains("binary"));
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_named_with_how_to_convert_it() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("نص".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let err = Document::from_bytes("a.txt", le, false).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("a.txt: UTF-16 LE text"), "{msg}");
+        assert!(msg.contains("iconv -f UTF-16 -t UTF-8"), "{msg}");
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("نص".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let msg = Document::from_bytes("b.txt", be, true)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("b.txt: UTF-16 BE text"), "{msg}");
     }
 
     #[test]

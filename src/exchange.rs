@@ -398,25 +398,35 @@ impl fmt::Display for ImportSummary {
 }
 
 /// The files an import reads: each path, with a directory standing for its files of
-/// the format's extension, sorted (brat reads its directories itself).
+/// the format's extension, sorted (brat reads its directories itself, but one without
+/// a `.txt` is refused here like the other formats' empty directories, before the
+/// database is created).
 fn input_files(format: Format, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
-        if format.is_directory() || !p.is_dir() {
+        if !p.is_dir() {
             out.push(p.clone());
             continue;
         }
+        let ext = if format.is_directory() {
+            "txt"
+        } else {
+            format.extension()
+        };
         let mut found: Vec<PathBuf> = std::fs::read_dir(p)
             .with_context(|| format!("{}: cannot read the directory", p.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == format.extension()))
+            .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == ext))
             .collect();
         if found.is_empty() {
             anyhow::bail!(
-                "{}: a directory without .{} files to import as {format}",
+                "{}: a directory without .{ext} files to import as {format}",
                 p.display(),
-                format.extension()
             );
+        }
+        if format.is_directory() {
+            out.push(p.clone());
+            continue;
         }
         found.sort();
         out.extend(found);

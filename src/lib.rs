@@ -43,6 +43,118 @@ pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     })
 }
 
+/// The default of `--max-input-size`: an article, a set or a file to import larger
+/// than this is refused before it is read whole (a few hundred MB of text is far
+/// beyond a news article or a batch of them, and holding it takes several times that).
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 256 << 20;
+
+/// The input size limit of this process. It is one setting for every reader of
+/// articles and records (render, suggest, the viewer and its sets, import), set once
+/// from the command line; a process-wide value spares threading a number through
+/// every opening path, as a resource limit of the process would.
+static MAX_INPUT_SIZE: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_INPUT_SIZE);
+
+/// Sets the size limit of [`read_input`] for the rest of the process.
+pub fn set_max_input_size(bytes: u64) {
+    MAX_INPUT_SIZE.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The size limit of [`read_input`].
+pub fn max_input_size() -> u64 {
+    MAX_INPUT_SIZE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Reads an article or a file of records, refusing it when it is larger than
+/// [`max_input_size`] (a regular file before reading anything) and stopping at the
+/// first NUL byte: the bytes end there, and the decoder refuses them as binary, so
+/// `/dev/zero` or a disk image costs one read. The error names the file.
+pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    let read = || -> std::io::Result<Vec<u8>> {
+        let file = std::fs::File::open(path)?;
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        read_limited(file, size, max_input_size())
+    };
+    read().map_err(|source| ReadError {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// [`read_input`] from a stream (standard input), with the process's limit.
+pub fn read_input_from(reader: impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    read_limited(reader, None, max_input_size())
+}
+
+/// Reads at most `limit` bytes in chunks, stopping at the first NUL byte (the bytes
+/// returned end with it, a prefix of the input); `size`, when known, is checked against the limit before reading. Over the
+/// limit is an error of kind `FileTooLarge` that says how to raise it.
+pub fn read_limited(
+    mut reader: impl std::io::Read,
+    size: Option<u64>,
+    limit: u64,
+) -> std::io::Result<Vec<u8>> {
+    let too_large = |size: Option<u64>| {
+        let what = size.map_or_else(
+            || "it holds".to_string(),
+            |s| format!("{} is", human_size(s)),
+        );
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "{what} more than the input size limit of {} (raise it with --max-input-size)",
+                human_size(limit)
+            ),
+        )
+    };
+    if let Some(size) = size.filter(|&s| s > limit) {
+        return Err(too_large(Some(size)));
+    }
+    const CHUNK: usize = 1 << 16;
+    let cap = size.map_or(CHUNK as u64, |s| s.saturating_add(1).min(limit));
+    let mut bytes = Vec::with_capacity(usize::try_from(cap).unwrap_or(CHUNK));
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if bytes.len() as u64 + n as u64 > limit {
+            return Err(too_large(None));
+        }
+        if let Some(nul) = chunk[..n].iter().position(|&b| b == 0) {
+            bytes.extend_from_slice(&chunk[..=nul]);
+            return Ok(bytes);
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// A size in bytes as people read it: `312 MiB`, `4 KiB`, `17 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut v = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if v.fract() == 0.0 {
+        format!("{v} {}", UNITS[unit])
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
 /// Reads a whole UTF-8 file (a settings or word-list file); the error names it.
 pub fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
     std::fs::read_to_string(path).map_err(|source| ReadError {
@@ -68,4 +180,41 @@ pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> 
     tmp.persist(path)
         .with_context(|| format!("{}: cannot replace", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_over_the_limit_is_refused_and_says_how_to_raise_it() {
+        let e = read_limited(std::io::repeat(b'a'), None, 1000).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(e.to_string().contains("--max-input-size"), "{e}");
+        assert_eq!(read_limited(&b"abc"[..], None, 3).unwrap(), b"abc");
+    }
+
+    #[test]
+    fn a_known_size_over_the_limit_is_refused_before_reading() {
+        // The reader would fail if it were read.
+        struct Unreadable;
+        impl std::io::Read for Unreadable {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                panic!("read although the size was over the limit")
+            }
+        }
+        let e = read_limited(Unreadable, Some(300 << 20), 256 << 20).unwrap_err();
+        assert!(e.to_string().starts_with("300 MiB is more than"), "{e}");
+    }
+
+    #[test]
+    fn reading_stops_at_the_first_nul_byte() {
+        // An endless stream of NUL bytes (like /dev/zero) ends at once.
+        assert_eq!(
+            read_limited(std::io::repeat(0), None, u64::MAX).unwrap(),
+            [0]
+        );
+        let tail = std::io::Read::chain(&b"ab\0cd"[..], std::io::repeat(b'x'));
+        assert_eq!(read_limited(tail, None, u64::MAX).unwrap(), b"ab\0");
+    }
 }

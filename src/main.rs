@@ -16,6 +16,7 @@ use raqim::tui::ViewSettings;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    raqim::set_max_input_size(cli.max_input_size.0);
     start_log(cli.log_level);
     // Names the process on every line of the main thread: two raqim processes may
     // write to one log.

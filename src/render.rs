@@ -16,6 +16,10 @@ use crate::document::Document;
 use crate::layout::{Direction, LayoutOptions, VisualLine, layout_paragraph};
 use crate::offsets::{OffsetMap, Offsets, len_in};
 
+/// The widest `raqim render --width`: far beyond any screen, and small enough that
+/// padding each line to it costs little (a line is padded to the width).
+pub const MAX_WIDTH: usize = 10_000;
+
 /// Output form of `raqim render`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {

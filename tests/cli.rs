@@ -201,3 +201,80 @@ fn render_shows_bidi_overrides_and_isolates_but_not_the_arabic_marks_by_default(
     );
     assert_eq!(stdout(&o).matches('\u{205E}').count(), 3);
 }
+
+#[test]
+fn a_width_beyond_any_screen_is_refused_with_the_bound() {
+    let o = raqim(
+        &["render", "-", "--width", "4294967296"],
+        Some("نص\n".as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("--width") && err.contains("10000"), "{err}");
+    assert!(o.stdout.is_empty());
+    let o = raqim(
+        &["render", "-", "--width", "10000"],
+        Some("نص\n".as_bytes()),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_stream_of_nul_bytes_is_refused_at_its_first_byte() {
+    // Before, the whole of /dev/zero was read before the NUL check: memory ran out.
+    let o = raqim(&["render", "/dev/zero"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("/dev/zero") && err.contains("byte offset 0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_input_over_the_size_limit_is_refused_by_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("big.txt");
+    std::fs::write(&txt, "كلمة ".repeat(500)).unwrap();
+    let jsonl = dir.path().join("big.jsonl");
+    let record = serde_json::json!({"id": "a", "text": "كلمة ".repeat(500)});
+    std::fs::write(&jsonl, format!("{record}\n")).unwrap();
+    let db = dir.path().join("raqim.db");
+    let (txt, jsonl, db) = (
+        txt.to_str().unwrap(),
+        jsonl.to_str().unwrap(),
+        db.to_str().unwrap(),
+    );
+    let runs: [&[&str]; 6] = [
+        &["render", txt],
+        &["suggest", txt],
+        &["suggest", jsonl],
+        &["import", "--db", db, "--format", "jsonl", jsonl],
+        // The viewer refuses before it needs a terminal.
+        &[txt],
+        &[jsonl],
+    ];
+    for args in runs {
+        let mut all = args.to_vec();
+        all.extend(["--max-input-size", "1K"]);
+        let o = raqim(&all, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("big.") && err.contains("input size limit of 1 KiB"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("--max-input-size"), "{args:?}: {err}");
+    }
+    assert!(!std::path::Path::new(db).exists());
+    // Standard input too, and a limit that is large enough lets it through.
+    let big = "كلمة ".repeat(500);
+    let o = raqim(
+        &["render", "-", "--max-input-size", "1K"],
+        Some(big.as_bytes()),
+    );
+    assert!(stderr(&o).contains("standard input"), "{}", stderr(&o));
+    let o = raqim(&["render", txt, "--max-input-size", "8K"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

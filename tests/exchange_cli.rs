@@ -538,3 +538,69 @@ fn skip_bad_leaves_out_a_document_open_in_a_viewer_and_says_so_as_an_import() {
             .all(|s| s["state"] == "pending")
     );
 }
+
+#[test]
+fn an_empty_directory_imported_as_brat_is_refused_and_creates_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("notes.md"), "not a brat file").unwrap();
+    for format in ["brat", "jsonl"] {
+        let o = raqim(
+            &["import", "--db", s(&db), "--format", format, s(&empty)],
+            None,
+        );
+        assert!(!o.status.success(), "{format}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(s(&empty)) && err.contains("a directory without ."),
+            "{format}: {err}"
+        );
+        assert!(!db.exists(), "{format}");
+    }
+}
+
+#[test]
+fn a_nul_character_in_a_json_text_is_refused_by_import_and_the_viewer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("n.jsonl");
+    std::fs::write(&file, "{\"id\": \"a\", \"text\": \"قال\\u0000محمد\"}\n").unwrap();
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
+    assert!(!db.exists());
+    // The viewer reads the set before it needs a terminal.
+    let o = raqim(&["--db", s(&db), s(&file)], None);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
+}
+
+#[test]
+fn a_score_outside_0_to_1_imports_nothing_and_names_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("sc.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"id": "a", "text": "قال محمد", "spans": [{"start": 4, "end": 8, "label": "PER", "score": 1e39}]}"#,
+    )
+    .unwrap();
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("sc.jsonl:1: spans[0].score: expected a number from 0 to 1, found 1e+39"),
+        "{err}"
+    );
+    assert!(!db.exists());
+}

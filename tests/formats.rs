@@ -618,3 +618,176 @@ fn conll_files_of_other_tools() {
     );
     assert_eq!(got.records[1].id, "conll2003_iob1.conll#2");
 }
+
+/// `text` as UTF-16 with a byte-order mark, little- or big-endian.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn a_utf16_file_is_named_utf16_with_how_to_convert_it_in_every_format() {
+    let src = r#"{"id": "a", "text": "قال محمد"}"#;
+    for format in Format::ALL {
+        for (little, endian) in [(true, "UTF-16 LE"), (false, "UTF-16 BE")] {
+            let bytes = utf16(src, little);
+            let msg = if format == Format::Brat {
+                brat_read_pair("d.txt", &bytes, "d.ann", b"", &ImportOptions::default())
+            } else {
+                import_bytes(format, "in.file", &bytes, &ImportOptions::default())
+            }
+            .unwrap_err()
+            .to_string();
+            assert!(msg.contains(endian), "{format}: {msg}");
+            assert!(msg.contains("iconv -f UTF-16 -t UTF-8"), "{format}: {msg}");
+            assert!(!msg.contains("binary"), "{format}: {msg}");
+        }
+    }
+}
+
+#[test]
+fn an_unpaired_surrogate_is_named_with_the_file_and_line() {
+    let opts = ImportOptions::default();
+    for format in [Format::Jsonl, Format::Prodigy, Format::Doccano] {
+        let src = "{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \"x\\ud800y\"}\n";
+        let msg = import_bytes(format, "in.jsonl", src.as_bytes(), &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with(
+                "in.jsonl:2: not valid JSON: an unpaired surrogate \\ud800 at column 23"
+            ),
+            "{format}: {msg}"
+        );
+    }
+    let src = "[\n {\"data\": {\"text\": \"x\\udc00\"}}\n]";
+    let msg = import_bytes(Format::LabelStudio, "ls.json", src.as_bytes(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.starts_with(
+            "ls.json: not valid JSON: an unpaired surrogate \\udc00 at line 2 column 22"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_nul_character_in_a_json_text_is_refused_by_every_import_and_export() {
+    let opts = ImportOptions::default();
+    let line = r#"{"id": "a", "text": "قال\u0000محمد"}"#;
+    for format in [Format::Jsonl, Format::Prodigy, Format::Doccano] {
+        let src = format!("{{\"id\": \"ok\", \"text\": \"نص\"}}\n{line}\n");
+        let msg = import_bytes(format, "in.jsonl", src.as_bytes(), &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("in.jsonl:2: text: a NUL character (\\u0000) at code point 3"),
+            "{format}: {msg}"
+        );
+    }
+    let src = r#"[{"data": {"text": "x\u0000"}}]"#;
+    let msg = import_bytes(Format::LabelStudio, "ls.json", src.as_bytes(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.starts_with("ls.json: record 1: data.text: a NUL character"),
+        "{msg}"
+    );
+    // The gold files' reader (suggest, eval) says the same.
+    let e = read_jsonl("g.jsonl", line, Offsets::CodePoints, false).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("g.jsonl:1: text: a NUL character (\\u0000) at code point 3"),
+        "{e}"
+    );
+    // No format writes one: it would not be read back.
+    let r = Record {
+        id: "n".into(),
+        text: "قال\0محمد".into(),
+        spans: vec![],
+        meta: None,
+    };
+    for format in Format::ALL {
+        let e = if format == Format::Brat {
+            brat_write_pair(&r, Offsets::CodePoints).unwrap_err()
+        } else {
+            export_to_string(format, std::slice::from_ref(&r), Offsets::CodePoints).unwrap_err()
+        };
+        assert!(e.to_string().contains("a NUL character"), "{format}: {e}");
+    }
+}
+
+#[test]
+fn a_score_outside_0_to_1_is_refused_naming_the_file_line_and_field() {
+    let opts = ImportOptions::default();
+    for bad in ["1e39", "-5", "1.5", "\"NaN\""] {
+        let span = format!(r#"{{"start": 0, "end": 3, "label": "PER", "score": {bad}}}"#);
+        let line = format!(r#"{{"id": "a", "text": "قال محمد", "spans": [{span}]}}"#);
+        for format in [Format::Jsonl, Format::Prodigy] {
+            let src = format!("{{\"id\": \"ok\", \"text\": \"نص\"}}\n{line}\n");
+            let msg = import_bytes(format, "in.jsonl", src.as_bytes(), &opts)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                msg.starts_with("in.jsonl:2: spans[0].score: expected a number from 0 to 1"),
+                "{format} {bad}: {msg}"
+            );
+        }
+        // Label Studio: the region's score, the result's, the prediction's.
+        let region = r#""from_name": "label", "to_name": "text", "type": "labels""#;
+        for (value_score, result_score, prediction_score, field) in [
+            (bad, "0.5", "0.5", "predictions[0].result[0].value.score"),
+            ("null", bad, "0.5", "predictions[0].result[0].score"),
+            ("null", "null", bad, "predictions[0].score"),
+        ] {
+            let src = format!(
+                r#"[{{"data": {{"text": "قال محمد"}}, "predictions": [{{"score": {prediction_score}, "result": [{{{region}, "score": {result_score}, "value": {{"start": 0, "end": 3, "labels": ["PER"], "score": {value_score}}}}}]}}]}}]"#
+            );
+            let msg = import_bytes(Format::LabelStudio, "ls.json", src.as_bytes(), &opts)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                msg.starts_with(&format!(
+                    "ls.json: record 1: {field}: expected a number from 0 to 1"
+                )),
+                "{bad}: {msg}"
+            );
+        }
+    }
+    // The gold files' reader (eval, train) refuses it too.
+    let line = r#"{"id": "a", "text": "abc", "spans": [{"start": 0, "end": 1, "label": "PER", "score": -5}]}"#;
+    let e = read_jsonl("g.jsonl", line, Offsets::CodePoints, false).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("g.jsonl:1: span 0: score: expected a number from 0 to 1"),
+        "{e}"
+    );
+    // Export leaves out a score no import would take (kept in a database from before).
+    let r = Record {
+        id: "s".into(),
+        text: "قال محمد".into(),
+        spans: vec![RecordSpan {
+            score: Some(-5.0),
+            ..RecordSpan::new(0, 3, "PER")
+        }],
+        meta: None,
+    };
+    for format in [Format::Jsonl, Format::Prodigy, Format::LabelStudio] {
+        let s = export_to_string(format, std::slice::from_ref(&r), Offsets::CodePoints).unwrap();
+        assert!(!s.contains("-5"), "{format}: {s}");
+        let back = no_problems(import_bytes(format, "rt", s.as_bytes(), &opts).unwrap());
+        assert_eq!(back[0].spans[0].score, None, "{format}");
+    }
+}

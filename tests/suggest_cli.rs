@@ -282,3 +282,49 @@ fn user_gazetteer_labels_and_rules_files_are_used_and_checked() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("rules.toml"));
 }
+
+#[test]
+fn a_jsonl_with_a_utf8_bom_is_read_like_import_and_the_viewer_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.jsonl");
+    std::fs::write(&path, "\u{FEFF}{\"id\": \"a\", \"text\": \"قال محمد\"}\n").unwrap();
+    let docs = json_lines(&ok(&raqim(&["suggest", path.to_str().unwrap()], None)));
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["id"], "a");
+}
+
+#[test]
+fn suggest_names_a_utf16_file_and_an_unpaired_surrogate() {
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("u16.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend("قال محمد".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&txt, bytes).unwrap();
+    let o = raqim(&["suggest", txt.to_str().unwrap()], None);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success());
+    assert!(
+        err.contains("u16.txt: UTF-16 LE") && err.contains("iconv"),
+        "{err}"
+    );
+    let jsonl = dir.path().join("s.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"a\", \"text\": \"x\\ud800\"}\n").unwrap();
+    let o = raqim(&["suggest", jsonl.to_str().unwrap()], None);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success());
+    assert!(
+        err.contains("s.jsonl:1: not valid JSON: an unpaired surrogate \\ud800 at column"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_nul_character_in_a_jsonl_text_is_refused_like_a_nul_byte_in_a_txt() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("n.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"a\", \"text\": \"قال\\u0000محمد\"}\n").unwrap();
+    let o = raqim(&["suggest", jsonl.to_str().unwrap()], None);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success() && o.stdout.is_empty());
+    assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
+}

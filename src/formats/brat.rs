@@ -17,9 +17,8 @@
 //! letters, digits, `-`, `_` and `.` replaced by `_` (and `-2`, `-3`... against
 //! collisions, case-insensitively); files already in the directory are left alone.
 //! Rejected spans are left out. A span whose text holds a line break cannot be written
-//! (brat's own editor splits such a selection into fragments), nor a text with a NUL
-//! character (the `.txt` would read as binary), nor can meta or the
-//! review fields be: they are lost.
+//! (brat's own editor splits such a selection into fragments), nor can meta or the
+//! review fields be: they are lost. (A text with a NUL character no format writes.)
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -71,9 +70,9 @@ fn stem(p: &Path) -> String {
 
 pub(super) fn import_path(path: &Path, opts: &ImportOptions) -> Result<Imported, FormatError> {
     let read = |p: &Path| {
-        std::fs::read(p).map_err(|source| FormatError::Read {
+        crate::read_input(p).map_err(|e| FormatError::Read {
             file: p.display().to_string(),
-            source,
+            source: e.source,
         })
     };
     let mut ctx = Ctx::new(opts);
@@ -245,16 +244,9 @@ fn ann_line<'l>(
     Ok(Some(RecordSpan::new(start, end, label)))
 }
 
-/// What brat cannot hold: a NUL in the text, a span whose text breaks the `.ann` line.
+/// What brat cannot hold: a span whose text breaks the `.ann` line (a NUL in the text
+/// no format holds: see `check_record`).
 pub(super) fn check(r: &Record) -> Result<(), FormatError> {
-    if let Some(at) = r.text.find('\0') {
-        return Err(FormatError::export(
-            Format::Brat,
-            &r.id,
-            "text",
-            format!("a NUL character at byte {at}: the .txt would read as a binary file"),
-        ));
-    }
     let units = Units::new(&r.text, Offsets::CodePoints);
     for (i, s) in r.spans.iter().enumerate() {
         if !s.is_rejected() && units.slice(s.start, s.end).contains(is_line_break) {

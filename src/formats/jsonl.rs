@@ -60,7 +60,7 @@ pub(super) fn finish_span(
         label: json::req_str(at, field, o, "label")?.to_string(),
         state,
         source: json::opt_str(at, field, o, "source")?.map(str::to_string),
-        score: json::opt_f32(at, field, o, "score")?,
+        score: json::opt_score(at, field, o, "score")?,
         annotator: json::opt_str(at, field, o, "annotator")?.map(str::to_string),
     };
     ctx.label(at, &|| format!("{field}.label"), &span.label)?;

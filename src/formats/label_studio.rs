@@ -25,7 +25,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
-    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, base_name, finite_score, json,
+    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, base_name, json, valid_score,
 };
 use crate::annotation::State;
 
@@ -55,11 +55,11 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
     let o = json::object(at, "", v)?;
     let data = json::object(at, "data", json::req(at, "", o, "data")?)?;
     let text = match data.get("text") {
-        Some(t) => json::as_str(at, "data.text", t)?,
+        Some(t) => json::text(at, "data.text", t)?,
         None => {
-            let mut strings = data.values().filter_map(Value::as_str);
+            let mut strings = data.values().filter(|v| v.is_string());
             match (strings.next(), strings.next()) {
-                (Some(t), None) => t,
+                (Some(t), None) => json::text(at, "data.text", t)?,
                 _ => return Err(FormatError::field(at, "data.text", "missing")),
             }
         }
@@ -104,7 +104,7 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
         let from = Origin {
             state: State::Pending,
             source: json::opt_name(at, &field, po, "model_version")?,
-            score: json::opt_f32(at, &field, po, "score")?,
+            score: json::opt_score(at, &field, po, "score")?,
             annotator: None,
         };
         results(at, &field, po, &from, &units, ctx, &mut spans)?;
@@ -180,9 +180,9 @@ fn region(
     if let Some(q) = json::opt_str(at, &vf, value, "text")? {
         units.check_quote(at, &format!("{vf}.text"), (start, end), q)?;
     }
-    let score = match json::opt_f32(at, &vf, value, "score")? {
+    let score = match json::opt_score(at, &vf, value, "score")? {
         Some(s) => Some(s),
-        None => json::opt_f32(at, field, o, "score")?.or(from.score),
+        None => json::opt_score(at, field, o, "score")?.or(from.score),
     };
     let labels = json::req(at, &vf, value, "labels")?;
     let labels = labels.as_array().ok_or_else(|| {
@@ -365,13 +365,13 @@ pub(super) fn expected(r: &Record) -> Record {
             state: Some(State::Accepted),
             source: None,
             annotator: None,
-            ..finite_score(s)
+            ..valid_score(s)
         })
         .collect();
     for (_, group) in pending {
         spans.extend(group.into_iter().map(|s| RecordSpan {
             annotator: None,
-            ..finite_score(s)
+            ..valid_score(s)
         }));
     }
     Record {

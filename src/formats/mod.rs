@@ -20,8 +20,12 @@
 //! | `prodigy` | id, text, meta, spans with state, source, score, annotator (a span without state takes the task's answer) | rejected spans |
 //! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator |
 //! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans |
-//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator; refuses a span across a line break, a text with NUL |
+//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator; refuses a span across a line break |
 //! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator; refuses overlapping spans, spans starting or ending on white space |
+//!
+//! Every format refuses a text with a NUL character, on import (as a `.txt` with one
+//! is refused) and on export; a score must be from 0 to 1 on import, and export
+//! leaves out one that is not (no import would take it back).
 //!
 //! Import with `skip_bad` drops the smallest bad unit, a span or a record, and returns
 //! why in [`Imported::problems`]; without it the first problem is the error.
@@ -244,9 +248,9 @@ pub fn import(format: Format, path: &Path, opts: &ImportOptions) -> Result<Impor
         return brat::import_path(path, opts);
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
+    let bytes = crate::read_input(path).map_err(|e| FormatError::Read {
         file: name.clone(),
-        source,
+        source: e.source,
     })?;
     import_bytes(format, &name, &bytes, opts)
 }
@@ -304,6 +308,7 @@ pub fn export_to_string(
     for r in records {
         check_record(format, r)?;
     }
+    let records = &with_valid_scores(records);
     match format {
         Format::Jsonl => jsonl::write(records, offsets),
         Format::Prodigy => prodigy::write(records, offsets),
@@ -341,7 +346,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
         Format::Jsonl => records
             .iter()
             .map(|r| Record {
-                spans: r.spans.iter().map(finite_score).collect(),
+                spans: r.spans.iter().map(valid_score).collect(),
                 meta: r.meta.clone().filter(|m| !m.is_null()),
                 ..r.clone()
             })
@@ -373,11 +378,29 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
     })
 }
 
-fn finite_score(s: &RecordSpan) -> RecordSpan {
+/// A span as export writes it: a score outside 0..1 (NaN, or out of range in a database
+/// filled before import checked scores) is left out, since no import would take it.
+fn valid_score(s: &RecordSpan) -> RecordSpan {
     RecordSpan {
-        score: s.score.filter(|x| x.is_finite()),
+        score: s.score.filter(|x| (0.0..=1.0).contains(x)),
         ..s.clone()
     }
+}
+
+/// The records as export writes them: [`valid_score`] on every span (copied only when
+/// one needs it).
+fn with_valid_scores(records: &[Record]) -> std::borrow::Cow<'_, [Record]> {
+    let bad = |s: &RecordSpan| s.score.is_some_and(|x| !(0.0..=1.0).contains(&x));
+    if !records.iter().any(|r| r.spans.iter().any(bad)) {
+        return std::borrow::Cow::Borrowed(records);
+    }
+    records
+        .iter()
+        .map(|r| Record {
+            spans: r.spans.iter().map(valid_score).collect(),
+            ..r.clone()
+        })
+        .collect()
 }
 
 /// Checks a record before export: spans inside the text, start before end, a label
@@ -399,6 +422,10 @@ fn check_record(format: Format, r: &Record) -> Result<(), FormatError> {
         if let Err(m) = label_shape(&s.label) {
             return bad(m);
         }
+    }
+    // No import reads a text with NUL back, nor would a `.txt` with one open.
+    if let Some(m) = crate::document::nul_in_text(&r.text) {
+        return Err(FormatError::export(format, &r.id, "text", m));
     }
     match format {
         Format::Brat => brat::check(r),
@@ -433,12 +460,19 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
 /// when `strip_bom` (JSON and CoNLL files; a brat `.txt` keeps it, since brat counts
 /// it as a character).
 fn decode<'b>(name: &str, bytes: &'b [u8], strip_bom: bool) -> Result<&'b str, FormatError> {
+    if let Some(why) = crate::document::utf16_bom(bytes) {
+        return Err(FormatError::NotText {
+            file: name.to_string(),
+            offset: 0,
+            why,
+        });
+    }
     let s = std::str::from_utf8(bytes).map_err(|e| FormatError::NotText {
         file: name.to_string(),
         offset: e.valid_up_to(),
         why: "not valid UTF-8 (is the file in another encoding?)",
     })?;
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = crate::document::find_nul(bytes) {
         return Err(FormatError::NotText {
             file: name.to_string(),
             offset,
@@ -681,8 +715,13 @@ mod json {
     }
 
     pub fn parse(at: &Location, src: &str) -> Result<Value, FormatError> {
-        serde_json::from_str(src)
-            .map_err(|e| FormatError::syntax(at, format!("not valid JSON: {e}")))
+        serde_json::from_str(src).map_err(|e| {
+            let message = match crate::corpus::surrogate_error(src, &e) {
+                Some(l) => l.message(at.line.is_none()),
+                None => format!("not valid JSON: {e}"),
+            };
+            FormatError::syntax(at, message)
+        })
     }
 
     pub fn object<'v>(
@@ -779,6 +818,16 @@ mod json {
         }
     }
 
+    /// A record's text: a string without NUL characters (see
+    /// [`crate::document::nul_in_text`]).
+    pub fn text<'v>(at: &Location, field: &str, v: &'v Value) -> Result<&'v str, FormatError> {
+        let text = as_str(at, field, v)?;
+        match crate::document::nul_in_text(text) {
+            Some(m) => Err(FormatError::field(at, field, m)),
+            None => Ok(text),
+        }
+    }
+
     pub fn as_str<'v>(at: &Location, field: &str, v: &'v Value) -> Result<&'v str, FormatError> {
         v.as_str().ok_or_else(|| {
             FormatError::field(
@@ -829,29 +878,32 @@ mod json {
         }
     }
 
-    pub fn opt_f32(
+    /// A score: a number from 0 to 1 (a score of 1e39 or -5 says nothing a review can
+    /// use, and the store would keep it as something else).
+    pub fn opt_score(
         at: &Location,
         field: &str,
         o: &Map<String, Value>,
         key: &str,
     ) -> Result<Option<f32>, FormatError> {
-        match o.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            // Through the decimal form: the shortest form of an f32 read as an f64 and
-            // then rounded again could land on a neighbour.
-            // (Formatted on the stack: this runs for every span.)
-            Some(Value::Number(n)) => Ok(compact_str::format_compact!("{n}")
-                .parse::<f32>()
-                .ok()
-                .or(n.as_f64().map(|x| x as f32))),
-            Some(v) => v.as_f64().map(|x| Some(x as f32)).ok_or_else(|| {
-                FormatError::field(
+        let n = match o.get(key) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Number(n)) if n.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)) => n,
+            Some(v) => {
+                return Err(FormatError::field(
                     at,
                     join(field, key),
-                    format!("expected a number, found {}", describe(v)),
-                )
-            }),
-        }
+                    format!("expected a number from 0 to 1, found {}", describe(v)),
+                ));
+            }
+        };
+        // Through the decimal form: the shortest form of an f32 read as an f64 and
+        // then rounded again could land on a neighbour.
+        // (Formatted on the stack: this runs for every span.)
+        Ok(compact_str::format_compact!("{n}")
+            .parse::<f32>()
+            .ok()
+            .or(n.as_f64().map(|x| x as f32)))
     }
 
     pub fn opt_array<'v>(
@@ -896,7 +948,7 @@ fn read_json_lines(
 ) -> Result<(), FormatError> {
     let record = |at: &Location, v: &Value, ctx: &mut Ctx| -> Result<Record, FormatError> {
         let o = json::object(at, "", v)?;
-        let text = json::req_str(at, "", o, "text")?;
+        let text = json::text(at, "text", json::req(at, "", o, "text")?)?;
         let id = id(at, o)?;
         let units = Units::new(text, ctx.opts.offsets);
         let spans = spans(at, o, &units, ctx)?;

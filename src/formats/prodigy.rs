@@ -22,8 +22,8 @@ use serde_json::Value;
 
 use super::tokens::{token_range, tokenize_for_spans};
 use super::{
-    Ctx, FormatError, Location, Object, Offsets, Record, RecordSpan, Units, finite_score, json,
-    json_id, json_spans, jsonl, read_json_lines, to_json_line,
+    Ctx, FormatError, Location, Object, Offsets, Record, RecordSpan, Units, json, json_id,
+    json_spans, jsonl, read_json_lines, to_json_line, valid_score,
 };
 use crate::annotation::State;
 
@@ -266,7 +266,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
 /// A span after a Prodigy round trip: the task's answer gives the state it lacked.
 pub(super) fn expected_span(r: &Record, s: &RecordSpan) -> RecordSpan {
     let pending = r.spans.iter().any(|x| x.state == Some(State::Pending));
-    let mut out = finite_score(s);
+    let mut out = valid_score(s);
     out.state.get_or_insert(if pending {
         State::Pending
     } else {

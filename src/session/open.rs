@@ -8,7 +8,6 @@
 //! line of an opened document. Must not: touch the terminal or know the command line
 //! (the binary resolves its arguments into the plain values taken here).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -85,10 +84,7 @@ pub type AskChanged<'a> = &'a mut dyn FnMut(&Path, usize) -> Result<Changed, Ope
 /// Reads an article from `path`, or from standard input when it is `-`.
 pub fn load(path: &Path, lossy: bool) -> Result<Document, OpenError> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(OpenError::Stdin)?;
+        let bytes = crate::read_input_from(std::io::stdin().lock()).map_err(OpenError::Stdin)?;
         return Document::from_bytes("<stdin>", bytes, lossy)
             .map_err(|e| OpenError::Document(e.into()));
     }
