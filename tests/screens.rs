@@ -153,3 +153,40 @@ fn the_document_list_of_a_set() {
         insta::assert_snapshot!(format!("documents_{w}x{h}"), screen(&buf));
     }
 }
+
+/// The viewer's text takes the terminal's width less one blank column on each side:
+/// at 120 columns it wraps every paragraph exactly as `raqim render --width 118`,
+/// line for line.
+#[test]
+fn the_viewer_wraps_like_render_at_its_text_width() {
+    use raqim::layout::LayoutOptions;
+    use raqim::render::Format;
+    let (w, h) = (120u16, 60u16);
+    let doc = Document::open(Path::new(SAMPLE), false).unwrap();
+    let mut out = Vec::new();
+    let opts = LayoutOptions {
+        width: (w - 2) as usize,
+        ..LayoutOptions::default()
+    };
+    raqim::render::render(&doc, &opts, Format::Text, &mut out).unwrap();
+    let rendered: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut app = App::new(doc, ViewSettings::default());
+    let buf = draw(&mut app, w, h);
+    let shown: Vec<String> = (1..h - 2)
+        .map(|y| {
+            (1..w - 1)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(shown.len() > 20, "the sample fills the screen");
+    assert_eq!(shown, rendered[..shown.len()]);
+}
