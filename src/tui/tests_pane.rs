@@ -76,9 +76,10 @@ fn status_line_shows_position_and_settings() {
     let status = row(&buf, 11);
     assert!(status.contains("¶1/1 ln 1/1 col 78 @0"), "{status}");
     assert!(
-        status.contains("auto:rtl shaping:terminal controls:hidden"),
+        status.contains("auto:rtl shaping:terminal term:xterm"),
         "{status}"
     );
+    assert!(!status.contains("controls"), "{status}");
     app.apply(Action::NextWord);
     let status = row(&draw_app(&mut app, 80, 12), 11);
     assert!(status.contains("@4"), "code point offset of '3': {status}");

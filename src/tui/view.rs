@@ -456,13 +456,14 @@ pub fn status_text(app: &mut App) -> String {
             dir = format!("auto:{}", if lay.rtl { "rtl" } else { "ltr" });
         }
     }
+    // The marks shown only when asked for: said only then.
     let controls = if app.settings.show_controls {
-        "controls:shown"
+        " controls:shown"
     } else {
-        "controls:hidden"
+        ""
     };
     parts.push(format!(
-        "{dir} shaping:{} {controls} term:{}",
+        "{dir} shaping:{}{controls} term:{}",
         app.settings.shaping, app.settings.profile
     ));
     parts.push(app.session.review().describe());
