@@ -8,7 +8,7 @@
 //! | `vte` | bidi and shaping, both switched off by `CSI 8 l` | cells in visual order |
 //! | `kitty` | shapes each run of Arabic cells right to left (HarfBuzz), so a word that arrives in visual order comes out reversed; lays words out left to right | words in visual order, each Arabic word's letters in logical order: kitty reverses them back |
 //! | `mlterm` | bidi and shaping ("ctl"), ignores `CSI 8 l` | cells in visual order, ctl off through mlterm's own `OSC 5379 ; use_ctl=false` (back on at exit) |
-//! | `konsole` | bidi per line when its profile's "bidirectional text rendering" is on (the default), and no escape turns it off; underlines of a run drop where a cell is reverse plus underline | cells in visual order; the cursor cell without underline. Bidi rendering must be turned off in Konsole's profile |
+//! | `konsole` | bidi per line when its profile's "bidirectional text rendering" is on (the default), which `CSI 8 l` does not turn off; underlines of a run drop where a cell is reverse plus underline | cells in visual order; its bidi rendering off through Konsole's profile-property escape (`OSC 50 ; BidiRenderingEnabled=false`), back on at exit; the cursor cell without underline |
 //!
 //! Chosen from `--terminal`, else `terminal = "..."` in the settings file, else the
 //! environment ([`Profile::detect`]). Must not: touch the terminal (the TUI sends
@@ -42,6 +42,10 @@ pub const DEFAULT_PRESENTATION: &str = "\x1b[0 k";
 pub const MLTERM_CTL_OFF: &str = "\x1b]5379;use_ctl=false\x07";
 /// mlterm's configuration protocol: complex text layout on (mlterm's default).
 pub const MLTERM_CTL_ON: &str = "\x1b]5379;use_ctl=true\x07";
+/// Konsole's profile-property escape (`OSC 50`): its own bidi rendering off.
+pub const KONSOLE_BIDI_OFF: &str = "\x1b]50;BidiRenderingEnabled=false\x07";
+/// Konsole's profile-property escape: bidi rendering on (Konsole's default).
+pub const KONSOLE_BIDI_ON: &str = "\x1b]50;BidiRenderingEnabled=true\x07";
 
 impl Profile {
     pub fn name(self) -> &'static str {
@@ -85,8 +89,10 @@ impl Profile {
     /// shape again what raqim already did.
     pub fn enter_sequence(self) -> String {
         let mut s = format!("{EXPLICIT_BIDI}{LTR_PRESENTATION}");
-        if self == Profile::Mlterm {
-            s.push_str(MLTERM_CTL_OFF);
+        match self {
+            Profile::Mlterm => s.push_str(MLTERM_CTL_OFF),
+            Profile::Konsole => s.push_str(KONSOLE_BIDI_OFF),
+            _ => {}
         }
         s
     }
@@ -94,8 +100,10 @@ impl Profile {
     /// Sent on every way out (also after a panic): the terminal as it was.
     pub fn leave_sequence(self) -> String {
         let mut s = format!("{IMPLICIT_BIDI}{DEFAULT_PRESENTATION}");
-        if self == Profile::Mlterm {
-            s.push_str(MLTERM_CTL_ON);
+        match self {
+            Profile::Mlterm => s.push_str(MLTERM_CTL_ON),
+            Profile::Konsole => s.push_str(KONSOLE_BIDI_ON),
+            _ => {}
         }
         s
     }
@@ -111,13 +119,6 @@ impl Profile {
     /// underline of the rest of the span).
     pub fn cursor_underline(self) -> bool {
         self != Profile::Konsole
-    }
-
-    /// What the user must set where raqim cannot, if anything.
-    pub fn advice(self) -> Option<&'static str> {
-        (self == Profile::Konsole).then_some(
-            "turn off Settings > Edit Current Profile > Advanced > Bidirectional text rendering",
-        )
     }
 }
 
@@ -186,7 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn mlterm_gets_its_shaping_off_and_back_on_and_every_terminal_its_bidi_mode() {
+    fn mlterm_and_konsole_get_their_own_bidi_off_and_back_on_and_every_terminal_its_bidi_mode() {
         for p in [
             Profile::Xterm,
             Profile::Vte,
@@ -197,7 +198,14 @@ mod tests {
             assert!(p.enter_sequence().starts_with(EXPLICIT_BIDI), "{p}");
             assert!(p.leave_sequence().starts_with(IMPLICIT_BIDI), "{p}");
             assert_eq!(p.enter_sequence().contains("5379"), p == Profile::Mlterm);
+            assert_eq!(p.enter_sequence().contains("]50;"), p == Profile::Konsole);
         }
         assert!(Profile::Mlterm.leave_sequence().ends_with(MLTERM_CTL_ON));
+        assert!(
+            Profile::Konsole
+                .enter_sequence()
+                .ends_with(KONSOLE_BIDI_OFF)
+        );
+        assert!(Profile::Konsole.leave_sequence().ends_with(KONSOLE_BIDI_ON));
     }
 }
