@@ -495,7 +495,7 @@ fn import_existing(
     payload: &dyn Fn(&[(String, String)], usize, usize) -> String,
 ) -> anyhow::Result<(Vec<ImportDoc>, Vec<(String, String)>)> {
     let mut store = Store::open(args.db)?;
-    // Every page is read (about a second for a million spans): SQLite would notice
+    // Every page is read (1 to 2.5 s for a million spans): SQLite would notice
     // damage only where the import's queries reach, and could write beside it.
     store.verify()?;
     // A document open in a viewer would not see the new spans and could undo over them.
