@@ -1346,3 +1346,31 @@ fn in_a_folder_nobody_can_write_reading_works_and_writing_names_the_folder() {
         "{err}"
     );
 }
+
+#[test]
+fn a_new_database_in_a_folder_nobody_may_write_names_the_folder_and_leaves_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if tempfile::tempfile_in(&folder).is_ok() {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: the folder stays writable for this user");
+        return;
+    }
+    let path = folder.join("raqim.db");
+    let err = Store::open(&path).unwrap_err();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!(
+            "its folder {} cannot be written",
+            folder.display()
+        )),
+        "{msg}"
+    );
+    assert!(!msg.contains(".new-"), "{msg}");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}

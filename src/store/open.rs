@@ -297,6 +297,11 @@ impl Drop for Staged {
 /// A failure to make the folder `dir` or a file in it, for the database `path`.
 fn cannot_make(path: &Path, dir: &Path, source: std::io::Error) -> StoreError {
     use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
+    // The system's reason alone: tempfile's error adds the temporary file's name.
+    let source = match source.to_string().split_once(" at path ") {
+        Some((reason, _)) => std::io::Error::new(source.kind(), reason.to_string()),
+        None => source,
+    };
     match source.kind() {
         PermissionDenied | ReadOnlyFilesystem => StoreError::ReadOnly {
             path: path.to_path_buf(),
