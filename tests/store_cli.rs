@@ -252,15 +252,21 @@ fn a_read_only_database_file_exports_and_is_left_untouched() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let db = database(dir.path());
+    // A closed database has no -wal or -shm beside it, and export leaves none.
+    let files = names(dir.path());
     let before = export(&db);
     assert!(before.status.success());
-    // A closed database has no -wal or -shm beside it.
+    assert_eq!(names(dir.path()), files);
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let bytes = std::fs::read(&db).unwrap();
     let o = export(&db);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(o.stdout, before.stdout);
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
+    assert_eq!(names(dir.path()), files);
+    let o = raqim(&["check", "--db", s(&db)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(names(dir.path()), files);
     // Writing is still refused, naming the file.
     let o = import(&db, &newsfane_head(dir.path(), 100));
     assert!(!o.status.success());

@@ -126,8 +126,8 @@ fn settings(conn: &Connection, path: &Path, waited_ms: u64) -> Result<(), StoreE
 }
 
 /// Opens an existing database only for reading (export, check): a file without write
-/// permission is fine. Its schema is checked but not migrated (every version's tables
-/// hold what a reader needs).
+/// permission is fine, and every write is refused. Its schema is checked but not
+/// migrated (every version's tables hold what a reader needs).
 pub(super) fn read_only(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
     let conn = read_only_unchecked(path, busy_timeout)?;
     check_schema(&conn, path, busy_timeout.as_millis() as u64)?;
@@ -135,33 +135,45 @@ pub(super) fn read_only(path: &Path, busy_timeout: Duration) -> Result<Connectio
 }
 
 /// [`read_only`] without the schema checks: the file is not empty, its header is
-/// sound and SQLite can read its first page. In a folder nobody can write, where
-/// SQLite cannot make the -shm file a WAL database needs, the file is read as
-/// immutable when it has no -wal file: then no raqim can be writing to it (a writer
-/// needs that file).
+/// sound and SQLite can read its first page.
+///
+/// Nothing is made beside the file that outlives the connection. A file that may be
+/// written is opened for writing with `query_only` on (writes refused): closing the
+/// last connection then removes the -wal and -shm files SQLite needs, as a read-only
+/// connection could not. A file without write permission and without a -wal file
+/// is read as immutable (raqim refuses to write to such a file, so nobody is
+/// writing it); so is a file in a folder nobody can write, where SQLite cannot make
+/// the -shm file, when it has no -wal file (a writer would need that file).
 pub(super) fn read_only_unchecked(
     path: &Path,
     busy_timeout: Duration,
 ) -> Result<Connection, StoreError> {
     let waited_ms = busy_timeout.as_millis() as u64;
     let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
-    check_file(path)?;
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let open = |uri: Option<String>| -> Result<Connection, StoreError> {
-        let conn = match uri {
-            None => Connection::open_with_flags(path, flags),
-            Some(u) => Connection::open_with_flags(u, flags | OpenFlags::SQLITE_OPEN_URI),
+    let meta = check_file(path)?;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let no_wal = !Path::new(&wal).exists();
+    let open = |immutable: bool, flags: OpenFlags| -> Result<Connection, StoreError> {
+        let flags = flags | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if immutable {
+            Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+        } else {
+            Connection::open_with_flags(path, flags)
         }
         .map_err(sq)?;
         conn.busy_timeout(busy_timeout).map_err(sq)?;
+        conn.pragma_update(None, "query_only", true).map_err(sq)?;
         schema::user_version(&conn).map_err(sq)?;
         Ok(conn)
     };
-    open(None).or_else(|e| {
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        if !folder_writable(folder(path)) && !Path::new(&wal).exists() {
-            open(Some(immutable_uri(path)))
+    let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY;
+    if meta.permissions().readonly() {
+        return open(no_wal, read_only).map_err(|e| blame_folder(path, e));
+    }
+    open(false, OpenFlags::SQLITE_OPEN_READ_WRITE).or_else(|e| {
+        if no_wal && !folder_writable(folder(path)) {
+            open(true, read_only)
         } else {
             Err(blame_folder(path, e))
         }
