@@ -494,10 +494,11 @@ fn import_existing(
     stderr: &mut dyn Write,
     payload: &dyn Fn(&[(String, String)], usize, usize) -> String,
 ) -> anyhow::Result<(Vec<ImportDoc>, Vec<(String, String)>)> {
+    // Every page is read (1 to 2.5 s for a million spans), before anything is written
+    // (a migration included): SQLite would notice damage only where the import's
+    // queries reach, and could write beside it.
+    Store::open_read_only(args.db)?.verify()?;
     let mut store = Store::open(args.db)?;
-    // Every page is read (1 to 2.5 s for a million spans): SQLite would notice
-    // damage only where the import's queries reach, and could write beside it.
-    store.verify()?;
     // A document open in a viewer would not see the new spans and could undo over them.
     let known: HashSet<String> = store.documents()?.into_iter().map(|d| d.id).collect();
     let mut locks = Vec::new();
