@@ -41,6 +41,31 @@ fn bench(c: &mut Criterion) {
             t.elapsed()
         );
     }
+    // What the damage checks cost, once each (seconds: too slow for criterion's
+    // samples): the quick_check an import runs before its transaction and the viewer
+    // runs in the background, and `raqim check`'s integrity_check.
+    {
+        let store = Store::open(&db).unwrap();
+        let t = Instant::now();
+        store.verify().unwrap();
+        eprintln!(
+            "store bench: Store::verify (quick_check): {:?}",
+            t.elapsed()
+        );
+        let t = Instant::now();
+        store.verify_in_background().join().unwrap().unwrap();
+        eprintln!(
+            "store bench: Store::verify_in_background, joined: {:?}",
+            t.elapsed()
+        );
+        drop(store);
+        let t = Instant::now();
+        let report = raqim::store::check(&db).unwrap();
+        eprintln!(
+            "store bench: raqim::store::check (integrity_check): {:?} ({report})",
+            t.elapsed()
+        );
+    }
 
     let mut g = c.benchmark_group("store");
     g.sample_size(50);

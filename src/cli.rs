@@ -227,6 +227,19 @@ pub enum Command {
     /// so importing a file twice adds nothing; one that overlaps a span already there
     /// (not rejected) is skipped and reported as a conflict.
     Import(ImportArgs),
+    /// Read the whole database and say whether it is sound or what is damaged (SQLite's
+    /// integrity_check, naming the table or index hit); exit status 2 when damaged.
+    /// Nothing is written.
+    Check(CheckArgs),
+}
+
+/// The arguments of `raqim check` (see [`Command::Check`]).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The annotation database [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 /// The arguments of `raqim render` (see [`Command::Render`]).

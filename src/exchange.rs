@@ -271,7 +271,8 @@ pub fn export(
         )?;
     }
     let offsets = args.offsets.unwrap_or(args.format.native_offsets());
-    let store = Store::open(args.db)?;
+    // Export only reads: a file without write permission exports too.
+    let store = Store::open_read_only(args.db)?;
     let rows = resolve(&store, args.docs)?;
     let mut records = Vec::with_capacity(rows.len());
     store.read_documents::<StoreError>(&rows, |d| {
@@ -480,6 +481,74 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
     }
 }
 
+/// The import into an existing database: it is read whole first (a damaged file is
+/// not written into), the documents it has are locked (one open in a viewer is refused,
+/// or left out with `--skip-bad`), then everything is added in one transaction.
+/// Returns the documents imported and their origins.
+#[allow(clippy::type_complexity)]
+fn import_existing(
+    args: &ImportArgs,
+    docs: Vec<ImportDoc>,
+    origin: Vec<(String, String)>,
+    summary: &mut ImportSummary,
+    stderr: &mut dyn Write,
+    payload: &dyn Fn(&[(String, String)], usize, usize) -> String,
+) -> anyhow::Result<(Vec<ImportDoc>, Vec<(String, String)>)> {
+    // Every page is read (1 to 2.5 s for a million spans), before anything is written
+    // (a migration included): SQLite would notice damage only where the import's
+    // queries reach, and could write beside it.
+    Store::open_read_only(args.db)?.verify()?;
+    let mut store = Store::open(args.db)?;
+    // A document open in a viewer would not see the new spans and could undo over them.
+    let known: HashSet<String> = store.documents()?.into_iter().map(|d| d.id).collect();
+    let mut locks = Vec::new();
+    let mut refused: HashSet<&str> = HashSet::new();
+    let mut tried: HashSet<&str> = HashSet::new();
+    for (i, d) in docs.iter().enumerate() {
+        if !known.contains(&d.id) || !tried.insert(&d.id) {
+            continue;
+        }
+        match store.lock_document(&d.id, args.annotator) {
+            Ok(l) => locks.push(l),
+            Err(StoreError::DocumentInUse { holder, .. }) => {
+                if !args.skip_bad {
+                    return Err(ExchangeError::InUse {
+                        db: args.db.to_path_buf(),
+                        doc: d.id.clone(),
+                        name: d.name.clone(),
+                    }
+                    .into());
+                }
+                // Said as an import, not in the viewer's words ("opening it read-only").
+                writeln!(
+                    stderr,
+                    "raqim: skipped {} ({}, record {:?}): the document is open in {holder}; \
+                     nothing was imported into it",
+                    d.name, origin[i].0, origin[i].1
+                )?;
+                refused.insert(&d.id);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let keep: Vec<bool> = docs
+        .iter()
+        .map(|d| !refused.contains(d.id.as_str()))
+        .collect();
+    summary.problems += keep.iter().filter(|k| !**k).count();
+    let (docs, origin): (Vec<ImportDoc>, Vec<(String, String)>) = docs
+        .into_iter()
+        .zip(origin)
+        .zip(keep)
+        .filter_map(|(x, k)| k.then_some(x))
+        .unzip();
+    summary.report = store.import_documents(&docs, "import", args.annotator, &|i, n| {
+        payload(&origin, i, n)
+    })?;
+    drop(locks);
+    Ok((docs, origin))
+}
+
 /// At most this many conflicts are listed one by one.
 const LISTED: usize = 20;
 
@@ -530,52 +599,8 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         }
     }
     summary.records = docs.len();
-    let mut store = Store::open(args.db)?;
-    // A document open in a viewer would not see the new spans and could undo over them.
-    let known: HashSet<String> = store.documents()?.into_iter().map(|d| d.id).collect();
-    let mut locks = Vec::new();
-    let mut refused: HashSet<&str> = HashSet::new();
-    let mut tried: HashSet<&str> = HashSet::new();
-    for (i, d) in docs.iter().enumerate() {
-        if !known.contains(&d.id) || !tried.insert(&d.id) {
-            continue;
-        }
-        match store.lock_document(&d.id, args.annotator) {
-            Ok(l) => locks.push(l),
-            Err(StoreError::DocumentInUse { holder, .. }) => {
-                if !args.skip_bad {
-                    return Err(ExchangeError::InUse {
-                        db: args.db.to_path_buf(),
-                        doc: d.id.clone(),
-                        name: d.name.clone(),
-                    }
-                    .into());
-                }
-                // Said as an import, not in the viewer's words ("opening it read-only").
-                writeln!(
-                    stderr,
-                    "raqim: skipped {} ({}, record {:?}): the document is open in {holder}; \
-                     nothing was imported into it",
-                    d.name, origin[i].0, origin[i].1
-                )?;
-                refused.insert(&d.id);
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let keep: Vec<bool> = docs
-        .iter()
-        .map(|d| !refused.contains(d.id.as_str()))
-        .collect();
-    summary.problems += keep.iter().filter(|k| !**k).count();
-    let (docs, origin): (Vec<ImportDoc>, Vec<(String, String)>) = docs
-        .into_iter()
-        .zip(origin)
-        .zip(keep)
-        .filter_map(|(x, k)| k.then_some(x))
-        .unzip();
     let format = args.format.name();
-    let payload = |i: usize, spans: usize| {
+    let payload = |origin: &[(String, String)], i: usize, spans: usize| {
         json!({
             "format": format,
             "file": origin[i].0,
@@ -584,8 +609,25 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         })
         .to_string()
     };
-    summary.report = store.import_documents(&docs, "import", args.annotator, &payload)?;
-    drop(locks);
+    // A new database is filled beside its place and moved there whole: a failure
+    // (a full disk) leaves nothing behind. If another raqim made one there meanwhile,
+    // the import goes into that one.
+    let mut published = false;
+    if !args.db.try_exists().unwrap_or(true) {
+        let mut store = Store::create(args.db)?;
+        let report = store.import_documents(&docs, "import", args.annotator, &|i, n| {
+            payload(&origin, i, n)
+        })?;
+        if store.publish()? {
+            summary.report = report;
+            published = true;
+        }
+    }
+    let (docs, origin) = if published {
+        (docs, origin)
+    } else {
+        import_existing(args, docs, origin, &mut summary, stderr, &payload)?
+    };
     let conflicts = &summary.report.conflicts;
     for c in conflicts.iter().take(LISTED) {
         let d = &docs[c.doc];

@@ -169,6 +169,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(format = %a.format, "import: {summary}");
             Ok(())
         }
+        Some(Command::Check(a)) => {
+            let db = database_path(a.db.as_deref())?;
+            let report = raqim::store::check(&db)?;
+            println!("{report}");
+            Ok(())
+        }
         None => {
             let Some(file) = cli.file else {
                 anyhow::bail!(

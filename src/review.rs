@@ -83,6 +83,11 @@ pub trait Journal {
     fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), JournalError>;
     /// Where the work goes, for the status line ("db: PATH").
     fn describe(&self) -> String;
+    /// Why nothing may be written any more, once that is known (a check of the
+    /// database found damage after the document was opened).
+    fn refusal(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A journal that keeps actions in memory only: for tests, and for `--no-db`.
@@ -393,8 +398,10 @@ impl Review {
         self.read_only = Some(why);
     }
 
+    /// Why actions are refused: the document is open elsewhere, or the journal can
+    /// no longer write (damage found in the database, maybe after opening).
     pub fn read_only(&self) -> Option<&str> {
-        self.read_only.as_deref()
+        self.read_only.as_deref().or_else(|| self.journal.refusal())
     }
 
     pub fn set_done_flag(&mut self, done: bool) {
@@ -414,8 +421,8 @@ impl Review {
     }
 
     fn writable(&self) -> Result<(), ReviewError> {
-        match &self.read_only {
-            Some(why) => Err(ReviewError::ReadOnly(why.clone())),
+        match self.read_only() {
+            Some(why) => Err(ReviewError::ReadOnly(why.to_string())),
             None => Ok(()),
         }
     }
@@ -428,7 +435,7 @@ impl Review {
         kind: &str,
         edit: Edit,
     ) -> Result<(), ReviewError> {
-        if edit.is_empty() && self.read_only.is_none() {
+        if edit.is_empty() && self.read_only().is_none() {
             return Ok(());
         }
         let started = Instant::now();
@@ -612,7 +619,7 @@ impl Review {
 
     /// Saves the memory now (on quit, and every few decisions).
     pub fn save_memory(&mut self) -> Result<(), ReviewError> {
-        if (self.unsaved == 0 && !self.stale) || self.read_only.is_some() {
+        if (self.unsaved == 0 && !self.stale) || self.read_only().is_some() {
             return Ok(());
         }
         // The shape of `Snapshot`, written around the memory's JSON without parsing it
@@ -662,7 +669,7 @@ impl Review {
 
     /// Remembers the view, for the next time the document is opened.
     pub fn save_view(&mut self, cursor: usize, top: usize) -> Result<(), ReviewError> {
-        if self.read_only.is_some() {
+        if self.read_only().is_some() {
             return Ok(());
         }
         self.journal

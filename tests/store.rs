@@ -1163,3 +1163,214 @@ fn a_sound_database_passes_the_full_check() {
     make_db(&path, 300);
     Store::open(&path).unwrap().verify().unwrap();
 }
+
+/// Overwrites a leaf page of the spans table in the middle of the file with garbage,
+/// where opening does not look; returns the file's bytes.
+fn damage_a_spans_leaf(path: &Path) -> Vec<u8> {
+    let (page, size) = {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let leaves: Vec<i64> = conn
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'spans' AND pagetype = 'leaf' ORDER BY path")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(leaves.len() >= 5, "too few pages: {leaves:?}");
+        let size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        (leaves[leaves.len() / 2] as usize, size as usize)
+    };
+    let mut bytes = std::fs::read(path).unwrap();
+    for (i, b) in bytes[(page - 1) * size..page * size].iter_mut().enumerate() {
+        *b = (i * 31 % 253) as u8;
+    }
+    std::fs::write(path, &bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn a_check_in_the_background_finds_damage_no_query_reached_and_stops_writes_from_then_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let (id, other) = make_two_docs(&path);
+    let many: Vec<_> = (0..3000)
+        .map(|i| Change::Insert(span(i % 40, i % 40 + 3, "LOC", State::Pending)))
+        .collect();
+    Store::open(&path)
+        .unwrap()
+        .commit(&id, "import", "{}", "ana", None, &many)
+        .unwrap();
+    let bytes = damage_a_spans_leaf(&path);
+
+    let mut store = Store::open(&path).unwrap();
+    // Opening does not read the damaged page, and a sound part can still be written...
+    assert!(store.refusal().is_none());
+    let err = store.verify_in_background().join().unwrap().unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert_names(&err, &path);
+    // ... until the check has found the damage: then nothing more is written.
+    let why = store.refusal().expect("a refusal").to_string();
+    assert!(why.contains(&path.display().to_string()), "{why}");
+    assert!(
+        why.contains("damaged") && why.contains("raqim check"),
+        "{why}"
+    );
+    let change = Change::Insert(span(0, 3, "PER", State::Pending));
+    let err = store
+        .commit(&other, "create", "{}", "ana", None, &[change])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(store.set_done(&other, true).is_err());
+    drop(store);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file was modified"
+    );
+}
+
+#[test]
+fn an_empty_database_file_is_refused_and_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    std::fs::write(&path, b"").unwrap();
+    for err in [
+        Store::open(&path).unwrap_err(),
+        Store::open_read_only(&path).unwrap_err(),
+    ] {
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        assert_names(&err, &path);
+        assert!(err.to_string().contains("empty (0 bytes)"), "{err}");
+    }
+    assert_eq!(std::fs::read(&path).unwrap().len(), 0);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
+#[test]
+fn stores_opened_at_once_on_a_database_nobody_made_yet_all_open_it() {
+    // Before a new database was made whole beside its place, one of eight threads
+    // met it half-made ("not made by raqim") within a few rounds.
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new").join("raqim.db");
+        let start = std::sync::Barrier::new(8);
+        std::thread::scope(|s| {
+            let opened: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        Store::open_with_timeout(&path, Duration::from_secs(20))
+                    })
+                })
+                .collect();
+            for t in opened {
+                let store = t.join().unwrap().unwrap();
+                assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+            }
+        });
+        let left: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".new-"))
+            .collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+    }
+}
+
+#[test]
+fn a_version_number_that_does_not_match_the_tables_is_refused_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_db(&path, 3);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let err = assert_refused_untouched(&path, "version 1 with version 2's tables");
+    assert!(matches!(err, StoreError::SchemaMismatch { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("schema version 1"), "{msg}");
+    assert!(
+        msg.contains("table documents has the columns") && msg.contains("chars"),
+        "{msg}"
+    );
+    assert!(msg.contains("those of version 2"), "{msg}");
+    assert!(!msg.contains("duplicate column"), "{msg}");
+}
+
+#[test]
+fn a_read_only_database_file_opens_for_reading_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = make_db(&path, 3);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut store = Store::open_read_only(&path).unwrap();
+    assert_eq!(store.spans(&id).unwrap().len(), 3);
+    let err = store.set_done(&id, true).unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn in_a_folder_nobody_can_write_reading_works_and_writing_names_the_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join("raqim.db");
+    let id = make_db(&path, 3);
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if tempfile::tempfile_in(&folder).is_ok() {
+        // Root writes anyway: nothing to check here.
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: the folder stays writable for this user");
+        return;
+    }
+    let read = Store::open_read_only(&path).map(|s| s.spans(&id).map(|v| v.len()));
+    let write = Store::open(&path).map(|_| ());
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(read.unwrap().unwrap(), 3);
+    let err = write.unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains(&format!(
+            "its folder {} cannot be written",
+            folder.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_new_database_in_a_folder_nobody_may_write_names_the_folder_and_leaves_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if tempfile::tempfile_in(&folder).is_ok() {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: the folder stays writable for this user");
+        return;
+    }
+    let path = folder.join("raqim.db");
+    let err = Store::open(&path).unwrap_err();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!(
+            "its folder {} cannot be written",
+            folder.display()
+        )),
+        "{msg}"
+    );
+    assert!(!msg.contains(".new-"), "{msg}");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}

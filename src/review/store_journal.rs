@@ -100,6 +100,10 @@ impl super::Journal for StoreJournal {
     fn describe(&self) -> String {
         format!("db: {}", self.store.path().display())
     }
+
+    fn refusal(&self) -> Option<&str> {
+        self.store.refusal()
+    }
 }
 
 /// A document opened for review.
@@ -175,6 +179,9 @@ pub fn open_document(
     engine: &Engine,
 ) -> Result<Opened, StoreError> {
     let id = doc.id();
+    // Opening reads only the top of the file; the whole of it is checked meanwhile,
+    // and damage found there makes the review read-only from that moment.
+    let _check = store.verify_in_background();
     store.add_document(&id, &doc.name, source, &doc.text)?;
     let (lock, read_only) = match store.lock_document(&id, annotator) {
         Ok(l) => (Some(l), None),

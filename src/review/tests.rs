@@ -224,3 +224,74 @@ fn memory_snapshots_and_the_log_together_count_each_decision_once() {
     let key = crate::suggest::dict::key_of("دير الزور");
     assert_eq!(o.review.memory().get(&key).unwrap()["LOC"].accepts, 2);
 }
+
+#[test]
+fn damage_found_after_opening_makes_the_review_read_only_saying_why() {
+    use crate::store::{Change, NewSpan};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    // Another document with enough spans for a leaf page in the middle of the file.
+    let other = "وصل الوفد إلى بغداد صباح اليوم.";
+    let other_id = crate::document::document_id(other);
+    {
+        let mut store = Store::open(&db).unwrap();
+        store
+            .add_document(&other_id, "wafd.txt", None, other)
+            .unwrap();
+        let many: Vec<_> = (0..3000)
+            .map(|i| {
+                Change::Insert(NewSpan {
+                    start: i % 20,
+                    end: i % 20 + 3,
+                    label: "LOC".into(),
+                    state: State::Pending,
+                    source: "gazetteer:test".into(),
+                    score: 0.5,
+                })
+            })
+            .collect();
+        store
+            .commit(&other_id, "import", "{}", "ana", None, &many)
+            .unwrap();
+    }
+    let (page, size) = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let leaves: Vec<i64> = conn
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'spans' AND pagetype = 'leaf' ORDER BY path")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        (leaves[leaves.len() / 2] as usize, size as usize)
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    for (i, b) in bytes[(page - 1) * size..page * size].iter_mut().enumerate() {
+        *b = (i * 31 % 253) as u8;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+
+    // Opening reads none of the damaged page; the check running meanwhile does.
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let mut o = open(&db, &doc);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while o.review.read_only().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let why = o
+        .review
+        .read_only()
+        .expect("read-only once the check found the damage");
+    assert!(why.contains(&db.display().to_string()), "{why}");
+    assert!(why.contains("damaged"), "{why}");
+    let e = Edit::Insert(span(TEXT, "داعش", "ORG", State::Accepted));
+    let err = o
+        .review
+        .act(&builtin_engine(), TEXT, "accept", e)
+        .unwrap_err();
+    assert!(matches!(err, ReviewError::ReadOnly(_)), "{err:?}");
+    assert_eq!(o.review.ann.counts(), (0, 0, 0));
+}

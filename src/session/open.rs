@@ -213,10 +213,11 @@ impl Keeper {
         )?))
     }
 
-    /// The database, if it exists (for reading progress; never created for that).
+    /// The database, if it exists (for reading progress: never created, migrated or
+    /// written for that).
     fn existing_store(&self) -> Option<Store> {
         let path = self.db.as_ref().filter(|p| p.exists())?;
-        Store::open(path).ok()
+        Store::open_read_only(path).ok()
     }
 }
 

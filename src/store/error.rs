@@ -16,6 +16,17 @@ pub enum StoreError {
     )]
     Corrupt { path: PathBuf, detail: String },
 
+    /// `raqim check` read the whole file and found damage: what, table by table.
+    #[error(
+        "{}: the database is damaged; integrity_check found:\n  {}\nnothing was written to it",
+        path.display(),
+        problems.join("\n  ")
+    )]
+    Damaged {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+
     /// An SQLite database, but not one of raqim's (no raqim schema version, other tables).
     #[error(
         "{}: this SQLite database was not made by raqim (expected a raqim schema, found tables: {tables}); it was left untouched",
@@ -34,9 +45,26 @@ pub enum StoreError {
     #[error("{}: the database is read-only ({detail}); nothing was written", path.display())]
     ReadOnly { path: PathBuf, detail: String },
 
-    /// SQLite reported SQLITE_FULL: the disk (or the database's size limit) is full.
-    #[error("{}: the disk is full; the last action was not saved", path.display())]
+    /// SQLite reported SQLITE_FULL (the disk, or the database's size limit, is full) or
+    /// could not grow its shared-memory file beside the database (no space left there).
+    #[error(
+        "{}: the disk is full (no space left in {}); what was being written was not saved",
+        path.display(),
+        folder_of(path).display()
+    )]
     Full { path: PathBuf },
+
+    /// The schema version recorded in the file does not match its tables (e.g. version 1
+    /// with the columns version 2 adds): migrating it would fail half-way or damage it.
+    #[error(
+        "{}: the database says schema version {version} but its tables are not those of version {version} ({detail}); it was left untouched",
+        path.display()
+    )]
+    SchemaMismatch {
+        path: PathBuf,
+        version: i64,
+        detail: String,
+    },
 
     /// Written by a newer raqim: opening it here could damage it.
     #[error(
@@ -172,7 +200,23 @@ impl StoreError {
                 detail: e.to_string(),
             },
             Some(ErrorCode::DiskFull) => StoreError::Full { path },
+            // The -shm file beside the database could not be grown: on Unix that is
+            // ENOSPC from ftruncate/fallocate, i.e. a full disk, which SQLite reports
+            // as a raw "disk I/O error".
+            Some(ErrorCode::SystemIoFailure)
+                if e.sqlite_error()
+                    .is_some_and(|f| f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE) =>
+            {
+                StoreError::Full { path }
+            }
             Some(ErrorCode::CannotOpen) => StoreError::CannotOpen { path, source: e },
+            // A stored text that is not UTF-8: raqim writes only UTF-8, so its bytes
+            // were changed under it (damaged pages).
+            _ if is_bad_utf8(&e) => StoreError::Corrupt {
+                path,
+                detail: "a stored text is not valid UTF-8; `raqim check` lists the damage"
+                    .to_string(),
+            },
             _ => StoreError::Sqlite { path, source: e },
         }
     }
@@ -185,6 +229,8 @@ impl StoreError {
             | StoreError::Locked { path, .. }
             | StoreError::ReadOnly { path, .. }
             | StoreError::Full { path }
+            | StoreError::SchemaMismatch { path, .. }
+            | StoreError::Damaged { path, .. }
             | StoreError::NewerVersion { path, .. }
             | StoreError::HashMismatch { path, .. }
             | StoreError::UnknownDocument { path, .. }
@@ -199,5 +245,24 @@ impl StoreError {
             | StoreError::Io { path, .. }
             | StoreError::Sqlite { path, .. } => path,
         }
+    }
+}
+
+/// The folder that holds `path` ("." for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether reading a column failed because its text is not UTF-8.
+fn is_bad_utf8(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::Utf8Error(..) => true,
+        rusqlite::Error::FromSqlConversionFailure(_, _, source) => {
+            source.is::<std::str::Utf8Error>() || source.is::<std::string::FromUtf8Error>()
+        }
+        _ => false,
     }
 }

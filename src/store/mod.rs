@@ -22,28 +22,33 @@
 //! next query ([`Store::last_seq`] tells it that something new arrived). A database
 //! lock held beyond the timeout is [`StoreError::Locked`].
 //!
-//! A file that is not a sound raqim database (garbage, truncated, damaged pages, another
-//! program's tables, a newer schema, read-only) is refused with an error naming it, and
-//! nothing is written to it. Opening must stay fast on a database of millions of spans,
-//! so it reads what does not grow with the file: the header (against the file's
-//! length), the schema version, raqim's tables and the top of every b-tree. Damage
-//! deeper in comes out as SQLite's SQLITE_CORRUPT when a query reaches it
-//! ([`StoreError::Corrupt`], naming the file); the transaction that met it is rolled
-//! back, and from then on that [`Store`] refuses every write. [`Store::verify`] reads
-//! the whole file on demand. This module knows nothing of the terminal.
+//! A file that is not a sound raqim database (garbage, empty, truncated, damaged pages,
+//! another program's tables, a newer schema, a version that does not match its tables,
+//! read-only) is refused with an error naming it, and nothing is written to it. Opening
+//! must stay fast on a database of millions of spans, so it reads what does not grow
+//! with the file: the header (against the file's length), the schema version, raqim's
+//! tables and their columns, and the top of every b-tree. Damage deeper in comes out as
+//! SQLite's SQLITE_CORRUPT when a query reaches it ([`StoreError::Corrupt`], naming the
+//! file), or when [`Store::verify`] reads every page (an import does before writing; a
+//! viewer runs [`Store::verify_in_background`]); the transaction that met it is rolled
+//! back, and from then on that [`Store`] refuses every write. [`check`] is `raqim
+//! check`. A new database is made beside its place and moved there whole
+//! ([`Store::create`], [`Store::publish`]); export and check open read-only
+//! ([`Store::open_read_only`]). This module knows nothing of the terminal.
 
 mod bulk;
 mod error;
 mod lock;
+mod open;
 pub mod schema;
 mod types;
 
 #[cfg(test)]
 mod tests;
 
-use std::cell::Cell;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -75,8 +80,18 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     waited_ms: u64,
-    /// Set when SQLite reported damage: writing more could spread it.
-    damaged: Cell<bool>,
+    /// Set when damage was found (by a query that met it, or a check, maybe running
+    /// on another thread): writing more could spread it. Holds what was found.
+    damage: Arc<OnceLock<Damage>>,
+    /// A new database not yet at its place ([`Store::create`]); dropped after `conn`.
+    staged: Option<open::Staged>,
+}
+
+/// Damage found in the file: SQLite's words, and the refusal of writes built on them.
+#[derive(Debug)]
+struct Damage {
+    detail: String,
+    refusal: String,
 }
 
 fn now_ms() -> i64 {
@@ -155,6 +170,72 @@ fn stored_state(path: &Path, state: &str, whose: fmt::Arguments) -> Result<State
     })
 }
 
+/// Records the first damage found in the file at `path` (a [`StoreError::Corrupt`]).
+fn note_in(damage: &OnceLock<Damage>, path: &Path, e: &StoreError) {
+    if let StoreError::Corrupt { detail, .. } = e {
+        let _ = damage.set(Damage {
+            detail: detail.clone(),
+            refusal: format!(
+                "{}: the database is damaged ({detail}); nothing more is written to it, \
+                 `raqim check` says what is wrong",
+                path.display()
+            ),
+        });
+    }
+}
+
+/// What `raqim check` found in a sound database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub path: PathBuf,
+    pub version: i64,
+    pub documents: i64,
+    pub spans: i64,
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: sound (schema version {}, {} documents, {} spans; integrity_check found nothing wrong)",
+            self.path.display(),
+            self.version,
+            self.documents,
+            self.spans
+        )
+    }
+}
+
+/// `raqim check`: opens the database at `path` only for reading, checks it as opening
+/// does, then reads every page and every index (`PRAGMA integrity_check`). Damage is
+/// [`StoreError::Damaged`] listing what is wrong (up to 20 problems, each naming the
+/// table or index it is in); nothing is written.
+pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
+    const LISTED: usize = 20;
+    // integrity_check first: damage that stops opening is listed too.
+    let conn = open::read_only_unchecked(path, DEFAULT_BUSY_TIMEOUT)?;
+    let waited_ms = DEFAULT_BUSY_TIMEOUT.as_millis() as u64;
+    let problems = schema::integrity_check(&conn, path, waited_ms, LISTED)?;
+    if !problems.is_empty() {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    drop(conn);
+    let store = Store::open_read_only(path)?;
+    let count = |sql: &str| store.conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+    let counts = count("SELECT count(*) FROM documents")
+        .and_then(|d| Ok((d, count("SELECT count(*) FROM spans")?)));
+    let (documents, spans) = counts.map_err(|e| store.sq(e))?;
+    Ok(CheckReport {
+        path: path.to_path_buf(),
+        version: store.schema_version()?,
+        documents,
+        spans,
+    })
+}
+
 impl Store {
     /// `$RAQIM_DB`, else `$XDG_DATA_HOME/raqim/raqim.db`, else
     /// `~/.local/share/raqim/raqim.db`; `None` if there is no home either.
@@ -177,65 +258,107 @@ impl Store {
         Store::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
     }
 
-    /// [`Store::open`] with another busy timeout (tests use a short one).
+    /// [`Store::open`] with another busy timeout (tests use a short one). A new
+    /// database is made beside its place and moved there whole ([`Store::create`]), so
+    /// that raqims starting at once on a database nobody has made yet never meet it
+    /// half-made: whichever moves its copy there first wins, the others open it.
     pub fn open_with_timeout(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
-        let waited_ms = busy_timeout.as_millis() as u64;
-        let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
-        let io = |source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let existed = match std::fs::metadata(path) {
-            Ok(m) => {
-                // Honoured even for root, who could write anyway: the user said read-only.
-                if m.permissions().readonly() {
-                    return Err(StoreError::ReadOnly {
+        loop {
+            match std::fs::metadata(path) {
+                Ok(_) => {
+                    let conn = open::existing(path, busy_timeout)?;
+                    return Ok(Store::with(conn, path, busy_timeout, None));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    // Made or not (another raqim was first), a whole database is there
+                    // now; unless what is in the way is a link to a missing file.
+                    let made = Store::create_with_timeout(path, busy_timeout)?.publish()?;
+                    if !made && !path.exists() {
+                        return Err(StoreError::Io {
+                            path: path.to_path_buf(),
+                            source: e,
+                        });
+                    }
+                }
+                Err(source) => {
+                    return Err(StoreError::Io {
                         path: path.to_path_buf(),
-                        detail: "the file has no write permission".to_string(),
+                        source,
                     });
                 }
-                schema::check_header(path)?;
-                true
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(io)?;
-                }
-                false
-            }
-            Err(e) => return Err(io(e)),
-        };
-        let mut conn = Connection::open(path).map_err(sq)?;
-        conn.busy_timeout(busy_timeout).map_err(sq)?;
-        if conn.is_readonly(rusqlite::MAIN_DB).map_err(sq)? {
-            return Err(StoreError::ReadOnly {
-                path: path.to_path_buf(),
-                detail: "SQLite could only open it for reading".to_string(),
-            });
         }
-        let found = schema::check_version(&conn, path, waited_ms, SCHEMA_VERSION)?;
-        if existed {
-            schema::check_structure(&conn, path, waited_ms, found)?;
+    }
+
+    /// A new, empty database for `path`, kept at a temporary name in its folder until
+    /// [`Store::publish`] moves it there; dropped unpublished, it leaves nothing behind
+    /// (nor the folders it made). Errors name `path`.
+    pub fn create(path: &Path) -> Result<Store, StoreError> {
+        Store::create_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    fn create_with_timeout(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
+        let (conn, staged) = open::Staged::create(path, busy_timeout)?;
+        Ok(Store::with(conn, path, busy_timeout, Some(staged)))
+    }
+
+    /// Moves a database made by [`Store::create`] to its place, closing it; `false`
+    /// (and nothing of it left) if a file got there first, e.g. another raqim's new
+    /// database: open that one. A store opened otherwise is just closed.
+    pub fn publish(mut self) -> Result<bool, StoreError> {
+        let staged = self.staged.take();
+        let Store { conn, .. } = self;
+        match staged {
+            Some(staged) => staged.publish(conn),
+            None => Ok(true),
         }
-        // From here on the file is known to be sound, raqim's and not newer: writes are safe.
-        let _mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(sq)?;
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(sq)?;
-        schema::migrate(&mut conn, path, waited_ms, schema::MIGRATIONS)?;
-        Ok(Store {
+    }
+
+    /// Opens an existing database only for reading (export, check), checked as for
+    /// writing but not migrated: a file without write permission is fine, and nothing
+    /// is written to the file or made beside it. Every write is refused.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let conn = open::read_only(path, DEFAULT_BUSY_TIMEOUT)?;
+        Ok(Store::with(conn, path, DEFAULT_BUSY_TIMEOUT, None))
+    }
+
+    fn with(conn: Connection, path: &Path, busy: Duration, staged: Option<open::Staged>) -> Store {
+        Store {
             conn,
             path: path.to_path_buf(),
-            waited_ms,
-            damaged: Cell::new(false),
-        })
+            waited_ms: busy.as_millis() as u64,
+            damage: Arc::new(OnceLock::new()),
+            staged,
+        }
     }
 
     /// Reads every page (`PRAGMA quick_check`): seconds on a big database, so for an
-    /// explicit check, not for opening. Damage found stops this store's writes.
+    /// explicit check or before a big write, not for opening. Damage found stops this
+    /// store's writes.
     pub fn verify(&self) -> Result<(), StoreError> {
         schema::quick_check(&self.conn, &self.path, self.waited_ms).inspect_err(|e| self.note(e))
+    }
+
+    /// Runs [`Store::verify`]'s check on another thread, with its own read-only
+    /// connection, so that a viewer need not wait for it: damage it finds stops this
+    /// store's writes from that moment ([`Store::refusal`] says why). The handle
+    /// tells the outcome (a viewer lets it run on its own).
+    pub fn verify_in_background(&self) -> std::thread::JoinHandle<Result<(), StoreError>> {
+        let path = self.path.clone();
+        let damage = Arc::clone(&self.damage);
+        std::thread::spawn(move || {
+            let conn = open::read_only(&path, DEFAULT_BUSY_TIMEOUT)?;
+            let r = schema::quick_check(&conn, &path, DEFAULT_BUSY_TIMEOUT.as_millis() as u64);
+            if let Err(e) = &r {
+                note_in(&damage, &path, e);
+            }
+            r
+        })
+    }
+
+    /// Why this store refuses to write, once damage was found in the file.
+    pub fn refusal(&self) -> Option<&str> {
+        self.damage.get().map(|d| d.refusal.as_str())
     }
 
     /// The database file.
@@ -265,17 +388,15 @@ impl Store {
 
     /// Remembers that the file is damaged, whichever query found it.
     fn note(&self, e: &StoreError) {
-        if matches!(e, StoreError::Corrupt { .. }) {
-            self.damaged.set(true);
-        }
+        note_in(&self.damage, &self.path, e);
     }
 
     /// Refuses to write once damage was found: nothing more goes into a damaged file.
     fn writable(&self) -> Result<(), StoreError> {
-        if self.damaged.get() {
+        if let Some(d) = self.damage.get() {
             return Err(StoreError::Corrupt {
                 path: self.path.clone(),
-                detail: "damage was found in it earlier; nothing more is written to it".to_string(),
+                detail: format!("{}; nothing more is written to it", d.detail),
             });
         }
         Ok(())

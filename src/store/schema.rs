@@ -86,8 +86,8 @@ CREATE INDEX documents_listing ON documents(added, id, name, source_path, done);
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Reads the first 100 bytes of an existing file (never writing) and refuses one that
-/// is not an SQLite database or is shorter than its header says. An empty file is
-/// accepted: SQLite treats it as a new database.
+/// is not an SQLite database or is shorter than its header says. An empty file passes
+/// here; opening refuses it (`open::check_file`).
 pub fn check_header(path: &Path) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         path: path.to_path_buf(),
@@ -151,6 +151,71 @@ pub fn quick_check(conn: &Connection, path: &Path, waited_ms: u64) -> Result<(),
             detail,
         })
     }
+}
+
+/// Runs `PRAGMA integrity_check` (reads only) and returns up to `max` problems (none:
+/// the file is sound), each "Tree N" (a b-tree by its root page) followed by the
+/// table or index it is, so that the message says which part of the work is hit.
+pub fn integrity_check(
+    conn: &Connection,
+    path: &Path,
+    waited_ms: u64,
+    max: usize,
+) -> Result<Vec<String>, StoreError> {
+    let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
+    let names: Vec<(i64, String, String)> = conn
+        .prepare("SELECT rootpage, type, name FROM sqlite_master WHERE rootpage > 0")
+        .and_then(|mut st| {
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .unwrap_or_default();
+    let run = |arg: &str| -> rusqlite::Result<Vec<String>> {
+        conn.prepare(&format!("PRAGMA integrity_check({arg})"))?
+            .query_map([], |r| r.get(0))?
+            .collect()
+    };
+    let rows = match run(&max.max(1).to_string()) {
+        Ok(rows) => rows,
+        // Some damage stops the check itself (SQLITE_CORRUPT): then each table (with
+        // its indexes) is checked on its own, to say which are hit.
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            let mut rows = Vec::new();
+            let tables = names.iter().filter(|(_, kind, _)| kind == "table");
+            for (_, _, table) in tables {
+                let quoted = format!("'{}'", table.replace('\'', "''"));
+                match run(&quoted) {
+                    Ok(r) if r.len() == 1 && r[0] == "ok" => {}
+                    Ok(r) => rows.extend(r.into_iter().map(|l| format!("table {table}: {l}"))),
+                    Err(e) => rows.push(format!("table {table}: {e}")),
+                }
+            }
+            if rows.is_empty() {
+                rows.push(e.to_string());
+            }
+            return Ok(rows);
+        }
+        Err(e) => return Err(sq(e)),
+    };
+    if rows.len() == 1 && rows[0] == "ok" {
+        return Ok(Vec::new());
+    }
+    Ok(rows
+        .into_iter()
+        .map(|line| {
+            let tree = line
+                .strip_prefix("Tree ")
+                .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse::<i64>().ok());
+            match tree.and_then(|t| names.iter().find(|(root, ..)| *root == t)) {
+                Some((root, kind, name)) => {
+                    let head = format!("Tree {root}");
+                    format!("{head} ({kind} {name}){}", &line[head.len()..])
+                }
+                None => line,
+            }
+        })
+        .collect())
 }
 
 /// The tables every raqim schema (version 1 on) has.
@@ -217,6 +282,68 @@ pub fn check_structure(
         rows.next().map_err(sq)?;
     }
     Ok(())
+}
+
+/// Each of raqim's tables with its columns, as `conn` has them.
+fn columns(conn: &Connection) -> rusqlite::Result<Vec<(&'static str, Vec<String>)>> {
+    RAQIM_TABLES
+        .iter()
+        .map(|&t| {
+            let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+            let cols = stmt
+                .query_map([t], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok((t, cols))
+        })
+        .collect()
+}
+
+/// The columns of raqim's tables at schema `version`, from the migrations run on an
+/// empty database in memory (a few milliseconds' work, none of it on the file).
+fn columns_of_version(version: i64) -> rusqlite::Result<Vec<(&'static str, Vec<String>)>> {
+    let conn = Connection::open_in_memory()?;
+    for step in &MIGRATIONS[..version as usize] {
+        conn.execute_batch(step)?;
+    }
+    columns(&conn)
+}
+
+/// Refuses a file whose tables do not have the columns its schema version says
+/// ([`StoreError::SchemaMismatch`]), e.g. version 1 with version 2's columns: migrating
+/// it would fail half-way ("duplicate column name") or read the wrong columns.
+/// Reads only the schema.
+pub fn check_columns(
+    conn: &Connection,
+    path: &Path,
+    waited_ms: u64,
+    version: i64,
+) -> Result<(), StoreError> {
+    if !(1..=SCHEMA_VERSION).contains(&version) {
+        return Ok(());
+    }
+    let sq = |e| StoreError::from_sqlite(path, waited_ms, e);
+    let found = columns(conn).map_err(sq)?;
+    let expected = columns_of_version(version).map_err(sq)?;
+    let Some(((table, has), (_, wants))) =
+        found.iter().zip(&expected).find(|((_, a), (_, b))| a != b)
+    else {
+        return Ok(());
+    };
+    let mut detail = format!(
+        "table {table} has the columns ({}), version {version} has ({})",
+        has.join(", "),
+        wants.join(", ")
+    );
+    let matching = (1..=SCHEMA_VERSION)
+        .find(|&v| v != version && columns_of_version(v).is_ok_and(|c| c == found));
+    if let Some(v) = matching {
+        detail.push_str(&format!("; the tables are those of version {v}"));
+    }
+    Err(StoreError::SchemaMismatch {
+        path: path.to_path_buf(),
+        version,
+        detail,
+    })
 }
 
 /// The schema version recorded in the file.

@@ -376,3 +376,56 @@ fn documents_come_back_in_the_order_one_import_added_them() {
         .unwrap();
     assert_eq!(one, [spans]);
 }
+
+#[test]
+fn a_full_disk_is_said_as_such_naming_the_folder_even_when_sqlite_says_disk_io_error() {
+    let path = Path::new("archive/raqim.db");
+    let failure = |code, extended| {
+        rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error {
+                code,
+                extended_code: extended,
+            },
+            Some("disk I/O error".to_string()),
+        )
+    };
+    for e in [
+        // Growing the -shm file beside the database failed (ENOSPC).
+        failure(
+            rusqlite::ErrorCode::SystemIoFailure,
+            rusqlite::ffi::SQLITE_IOERR_SHMSIZE,
+        ),
+        failure(rusqlite::ErrorCode::DiskFull, rusqlite::ffi::SQLITE_FULL),
+    ] {
+        let err = StoreError::from_sqlite(path, 0, e);
+        assert!(matches!(err, StoreError::Full { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("archive/raqim.db: the disk is full"),
+            "{msg}"
+        );
+        assert!(msg.contains("no space left in archive)"), "{msg}");
+        assert!(!msg.contains("4874"), "{msg}");
+    }
+}
+
+#[test]
+fn a_new_database_not_moved_into_place_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a").join("b").join("raqim.db");
+    let store = Store::create(&path).unwrap();
+    assert!(!path.exists(), "visible before it is whole");
+    drop(store);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    // Another raqim's database got there first: this one yields and vanishes.
+    let store = Store::create(&path).unwrap();
+    std::fs::write(&path, b"theirs").unwrap();
+    assert!(!store.publish().unwrap());
+    assert_eq!(std::fs::read(&path).unwrap(), b"theirs");
+    let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["raqim.db"]);
+}
