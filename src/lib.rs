@@ -163,9 +163,85 @@ pub fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
     })
 }
 
+/// Writes an output file as the user means it. A regular file, or a path where
+/// nothing is, is written whole or not at all: a temporary file beside it, synced,
+/// renamed into place (a file replaced keeps its permissions). A symbolic link is
+/// followed and its target replaced that way; the link stays. A FIFO, a character
+/// device (`/dev/stdout`, a terminal, `/dev/null`) or a socket is written into in
+/// place, as `cat > PATH` would: renaming over it would take the device or pipe away
+/// from whoever else uses it, and its reader would never get the data.
+pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    match output_kind(path) {
+        Output::Replace(target) => replace_file(&target, bytes),
+        Output::InPlace => write_in_place(path, bytes),
+        Output::Refuse(what) => {
+            anyhow::bail!("{}: {what}; nothing was written", path.display())
+        }
+        Output::Unknown(e) => {
+            Err(e).with_context(|| format!("{}: cannot look at the output path", path.display()))
+        }
+    }
+}
+
+/// What writing to a path means (see [`atomic_write`]).
+enum Output {
+    /// A regular file or a new path (a link's target): replaced whole.
+    Replace(std::path::PathBuf),
+    /// A FIFO, a character device or a socket: written into.
+    InPlace,
+    /// Not something to write an export into.
+    Refuse(&'static str),
+    Unknown(std::io::Error),
+}
+
+fn output_kind(path: &std::path::Path) -> Output {
+    use std::os::unix::fs::FileTypeExt;
+    // `metadata` follows links the way opening the path would, including the
+    // kernel's own links such as /dev/stdout -> /proc/self/fd/1 -> pipe:[...].
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => match std::fs::canonicalize(path) {
+            Ok(real) => Output::Replace(real),
+            Err(e) => Output::Unknown(e),
+        },
+        Ok(m) if m.is_dir() => Output::Refuse("a directory, not a file"),
+        Ok(m) if m.file_type().is_fifo() || m.file_type().is_char_device() => Output::InPlace,
+        Ok(m) if m.file_type().is_socket() => Output::InPlace,
+        Ok(m) if m.file_type().is_block_device() => {
+            Output::Refuse("a block device (a disk); raqim writes files, pipes and terminals")
+        }
+        Ok(_) => Output::Refuse("neither a file, a pipe, a device nor a socket"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match link_target(path) {
+            Ok(t) => Output::Replace(t),
+            Err(e) => Output::Unknown(e),
+        },
+        Err(e) => Output::Unknown(e),
+    }
+}
+
+/// Where a path that does not exist is to be created: itself, or, if it is a link
+/// whose target does not exist yet, that target (a link to a link followed to its
+/// end, relative targets taken from the link's directory).
+fn link_target(path: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(dir) => dir.join(to),
+                    None => to,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
 /// Writes a file whole or not at all: a temporary file beside it, synced, renamed
 /// into place.
-pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+fn replace_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     use anyhow::Context;
     use std::io::Write;
     let dir = path
@@ -174,12 +250,54 @@ pub fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> 
         .unwrap_or(std::path::Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    if let Ok(m) = std::fs::metadata(path) {
+        // The new file gets the old one's permissions, not the temporary file's 0600.
+        tmp.as_file()
+            .set_permissions(m.permissions())
+            .with_context(|| format!("{}: cannot set the permissions", path.display()))?;
+    }
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+        .map_err(|e| write_error(path, e))?;
     tmp.persist(path)
         .with_context(|| format!("{}: cannot replace", path.display()))?;
     Ok(())
+}
+
+/// Writes into a pipe, a device or a socket that is already there.
+fn write_in_place(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::FileTypeExt;
+    let socket = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket());
+    let mut out: Box<dyn Write> = if socket {
+        Box::new(std::os::unix::net::UnixStream::connect(path).map_err(|e| open_error(path, e))?)
+    } else {
+        Box::new(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| open_error(path, e))?,
+        )
+    };
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| write_error(path, e))
+}
+
+fn open_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(e).context(format!("{}: cannot open for writing", path.display()))
+}
+
+/// A failed write, named; a full disk (or `/dev/full`) said in words.
+fn write_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        anyhow::anyhow!(
+            "{}: no space left on the device; the output is incomplete",
+            path.display()
+        )
+    } else {
+        anyhow::Error::new(e).context(format!("{}: cannot write", path.display()))
+    }
 }
 
 #[cfg(test)]
