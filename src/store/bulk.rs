@@ -5,7 +5,7 @@
 //! [`Store::import_documents`]). Must not: know any interchange format (the records of
 //! `formats` are turned into [`ImportDoc`]s by `exchange`) or the terminal.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 
@@ -146,6 +146,69 @@ impl<'c> SpanRows<'c> {
             rest = tail;
         }
         Ok(())
+    }
+}
+
+/// The spans a document has during an import (stored, then added), indexed so that
+/// each check costs a logarithm of their number, not their number: an import of one
+/// document of 80,000 spans was quadratic.
+#[derive(Default)]
+struct Have {
+    spans: Vec<(usize, usize, String, State)>,
+    /// (start, end, label) of every span: the duplicates.
+    keys: rustc_hash::FxHashSet<(usize, usize, String)>,
+    /// (start, index in `spans`) of the spans not rejected that overlap no other:
+    /// in the order of their starts, their ends grow too.
+    live: BTreeSet<(usize, usize)>,
+    /// Indexes of stored spans not rejected that overlap one in `live` (a database
+    /// written before the rule, or by hand); none in a sound database.
+    tangled: Vec<usize>,
+}
+
+impl Have {
+    fn add(&mut self, span: (usize, usize, String, State)) {
+        let (start, end) = (span.0, span.1);
+        self.keys.insert((start, end, span.2.clone()));
+        if span.3 != State::Rejected {
+            let i = self.spans.len();
+            if self.in_the_way(start, end).is_some() {
+                self.tangled.push(i);
+            } else {
+                self.live.insert((start, i));
+            }
+        }
+        self.spans.push(span);
+    }
+
+    fn has(&self, start: usize, end: usize, label: &str) -> bool {
+        // The key is built only for the look-up; a label is a few bytes.
+        self.keys.contains(&(start, end, label.to_string()))
+    }
+
+    /// The first span (in the order they were added) not rejected that shares a code
+    /// point with `start..end`: the spans of `live` that do are the ones just before
+    /// `end`, back to the first that ends by `start`.
+    fn in_the_way(&self, start: usize, end: usize) -> Option<&(usize, usize, String, State)> {
+        let overlaps = |i: &usize| {
+            let h = &self.spans[*i];
+            h.0 < end && start < h.1
+        };
+        let mut first: Option<usize> = None;
+        for &(_, i) in self.live.range(..(end, 0)).rev() {
+            let h = &self.spans[i];
+            if h.1 <= start && h.0 < h.1 {
+                break;
+            }
+            if overlaps(&i) {
+                first = Some(first.map_or(i, |f| f.min(i)));
+            }
+        }
+        let tangled = self.tangled.iter().copied().filter(overlaps).min();
+        first
+            .into_iter()
+            .chain(tangled)
+            .min()
+            .map(|i| &self.spans[i])
     }
 }
 
@@ -320,7 +383,7 @@ impl Store {
                 let len = d.text.chars().count();
                 // What the document has: every span for duplicates, the ones not
                 // rejected for overlaps.
-                let mut have: Vec<(usize, usize, String, State)> = Vec::new();
+                let mut have = Have::default();
                 if !is_new[i] {
                     let found = old_spans
                         .query_map([&d.id], |r| {
@@ -336,7 +399,7 @@ impl Store {
                         let (s, e, label, state) = row.map_err(sq)?;
                         let whose = format_args!("a span of document {}", d.id);
                         let state = stored_state(&path, &state, whose)?;
-                        have.push((s, e, label, state));
+                        have.add((s, e, label, state));
                     }
                 }
                 let mut keep: Vec<&ImportSpan> = Vec::with_capacity(d.spans.len());
@@ -351,17 +414,12 @@ impl Store {
                             len,
                         });
                     }
-                    if have
-                        .iter()
-                        .any(|h| h.0 == n.start && h.1 == n.end && h.2 == n.label)
-                    {
+                    if have.has(n.start, n.end, &n.label) {
                         report.duplicates += 1;
                         continue;
                     }
                     if n.state != State::Rejected
-                        && let Some(h) = have
-                            .iter()
-                            .find(|h| h.3 != State::Rejected && h.0 < n.end && n.start < h.1)
+                        && let Some(h) = have.in_the_way(n.start, n.end)
                     {
                         report.conflicts.push(ImportConflict {
                             doc: i,
@@ -370,7 +428,7 @@ impl Store {
                         });
                         continue;
                     }
-                    have.push((n.start, n.end, n.label.clone(), n.state));
+                    have.add((n.start, n.end, n.label.clone(), n.state));
                     keep.push(s);
                 }
                 if keep.is_empty() {
