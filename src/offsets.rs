@@ -234,6 +234,19 @@ impl CharIndex {
         let (b, c) = self.marks[i];
         byte_of_code_point(&self.text[b..], chars - c).map(|k| b + k)
     }
+
+    /// As [`CharIndex::to_byte`], walking from `from` (a byte offset on a char
+    /// boundary and the code points before it) when that lies between the checkpoint
+    /// and `chars`: offsets converted in increasing order (a document's spans) then
+    /// cost the distance between them, not up to a checkpoint's stride each.
+    pub fn to_byte_from(&self, from: (usize, usize), chars: usize) -> Option<usize> {
+        let i = self.marks.partition_point(|m| m.1 <= chars) - 1;
+        let (mut b, mut c) = self.marks[i];
+        if from.1 <= chars && from.0 > b && from.0 <= self.text.len() {
+            (b, c) = from;
+        }
+        byte_of_code_point(&self.text[b..], chars - c).map(|k| b + k)
+    }
 }
 
 #[cfg(test)]
@@ -284,6 +297,16 @@ mod tests {
         assert_eq!(idx.to_byte(n), Some(text.len()));
         assert_eq!(idx.to_chars(text.len()), n);
         assert_eq!(idx.to_byte(n + 1), None);
+        // Walking on from an earlier offset gives the same bytes, and a `from` past
+        // the target is not used.
+        let mut at = (0, 0);
+        for (c, (b, _)) in text.char_indices().enumerate().step_by(53) {
+            assert_eq!(idx.to_byte_from(at, c), Some(b));
+            assert_eq!(idx.to_byte_from((text.len(), n), c), Some(b));
+            at = (b, c);
+        }
+        assert_eq!(idx.to_byte_from(at, n), Some(text.len()));
+        assert_eq!(idx.to_byte_from(at, n + 1), None);
     }
 
     /// Text that stresses the units: ASCII, Arabic with harakat and tatweel, astral

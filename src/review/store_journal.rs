@@ -192,9 +192,15 @@ pub fn open_document(
     let index = CharIndex::new(Arc::clone(&text));
     let mut warnings = Vec::new();
     let mut spans = Vec::new();
+    // The spans come by start: each conversion walks on from the last start.
+    let mut at = (0, 0);
     for stored in store.spans(&id)? {
         let s = stored.span;
-        match (index.to_byte(s.start), index.to_byte(s.end)) {
+        let start = index.to_byte_from(at, s.start);
+        if let Some(b) = start {
+            at = (b, s.start);
+        }
+        match (start, index.to_byte_from(at, s.end)) {
             (Some(a), Some(b)) if a < b => spans.push(Span {
                 id: stored.id as u64,
                 start: a,
