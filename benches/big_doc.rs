@@ -8,7 +8,9 @@
 //!   duplicate of one already there, so this times the checks against stored spans;
 //! - `open`: what the viewer does before its first frame with the document (record
 //!   it, lock it, load its spans into `Annotations`, rebuild its history);
-//! - `export_jsonl`, `export_conll`: `raqim export` of the document.
+//! - `export_jsonl`, `export_conll`: `raqim export` of the document;
+//! - `import_conll`: that CoNLL file (one token a line, `2 * spans` tokens) imported
+//!   into a fresh database.
 //!
 //! Time must grow with the number of spans, not with its square. The sizes run can be
 //! narrowed with `RAQIM_BIG_DOC_SPANS=10000,80000` (a comma-separated list).
@@ -65,10 +67,14 @@ fn record(spans: usize) -> (String, String) {
 }
 
 fn import(db: &Path, file: &Path, labels: &LabelSet) {
+    import_as(Format::Jsonl, db, file, labels)
+}
+
+fn import_as(format: Format, db: &Path, file: &Path, labels: &LabelSet) {
     let paths = [file.to_path_buf()];
     let args = ImportArgs {
         db,
-        format: Format::Jsonl,
+        format,
         paths: &paths,
         state: ImportAs::Accepted,
         source: None,
@@ -156,8 +162,24 @@ fn bench(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("export_jsonl", n), |b| {
             b.iter(|| export(&db, Format::Jsonl, &out))
         });
+        let conll = dir.path().join(format!("big-{n}.conll"));
+        // Written here too, for a run that times import_conll alone.
+        export(&db, Format::Conll, &conll);
         g.bench_function(BenchmarkId::new("export_conll", n), |b| {
-            b.iter(|| export(&db, Format::Conll, &out))
+            b.iter(|| export(&db, Format::Conll, &conll))
+        });
+        g.bench_function(BenchmarkId::new("import_conll", n), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let db = fresh();
+                    let t = Instant::now();
+                    import_as(Format::Conll, &db, &conll, &labels);
+                    total += t.elapsed();
+                    std::fs::remove_file(&db).unwrap();
+                }
+                total
+            })
         });
     }
     g.finish();
