@@ -258,7 +258,7 @@ fn replace_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| write_error(path, e))?;
+        .map_err(|e| write_error(path, e, "nothing was written; a file there is as it was"))?;
     tmp.persist(path)
         .with_context(|| format!("{}: cannot replace", path.display()))?;
     Ok(())
@@ -281,7 +281,7 @@ fn write_in_place(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     };
     out.write_all(bytes)
         .and_then(|()| out.flush())
-        .map_err(|e| write_error(path, e))
+        .map_err(|e| write_error(path, e, "what was written there is incomplete"))
 }
 
 fn open_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
@@ -289,12 +289,9 @@ fn open_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
 }
 
 /// A failed write, named; a full disk (or `/dev/full`) said in words.
-fn write_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
+fn write_error(path: &std::path::Path, e: std::io::Error, outcome: &str) -> anyhow::Error {
     if e.kind() == std::io::ErrorKind::StorageFull {
-        anyhow::anyhow!(
-            "{}: no space left on the device; the output is incomplete",
-            path.display()
-        )
+        anyhow::anyhow!("{}: no space left on the device; {outcome}", path.display())
     } else {
         anyhow::Error::new(e).context(format!("{}: cannot write", path.display()))
     }
