@@ -8,6 +8,7 @@
 //!   duplicate of one already there, so this times the checks against stored spans;
 //! - `open`: what the viewer does before its first frame with the document (record
 //!   it, lock it, load its spans into `Annotations`, rebuild its history);
+//! - `first_frame`: `open`, then the viewer built on it and its first 100x30 frame;
 //! - `export_jsonl`, `export_conll`: `raqim export` of the document;
 //! - `import_conll`: that CoNLL file (one token a line, `2 * spans` tokens) imported
 //!   into a fresh database.
@@ -156,6 +157,23 @@ fn bench(c: &mut Criterion) {
                     raqim::review::open_document(store, &doc, None, "bench", &engine).unwrap();
                 assert!(opened.warnings.is_empty(), "{:?}", opened.warnings);
                 black_box(opened)
+            })
+        });
+        g.bench_function(BenchmarkId::new("first_frame", n), |b| {
+            b.iter(|| {
+                let store = Store::open(&db).unwrap();
+                let opened =
+                    raqim::review::open_document(store, &doc, None, "bench", &engine).unwrap();
+                let mut app = raqim::tui::App::with_engine(
+                    doc.clone(),
+                    raqim::tui::ViewSettings::default(),
+                    engine.clone(),
+                );
+                app.set_review(opened.review, opened.view);
+                let area = ratatui::layout::Rect::new(0, 0, 100, 30);
+                let mut buf = ratatui::buffer::Buffer::empty(area);
+                raqim::tui::render(area, &mut buf, &mut app);
+                black_box((app, buf))
             })
         });
         let out = dir.path().join(format!("big-{n}.out"));
