@@ -231,6 +231,10 @@ pub enum Command {
     /// integrity_check, naming the table or index hit); exit status 2 when damaged.
     /// Nothing is written.
     Check(CheckArgs),
+    /// Show one Arabic line drawn the ways terminals need it, numbered; the number
+    /// pressed is kept as this terminal's profile (in terminals.toml beside the
+    /// settings file) and used by the viewer from then on.
+    TerminalCheck,
 }
 
 /// The arguments of `raqim check` (see [`Command::Check`]).

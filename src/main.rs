@@ -169,6 +169,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(format = %a.format, "import: {summary}");
             Ok(())
         }
+        Some(Command::TerminalCheck) => {
+            println!("{}", raqim::tui::terminal_check()?);
+            Ok(())
+        }
         Some(Command::Check(a)) => {
             let db = database_path(a.db.as_deref())?;
             let report = raqim::store::check(&db)?;
@@ -251,7 +255,8 @@ fn keeper(args: &StoreArgs) -> anyhow::Result<Keeper> {
 
 fn view_settings(view: &ViewArgs, flag: Option<Profile>) -> anyhow::Result<ViewSettings> {
     let config = raqim::config::terminal(raqim::config::config_path().as_deref())?;
-    let profile = Profile::choose(flag, config, |k| std::env::var(k).ok());
+    let picked = raqim::tui::picked_profile().map_err(anyhow::Error::msg)?;
+    let profile = Profile::choose(flag, config, picked, |k| std::env::var(k).ok());
     tracing::info!(%profile, "viewer: terminal profile");
     Ok(ViewSettings {
         direction: view.direction,

@@ -76,13 +76,17 @@ impl Profile {
         }
     }
 
-    /// The profile in use: the flag, else the settings file's, else detected.
+    /// The profile in use: the flag, else the settings file's, else the one the
+    /// analyst picked for this terminal (`raqim terminal-check`), else detected.
     pub fn choose(
         flag: Option<Profile>,
         config: Option<Profile>,
+        picked: Option<Profile>,
         var: impl Fn(&str) -> Option<String>,
     ) -> Profile {
-        flag.or(config).unwrap_or_else(|| Profile::detect(var))
+        flag.or(config)
+            .or(picked)
+            .unwrap_or_else(|| Profile::detect(var))
     }
 
     /// Sent after entering the alternate screen: the terminal must not reorder or
@@ -120,6 +124,44 @@ impl Profile {
     pub fn cursor_underline(self) -> bool {
         self != Profile::Konsole
     }
+}
+
+/// What names a terminal for the choice saved by `raqim terminal-check`: the
+/// program (`TERM_PROGRAM`, else the detected profile) and `TERM`, e.g. `kitty/xterm-kitty`.
+pub fn terminal_key(var: impl Fn(&str) -> Option<String>) -> String {
+    let program = var("TERM_PROGRAM")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| Profile::detect(&var).name().to_string());
+    let term = var("TERM").unwrap_or_default();
+    format!("{program}/{term}")
+}
+
+/// The profiles picked per terminal, as `raqim terminal-check` keeps them
+/// (`"kitty/xterm-kitty" = "kitty"`, one line each, in `terminals.toml` beside the
+/// settings file).
+pub type Picked = std::collections::BTreeMap<String, Profile>;
+
+/// The picks in `path`; none when it does not exist. Errors name the file.
+pub fn read_picked(path: &std::path::Path) -> Result<Picked, String> {
+    match std::fs::read_to_string(path) {
+        Ok(src) => toml::from_str(&src).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Picked::new()),
+        Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+    }
+}
+
+/// Keeps `profile` as the pick for terminal `key` in `path` (the others kept).
+pub fn save_pick(path: &std::path::Path, key: &str, profile: Profile) -> Result<(), String> {
+    let mut picked = read_picked(path)?;
+    picked.insert(key.to_string(), profile);
+    let text: String = picked
+        .iter()
+        .map(|(k, p)| format!("{} = \"{p}\"\n", toml::Value::String(k.clone())))
+        .collect();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    crate::atomic_write(path, text.as_bytes()).map_err(|e| format!("{e:#}"))
 }
 
 impl fmt::Display for Profile {
@@ -175,15 +217,39 @@ mod tests {
     #[test]
     fn the_flag_wins_over_the_settings_file_over_the_environment() {
         let kitty = env(&[("KITTY_WINDOW_ID", "1")]);
-        assert_eq!(Profile::choose(None, None, &kitty), Profile::Kitty);
+        assert_eq!(Profile::choose(None, None, None, &kitty), Profile::Kitty);
         assert_eq!(
-            Profile::choose(None, Some(Profile::Vte), &kitty),
+            Profile::choose(None, None, Some(Profile::Konsole), &kitty),
+            Profile::Konsole,
+            "the analyst's pick wins over detection"
+        );
+        assert_eq!(
+            Profile::choose(None, Some(Profile::Vte), Some(Profile::Konsole), &kitty),
             Profile::Vte
         );
         assert_eq!(
-            Profile::choose(Some(Profile::Xterm), Some(Profile::Vte), &kitty),
+            Profile::choose(Some(Profile::Xterm), Some(Profile::Vte), None, &kitty),
             Profile::Xterm
         );
+    }
+
+    #[test]
+    fn a_pick_is_kept_per_terminal_beside_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("raqim").join("terminals.toml");
+        assert_eq!(read_picked(&path).unwrap(), Picked::new());
+        let key = terminal_key(env(&[
+            ("TERM_PROGRAM", "WezTerm"),
+            ("TERM", "xterm-256color"),
+        ]));
+        assert_eq!(key, "WezTerm/xterm-256color");
+        save_pick(&path, &key, Profile::Kitty).unwrap();
+        save_pick(&path, "kitty/xterm-kitty", Profile::Xterm).unwrap();
+        let picked = read_picked(&path).unwrap();
+        assert_eq!(picked.get(&key), Some(&Profile::Kitty));
+        assert_eq!(picked.get("kitty/xterm-kitty"), Some(&Profile::Xterm));
+        std::fs::write(&path, "x = \"nonsense\"").unwrap();
+        assert!(read_picked(&path).unwrap_err().contains("terminals.toml"));
     }
 
     #[test]

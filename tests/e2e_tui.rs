@@ -703,3 +703,17 @@ fn mlterm_is_detected_and_its_own_bidi_and_shaping_are_switched_off_then_back_on
     s.send(b"q");
     s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
 }
+
+#[test]
+fn terminal_check_keeps_the_line_the_analyst_picks_for_this_terminal() {
+    let mut s = Session::start_args(&["terminal-check"], &[]);
+    s.wait_for("the numbered lines", |s| {
+        s.row(0).contains("which numbered line reads right") && s.row(2).contains('1')
+    });
+    s.send(b"2");
+    s.wait_for("the pick kept", |s| {
+        (0..s.rows).any(|y| s.row(y).contains("profile kitty kept"))
+    });
+    let picks = std::fs::read_to_string(s._home.path().join("raqim/terminals.toml")).unwrap();
+    assert_eq!(picks, "\"xterm/xterm-256color\" = \"kitty\"\n");
+}

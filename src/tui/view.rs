@@ -186,7 +186,7 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
 /// groups them) go out in logical order, brackets unmirrored, while every cell keeps
 /// its style (highlight, cursor, selection): the terminal's reversal puts each letter
 /// back on the cell it was painted on.
-fn logical_words(buf: &mut Buffer, area: Rect) {
+pub(super) fn logical_words(buf: &mut Buffer, area: Rect) {
     let rtl = |sym: &str| {
         sym.chars().next().is_some_and(|c| {
             matches!(
@@ -230,7 +230,7 @@ fn logical_words(buf: &mut Buffer, area: Rect) {
 
 /// Paints the cells of a visual line at `x0 + cell.col`, clipped to `width`, each in
 /// the style `style_of` gives it.
-fn paint_line(
+pub(super) fn paint_line(
     buf: &mut Buffer,
     x0: u16,
     y: u16,
