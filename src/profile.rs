@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `xterm` | no bidi, no shaping | cells in visual order; `CSI 8 l` (explicit mode) is harmless |
 //! | `vte` | bidi and shaping, both switched off by `CSI 8 l` | cells in visual order |
-//! | `kitty` | shapes each run of Arabic cells right to left (HarfBuzz), so a word that arrives in visual order comes out reversed; lays words out left to right | words in visual order, each Arabic word's letters in logical order: kitty reverses them back |
+//! | `kitty` | shapes each run of Arabic cells right to left (HarfBuzz), so a word that arrives in visual order comes out reversed; lays words out left to right | words in visual order, each Arabic word's letters in logical order: kitty reverses them back; an alef after a joining lam in bold, so kitty does not make the pair one lam-alef glyph and leave a cell empty |
 //! | `mlterm` | bidi and shaping ("ctl"), ignores `CSI 8 l` | cells in visual order, ctl off through mlterm's own `OSC 5379 ; use_ctl=false` (back on at exit) |
 //! | `konsole` | bidi per line when its profile's "bidirectional text rendering" is on (the default), which `CSI 8 l` does not turn off; underlines of a run drop where a cell is reverse plus underline | cells in visual order; its bidi rendering off through Konsole's profile-property escape (`OSC 50 ; BidiRenderingEnabled=false`), back on at exit; the cursor cell without underline |
 //!

@@ -326,3 +326,34 @@ fn for_konsole_the_cursor_cell_drops_its_underline_and_the_status_names_the_prof
         );
     }
 }
+
+#[test]
+fn for_kitty_an_alef_after_a_joining_lam_is_shaped_apart_so_no_cell_is_left_empty() {
+    use crate::profile::Profile;
+    let settings = |profile| ViewSettings {
+        direction: Direction::Rtl,
+        profile,
+        ..Default::default()
+    };
+    // الاعلام: twice a lam joins the alef after it (ﻟ then ﺎ, ﻠ then ﺎ).
+    let (_, plain) = screen("الاعلام", settings(Profile::Xterm), 30, 6);
+    let (_, kitty) = screen("الاعلام", settings(Profile::Kitty), 30, 6);
+    let bold: Vec<u16> = (0..30)
+        .filter(|&x| kitty[(x, 1)].modifier.contains(Modifier::BOLD))
+        .collect();
+    assert_eq!(bold.len(), 2, "{}", row(&kitty, 1));
+    // Each bold cell is an alef's, where it was painted, with its lam on its right.
+    for &x in &bold {
+        assert_eq!(kitty[(x, 1)].symbol(), "\u{FE8E}");
+        assert_eq!(plain[(x, 1)].symbol(), "\u{FE8E}");
+        assert!(
+            plain[(x + 1, 1)]
+                .symbol()
+                .starts_with(['\u{FEDF}', '\u{FEE0}'])
+        );
+    }
+    // Painted ﻡ ﺎ ﻠ ﻋ ﺎ ﻟ ﺍ (left to right); the pieces between the alefs go out in
+    // logical order each, as kitty shapes each piece apart.
+    assert_eq!(row(&plain, 1).trim(), "ﻡﺎﻠﻋﺎﻟﺍ");
+    assert_eq!(row(&kitty, 1).trim(), "ﻡﺎﻋﻠﺎﺍﻟ");
+}

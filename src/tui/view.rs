@@ -210,21 +210,47 @@ pub(super) fn logical_words(buf: &mut Buffer, area: Rect) {
             if !(start..x).any(|i| rtl(buf[(i, y)].symbol())) {
                 continue;
             }
-            let cells: Vec<String> = (start..x)
-                .map(|i| {
-                    let sym = buf[(i, y)].symbol();
-                    let mut chars = sym.chars();
-                    match chars.next().and_then(crate::layout::mirror) {
-                        Some(m) => std::iter::once(m).chain(chars).collect(),
-                        None => sym.to_string(),
-                    }
-                })
-                .collect();
-            let logical: Vec<String> = cells.into_iter().rev().collect();
-            for (k, c) in logical.iter().enumerate() {
-                buf[(start + k as u16, y)].set_symbol(c);
+            // kitty would make a joining lam and the alef after it one lam-alef glyph
+            // in one cell, leaving the other cell empty. An alef drawn bold is shaped
+            // apart (another font face), so each keeps its cell, already joined; the
+            // word is then reversed in pieces, as kitty shapes it in pieces.
+            let lam_alef = |i: u16| {
+                i + 1 < x
+                    && buf[(i, y)]
+                        .symbol()
+                        .starts_with(['\u{FE82}', '\u{FE84}', '\u{FE88}', '\u{FE8E}'])
+                    && buf[(i + 1, y)]
+                        .symbol()
+                        .starts_with(['\u{FEDF}', '\u{FEE0}'])
+            };
+            let cuts: Vec<u16> = (start..x).filter(|&i| lam_alef(i)).collect();
+            let mut from = start;
+            for i in cuts.into_iter().chain([x]) {
+                reverse_cells(buf, y, from, i);
+                if i < x {
+                    buf[(i, y)].modifier.insert(Modifier::BOLD);
+                    from = i + 1;
+                }
             }
         }
+    }
+}
+
+/// Puts cells `from..to` of row `y` in reverse order, brackets unmirrored, each cell
+/// keeping its style.
+fn reverse_cells(buf: &mut Buffer, y: u16, from: u16, to: u16) {
+    let cells: Vec<String> = (from..to)
+        .map(|i| {
+            let sym = buf[(i, y)].symbol();
+            let mut chars = sym.chars();
+            match chars.next().and_then(crate::layout::mirror) {
+                Some(m) => std::iter::once(m).chain(chars).collect(),
+                None => sym.to_string(),
+            }
+        })
+        .collect();
+    for (k, c) in cells.iter().rev().enumerate() {
+        buf[(from + k as u16, y)].set_symbol(c);
     }
 }
 
