@@ -139,6 +139,8 @@ actions! {
     PrevDocument => "prev_document",
     /// The documents of the set and their progress
     DocumentList => "document_list",
+    /// Calibrate the terminal: pick the line that reads right
+    TerminalCheck => "terminal_check",
     /// Drop the selection, the search prompt or the help
     Cancel => "cancel",
     /// Show or hide this help

@@ -96,6 +96,10 @@ pub struct App {
     pub(super) tap: Option<(usize, usize)>,
     /// The search prompt's text while it is open.
     pub(super) prompt: Option<String>,
+    /// The calibration lines are on screen (`T`), waiting for 1, 2 or 3.
+    pub(super) calibrating: bool,
+    /// A profile picked there, for the loop to switch the terminal to and keep.
+    pick: Option<Profile>,
     /// What the next frame shows, computed before it is painted.
     pub(super) screen: super::view::Screen,
     /// The set of documents this one belongs to, when raqim opened several.
@@ -151,6 +155,8 @@ impl App {
             message: None,
             tap: None,
             prompt: None,
+            calibrating: false,
+            pick: None,
             screen: Default::default(),
             docs: None,
         };
@@ -269,6 +275,14 @@ impl App {
     /// keymap's action, else a label's key. The one entry point of the loop.
     pub fn key(&mut self, key: KeyEvent) {
         use crossterm::event::{KeyCode, KeyModifiers};
+        if self.calibrating {
+            let line = match key.code {
+                KeyCode::Char(c @ '1'..='3') => Some(c as usize - '1' as usize),
+                _ => None,
+            };
+            self.calibration_pick(line);
+            return;
+        }
         if self.prompt.is_some() {
             self.message = None;
             self.prompt_key(key);
@@ -308,6 +322,31 @@ impl App {
         {
             self.apply(action);
         }
+    }
+
+    /// A key while the calibration lines are up: a line's number (from 0) picks its
+    /// way of drawing; anything else (`None`) closes them.
+    fn calibration_pick(&mut self, line: Option<usize>) {
+        use super::calibrate::{Choice, choices};
+        self.calibrating = false;
+        let Some(choice) = line.and_then(|i| choices(self.settings.profile).get(i).copied()) else {
+            return;
+        };
+        match choice {
+            Choice::Profile(p) => {
+                self.settings.profile = p;
+                self.pick = Some(p);
+                self.say(format!("terminal profile {p}: kept for this terminal"));
+            }
+            Choice::ReordersItself => self.say(
+                "this terminal reorders text itself: turn its bidirectional rendering off in its settings",
+            ),
+        }
+    }
+
+    /// The profile just picked on the calibration lines, if any (taken once).
+    pub fn take_pick(&mut self) -> Option<Profile> {
+        self.pick.take()
     }
 
     /// The review of this document (its stored spans and history).
@@ -430,6 +469,11 @@ impl App {
     /// Does what the action says.
     pub fn apply(&mut self, action: Action) {
         self.message = None;
+        if self.calibrating {
+            // The keys 1, 2, 3 are label keys too.
+            self.calibration_pick(action.label_index());
+            return;
+        }
         if let Some(i) = action.label_index() {
             // The tap of a first press stays for the second (see `label_key`).
             if i < self.session.labels().labels().len() {
@@ -448,6 +492,10 @@ impl App {
         match action {
             Action::NextDocument => return self.step_document(true),
             Action::PrevDocument => return self.step_document(false),
+            Action::TerminalCheck => {
+                self.calibrating = true;
+                return;
+            }
             Action::DocumentList => {
                 match self.docs.as_mut() {
                     Some(d) => {
@@ -539,6 +587,7 @@ impl App {
             | Action::Cancel
             | Action::NextDocument
             | Action::PrevDocument
+            | Action::TerminalCheck
             | Action::DocumentList => {}
             review => self.review_action(review),
         }

@@ -123,10 +123,7 @@ pub fn terminal_check() -> anyhow::Result<String> {
     let detected = Profile::detect(var);
     Ok(match run_calibration(detected, &key)? {
         Some(Choice::Profile(p)) => {
-            let path = picks_path().ok_or_else(|| {
-                anyhow::anyhow!("no place for the settings: set XDG_CONFIG_HOME or HOME")
-            })?;
-            crate::profile::save_pick(&path, &key, p).map_err(anyhow::Error::msg)?;
+            let path = keep_pick(p).map_err(anyhow::Error::msg)?;
             format!("{key}: profile {p} kept in {}", path.display())
         }
         Some(Choice::ReordersItself) => format!(
@@ -135,6 +132,14 @@ pub fn terminal_check() -> anyhow::Result<String> {
         ),
         None => "nothing chosen; nothing kept".to_string(),
     })
+}
+
+/// Keeps `profile` as this terminal's pick; where it was kept.
+pub fn keep_pick(profile: Profile) -> Result<std::path::PathBuf, String> {
+    let path = picks_path().ok_or("no place for the settings: set XDG_CONFIG_HOME or HOME")?;
+    let key = crate::profile::terminal_key(|k| std::env::var(k).ok());
+    crate::profile::save_pick(&path, &key, profile)?;
+    Ok(path)
 }
 
 /// The profile the analyst picked for this terminal, if any (`terminals.toml` beside

@@ -296,7 +296,14 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
         }
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
+                let before = app.settings().profile;
                 app.key(k);
+                if let Some(p) = app.take_pick() {
+                    terminal::switch_profile(&mut guard, before, p)?;
+                    if let Err(e) = calibrate::keep_pick(p) {
+                        app.say(format!("terminal profile {p}, but not kept: {e}"));
+                    }
+                }
                 if let (Some((i, step)), Some(set)) = (app.take_switch(), set.as_deref_mut()) {
                     switch(&mut app, set, i, step);
                 }

@@ -64,6 +64,23 @@ pub fn enter(profile: Profile) -> io::Result<TerminalGuard> {
     }
 }
 
+/// Switches a terminal in the viewer's state from profile `from` to `to` (the
+/// analyst picked another on the calibration lines): `from`'s way back, then `to`'s
+/// setup, and `to`'s way back kept for every exit.
+pub fn switch_profile(guard: &mut TerminalGuard, from: Profile, to: Profile) -> io::Result<()> {
+    if let Ok(mut leave) = LEAVE.lock() {
+        *leave = to.leave_sequence();
+    }
+    let out = guard.terminal.backend_mut();
+    queue!(
+        out,
+        Print(from.leave_sequence()),
+        Print(to.enter_sequence())
+    )?;
+    out.flush()?;
+    guard.terminal.clear()
+}
+
 /// Puts the terminal back (idempotent; errors are ignored: nothing better to do).
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {

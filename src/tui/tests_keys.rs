@@ -279,3 +279,35 @@ fn huge_documents_open_and_jump_without_laying_out_everything() {
     press(&mut a, &["pageup", "left", "w", "down"]);
     assert!(a.cached_layouts() <= 4, "{}", a.cached_layouts());
 }
+
+#[test]
+fn t_shows_the_calibration_lines_and_a_number_switches_the_profile() {
+    use crate::profile::Profile;
+    let mut a = app("قال الجيش السوري إن داعش انسحب");
+    press(&mut a, &["T"]);
+    let buf = super::tests_pane::draw_app(&mut a, 100, 20);
+    let top = super::tests_pane::row(&buf, 1);
+    assert!(top.contains("which numbered line reads right"), "{top}");
+    // Any other key closes them, changing nothing.
+    press(&mut a, &["x"]);
+    assert_eq!(a.settings().profile, Profile::Xterm);
+    assert_eq!(a.take_pick(), None);
+    let buf = super::tests_pane::draw_app(&mut a, 100, 20);
+    assert!(!super::tests_pane::row(&buf, 1).contains("which numbered line"));
+    // 2 is the line drawn for kitty: the viewer switches to it, the loop keeps it.
+    press(&mut a, &["T"]);
+    a.key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    assert_eq!(a.settings().profile, Profile::Kitty);
+    assert_eq!(a.take_pick(), Some(Profile::Kitty));
+    assert_eq!(a.take_pick(), None, "taken once");
+    assert_eq!(
+        a.message(),
+        Some("terminal profile kitty: kept for this terminal")
+    );
+    assert!(
+        help_lines(&a)
+            .iter()
+            .any(|l| l.starts_with("T ") && l.contains("terminal")),
+        "the key is in help"
+    );
+}

@@ -175,6 +175,16 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
     if app.show_help {
         help_overlay(area, buf, app);
     }
+    if app.calibrating {
+        let rect = Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height.saturating_sub(1).min(11),
+        );
+        Clear.render(rect, buf);
+        super::calibrate::render_calibration(rect, buf, app.settings.profile, "this terminal");
+    }
     if app.settings.profile.logical_words() {
         logical_words(buf, area);
     }
