@@ -42,9 +42,14 @@ pub fn choices(detected: Profile) -> [Choice; 3] {
     ]
 }
 
-/// Paints the calibration screen for a terminal detected as `detected`.
+/// Paints the calibration screen for a terminal detected as `detected`, named `key`
+/// in the title unless empty.
 pub fn render_calibration(area: Rect, buf: &mut Buffer, detected: Profile, key: &str) {
-    let title = format!(" raqim: which numbered line reads right in this terminal ({key})?");
+    let title = if key.is_empty() {
+        " raqim: which numbered line reads right in this terminal?".to_string()
+    } else {
+        format!(" raqim: which numbered line reads right in this terminal ({key})?")
+    };
     buf.set_stringn(area.x, area.y, &title, area.width as usize, Style::new());
     let width = area.width.saturating_sub(6) as usize;
     let opts = |shaping| LayoutOptions {

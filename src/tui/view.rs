@@ -183,7 +183,7 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
             area.height.saturating_sub(1).min(11),
         );
         Clear.render(rect, buf);
-        super::calibrate::render_calibration(rect, buf, app.settings.profile, "this terminal");
+        super::calibrate::render_calibration(rect, buf, app.settings.profile, "");
     }
     if app.settings.profile.logical_words() {
         logical_words(buf, area);
