@@ -255,6 +255,93 @@ pub trait DocumentSource {
     }
 }
 
+/// What came of asking a set for another document.
+pub enum Switched {
+    /// Document `index` opened, with its review.
+    Opened {
+        index: usize,
+        opened: Box<(Document, Option<Opened>)>,
+    },
+    /// Document `index` has the open document's text: the same document, kept open
+    /// (never locked against ourselves).
+    Same { index: usize },
+    /// Nothing opened: the open document stays.
+    Stayed,
+}
+
+/// Opens document `i` of a set for a viewer on document `current` (whose text has the
+/// id `open_id`). Asked by `]` or `[` (`step`: the direction), a document that cannot
+/// be read is skipped for the next one that way. Gives what came of it, what to tell
+/// the analyst, and the documents found unreadable (for the list to mark).
+pub fn open_in_set(
+    source: &mut dyn DocumentSource,
+    current: usize,
+    open_id: &str,
+    i: usize,
+    step: Option<bool>,
+) -> (Switched, Vec<String>, Vec<usize>) {
+    let mut said = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut i = i;
+    loop {
+        if source.document_id(i).as_deref() == Some(open_id) {
+            let m = format!(
+                "{} has the same text as {}: the same document, kept open",
+                source.name(i),
+                source.name(current)
+            );
+            tracing::info!("viewer: {}", logging::clip(&m, logging::MESSAGE));
+            said.push(m);
+            return (Switched::Same { index: i }, said, unreadable);
+        }
+        match source.open(i) {
+            Ok(opened) => {
+                let switched = Switched::Opened {
+                    index: i,
+                    opened: Box::new(opened),
+                };
+                return (switched, said, unreadable);
+            }
+            Err(e) => {
+                // With its causes, as the binary prints an error.
+                let m = format!("{}: {}", source.name(i), with_causes(&e));
+                tracing::warn!(
+                    "viewer: cannot open {}",
+                    logging::clip(&m, logging::MESSAGE)
+                );
+                unreadable.push(i);
+                let further = match step {
+                    Some(true) => (i + 1 < source.len()).then_some(i + 1),
+                    Some(false) => i.checked_sub(1),
+                    None => None,
+                };
+                match further {
+                    Some(n) => {
+                        said.push(format!("skipped {m}"));
+                        i = n;
+                    }
+                    None => {
+                        said.push(m);
+                        return (Switched::Stayed, said, unreadable);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An error and its causes, "error: cause: cause", as the binary prints one.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cause = c.source();
+    }
+    s
+}
+
 /// The documents of a directory or a JSON lines file ([`set::load`]), opened one
 /// at a time; a record's spans are seeded the first time it is opened.
 pub struct SetSource {

@@ -141,12 +141,12 @@ fn build_app(
     app
 }
 
-/// Leaves the open document (its view and the memory saved) for document `i`; on a
-/// failure the open one stays, and the status line says why. Asked by `]` or `[`
-/// (`step` gives the direction), a document that cannot be read is skipped for the
-/// next one that way, and marked in the list. A document with the same text as the
-/// open one is the same document: it stays open (never locked against itself).
+/// Leaves the open document (its view and the memory saved) for document `i` of the
+/// set, as `session::open::open_in_set` decides (skipping unreadable ones when
+/// stepped to, keeping the same document open); on a failure the open one stays,
+/// and the status line says why.
 fn switch(app: &mut App, set: &mut Set<'_>, i: usize, step: Option<bool>) {
+    use crate::session::open::{Switched, open_in_set};
     if let Err(e) = app.save_session() {
         let m = format!("could not save the view: {e}");
         tracing::error!(
@@ -158,62 +158,31 @@ fn switch(app: &mut App, set: &mut Set<'_>, i: usize, step: Option<bool>) {
     }
     let mut docs = app.documents().cloned().unwrap_or_default();
     docs.summaries[docs.current] = view::progress_text(app);
-    let mut skipped: Vec<String> = Vec::new();
-    let mut i = i;
     let open_id = app.document().id();
-    loop {
-        if set.source.document_id(i).as_deref() == Some(open_id.as_str()) {
-            let m = format!(
-                "{} has the same text as {}: the same document, kept open",
-                docs.names[i], docs.names[docs.current]
-            );
-            tracing::info!(
-                "viewer: {}",
-                crate::logging::clip(&m, crate::logging::MESSAGE)
-            );
-            docs.summaries[i] = docs.summaries[docs.current].clone();
-            app.set_documents(docs.names, docs.summaries, i);
-            skipped.push(m);
-            app.say(skipped.join(" · "));
-            return;
+    let (switched, said, unreadable) = open_in_set(set.source, docs.current, &open_id, i, step);
+    for u in unreadable {
+        docs.summaries[u] = "cannot be read".to_string();
+    }
+    let said = said.join(" · ");
+    match switched {
+        Switched::Opened { index, opened } => {
+            let (doc, opened) = *opened;
+            let mut next = build_app(doc, opened, &set.settings, &set.engine, &set.keymap);
+            next.set_documents(docs.names, docs.summaries, index);
+            if !said.is_empty() {
+                next.say(said);
+            }
+            *app = next;
         }
-        match set.source.open(i) {
-            Ok((doc, opened)) => {
-                let mut next = build_app(doc, opened, &set.settings, &set.engine, &set.keymap);
-                next.set_documents(docs.names, docs.summaries, i);
-                if !skipped.is_empty() {
-                    next.say(skipped.join(" · "));
-                }
-                *app = next;
-                return;
-            }
-            Err(e) => {
-                // With its causes, as the binary prints an error.
-                let m = format!("{}: {:#}", docs.names[i], anyhow::Error::from(e));
-                tracing::warn!(
-                    "viewer: cannot open {}",
-                    crate::logging::clip(&m, crate::logging::MESSAGE)
-                );
-                docs.summaries[i] = "cannot be read".to_string();
-                let further = match step {
-                    Some(true) => (i + 1 < docs.names.len()).then_some(i + 1),
-                    Some(false) => i.checked_sub(1),
-                    None => None,
-                };
-                match further {
-                    Some(n) => {
-                        skipped.push(format!("skipped {m}"));
-                        i = n;
-                    }
-                    None => {
-                        let current = docs.current;
-                        app.set_documents(docs.names, docs.summaries, current);
-                        skipped.push(m);
-                        app.say(skipped.join(" · "));
-                        return;
-                    }
-                }
-            }
+        Switched::Same { index } => {
+            docs.summaries[index] = docs.summaries[docs.current].clone();
+            app.set_documents(docs.names, docs.summaries, index);
+            app.say(said);
+        }
+        Switched::Stayed => {
+            let current = docs.current;
+            app.set_documents(docs.names, docs.summaries, current);
+            app.say(said);
         }
     }
 }
