@@ -209,7 +209,8 @@ impl Session {
 
     /// Pending, accepted and rejected counts and the share reviewed. Reviewed text:
     /// the paragraphs up to the furthest one the analyst has reached that hold no
-    /// suggestion left to review (all of it once the document is marked done).
+    /// suggestion left to review; all of it once the document is marked done, or when
+    /// nothing is left to review anywhere in it.
     pub fn progress(&mut self) -> Progress {
         // It walks every paragraph: done again only when something it reads changed.
         let key = (
@@ -252,7 +253,8 @@ impl Session {
             }
         }
         let total = self.char_total.max(1);
-        let reviewed = if self.review.done() {
+        let nothing_left = exact && stored_pending + pending_suggestions == 0;
+        let reviewed = if self.review.done() || nothing_left {
             100
         } else {
             (reviewed_chars * 100 / total).min(100) as u8

@@ -438,3 +438,17 @@ fn a_failed_commit_changes_nothing_and_says_why() {
         "قال {ORG:الجيش السوري} إن {ORG:داعش} انسحب من {LOC:دير الزور}"
     );
 }
+
+#[test]
+fn with_nothing_left_to_review_anywhere_the_document_reads_whole() {
+    // The second paragraph has no suggestion and was never reached.
+    let mut s = session("قال داعش\n\nثم عاد إلى بيته");
+    s.at("داعش", settle(true));
+    let p = s.progress();
+    assert_eq!((p.pending, p.accepted), (0, 1));
+    assert_eq!(p.reviewed, 100);
+    // With something left, it is the reached share only.
+    let mut s = session("قال داعش\n\nثم عاد إلى دير الزور");
+    s.at("داعش", settle(true));
+    assert!(s.progress().reviewed < 100);
+}

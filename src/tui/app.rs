@@ -96,6 +96,9 @@ pub struct App {
     pub(super) tap: Option<(usize, usize)>,
     /// The search prompt's text while it is open.
     pub(super) prompt: Option<String>,
+    /// No action yet since the document was opened: the first Tab goes to a suggestion
+    /// that starts right under the cursor instead of past it.
+    fresh: bool,
     /// The calibration lines are on screen (`T`), waiting for 1, 2 or 3.
     pub(super) calibrating: bool,
     /// A profile picked there, for the loop to switch the terminal to and keep.
@@ -155,6 +158,7 @@ impl App {
             message: None,
             tap: None,
             prompt: None,
+            fresh: true,
             calibrating: false,
             pick: None,
             screen: Default::default(),
@@ -469,6 +473,11 @@ impl App {
     /// Does what the action says.
     pub fn apply(&mut self, action: Action) {
         self.message = None;
+        let fresh = std::mem::replace(&mut self.fresh, false);
+        if fresh && action == Action::NextPending && self.pending_under_cursor() {
+            // An article that starts with a name: that name is the first to review.
+            return;
+        }
         if self.calibrating {
             // The keys 1, 2, 3 are label keys too.
             self.calibration_pick(action.label_index());

@@ -72,6 +72,13 @@ impl App {
         span_covering(&spans, f.cell).map(|(i, s)| (i, s.clone()))
     }
 
+    /// Whether a suggestion still to review starts right under the cursor.
+    pub(super) fn pending_under_cursor(&mut self) -> bool {
+        let at = self.cursor_byte();
+        self.span_at_cursor()
+            .is_some_and(|(_, s)| s.state == crate::annotation::State::Pending && s.start == at)
+    }
+
     /// Runs a review step where the cursor is; the outcome's message goes to the
     /// status line, and the cursor where the step put it.
     fn run(&mut self, op: Op) {

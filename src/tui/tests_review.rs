@@ -603,3 +603,15 @@ fn two_records_with_the_same_text_are_one_document_never_locked_against_itself()
     );
     assert_eq!(app.review().ann.counts().1, 2);
 }
+
+#[test]
+fn the_first_tab_takes_a_suggestion_that_starts_the_article() {
+    // The cursor opens on داعش, itself a suggestion: the first Tab keeps it.
+    let mut a = app("داعش انسحب من دير الزور");
+    press(&mut a, "tab enter");
+    assert_eq!(shown(&mut a), "[ORG:داعش] انسحب من {LOC:دير الزور}");
+    // Later Tabs move on as before.
+    let mut a = app("داعش انسحب من دير الزور");
+    press(&mut a, "tab tab enter");
+    assert_eq!(shown(&mut a), "{ORG:داعش} انسحب من [LOC:دير الزور]");
+}
