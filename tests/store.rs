@@ -3,9 +3,12 @@
 //! names it and is never modified, two raqim processes on different documents of one
 //! database both write, and a second raqim on the same document is told who has it.
 
+mod common;
+
 use std::path::Path;
 use std::time::Duration;
 
+use common::damage_spans_leaf;
 use raqim::annotation::State;
 use raqim::store::{Change, NewSpan, SCHEMA_VERSION, Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -1071,26 +1074,7 @@ fn damage_deep_in_a_big_file_is_reported_when_reached_and_nothing_more_is_writte
         .unwrap();
     // A leaf of the spans table in the middle of the file: opening does not read it
     // (reading every page would make opening a big database slow).
-    let (page, size) = {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        let leaves: Vec<i64> = conn
-            .prepare("SELECT pageno FROM dbstat WHERE name = 'spans' AND pagetype = 'leaf' ORDER BY path")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert!(leaves.len() >= 5, "too few pages: {leaves:?}");
-        let size: i64 = conn
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .unwrap();
-        (leaves[leaves.len() / 2] as usize, size as usize)
-    };
-    let mut bytes = std::fs::read(&path).unwrap();
-    for (i, b) in bytes[(page - 1) * size..page * size].iter_mut().enumerate() {
-        *b = (i * 31 % 253) as u8;
-    }
-    std::fs::write(&path, &bytes).unwrap();
+    let bytes = damage_spans_leaf(&path);
 
     let mut store = Store::open(&path).unwrap();
     assert_eq!(store.document_text(&id).unwrap().as_deref(), Some(TEXT));
@@ -1164,32 +1148,6 @@ fn a_sound_database_passes_the_full_check() {
     Store::open(&path).unwrap().verify().unwrap();
 }
 
-/// Overwrites a leaf page of the spans table in the middle of the file with garbage,
-/// where opening does not look; returns the file's bytes.
-fn damage_a_spans_leaf(path: &Path) -> Vec<u8> {
-    let (page, size) = {
-        let conn = rusqlite::Connection::open(path).unwrap();
-        let leaves: Vec<i64> = conn
-            .prepare("SELECT pageno FROM dbstat WHERE name = 'spans' AND pagetype = 'leaf' ORDER BY path")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert!(leaves.len() >= 5, "too few pages: {leaves:?}");
-        let size: i64 = conn
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .unwrap();
-        (leaves[leaves.len() / 2] as usize, size as usize)
-    };
-    let mut bytes = std::fs::read(path).unwrap();
-    for (i, b) in bytes[(page - 1) * size..page * size].iter_mut().enumerate() {
-        *b = (i * 31 % 253) as u8;
-    }
-    std::fs::write(path, &bytes).unwrap();
-    bytes
-}
-
 #[test]
 fn a_check_in_the_background_finds_damage_no_query_reached_and_stops_writes_from_then_on() {
     let dir = tempfile::tempdir().unwrap();
@@ -1202,7 +1160,7 @@ fn a_check_in_the_background_finds_damage_no_query_reached_and_stops_writes_from
         .unwrap()
         .commit(&id, "import", "{}", "ana", None, &many)
         .unwrap();
-    let bytes = damage_a_spans_leaf(&path);
+    let bytes = damage_spans_leaf(&path);
 
     let mut store = Store::open(&path).unwrap();
     // Opening does not read the damaged page, and a sound part can still be written...

@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::raqim;
+use common::{damage_spans_leaf, raqim};
 
 const NEWSFANE: &str = "tests/fixtures/newsfane/dev.jsonl";
 
@@ -62,33 +62,6 @@ fn database(dir: &Path) -> PathBuf {
     db
 }
 
-/// Overwrites a leaf page of the spans table in the middle of the file with garbage,
-/// where opening does not look (it reads the top of each b-tree only). Returns the
-/// file's bytes.
-fn damage_spans(db: &Path) -> Vec<u8> {
-    let (page, size) = {
-        let conn = rusqlite::Connection::open(db).unwrap();
-        let leaves: Vec<i64> = conn
-            .prepare("SELECT pageno FROM dbstat WHERE name = 'spans' AND pagetype = 'leaf' ORDER BY path")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert!(leaves.len() >= 5, "too few pages: {leaves:?}");
-        let size: i64 = conn
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .unwrap();
-        (leaves[leaves.len() / 2] as usize, size as usize)
-    };
-    let mut bytes = std::fs::read(db).unwrap();
-    for (i, b) in bytes[(page - 1) * size..page * size].iter_mut().enumerate() {
-        *b = (i * 31 % 253) as u8;
-    }
-    std::fs::write(db, &bytes).unwrap();
-    bytes
-}
-
 /// The names in `dir`, sorted.
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -103,7 +76,7 @@ fn names(dir: &Path) -> Vec<String> {
 fn an_import_into_a_damaged_database_is_refused_and_the_file_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let db = database(dir.path());
-    let bytes = damage_spans(&db);
+    let bytes = damage_spans_leaf(&db);
     // Documents the database does not have yet: the import's queries would never
     // reach the damaged page.
     let more = dir.path().join("more.jsonl");
@@ -128,7 +101,7 @@ fn raqim_check_says_a_sound_database_is_sound_and_names_the_damaged_table() {
     assert!(out.contains(s(&db)) && out.contains("sound"), "{out}");
     assert!(out.contains("60 documents"), "{out}");
 
-    let bytes = damage_spans(&db);
+    let bytes = damage_spans_leaf(&db);
     let o = raqim(&["check", "--db", s(&db)], None);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let err = stderr(&o);

@@ -37,3 +37,31 @@ pub fn raqim_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &Path)]) -> 
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
 }
+
+/// Overwrites a leaf page of the spans table in the middle of the database at `db`
+/// with garbage, where opening does not look (it reads the top of each b-tree only);
+/// returns the file's bytes after.
+#[allow(dead_code)] // Only the store's tests damage a database.
+pub fn damage_spans_leaf(db: &Path) -> Vec<u8> {
+    let (page, size) = {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let leaves: Vec<i64> = conn
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'spans' AND pagetype = 'leaf' ORDER BY path")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(leaves.len() >= 5, "too few pages: {leaves:?}");
+        let size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        (leaves[leaves.len() / 2] as usize, size as usize)
+    };
+    let mut bytes = std::fs::read(db).unwrap();
+    for (i, b) in bytes[(page - 1) * size..page * size].iter_mut().enumerate() {
+        *b = (i * 31 % 253) as u8;
+    }
+    std::fs::write(db, &bytes).unwrap();
+    bytes
+}
