@@ -42,6 +42,16 @@ fn import(db: &Path, args: &[&str]) -> Output {
     o
 }
 
+/// `raqim import --db DB --format FORMAT FILE`, which must fail; its error output.
+fn import_refused(db: &Path, format: &str, file: &Path) -> String {
+    let o = raqim(
+        &["import", "--db", s(db), "--format", format, s(file)],
+        None,
+    );
+    assert!(!o.status.success(), "{format}: {}", stderr(&o));
+    stderr(&o)
+}
+
 /// `raqim export --db DB ARGS`, which must succeed.
 fn export(db: &Path, args: &[&str]) -> Output {
     let mut all = vec!["export", "--db", s(db)];
@@ -259,12 +269,7 @@ fn one_bad_record_imports_nothing_unless_skip_bad() {
         ),
     )
     .unwrap();
-    let o = raqim(
-        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
-        None,
-    );
-    assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = import_refused(&db, "jsonl", &file);
     // The message names the file, the line and the field.
     assert!(
         err.contains("three.jsonl:2: spans[0].end") && err.contains("nothing was imported"),
@@ -298,12 +303,8 @@ fn a_bad_file_leaves_no_database_behind() {
         r#"{"id": "a", "text": "قال محمد", "spans": [{"start": 4, "end": 8, "label": "NOPE"}]}"#,
     )
     .unwrap();
-    let o = raqim(
-        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
-        None,
-    );
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("NOPE"), "{}", stderr(&o));
+    let err = import_refused(&db, "jsonl", &file);
+    assert!(err.contains("NOPE"), "{err}");
     assert!(!db.exists());
     // With --add-labels the label is taken, and named.
     let o = import(&db, &["--format", "jsonl", "--add-labels", s(&file)]);
@@ -547,12 +548,7 @@ fn an_empty_directory_imported_as_brat_is_refused_and_creates_no_database() {
     std::fs::create_dir(&empty).unwrap();
     std::fs::write(empty.join("notes.md"), "not a brat file").unwrap();
     for format in ["brat", "jsonl"] {
-        let o = raqim(
-            &["import", "--db", s(&db), "--format", format, s(&empty)],
-            None,
-        );
-        assert!(!o.status.success(), "{format}: {}", stderr(&o));
-        let err = stderr(&o);
+        let err = import_refused(&db, format, &empty);
         assert!(
             err.contains(s(&empty)) && err.contains("a directory without ."),
             "{format}: {err}"
@@ -567,12 +563,7 @@ fn a_nul_character_in_a_json_text_is_refused_by_import_and_the_viewer() {
     let db = dir.path().join("raqim.db");
     let file = dir.path().join("n.jsonl");
     std::fs::write(&file, "{\"id\": \"a\", \"text\": \"قال\\u0000محمد\"}\n").unwrap();
-    let o = raqim(
-        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
-        None,
-    );
-    assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = import_refused(&db, "jsonl", &file);
     assert!(err.contains("n.jsonl:1: text: a NUL character"), "{err}");
     assert!(!db.exists());
     // The viewer reads the set before it needs a terminal.
@@ -592,12 +583,7 @@ fn a_score_outside_0_to_1_imports_nothing_and_names_the_place() {
         r#"{"id": "a", "text": "قال محمد", "spans": [{"start": 4, "end": 8, "label": "PER", "score": 1e39}]}"#,
     )
     .unwrap();
-    let o = raqim(
-        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
-        None,
-    );
-    assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = import_refused(&db, "jsonl", &file);
     assert!(
         err.contains("sc.jsonl:1: spans[0].score: expected a number from 0 to 1, found 1e+39"),
         "{err}"
