@@ -856,6 +856,21 @@ fn make_two_docs(path: &Path) -> (String, String) {
     (a, b)
 }
 
+/// Two documents, the first with 3,000 spans, and a page of its spans damaged where
+/// opening does not look: their ids and the file's bytes after.
+fn two_docs_one_damaged(path: &Path) -> (String, String, Vec<u8>) {
+    let (id, other) = make_two_docs(path);
+    let many: Vec<_> = (0..3000)
+        .map(|i| Change::Insert(span(i % 40, i % 40 + 3, "LOC", State::Pending)))
+        .collect();
+    Store::open(path)
+        .unwrap()
+        .commit(&id, "import", "{}", "ana", None, &many)
+        .unwrap();
+    let bytes = damage_spans_leaf(path);
+    (id, other, bytes)
+}
+
 #[test]
 fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_go() {
     let dir = tempfile::tempdir().unwrap();
@@ -1064,17 +1079,9 @@ fn two_processes_on_different_documents_both_write_and_lose_nothing() {
 fn damage_deep_in_a_big_file_is_reported_when_reached_and_nothing_more_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raqim.db");
-    let (id, other) = make_two_docs(&path);
-    let many: Vec<_> = (0..3000)
-        .map(|i| Change::Insert(span(i % 40, i % 40 + 3, "LOC", State::Pending)))
-        .collect();
-    Store::open(&path)
-        .unwrap()
-        .commit(&id, "import", "{}", "ana", None, &many)
-        .unwrap();
     // A leaf of the spans table in the middle of the file: opening does not read it
     // (reading every page would make opening a big database slow).
-    let bytes = damage_spans_leaf(&path);
+    let (id, other, bytes) = two_docs_one_damaged(&path);
 
     let mut store = Store::open(&path).unwrap();
     assert_eq!(store.document_text(&id).unwrap().as_deref(), Some(TEXT));
@@ -1152,15 +1159,7 @@ fn a_sound_database_passes_the_full_check() {
 fn a_check_in_the_background_finds_damage_no_query_reached_and_stops_writes_from_then_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raqim.db");
-    let (id, other) = make_two_docs(&path);
-    let many: Vec<_> = (0..3000)
-        .map(|i| Change::Insert(span(i % 40, i % 40 + 3, "LOC", State::Pending)))
-        .collect();
-    Store::open(&path)
-        .unwrap()
-        .commit(&id, "import", "{}", "ana", None, &many)
-        .unwrap();
-    let bytes = damage_spans_leaf(&path);
+    let (_, other, bytes) = two_docs_one_damaged(&path);
 
     let mut store = Store::open(&path).unwrap();
     // Opening does not read the damaged page, and a sound part can still be written...
