@@ -30,6 +30,7 @@
 mod action;
 mod app;
 pub mod calibrate;
+mod doclist;
 mod keymap;
 mod legend;
 mod motion;
@@ -54,8 +55,9 @@ pub use crate::session::open::DocumentSource;
 pub use crate::session::{ViewSpan, span_covering};
 pub use crate::suggest::builtin_engine;
 pub use action::Action;
-pub use app::{App, Cursor, DocList, Row, ViewSettings};
+pub use app::{App, Cursor, Row, ViewSettings};
 pub use calibrate::{picked_profile, terminal_check};
+pub use doclist::DocList;
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
 pub use legend::{LEGEND_MIN_HEIGHT, span_style, terminal_colour};
 pub use view::{
