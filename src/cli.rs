@@ -235,6 +235,19 @@ pub enum Command {
     /// pressed is kept as this terminal's profile (in terminals.toml beside the
     /// settings file) and used by the viewer from then on.
     TerminalCheck,
+    /// Write shell completions (bash, zsh, fish, elvish) and man pages, generated from
+    /// these very options, where the shells and `man` find a user's own: under
+    /// $XDG_DATA_HOME (else ~/.local/share), or --dir.
+    ShellFiles(ShellFilesArgs),
+}
+
+/// The arguments of `raqim shell-files` (see [`Command::ShellFiles`]).
+#[derive(Debug, Args)]
+pub struct ShellFilesArgs {
+    /// The data directory to write under [default: $XDG_DATA_HOME, else
+    /// ~/.local/share]; e.g. /usr/local/share for every user.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// The arguments of `raqim check` (see [`Command::Check`]).

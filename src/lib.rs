@@ -21,6 +21,7 @@ pub mod profile;
 pub mod render;
 pub mod review;
 pub mod session;
+pub mod shell_files;
 pub mod store;
 pub mod suggest;
 pub mod train;

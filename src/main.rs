@@ -4,7 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
+use anyhow::Context;
+use clap::{CommandFactory, Parser};
 use raqim::cli::{Cli, Command, LogLevel, StoreArgs, ViewArgs};
 use raqim::logging;
 use raqim::profile::Profile;
@@ -171,6 +172,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::TerminalCheck) => {
             println!("{}", raqim::tui::terminal_check()?);
+            Ok(())
+        }
+        Some(Command::ShellFiles(a)) => {
+            let data = match a.dir {
+                Some(d) => d,
+                None => raqim::config::xdg_dir(
+                    std::env::var_os("XDG_DATA_HOME"),
+                    std::env::var_os("HOME"),
+                    ".local/share",
+                )
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .context("no data directory: set XDG_DATA_HOME or HOME, or give --dir")?,
+            };
+            let written = raqim::shell_files::install(&Cli::command(), &data)?;
+            for w in &written {
+                println!("{}: {}", w.what, w.path.display());
+            }
+            println!(
+                "bash and fish find the completions by themselves; zsh needs `fpath+=({})` in ~/.zshrc before compinit; `man raqim` finds the pages when {} is in MANPATH or beside a PATH directory's ../share/man",
+                data.join("zsh/site-functions").display(),
+                data.join("man").display()
+            );
             Ok(())
         }
         Some(Command::Check(a)) => {

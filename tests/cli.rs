@@ -278,3 +278,32 @@ fn an_input_over_the_size_limit_is_refused_by_every_reader() {
     let o = raqim(&["render", txt, "--max-input-size", "8K"], None);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn shell_files_installs_completions_and_a_man_page_for_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("share");
+    // Without --dir, the files go under $XDG_DATA_HOME.
+    let o = common::raqim_env(&["shell-files"], None, &[("XDG_DATA_HOME", &data)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bash = std::fs::read_to_string(data.join("bash-completion/completions/raqim")).unwrap();
+    for word in ["import", "export", "--annotator", "--max-input-size"] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+    let page = std::fs::read_to_string(data.join("man/man1/raqim.1")).unwrap();
+    assert!(
+        page.contains("\\-\\-annotator"),
+        "the main page lists the viewer's flags"
+    );
+    for sub in ["import", "export", "eval", "check", "terminal-check"] {
+        let path = data.join(format!("man/man1/raqim-{sub}.1"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let typed = format!("raqim {}", sub.replace('-', "\\-"));
+        assert!(text.contains(&typed), "{sub}: {text}");
+    }
+    assert!(
+        stdout(&o).contains("man page raqim-import(1)"),
+        "{}",
+        stdout(&o)
+    );
+}
