@@ -6,7 +6,6 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::dict::{Dict, DocTokens};
-
 use super::normalize::TokenKind;
 
 mod file;
