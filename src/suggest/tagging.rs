@@ -214,6 +214,38 @@ impl Engine {
         t.start
     }
 
+    /// Where the name starts when the analyst labels word `i` of `doc` by hand: after
+    /// its proclitics (و ف ب ك ل, which the guidelines keep outside a span) when they
+    /// read as proclitic + article (والجيش، للأمم), or when the word as written is no
+    /// name the engine knows and the rest is (وحمص: حمص), the least taken off first;
+    /// else at the word (وليد, a name itself). Known: a token of a list's name, a
+    /// person-name token the tagger reads, or a string the memory has accepted.
+    pub fn name_start_in_word(&self, doc: &DocTokens, i: usize, memory: Option<&Memory>) -> usize {
+        let t = &doc.tokens[i];
+        let readings = &doc.stripped[i];
+        if let Some(r) = readings
+            .iter()
+            .rev()
+            .find(|r| r.norm.starts_with("ال") && r.norm.chars().count() >= 4)
+        {
+            return t.start + r.skip_bytes;
+        }
+        let known = |w: &str| {
+            self.name_tokens.contains(w)
+                || self.person_names.contains_key(w)
+                || memory
+                    .and_then(|m| m.get(&[w.to_string()]))
+                    .is_some_and(|r| r.values().any(|c| c.accepts > 0 && !c.vetoed()))
+        };
+        if known(&t.norm) {
+            return t.start;
+        }
+        readings
+            .iter()
+            .find(|r| known(&r.norm))
+            .map_or(t.start, |r| t.start + r.skip_bytes)
+    }
+
     /// Teaches the tagger one decision on `start..end` (`sign` -1 takes it back).
     pub(super) fn teach_model(
         &self,
