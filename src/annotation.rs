@@ -126,6 +126,63 @@ impl Edit {
         })
     }
 
+    /// What the edit does, as the analyst would say it (for "undid: ..."): `accept
+    /// «داعش» ORG`, `reject`, `add` (made by hand), `delete`, `relabel «داعش» ORG →
+    /// LOC`, `resize «الجيش» → «الجيش السوري» ORG`, `accept 3 × «داعش» ORG`,
+    /// `accept 5 spans`.
+    pub fn what(&self, text: &str) -> String {
+        let parts = self.parts(text);
+        match parts.as_slice() {
+            [] => "nothing".to_string(),
+            [(verb, rest)] => format!("{verb} {rest}"),
+            [(verb, rest), more @ ..] => {
+                let n = parts.len();
+                if more.iter().all(|(v, r)| v == verb && r == rest) {
+                    format!("{verb} {n} × {rest}")
+                } else if more.iter().all(|(v, _)| v == verb) {
+                    format!("{verb} {n} spans")
+                } else {
+                    format!("{n} changes")
+                }
+            }
+        }
+    }
+
+    /// (verb, what it was done to) of each single edit in it.
+    fn parts(&self, text: &str) -> Vec<(&'static str, String)> {
+        let surface = |s: &Span| format!("«{}»", text.get(s.start..s.end).unwrap_or(""));
+        let named = |s: &Span| format!("{} {}", surface(s), s.label);
+        match self {
+            Edit::Insert(s) => vec![(
+                match s.state {
+                    State::Accepted if s.source == "analyst" => "add",
+                    State::Accepted => "accept",
+                    State::Rejected => "reject",
+                    State::Pending => "suggest",
+                },
+                named(s),
+            )],
+            Edit::Remove(s) => vec![("delete", named(s))],
+            Edit::Replace { before, after } => {
+                let part = if (before.start, before.end) != (after.start, after.end) {
+                    ("resize", format!("{} → {}", surface(before), named(after)))
+                } else if before.state != after.state {
+                    let verb = match after.state {
+                        State::Accepted => "accept",
+                        State::Rejected => "reject",
+                        State::Pending => "reopen",
+                    };
+                    (verb, named(after))
+                } else {
+                    let to = format!("{} {} → {}", surface(after), before.label, after.label);
+                    ("relabel", to)
+                };
+                vec![part]
+            }
+            Edit::Batch(v) => v.iter().flat_map(|e| e.parts(text)).collect(),
+        }
+    }
+
     /// True when the edit changes nothing.
     pub fn is_empty(&self) -> bool {
         match self {
@@ -145,6 +202,12 @@ pub enum Refusal {
     Empty,
     #[error("refused: the span would leave the text")]
     OutOfText,
+    #[error("refused: a span cannot cross a paragraph")]
+    Paragraph,
+    #[error(
+        "refused: «{0}» is in the way (a word step does not cross punctuation; Alt steps by a character)"
+    )]
+    Punctuation(String),
     #[error("refused: no such span")]
     NoSuchSpan,
     #[error("refused: the span changed since this edit was made")]
@@ -167,9 +230,12 @@ pub enum End {
 /// By how much a span grows or shrinks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// To the next word boundary: a word's start or end, or where a name starts
+    /// after its proclitic (the caller says where, see [`resized_in`]).
     Word,
-    /// One grapheme cluster.
-    Char,
+    /// This many grapheme clusters (one, unless the screen needs a run of numbers or
+    /// Latin inside Arabic crossed whole to keep the span in one piece).
+    Chars(usize),
 }
 
 /// The id an edit gives a span that does not exist yet; the real id is assigned when
@@ -540,35 +606,88 @@ pub fn resized(
     step: Step,
     grow: bool,
 ) -> Result<(usize, usize), Refusal> {
+    resized_in(text, (start, end), which, step, grow, 0..text.len(), &[])
+}
+
+/// [`resized`] inside `within` (the span's paragraph: a step out of it is refused),
+/// where the start may also stop at `splits` (sorted byte offsets inside words: where
+/// a name starts after its proclitic, و|داعش), so that a word step on the start takes
+/// or gives back the proclitic alone. A word step outwards never crosses punctuation
+/// between words (a comma, a bracket: «،» in آذار/مارس، وهو), only white space or a
+/// joiner inside a compound (آذار/مارس، ez-Zor).
+pub fn resized_in(
+    text: &str,
+    (start, end): (usize, usize),
+    which: End,
+    step: Step,
+    grow: bool,
+    within: std::ops::Range<usize>,
+    splits: &[usize],
+) -> Result<(usize, usize), Refusal> {
     const NEAR: usize = 1024;
-    let lo = text.floor_char_boundary(start.saturating_sub(NEAR));
-    let hi = text.ceil_char_boundary(end.saturating_add(NEAR).min(text.len()));
+    let lo = text.floor_char_boundary(start.saturating_sub(NEAR).max(within.start));
+    let hi = text.ceil_char_boundary(end.saturating_add(NEAR).min(within.end));
     let words: Vec<(usize, usize)> = words(&text[lo..hi])
         .map(|(a, b)| (lo + a, lo + b))
         .collect();
-    let next_char = |at: usize| text[at..].graphemes(true).next().map(|g| at + g.len());
-    let prev_char = |at: usize| text[..at].graphemes(true).next_back().map(|g| at - g.len());
+    // Where a start may stop: word starts and the splits, in order.
+    let mut starts: Vec<usize> = words
+        .iter()
+        .map(|w| w.0)
+        .chain(splits.iter().copied().filter(|&x| lo < x && x < hi))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    // Past the paragraph's words: a paragraph, or the text, is in the way.
+    let beyond = if within.start > 0 || within.end < text.len() {
+        Refusal::Paragraph
+    } else {
+        Refusal::OutOfText
+    };
+    let next_char = |at: usize| {
+        text[at..within.end.max(at)]
+            .graphemes(true)
+            .next()
+            .map(|g| at + g.len())
+    };
+    let prev_char = |at: usize| {
+        text[within.start.min(at)..at]
+            .graphemes(true)
+            .next_back()
+            .map(|g| at - g.len())
+    };
+    let chars = |n: usize, at: usize, f: &dyn Fn(usize) -> Option<usize>| {
+        (0..n.max(1)).try_fold(at, |x, _| f(x))
+    };
     let (b, e) = (start, end);
     let (mut s, mut t) = (start, end);
     match (which, grow, step) {
-        // Outwards: to the end of the next word, the start of the previous one.
+        // Outwards: to the end of the next word, the start of the previous one, over
+        // nothing but white space or a joiner.
         (End::Stop, true, Step::Word) => {
-            t = words
+            let w = words
                 .iter()
-                .map(|w| w.1)
-                .find(|&x| x > e)
-                .ok_or(Refusal::OutOfText)?
+                .find(|w| w.1 > e)
+                .ok_or_else(|| beyond.clone())?;
+            no_punctuation(&text[e..w.0.max(e)])?;
+            t = w.1;
         }
         (End::Start, true, Step::Word) => {
-            s = words
+            s = starts
                 .iter()
                 .rev()
-                .map(|w| w.0)
+                .copied()
                 .find(|&x| x < b)
-                .ok_or(Refusal::OutOfText)?
+                .ok_or_else(|| beyond.clone())?;
+            // The gap: from the end of the word s is in (if it ends before b) to b.
+            let gap_from = words
+                .iter()
+                .find(|w| w.0 <= s && s < w.1)
+                .map_or(s, |w| w.1.min(b));
+            no_punctuation(&text[gap_from..b])?;
         }
-        (End::Stop, true, Step::Char) => t = next_char(e).ok_or(Refusal::OutOfText)?,
-        (End::Start, true, Step::Char) => s = prev_char(b).ok_or(Refusal::OutOfText)?,
+        (End::Stop, true, Step::Chars(n)) => t = chars(n, e, &next_char).ok_or(beyond)?,
+        (End::Start, true, Step::Chars(n)) => s = chars(n, b, &prev_char).ok_or(beyond)?,
         // Inwards: drop the last (first) word; never empty the span.
         (End::Stop, false, Step::Word) => {
             t = words
@@ -579,20 +698,52 @@ pub fn resized(
                 .ok_or(Refusal::Empty)?
         }
         (End::Start, false, Step::Word) => {
-            s = words
+            s = starts
                 .iter()
-                .map(|w| w.0)
+                .copied()
                 .find(|&x| x > b && x < e)
                 .ok_or(Refusal::Empty)?
         }
-        (End::Stop, false, Step::Char) => {
-            t = prev_char(e).filter(|&x| x > b).ok_or(Refusal::Empty)?
+        (End::Stop, false, Step::Chars(n)) => {
+            t = chars(n, e, &prev_char)
+                .filter(|&x| x > b)
+                .ok_or(Refusal::Empty)?
         }
-        (End::Start, false, Step::Char) => {
-            s = next_char(b).filter(|&x| x < e).ok_or(Refusal::Empty)?
+        (End::Start, false, Step::Chars(n)) => {
+            s = chars(n, b, &next_char)
+                .filter(|&x| x < e)
+                .ok_or(Refusal::Empty)?
         }
     }
     Ok((s, t))
+}
+
+/// Refuses a gap between two words that holds punctuation (a comma, a bracket, a
+/// quote) beside white space; a gap of white space alone, or of joiners alone
+/// (آذار/مارس، ez-Zor, al-Assad), is crossed.
+fn no_punctuation(gap: &str) -> Result<(), Refusal> {
+    let joiner = |c: char| "/-'’‐‑–_.&+".contains(c) || c.is_whitespace() || is_format(c);
+    let spaced = gap.chars().any(char::is_whitespace);
+    let bad = gap
+        .chars()
+        .any(|c| !(c.is_whitespace() || is_format(c)) && (spaced || !joiner(c)));
+    if bad {
+        let shown: String = gap
+            .chars()
+            .filter(|c| !c.is_whitespace() && !is_format(*c))
+            .collect();
+        return Err(Refusal::Punctuation(shown));
+    }
+    Ok(())
+}
+
+/// Invisible formatting characters (bidi marks, joiners, tatweel) that do not part
+/// words.
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{0640}'
+    )
 }
 
 fn touched(edit: &Edit) -> Vec<u64> {

@@ -171,12 +171,12 @@ fn widen_and_shrink_at_both_ends_in_reading_order() {
 fn character_steps_keep_harakat_on_their_letter() {
     let m = "{PER:قالَ} ووصل";
     let shrink = run(m, "قا", |a, t, id| {
-        resize(a, t, id, End::Stop, Step::Char, false)
+        resize(a, t, id, End::Stop, Step::Chars(1), false)
     });
     assert_eq!(shrink.unwrap(), "{PER:قا}لَ ووصل");
     let m = "و{PER:قالَ}";
     let grow = run(m, "قا", |a, t, id| {
-        resize(a, t, id, End::Start, Step::Char, true)
+        resize(a, t, id, End::Start, Step::Chars(1), true)
     });
     assert_eq!(grow.unwrap(), "{PER:وقالَ}");
     // At the text's edge there is nowhere to go.
@@ -187,7 +187,7 @@ fn character_steps_keep_harakat_on_their_letter() {
             t,
             id,
             End::Stop,
-            Step::Char,
+            Step::Chars(1),
             true
         )),
         Err(Refusal::OutOfText)

@@ -216,6 +216,104 @@ impl ParagraphLayout {
         Some((l, self.lines[l].cells[c].col as usize))
     }
 
+    /// Whether a span over `range` (paragraph bytes) runs right to left on screen as a
+    /// whole: its lowest bidi level is odd (اللواء 137 and 3 كلم in Arabic text do;
+    /// a number or a Latin name inside Arabic text alone does not).
+    pub fn span_rtl(&self, range: Range<usize>) -> bool {
+        let (Some(i), Some(j)) = (
+            self.cluster_index(range.start),
+            self.cluster_index(range.end.saturating_sub(1).max(range.start)),
+        ) else {
+            return self.rtl;
+        };
+        (i..=j)
+            .map(|k| {
+                let (l, c) = self.cell_of_cluster(k);
+                self.lines[l].cells[c].level
+            })
+            .min()
+            .map_or(self.rtl, |l| l % 2 == 1)
+    }
+
+    /// A character step of the `left` (else right) edge on screen of a span over
+    /// `range` (paragraph bytes), out (`grow`) or in, in visual order: which logical
+    /// end moves (`true`: where it ends) and by how many clusters. One cluster, at
+    /// the end whose cells make that edge; where one would leave the span in two
+    /// pieces on screen (an edge inside a number or a Latin word in Arabic text, whose
+    /// clusters run the other way: اللواء 13|7), the fewest that keep it in one
+    /// piece on each line. `None` when no step of up to 64 clusters does.
+    pub fn edge_step(&self, range: Range<usize>, left: bool, grow: bool) -> Option<(bool, usize)> {
+        let n = self.cluster_count();
+        let i = self.cluster_index(range.start)?;
+        let j = self.cluster_index(range.end.saturating_sub(1).max(range.start))? + 1;
+        // The end that makes this edge when the span runs one way.
+        let natural_end = left == self.span_rtl(range);
+        for k in 1..=64 {
+            for moves_end in [natural_end, !natural_end] {
+                let new = match (grow, moves_end) {
+                    (true, true) => (j + k <= n).then_some((i, j + k)),
+                    (true, false) => (i >= k).then(|| (i - k, j)),
+                    (false, true) => (j > i + k).then(|| (i, j - k)),
+                    (false, false) => (i + k < j).then_some((i + k, j)),
+                };
+                let Some(new) = new else { continue };
+                if self.steps_edge((i, j), new, left, moves_end == natural_end) {
+                    return Some((moves_end, k));
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether clusters `new` (a span's cluster range after a step from `old`) lie in
+    /// one piece on each screen line, and moved the `left` (else right) edge only: on
+    /// each line where clusters came or went, the other edge stays (a span already
+    /// in two pieces is made whole from that side). A line the span
+    /// only enters or leaves takes the `natural` step only.
+    fn steps_edge(
+        &self,
+        old: (usize, usize),
+        new: (usize, usize),
+        left: bool,
+        natural: bool,
+    ) -> bool {
+        // (line, leftmost column, rightmost column end, columns covered) per line.
+        let extent = |(a, b): (usize, usize)| {
+            let mut lines: std::collections::BTreeMap<usize, (usize, usize, usize)> =
+                Default::default();
+            for k in a..b {
+                let (l, c) = self.cell_of_cluster(k);
+                let cell = &self.lines[l].cells[c];
+                if cell.width == 0 {
+                    continue;
+                }
+                let (x0, x1) = (cell.col as usize, cell.col as usize + cell.width as usize);
+                let e = lines.entry(l).or_insert((x0, x1, 0));
+                e.0 = e.0.min(x0);
+                e.1 = e.1.max(x1);
+                e.2 += cell.width as usize;
+            }
+            lines
+        };
+        let (before, after) = (extent(old), extent(new));
+        if after.values().any(|&(x0, x1, w)| x1 - x0 != w) {
+            return false;
+        }
+        let moved = (old.0.min(new.0)..old.0.max(new.0)).chain(old.1.min(new.1)..old.1.max(new.1));
+        let lines: std::collections::BTreeSet<usize> =
+            moved.map(|k| self.cell_of_cluster(k).0).collect();
+        lines.iter().all(|l| match (before.get(l), after.get(l)) {
+            (Some(&(b0, b1, _)), Some(&(a0, a1, _))) => {
+                if left {
+                    a1 == b1
+                } else {
+                    a0 == b0
+                }
+            }
+            _ => natural,
+        })
+    }
+
     /// (line, column) -> logical start byte of the cluster drawn there; a column off
     /// the text maps to the nearest cell of that line.
     pub fn offset_at(&self, line: usize, col: usize) -> Option<usize> {

@@ -10,7 +10,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use crate::annotation::{Edit, End, Refusal, State, Step, resized};
+use crate::annotation::{Edit, End, Refusal, State, Step, resized_in};
 use crate::logging::{MESSAGE, clip};
 use crate::suggest::dict::DocTokens;
 use crate::suggest::normalize::tokenize;
@@ -72,13 +72,17 @@ pub enum Op {
         end: usize,
         label: usize,
     },
-    /// A new accepted span with label `label` over the word under the cursor, without
-    /// its attached proclitics.
+    /// Label `label` for the word under the cursor (see [`Session::word_at`]): the
+    /// span already on it is accepted with that label, else the word becomes a new
+    /// accepted span, without the proclitics the guidelines keep outside.
     LabelWord {
         label: usize,
     },
+    /// Accepts, as one step, every suggestion from the one under the cursor (or the
+    /// first after it) to the end of its paragraph, then goes on to the next.
+    AcceptRest,
     /// Deletes the span under the cursor (a suggestion is rejected, so that it does
-    /// not come back).
+    /// not come back); the cursor stays where it is.
     Delete,
     Undo,
     Redo,
@@ -154,10 +158,8 @@ impl Session {
                 rtl,
             } => self.resize(focus, left, grow, step, rtl),
             Op::Create { start, end, label } => self.create(focus, start, end, label),
-            Op::LabelWord { label } => match self.word_at(focus.para, focus.at()) {
-                Some((start, end)) => self.create(focus, start, end, label),
-                None => Outcome::say("no word under the cursor"),
-            },
+            Op::LabelWord { label } => self.label_word(focus, label),
+            Op::AcceptRest => self.accept_rest(focus),
             Op::Delete => self.delete(focus),
             Op::Undo => self.undo_redo(focus, true),
             Op::Redo => self.undo_redo(focus, false),
@@ -178,6 +180,25 @@ impl Session {
                 }
                 self.search(focus, forward)
             }
+        }
+    }
+
+    /// What to ask before marking the document done while suggestions are left to
+    /// review (`None`: nothing to ask, or it is already done and `D` takes that back).
+    pub fn done_question(&mut self) -> Option<String> {
+        if self.review.done() {
+            return None;
+        }
+        let p = self.progress();
+        let more = if p.exact { "" } else { " or more" };
+        match p.pending {
+            0 => None,
+            1 => Some(format!(
+                "1{more} suggestion not reviewed yet: mark the document done anyway? (y/n)"
+            )),
+            n => Some(format!(
+                "{n}{more} suggestions not reviewed yet: mark the document done anyway? (y/n)"
+            )),
         }
     }
 
@@ -331,12 +352,22 @@ impl Session {
     }
 
     fn settle(&mut self, focus: &Focus, accept: bool, label: Option<usize>) -> Outcome {
-        let v = match self.focused_or_say(focus) {
-            Ok(v) => v,
-            Err(out) => return out,
-        };
+        match self.focused_or_say(focus) {
+            Ok(v) => self.settle_span(focus, &v, accept, label),
+            Err(out) => out,
+        }
+    }
+
+    /// Accepts (with `label`, if given) or rejects the shown span `v`, then goes on.
+    fn settle_span(
+        &mut self,
+        focus: &Focus,
+        v: &ViewSpan,
+        accept: bool,
+        label: Option<usize>,
+    ) -> Outcome {
         let name = label.map(|l| self.label_name(l));
-        let edit = Edit::settle(self.as_span(&v), accept, name.as_deref());
+        let edit = Edit::settle(self.as_span(v), accept, name.as_deref());
         let text = self.doc.text[v.start..v.end].to_string();
         let shown = name.unwrap_or_else(|| self.label_name(v.label));
         if let Err(out) = self.commit(focus, if accept { "accept" } else { "reject" }, edit) {
@@ -384,20 +415,94 @@ impl Session {
         self.advance(focus, format!("{verb} {n} × «{text}» as {label}"))
     }
 
+    fn accept_rest(&mut self, focus: &Focus) -> Outcome {
+        let from = self.focused(focus).map_or(focus.at(), |v| v.start);
+        let spans = self.spans_in(focus.para);
+        let edits: Vec<Edit> = spans
+            .iter()
+            .filter(|s| s.state == State::Pending && s.start >= from)
+            .map(|s| Edit::settle(self.as_span(s), true, None))
+            .collect();
+        let done = match edits.as_slice() {
+            [] => return Outcome::say("no suggestion left in the rest of this paragraph"),
+            [Edit::Insert(s) | Edit::Replace { after: s, .. }] => {
+                format!(
+                    "accepted «{}» as {}",
+                    &self.doc.text[s.start..s.end],
+                    s.label
+                )
+            }
+            _ => format!(
+                "accepted {} suggestions to the end of the paragraph",
+                edits.len()
+            ),
+        };
+        if let Err(out) = self.commit(focus, "accept_rest", Edit::Batch(edits)) {
+            return out;
+        }
+        self.advance(focus, done)
+    }
+
+    /// Where the start of a span may stop inside a word near document byte `at` of
+    /// paragraph `para`: after a proclitic, where a name starts as labelling the word
+    /// would take it (و|داعش).
+    fn name_splits(&mut self, para: usize, at: usize) -> Vec<usize> {
+        const NEAR: usize = 256;
+        let range = self.doc.paragraphs[para].range.clone();
+        let text = &self.doc.text;
+        let mut lo = text.floor_char_boundary(at.saturating_sub(NEAR).max(range.start));
+        let mut hi = text.ceil_char_boundary(at.saturating_add(NEAR).min(range.end));
+        // Whole words only.
+        if lo > range.start {
+            lo = text[lo..at]
+                .find(char::is_whitespace)
+                .map_or(at, |i| lo + i);
+        }
+        if hi < range.end {
+            hi = text[at..hi]
+                .rfind(char::is_whitespace)
+                .map_or(at, |i| at + i);
+        }
+        let engine = self.engine();
+        let toks = DocTokens::new(&self.doc.text[lo..hi]);
+        let memory = Some(self.review.memory());
+        (0..toks.tokens.len())
+            .filter(|&i| !toks.stripped[i].is_empty())
+            .map(|i| {
+                (
+                    toks.tokens[i].start,
+                    engine.name_start_in_word(&toks, i, memory),
+                )
+            })
+            .filter(|(word, name)| name > word)
+            .map(|(_, name)| lo + name)
+            .collect()
+    }
+
     fn resize(&mut self, focus: &Focus, left: bool, grow: bool, step: Step, rtl: bool) -> Outcome {
         let v = match self.focused_or_say(focus) {
             Ok(v) => v,
             Err(out) => return out,
         };
         let end = if left == rtl { End::Stop } else { End::Start };
-        let range = match resized(&self.doc.text, v.start, v.end, end, step, grow) {
+        let para = self.doc.paragraphs[focus.para].range.clone();
+        let splits = if end == End::Start && step == Step::Word {
+            self.name_splits(focus.para, v.start)
+        } else {
+            Vec::new()
+        };
+        let range = match resized_in(
+            &self.doc.text,
+            (v.start, v.end),
+            end,
+            step,
+            grow,
+            para,
+            &splits,
+        ) {
             Ok(r) => r,
             Err(e) => return Outcome::refuse(e.to_string()),
         };
-        let para = self.doc.paragraphs[focus.para].range.clone();
-        if range.0 < para.start || range.1 > para.end {
-            return Outcome::refuse("refused: a span cannot cross a paragraph");
-        }
         if let Err(out) = self.refuse_overlap(range, Some(&v)) {
             return out;
         }
@@ -408,13 +513,16 @@ impl Session {
         let side = if left { "left" } else { "right" };
         let which = if end == End::Stop { "end" } else { "start" };
         let how = if grow { "widened" } else { "shrunk" };
-        let by = if step == Step::Word {
-            "a word"
-        } else {
-            "a character"
+        // Exactly what came in or went out.
+        let (a, b) = match (end, grow) {
+            (End::Stop, true) => (v.end, range.1),
+            (End::Stop, false) => (range.1, v.end),
+            (End::Start, true) => (range.0, v.start),
+            (End::Start, false) => (v.start, range.0),
         };
+        let by = self.doc.text[a..b].trim();
         let text = &self.doc.text[range.0..range.1];
-        let out = Outcome::say(format!("{which} ({side} edge) {how} by {by}: «{text}»"));
+        let out = Outcome::say(format!("{which} ({side} edge) {how} by «{by}»: «{text}»"));
         // Keep the cursor on the span.
         if (range.0..range.1).contains(&focus.at()) {
             out
@@ -440,12 +548,33 @@ impl Session {
         }
     }
 
-    /// The word under document byte `at` of paragraph `para`, without attached
-    /// proclitics (و ف ب ك ل stay outside a span, as the guidelines say).
-    pub fn word_at(&self, para: usize, at: usize) -> Option<(usize, usize)> {
-        let p = &self.doc.paragraphs[para];
-        let base = p.range.start;
-        let text = &self.doc.text[p.range.clone()];
+    /// What a label key pressed twice at document byte `at` of paragraph `para` labels:
+    /// the word there without the proclitics the guidelines keep outside a span when
+    /// the rest is a name (و ف ب ك ل: و|الجيش، و|حمص, but وليد whole; see
+    /// `Engine::name_start_in_word`), or the span already on it after its proclitic
+    /// (a suggestion of حمص in وحمص, or دير الزور in ودير الزور).
+    pub fn word_at(&mut self, para: usize, at: usize) -> Option<(usize, usize)> {
+        let (word, start) = self.word_and_name(para, at)?;
+        let spans = self.spans_in(para);
+        let on = spans
+            .iter()
+            .find(|s| s.start < word.1 && start < s.end && s.start >= word.0);
+        Some(on.map_or((start, word.1), |s| (s.start, s.end)))
+    }
+
+    /// The name in the word at document byte `at` of paragraph `para`: from where it
+    /// starts after the proclitics the guidelines keep outside (as [`Session::word_at`]
+    /// reads them) to the word's end; what a selection snaps to.
+    pub fn name_at(&mut self, para: usize, at: usize) -> Option<(usize, usize)> {
+        self.word_and_name(para, at).map(|(w, start)| (start, w.1))
+    }
+
+    /// The word (a token with a letter or digit) at `at`, and where its name starts.
+    fn word_and_name(&mut self, para: usize, at: usize) -> Option<((usize, usize), usize)> {
+        let p = self.doc.paragraphs[para].range.clone();
+        let base = p.start;
+        let engine = self.engine();
+        let text = &self.doc.text[p];
         let toks = DocTokens::new(text);
         let i = toks
             .tokens
@@ -455,15 +584,23 @@ impl Session {
         if !text[t.start..t.end].chars().any(char::is_alphanumeric) {
             return None;
         }
-        // The longest proclitic reading that leaves a word with the article or a
-        // known shape is a guess; take the reading with ال when there is one.
-        let skip = toks.stripped[i]
-            .iter()
-            .filter(|s| s.norm.starts_with("ال"))
-            .map(|s| s.skip_bytes)
-            .max()
-            .unwrap_or(0);
-        Some((base + t.start + skip, base + t.end))
+        let memory = Some(self.review.memory());
+        let start = engine.name_start_in_word(&toks, i, memory);
+        Some(((base + t.start, base + t.end), base + start))
+    }
+
+    fn label_word(&mut self, focus: &Focus, label: usize) -> Outcome {
+        let Some((start, end)) = self.word_at(focus.para, focus.at()) else {
+            return Outcome::say("no word under the cursor");
+        };
+        let spans = self.spans_in(focus.para);
+        match spans.iter().find(|s| (s.start, s.end) == (start, end)) {
+            Some(v) => {
+                let v = v.clone();
+                self.settle_span(focus, &v, true, Some(label))
+            }
+            None => self.create(focus, start, end, label),
+        }
     }
 
     fn delete(&mut self, focus: &Focus) -> Outcome {
@@ -478,7 +615,7 @@ impl Session {
             None => {
                 let edit = Edit::settle(self.as_span(&v), false, None);
                 match self.commit(focus, "reject", edit) {
-                    Ok(()) => self.advance(focus, format!("suggestion «{text}» rejected")),
+                    Ok(()) => Outcome::say(format!("suggestion «{text}» rejected")),
                     Err(out) => out,
                 }
             }
@@ -505,10 +642,13 @@ impl Session {
         match r {
             Ok(edit) => {
                 let n = self.review.ann.undo_depth();
+                // Undo returns the inverse of the step it took back.
+                let what = if undo { edit.inverse() } else { edit.clone() };
+                let what = what.what(&self.doc.text);
                 let out = Outcome::say(if undo {
-                    format!("undone ({n} more to undo)")
+                    format!("undid: {what} ({n} more to undo)")
                 } else {
-                    "redone".to_string()
+                    format!("redid: {what}")
                 });
                 // Show where it happened.
                 match first_start(&edit) {

@@ -181,7 +181,7 @@ fn resizing_moves_the_edge_on_screen_by_the_spans_direction() {
     assert_eq!(s.markup(), "قال {ORG:الجيش السوري} إن");
     assert_eq!(
         out.message.as_deref(),
-        Some("end (left edge) widened by a word: «الجيش السوري»")
+        Some("end (left edge) widened by «السوري»: «الجيش السوري»")
     );
     // In left-to-right text it is where the span starts.
     let mut s = session("met {ORG:the army} today");
@@ -215,7 +215,7 @@ fn resizing_moves_the_edge_on_screen_by_the_spans_direction() {
         Op::Resize {
             left: true,
             grow: false,
-            step: Step::Char,
+            step: Step::Chars(1),
             rtl: true,
         },
     );
@@ -279,23 +279,33 @@ fn delete_rejects_a_suggestion_and_removes_a_stored_span_and_undo_redo_walk_back
     let mut s = session("قال [PER:الأمين] إن داعش انسحب من دير الزور");
     let out = s.at("داعش", Op::Delete);
     assert_eq!(out.message.as_deref(), Some("suggestion «داعش» rejected"));
-    assert_eq!(cursor_text(&s, &out), "دير ");
+    // Unlike a reject (x), d leaves the cursor where it is: a `v` right after
+    // starts there, not at the next suggestion.
+    assert_eq!(out.cursor, None, "d stays");
     let out = s.at("الأمين", Op::Delete);
     assert_eq!(out.message.as_deref(), Some("deleted «الأمين»"));
     assert_eq!(s.markup(), "قال الأمين إن داعش انسحب من {LOC:دير الزور}");
     let out = s.at("قال", Op::Undo);
-    assert_eq!(out.message.as_deref(), Some("undone (1 more to undo)"));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("undid: delete «الأمين» PER (1 more to undo)")
+    );
     assert_eq!(cursor_text(&s, &out), "الأم", "undo shows where it happened");
-    s.at("قال", Op::Undo);
+    let out = s.at("قال", Op::Undo);
+    assert_eq!(
+        out.message.as_deref(),
+        Some("undid: reject «داعش» ORG (0 more to undo)")
+    );
     assert_eq!(
         s.markup(),
         "قال [PER:الأمين] إن {ORG:داعش} انسحب من {LOC:دير الزور}"
     );
     let out = s.at("قال", Op::Undo);
     assert_eq!(out.message.as_deref(), Some("nothing to undo"));
-    s.at("قال", Op::Redo);
     let out = s.at("قال", Op::Redo);
-    assert_eq!(out.message.as_deref(), Some("redone"));
+    assert_eq!(out.message.as_deref(), Some("redid: reject «داعش» ORG"));
+    let out = s.at("قال", Op::Redo);
+    assert_eq!(out.message.as_deref(), Some("redid: delete «الأمين» PER"));
     assert_eq!(s.markup(), "قال الأمين إن داعش انسحب من {LOC:دير الزور}");
 }
 
@@ -451,4 +461,178 @@ fn with_nothing_left_to_review_anywhere_the_document_reads_whole() {
     let mut s = session("قال داعش\n\nثم عاد إلى دير الزور");
     s.at("داعش", settle(true));
     assert!(s.progress().reviewed < 100);
+}
+
+#[test]
+fn marking_done_with_suggestions_left_is_asked_first_naming_how_many() {
+    let mut s = session(NEWS);
+    assert_eq!(
+        s.done_question().as_deref(),
+        Some("3 suggestions not reviewed yet: mark the document done anyway? (y/n)")
+    );
+    s.at("الجيش", settle(true));
+    s.at("داعش", settle(true));
+    assert_eq!(
+        s.done_question().as_deref(),
+        Some("1 suggestion not reviewed yet: mark the document done anyway? (y/n)")
+    );
+    s.at("دير", settle(false));
+    assert_eq!(s.done_question(), None, "nothing left: nothing to ask");
+    // Taking the mark back is never asked.
+    let mut s = session(NEWS);
+    s.at("قال", Op::ToggleDone);
+    assert_eq!(s.done_question(), None);
+}
+
+/// A session on `text` with no suggestions: only what the engine knows of words.
+fn quiet(text: &str) -> Session {
+    let doc = Document::from_text("news.txt", text.to_string(), false, false);
+    Session::new(doc, None, false)
+}
+
+#[test]
+fn labelling_a_word_leaves_out_a_proclitic_before_a_name_the_engine_knows() {
+    let text = "وصل وليد إلى وحمص ثم بدمشق وفرنسا والجيش وزنقلوط فلسطين";
+    let mut s = quiet(text);
+    let loc = s.labels().index("LOC").unwrap();
+    for w in [
+        "وليد",
+        "وحمص",
+        "بدمشق",
+        "وفرنسا",
+        "والجيش",
+        "وزنقلوط",
+        "فلسطين",
+    ] {
+        s.at(w, Op::LabelWord { label: loc });
+    }
+    assert_eq!(
+        s.markup(),
+        "وصل [LOC:وليد] إلى و[LOC:حمص] ثم ب[LOC:دمشق] و[LOC:فرنسا] و[LOC:الجيش] \
+         [LOC:وزنقلوط] [LOC:فلسطين]",
+        "و ف ب ك ل come off a known name, not off وليد or فلسطين, nor off a word \
+         nobody knows"
+    );
+    // A name the analyst accepted is known from then on.
+    let mut s = quiet("قال زنقلوط إن وزنقلوط");
+    let per = s.labels().index("PER").unwrap();
+    s.at("زنقلوط", Op::LabelWord { label: per });
+    let f = s.on("وزنقلوط", 0);
+    let out = s.apply(&f, Op::LabelWord { label: per });
+    assert_eq!(out.message.as_deref(), Some("added «زنقلوط» as PER"));
+    assert_eq!(s.markup(), "قال [PER:زنقلوط] إن و[PER:زنقلوط]");
+}
+
+#[test]
+fn labelling_a_word_whose_name_is_already_suggested_settles_that_suggestion() {
+    let text = "قال إن القصف طال وحمص أمس";
+    let mut s = session(text);
+    assert_eq!(s.markup(), "قال إن القصف طال و{LOC:حمص} أمس");
+    // On the proclitic, outside the suggestion: it is what the word means.
+    let f = s.on("وحمص", 0);
+    assert_eq!(
+        s.word_at(f.para, f.at()).map(|(a, b)| &text[a..b]),
+        Some("حمص")
+    );
+    let org = s.labels().index("ORG").unwrap();
+    let out = s.apply(&f, Op::LabelWord { label: org });
+    assert_eq!(
+        out.message.as_deref(),
+        Some("accepted «حمص» as ORG · nothing left to review")
+    );
+    assert_eq!(s.markup(), "قال إن القصف طال و[ORG:حمص] أمس");
+    let loc = s.labels().index("LOC").unwrap();
+    s.apply(&f, Op::LabelWord { label: loc });
+    assert_eq!(s.markup(), "قال إن القصف طال و[LOC:حمص] أمس", "relabelled");
+}
+
+#[test]
+fn a_word_step_never_crosses_punctuation_and_says_exactly_what_changed() {
+    let grow = |left| Op::Resize {
+        left,
+        grow: true,
+        step: Step::Word,
+        rtl: true,
+    };
+    let shrink = |left| Op::Resize {
+        left,
+        grow: false,
+        step: Step::Word,
+        rtl: true,
+    };
+    // A joiner inside a compound is crossed; a comma before the next word is not.
+    let mut s = session("بدأ في {DATE:آذار}/مارس، وهو شهر");
+    let out = s.at("آذار", grow(true));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("end (left edge) widened by «/مارس»: «آذار/مارس»")
+    );
+    let out = s.at("آذار", grow(true));
+    assert_eq!(
+        out.message.as_deref(),
+        Some(
+            "refused: «،» is in the way (a word step does not cross punctuation; \
+             Alt steps by a character)"
+        )
+    );
+    assert_eq!(s.markup(), "بدأ في {DATE:آذار/مارس}، وهو شهر");
+    // Before a span after و, a word step takes the و alone, says so, and gives
+    // it back alone.
+    let mut s = session("هاجم الجيش و{ORG:داعش} المدينة");
+    let out = s.at("داعش", grow(false));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("start (right edge) widened by «و»: «وداعش»")
+    );
+    let out = s.at("داعش", shrink(false));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("start (right edge) shrunk by «و»: «داعش»")
+    );
+    assert_eq!(s.markup(), "هاجم الجيش و{ORG:داعش} المدينة");
+    s.at("داعش", grow(false));
+    let out = s.at("داعش", grow(false));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("start (right edge) widened by «الجيش»: «الجيش وداعش»")
+    );
+    // Shrinking the start of a span that begins with a proclitic drops it first.
+    let mut s = session("قال {ORG:والجيش السوري} إن");
+    let out = s.at("والجيش", shrink(false));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("start (right edge) shrunk by «و»: «الجيش السوري»")
+    );
+}
+
+#[test]
+fn accepting_the_rest_of_a_paragraph_is_one_step() {
+    let mut s = session(&format!("{NEWS}\n\nوأعلن داعش مسؤوليته"));
+    let out = s.at("داعش", Op::AcceptRest);
+    assert_eq!(
+        out.message.as_deref(),
+        Some("accepted 2 suggestions to the end of the paragraph")
+    );
+    assert_eq!(
+        s.markup(),
+        "قال {ORG:الجيش السوري} إن [ORG:داعش] انسحب من [LOC:دير الزور]\n\nوأعلن {ORG:داعش} مسؤوليته",
+        "from the cursor on, in this paragraph only"
+    );
+    assert_eq!(s.para_of(out.cursor.unwrap()), 1, "on to the next one");
+    let out = s.at("قال", Op::Undo);
+    assert_eq!(
+        out.message.as_deref(),
+        Some("undid: accept 2 spans (0 more to undo)")
+    );
+    assert_eq!(
+        s.markup(),
+        session(&format!("{NEWS}\n\nوأعلن داعش مسؤوليته")).markup()
+    );
+    let out = s.at("انسحب", Op::AcceptRest);
+    assert_eq!(out.message.as_deref(), Some("accepted «دير الزور» as LOC"));
+    let out = s.at("انسحب", Op::AcceptRest);
+    assert_eq!(
+        out.message.as_deref(),
+        Some("no suggestion left in the rest of this paragraph")
+    );
 }

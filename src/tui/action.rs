@@ -55,6 +55,8 @@ actions! {
     NextWord => "next_word",
     /// Start of the previous word in reading order
     PrevWord => "prev_word",
+    /// End of the word (its last letter) in reading order
+    WordEnd => "word_end",
     /// Scroll down one screen
     PageDown => "page_down",
     /// Scroll up one screen
@@ -83,6 +85,8 @@ actions! {
     AcceptAllLike => "accept_all_like",
     /// Reject every suggestion with this span's text and label
     RejectAllLike => "reject_all_like",
+    /// Accept the rest of the paragraph's suggestions, one step
+    AcceptRest => "accept_rest",
     /// Widen the span: its left edge on screen moves a word left
     WidenLeft => "widen_left",
     /// Widen the span: its right edge on screen moves a word right
@@ -99,8 +103,10 @@ actions! {
     ShrinkLeftChar => "shrink_left_char",
     /// Shrink the span's right edge by one character
     ShrinkRightChar => "shrink_right_char",
-    /// Start or drop a selection (a label key makes it a span)
+    /// Start or drop a selection of whole words (label key: span)
     Select => "select",
+    /// Start or drop a selection by character, not whole words
+    SelectClusters => "select_clusters",
     /// Label 1 of the label set (the legend's first): accept the span with it, make the selection a span, or, pressed twice, label the word
     Label1 => "label1",
     /// Label 2 of the label set, as label1
@@ -119,13 +125,13 @@ actions! {
     Label8 => "label8",
     /// Label 9 of the label set, as label1
     Label9 => "label9",
-    /// Delete the span under the cursor
+    /// Delete the span (a suggestion: reject it), stay there
     Delete => "delete",
     /// Undo the last change to the spans (also after a restart)
     Undo => "undo",
     /// Redo what was undone
     Redo => "redo",
-    /// Mark the document done (or not done)
+    /// Mark the document done (or not); asks if any are left
     ToggleDone => "toggle_done",
     /// Search, folded like the matcher (الجيش finds والجيش)
     Search => "search",

@@ -91,6 +91,13 @@ pub struct App {
     pub(super) session: Session,
     /// Where a selection started (document byte offset), while one is being made.
     pub(super) selection: Option<usize>,
+    /// The selection keeps to the clusters chosen instead of whole words.
+    pub(super) by_clusters: bool,
+    /// The range the selection covers, as worked out after the last action.
+    pub(super) selected: Option<(usize, usize)>,
+    /// `D` asked whether to mark the document done with suggestions left; the next
+    /// key answers.
+    pub(super) confirm_done: bool,
     /// What the last action has to say (shown in the status line until the next key).
     pub(super) message: Option<String>,
     /// A label key pressed once on a plain word: (label, where).
@@ -140,6 +147,9 @@ impl App {
             cache_bytes: 0,
             session,
             selection: None,
+            by_clusters: false,
+            selected: None,
+            confirm_done: false,
             message: None,
             tap: None,
             prompt: None,
@@ -278,6 +288,10 @@ impl App {
             self.ensure_visible();
             return;
         }
+        if self.confirm_done {
+            self.confirm_key(key);
+            return;
+        }
         if let Some(action) = self.keymap.lookup(&key) {
             self.apply(action);
             return;
@@ -310,6 +324,16 @@ impl App {
                 .and_then(Action::label)
         {
             self.apply(action);
+        } else if let KeyCode::Char(c @ '1'..='9') = key.code
+            && plain
+        {
+            let labels: Vec<String> = (self.session.labels().labels().iter())
+                .map(|l| format!("{} {}", l.key, l.name))
+                .collect();
+            self.say(format!(
+                "no label on {c}: the labels are {}",
+                labels.join(", ")
+            ));
         }
     }
 
@@ -387,6 +411,11 @@ impl App {
 
     /// Does what the action says.
     pub fn apply(&mut self, action: Action) {
+        self.act(action);
+        self.snap_selection();
+    }
+
+    fn act(&mut self, action: Action) {
         self.message = None;
         let fresh = std::mem::replace(&mut self.fresh, false);
         if fresh && action == Action::NextPending && self.pending_under_cursor() {
@@ -490,6 +519,7 @@ impl App {
             Action::PrevChar => self.prev_char(),
             Action::NextWord => self.next_word(),
             Action::PrevWord => self.prev_word(),
+            Action::WordEnd => self.word_end(),
             Action::PageDown => self.page(true),
             Action::PageUp => self.page(false),
             Action::LineStart => self.line_edge(false),

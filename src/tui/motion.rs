@@ -73,6 +73,24 @@ impl App {
         }
     }
 
+    /// To the last letter of the word in reading order: of this word when the cursor
+    /// is before it, else of the next one (vim's `e`), so that `v e` selects a word.
+    pub(super) fn word_end(&mut self) {
+        let Cursor { para, offset } = self.cursor;
+        for p in para..self.session.document().paragraphs.len() {
+            let text = self.session.document().paragraph_text(p);
+            let found = if p == para {
+                next_word_last(text, offset)
+            } else {
+                next_word_last(text, 0).or_else(|| first_word_start(text))
+            };
+            if let Some(s) = found {
+                self.land(p, s);
+                return;
+            }
+        }
+    }
+
     /// Puts the cursor on the cluster holding byte `offset` of paragraph `p`.
     fn land(&mut self, p: usize, offset: usize) {
         let lay = self.layout(p);
@@ -248,6 +266,18 @@ fn next_word_start(text: &str, offset: usize) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// The start of the last cluster of the first word that ends after `offset` + one
+/// cluster (the first word whose last cluster is past `offset`).
+fn next_word_last(text: &str, offset: usize) -> Option<usize> {
+    let from = resync(text, offset);
+    text[from..]
+        .split_word_bound_indices()
+        .map(|(i, w)| (from + i, w))
+        .filter(|&(_, w)| is_word(w))
+        .map(|(i, w)| i + w.len() - w.graphemes(true).next_back().map_or(0, str::len))
+        .find(|&last| last > offset)
+}
+
 /// The last word start before `offset`, looking back through a window that grows
 /// until it holds one (or reaches the paragraph start).
 fn prev_word_start(text: &str, offset: usize) -> Option<usize> {
@@ -289,5 +319,17 @@ mod tests {
             assert_eq!(next_word_start(text, off), next, "next from {off}");
             assert_eq!(prev_word_start(text, off), prev, "prev from {off}");
         }
+    }
+
+    #[test]
+    fn word_end_is_the_last_letter_of_this_word_or_the_next() {
+        let text = "قالَ: 137 كلم";
+        let at = |s: &str| text.find(s).unwrap();
+        // From the first letter: the last letter of the word, its haraka with it.
+        assert_eq!(next_word_last(text, 0), Some(at("لَ")));
+        // From the last letter: the next word's last, over punctuation.
+        assert_eq!(next_word_last(text, at("لَ")), Some(at("7")));
+        assert_eq!(next_word_last(text, at("7")), Some(at("م")));
+        assert_eq!(next_word_last(text, at("م")), None);
     }
 }

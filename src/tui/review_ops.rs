@@ -32,15 +32,54 @@ impl App {
         self.selection
     }
 
-    /// The selected byte range (anchor to cursor, both clusters included).
+    /// The selected byte range, as a label key would make it a span: anchor to
+    /// cursor, both clusters included, snapped out to whole words (see
+    /// [`App::snap_selection`]). Kept up to date after every action.
     pub(super) fn selected_range(&self) -> Option<(usize, usize)> {
+        self.selected.filter(|_| self.selection.is_some())
+    }
+
+    /// Works out the selected range after a key: from the anchor's word to the
+    /// cursor's, each word from where its name starts (و|الجيش: the proclitic stays
+    /// outside, as the guidelines say) to its end, white space at the ends left out;
+    /// exactly the clusters chosen when it was started with Alt (`select_clusters`).
+    pub(super) fn snap_selection(&mut self) {
         use unicode_segmentation::UnicodeSegmentation;
-        let anchor = self.selection?;
+        self.selected = None;
+        let Some(anchor) = self.selection else {
+            return;
+        };
         let cur = self.cursor_byte();
         let (a, b) = (anchor.min(cur), anchor.max(cur));
         let text = &self.session.document().text;
         let end = text[b..].graphemes(true).next().map_or(b, |g| b + g.len());
-        Some((a, end))
+        if self.by_clusters {
+            self.selected = Some((a, end));
+            return;
+        }
+        let (pa, pb) = (self.session.para_of(a), self.session.para_of(b));
+        let mut start = self.session.name_at(pa, a).map_or(a, |(s, _)| s);
+        let mut end = self.session.name_at(pb, b).map_or(end, |(_, e)| e.max(end));
+        let text = &self.session.document().text;
+        while let Some(c) = text[start..end]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+        {
+            start += c.len_utf8();
+        }
+        while let Some(c) = text[start..end]
+            .chars()
+            .next_back()
+            .filter(|c| c.is_whitespace())
+        {
+            end -= c.len_utf8();
+        }
+        self.selected = Some(if start < end {
+            (start, end)
+        } else {
+            (a, b.max(a + 1))
+        });
     }
 
     /// Pending, accepted and rejected counts and the share reviewed.
@@ -122,20 +161,29 @@ impl App {
             Action::Accept => self.run(settle(true)),
             Action::Reject => self.run(settle(false)),
             Action::AcceptAllLike => self.run(Op::SettleAllLike { accept: true }),
+            Action::AcceptRest => self.run(Op::AcceptRest),
             Action::RejectAllLike => self.run(Op::SettleAllLike { accept: false }),
             Action::WidenLeft => self.resize(true, true, Step::Word),
             Action::WidenRight => self.resize(false, true, Step::Word),
             Action::ShrinkLeft => self.resize(true, false, Step::Word),
             Action::ShrinkRight => self.resize(false, false, Step::Word),
-            Action::WidenLeftChar => self.resize(true, true, Step::Char),
-            Action::WidenRightChar => self.resize(false, true, Step::Char),
-            Action::ShrinkLeftChar => self.resize(true, false, Step::Char),
-            Action::ShrinkRightChar => self.resize(false, false, Step::Char),
-            Action::Select => self.toggle_selection(),
+            Action::WidenLeftChar => self.resize(true, true, Step::Chars(1)),
+            Action::WidenRightChar => self.resize(false, true, Step::Chars(1)),
+            Action::ShrinkLeftChar => self.resize(true, false, Step::Chars(1)),
+            Action::ShrinkRightChar => self.resize(false, false, Step::Chars(1)),
+            Action::Select => self.toggle_selection(false),
+            Action::SelectClusters => self.toggle_selection(true),
             Action::Delete => self.run(Op::Delete),
             Action::Undo => self.run(Op::Undo),
             Action::Redo => self.run(Op::Redo),
-            Action::ToggleDone => self.run(Op::ToggleDone),
+            Action::ToggleDone => match self.session.done_question() {
+                // Asked on the status line; the next key answers (see `confirm_key`).
+                Some(q) => {
+                    self.confirm_done = true;
+                    self.say(q);
+                }
+                None => self.run(Op::ToggleDone),
+            },
             Action::Search => self.prompt = Some(String::new()),
             Action::SearchNext => self.run(Op::Search {
                 query: None,
@@ -149,28 +197,58 @@ impl App {
         }
     }
 
-    fn toggle_selection(&mut self) {
+    fn toggle_selection(&mut self, by_clusters: bool) {
         if self.selection.take().is_some() {
             self.say("selection dropped");
         } else {
             self.selection = Some(self.cursor_byte());
-            self.say("selecting: move, then press a label key (Esc drops it)");
+            self.by_clusters = by_clusters;
+            self.say(if by_clusters {
+                "selecting characters: move, then press a label key (Esc drops it)"
+            } else {
+                "selecting words: move (e: to a word's end), then press a label key (Esc drops it)"
+            });
+        }
+    }
+
+    /// The answer to "mark the document done anyway? (y/n)": `y` marks it; any other
+    /// key (Esc, n) leaves it as it is and is not acted on otherwise.
+    pub(super) fn confirm_key(&mut self, key: crossterm::event::KeyEvent) {
+        use crossterm::event::KeyCode;
+        self.confirm_done = false;
+        if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+            self.run(Op::ToggleDone);
+        } else {
+            self.say("not marked done");
         }
     }
 
     /// Moves the focused span's left or right edge on screen: which end of it that is
     /// depends on the direction the span itself runs in on screen (a Latin name
     /// inside Arabic text starts on its left).
+    /// A span runs the way its lowest bidi level says (اللواء 137 and 3 كلم right to
+    /// left, a Latin name inside Arabic left to right). A character step goes by
+    /// cluster in visual order, and crosses a number or Latin word at the span's edge
+    /// whole where one cluster would cut the highlight in two (see
+    /// `ParagraphLayout::edge_step`).
     fn resize(&mut self, left: bool, grow: bool, step: Step) {
         let f = self.focus();
-        let rtl = match self.session.focused(&f) {
+        let (step, rtl) = match self.session.focused(&f) {
             Some(v) => {
                 let lay = self.layout(f.para);
                 let base = self.session.document().paragraphs[f.para].range.start;
-                lay.locate(v.start - base)
-                    .map_or(lay.rtl, |(l, c)| lay.lines[l].cells[c].level % 2 == 1)
+                let range = v.start - base..v.end - base;
+                let rtl = lay.span_rtl(range.clone());
+                match step {
+                    Step::Chars(_) => match lay.edge_step(range, left, grow) {
+                        // `rtl` says which end is on the left: here, the one that moves.
+                        Some((moves_end, n)) => (Step::Chars(n), left == moves_end),
+                        None => (step, rtl),
+                    },
+                    Step::Word => (step, rtl),
+                }
             }
-            None => false,
+            None => (step, false),
         };
         self.run_at(
             &f,
@@ -189,6 +267,7 @@ impl App {
         if self.session.document().is_blank() {
             return;
         }
+        self.snap_selection();
         if let Some((start, end)) = self.selected_range() {
             self.selection = None;
             self.run(Op::Create { start, end, label });

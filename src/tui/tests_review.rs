@@ -180,7 +180,7 @@ fn in_left_to_right_text_the_left_edge_is_the_start() {
     );
     assert_eq!(
         a.message(),
-        Some("end (right edge) widened by a word: «Syrian army»")
+        Some("end (right edge) widened by «army»: «Syrian army»")
     );
     press(&mut a, "<");
     assert_eq!(
@@ -334,7 +334,7 @@ fn done_mark_and_progress() {
         "nothing left to review in the one paragraph"
     );
     let mut a = app(NEWS);
-    press(&mut a, "D");
+    press(&mut a, "D y");
     assert!(a.review().done());
     assert_eq!(a.progress().reviewed, 100);
     press(&mut a, "D");
@@ -418,7 +418,7 @@ fn esc_and_a_key_in_one_packet_still_count_as_two_keys() {
     // A bound Alt key is itself.
     press(&mut a, "tab alt-,");
     assert!(
-        a.message().unwrap().contains("shrunk by a character"),
+        a.message().unwrap().contains("shrunk by «ي»"),
         "{:?}",
         a.message()
     );
@@ -614,4 +614,185 @@ fn the_first_tab_takes_a_suggestion_that_starts_the_article() {
     let mut a = app("داعش انسحب من دير الزور");
     press(&mut a, "tab tab enter");
     assert_eq!(shown(&mut a), "{ORG:داعش} انسحب من [LOC:دير الزور]");
+}
+
+#[test]
+fn d_rejects_a_suggestion_and_stays_so_a_selection_starts_there() {
+    let mut a = app(NEWS);
+    press(&mut a, "tab tab d");
+    assert_eq!(a.message(), Some("suggestion «داعش» rejected"));
+    assert_eq!(a.cursor_byte(), NEWS.find("داعش").unwrap(), "d stays");
+    // x goes on, d does not: v e here selects the word the suggestion was on.
+    press(&mut a, "v e 1");
+    assert_eq!(
+        shown(&mut a),
+        "قال {ORG:الجيش السوري} إن [PER:داعش] انسحب من {LOC:دير الزور}"
+    );
+}
+
+#[test]
+fn d_asks_before_marking_done_while_suggestions_are_left() {
+    let mut a = app(NEWS);
+    press(&mut a, "D");
+    assert_eq!(
+        a.message(),
+        Some("3 suggestions not reviewed yet: mark the document done anyway? (y/n)")
+    );
+    assert!(!a.review().done(), "asked, not done yet");
+    // Esc is no, and does nothing else.
+    press(&mut a, "esc");
+    assert_eq!(a.message(), Some("not marked done"));
+    assert!(!a.review().done());
+    // Any key but y is no, and is not acted on.
+    press(&mut a, "D tab");
+    assert!(!a.review().done());
+    assert!(a.span_at_cursor().is_none(), "the Tab only answered");
+    press(&mut a, "D y");
+    assert!(a.review().done());
+    assert_eq!(a.message(), Some("document marked done"));
+    // Taking the mark back asks nothing.
+    press(&mut a, "D");
+    assert!(!a.review().done());
+    // With nothing left, D marks at once.
+    let mut a = app(NEWS);
+    press(&mut a, "tab enter enter enter D");
+    assert!(a.review().done());
+}
+
+#[test]
+fn selections_take_whole_words_unless_started_with_alt() {
+    // Nothing is suggested here.
+    let text = "ثم عاد الرجل إلى بيته";
+    assert_eq!(after(text, ""), text);
+    // w lands on the next word's first letter; the selection still ends a word.
+    assert_eq!(after(text, "v w 4"), "[FAC:ثم عاد] الرجل إلى بيته");
+    // e goes to the end of the word: one word.
+    assert_eq!(after(text, "v e 4"), "[FAC:ثم] عاد الرجل إلى بيته");
+    assert_eq!(after(text, "w e e 4 4"), "ثم عاد [FAC:الرجل] إلى بيته");
+    // From the middle of a word, both ends go out to whole words.
+    assert_eq!(after(text, "w ctrl-f v w 4"), "ثم [FAC:عاد الرجل] إلى بيته");
+    // With Alt, exactly the letters chosen.
+    assert_eq!(after(text, "alt-v w 4"), "[FAC:ثم ع]اد الرجل إلى بيته");
+    // A proclitic before a name stays outside the selection.
+    assert_eq!(
+        after("ثم وصل وفد الجيش", "w w v w 2"),
+        "ثم وصل [ORG:وفد الجيش]",
+    );
+    assert_eq!(after("ثم عاد والجيش", "w w v e 2"), "ثم عاد و[ORG:الجيش]");
+}
+
+#[test]
+fn a_double_tap_on_a_proclitic_settles_the_suggestion_after_it() {
+    let text = "قال إن القصف طال وحمص أمس";
+    let mut a = app(text);
+    assert_eq!(shown(&mut a), "قال إن القصف طال و{LOC:حمص} أمس");
+    a.put_cursor(0, text.find("وحمص").unwrap());
+    press(&mut a, "2");
+    assert_eq!(a.message(), Some("press 2 again to label «حمص» as ORG"));
+    press(&mut a, "2");
+    assert_eq!(shown(&mut a), "قال إن القصف طال و[ORG:حمص] أمس");
+    assert!(a.message().unwrap().starts_with("accepted «حمص» as ORG"));
+}
+
+#[test]
+fn label_keys_without_a_label_say_so_and_undo_names_what_it_undid() {
+    let mut a = app(NEWS);
+    press(&mut a, "tab 7");
+    assert_eq!(
+        a.message(),
+        Some("no label on 7: the labels are 1 PER, 2 ORG, 3 LOC, 4 FAC, 5 DATE, 6 QTY")
+    );
+    assert!(shown(&mut a).starts_with("قال {ORG:الجيش السوري}"));
+    press(&mut a, "enter u");
+    assert_eq!(
+        a.message(),
+        Some("undid: accept «الجيش السوري» ORG (0 more to undo)")
+    );
+    press(&mut a, "ctrl-r");
+    assert_eq!(a.message(), Some("redid: accept «الجيش السوري» ORG"));
+}
+
+#[test]
+fn p_accepts_the_rest_of_the_paragraph_and_u_takes_it_all_back() {
+    let text = format!("{NEWS}\n\nوأعلن داعش مسؤوليته");
+    let mut a = app(&text);
+    press(&mut a, "tab tab P");
+    assert_eq!(
+        shown(&mut a),
+        format!(
+            "قال {{ORG:الجيش السوري}} إن [ORG:داعش] انسحب من [LOC:دير الزور]\n\n\
+             وأعلن {{ORG:داعش}} مسؤوليته"
+        )
+    );
+    assert_eq!(a.cursor().para, 1, "on to the next paragraph's suggestion");
+    press(&mut a, "u");
+    assert_eq!(shown(&mut a), after(&text, ""));
+}
+
+#[test]
+fn a_span_with_a_number_resizes_by_its_sides_on_screen_and_stays_whole() {
+    // On screen: "137 اللواء", the number reading left to right at the span's left.
+    let text = "وصل الجيش إلى محيط اللواء 137 المحاصر";
+    let mut a = app(text);
+    a.put_cursor(0, text.find("اللواء").unwrap());
+    assert!(
+        shown(&mut a).contains("{FAC:اللواء 137}"),
+        "{}",
+        shown(&mut a)
+    );
+    // One character off the left edge would leave 13 apart from the rest with 7
+    // bare between: the number goes whole, and the message says so.
+    press(&mut a, "alt-,");
+    assert!(
+        shown(&mut a).contains("{FAC:اللواء }137"),
+        "{}",
+        shown(&mut a)
+    );
+    assert_eq!(
+        a.message(),
+        Some("end (left edge) shrunk by «137»: «اللواء »")
+    );
+    press(&mut a, "alt-<");
+    assert!(
+        shown(&mut a).contains("{FAC:اللواء 137}"),
+        "{}",
+        shown(&mut a)
+    );
+    // The right edge is the span's start: one letter at a time.
+    press(&mut a, "alt-.");
+    assert!(
+        shown(&mut a).contains("ا{FAC:للواء 137}"),
+        "{}",
+        shown(&mut a)
+    );
+    // A span that is only the number steps letter by letter, in screen order.
+    let text = "وصل الجيش إلى محيط اللواء 137 المحاصر";
+    let mut a = app(text);
+    let n = text.find("137").unwrap();
+    a.put_cursor(0, n);
+    press(&mut a, "d alt-v right right 6");
+    assert!(shown(&mut a).contains("[QTY:137]"), "{}", shown(&mut a));
+    press(&mut a, "alt-,");
+    assert!(shown(&mut a).contains("1[QTY:37]"), "{}", shown(&mut a));
+    press(&mut a, "alt-.");
+    assert!(shown(&mut a).contains("1[QTY:3]7"), "{}", shown(&mut a));
+}
+
+#[test]
+fn a_span_starting_with_a_number_in_arabic_widens_on_the_side_pressed() {
+    // "3 كلم" runs right to left as a whole: its left edge is where it ends.
+    let text = "باتوا على بعد 3 كلم من فك الحصار";
+    let mut a = app(text);
+    a.put_cursor(0, text.find('3').unwrap());
+    assert!(shown(&mut a).contains("{QTY:3 كلم}"), "{}", shown(&mut a));
+    press(&mut a, "<");
+    assert!(
+        shown(&mut a).contains("{QTY:3 كلم من}"),
+        "{}",
+        shown(&mut a)
+    );
+    assert_eq!(
+        a.message(),
+        Some("end (left edge) widened by «من»: «3 كلم من»")
+    );
 }

@@ -265,3 +265,27 @@ fn select(app: &mut App, a: usize, b: usize) {
 fn last_char_start(text: &str, b: usize) -> usize {
     text[..b].char_indices().next_back().map_or(0, |(i, _)| i)
 }
+
+#[test]
+fn a_character_step_at_a_number_keeps_the_highlight_in_one_piece() {
+    // On screen "137 اللواء": the number reads left to right at the span's left edge.
+    let text = "وصل الجيش إلى محيط اللواء 137 المحاصر";
+    let mut app = app(text, plain());
+    let runs_after = |app: &mut App, action: Action| {
+        app.put_cursor(0, text.find("اللواء").unwrap());
+        app.apply(action);
+        app.put_cursor(0, 0);
+        let buf = draw_app(app, 50, 8);
+        underlined_runs(&buf, 1)
+            .into_iter()
+            .filter(|(_, c)| *c != Color::LightCyan) // الجيش, ORG
+            .collect::<Vec<_>>()
+    };
+    // Not "13", then a bare 7, then the rest: the number leaves whole.
+    let runs = runs_after(&mut app, Action::ShrinkLeftChar);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert!(!runs[0].0.contains('1'), "{runs:?}");
+    let runs = runs_after(&mut app, Action::WidenLeftChar);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].0, "اللواء 731", "{runs:?}");
+}
