@@ -413,6 +413,38 @@ fn a_user_keymap_rebinds_keys() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn d_asks_on_the_status_line_and_alt_v_arrives_as_one_key() {
+    let (expected, _) = expected_first_row();
+    let mut s = Session::start(SAMPLE);
+    s.wait_for("the first article line", |s| s.row(1) == expected);
+    let asked = |s: &Session| {
+        let status = s.row(ROWS - 1);
+        status.contains("mark done? ") && status.contains(" suggestions left (y/n)")
+    };
+    s.send(b"D");
+    s.wait_for("D to ask, in 40 columns", asked);
+    // Esc on its own is no.
+    s.send(b"\x1b");
+    s.wait_for("Esc to answer no", |s| {
+        s.row(ROWS - 1).contains("not marked done")
+    });
+    s.send(b"D");
+    s.wait_for("D to ask again", asked);
+    s.send(b"y");
+    s.wait_for("y to mark it", |s| {
+        s.row(ROWS - 1).contains("document marked done")
+    });
+    // Alt-v as a terminal sends it, Esc and v in one write: a selection by
+    // character, not Esc then a selection of words.
+    s.send(b"\x1bv");
+    s.wait_for("a selection by character", |s| {
+        s.row(ROWS - 1).contains("selecting characters")
+    });
+    s.send(b"q");
+    s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }

@@ -190,15 +190,12 @@ impl Session {
             return None;
         }
         let p = self.progress();
-        let more = if p.exact { "" } else { " or more" };
+        // Short enough for a 40-column status line.
+        let more = if p.exact { "" } else { "+" };
         match p.pending {
             0 => None,
-            1 => Some(format!(
-                "1{more} suggestion not reviewed yet: mark the document done anyway? (y/n)"
-            )),
-            n => Some(format!(
-                "{n}{more} suggestions not reviewed yet: mark the document done anyway? (y/n)"
-            )),
+            1 => Some(format!("mark done? 1{more} suggestion left (y/n)")),
+            n => Some(format!("mark done? {n}{more} suggestions left (y/n)")),
         }
     }
 

@@ -468,13 +468,13 @@ fn marking_done_with_suggestions_left_is_asked_first_naming_how_many() {
     let mut s = session(NEWS);
     assert_eq!(
         s.done_question().as_deref(),
-        Some("3 suggestions not reviewed yet: mark the document done anyway? (y/n)")
+        Some("mark done? 3 suggestions left (y/n)")
     );
     s.at("الجيش", settle(true));
     s.at("داعش", settle(true));
     assert_eq!(
         s.done_question().as_deref(),
-        Some("1 suggestion not reviewed yet: mark the document done anyway? (y/n)")
+        Some("mark done? 1 suggestion left (y/n)")
     );
     s.at("دير", settle(false));
     assert_eq!(s.done_question(), None, "nothing left: nothing to ask");

@@ -634,10 +634,7 @@ fn d_rejects_a_suggestion_and_stays_so_a_selection_starts_there() {
 fn d_asks_before_marking_done_while_suggestions_are_left() {
     let mut a = app(NEWS);
     press(&mut a, "D");
-    assert_eq!(
-        a.message(),
-        Some("3 suggestions not reviewed yet: mark the document done anyway? (y/n)")
-    );
+    assert_eq!(a.message(), Some("mark done? 3 suggestions left (y/n)"));
     assert!(!a.review().done(), "asked, not done yet");
     // Esc is no, and does nothing else.
     press(&mut a, "esc");
