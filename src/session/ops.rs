@@ -517,9 +517,12 @@ impl Session {
             (End::Start, true) => (range.0, v.start),
             (End::Start, false) => (v.start, range.0),
         };
-        let by = self.doc.text[a..b].trim();
+        let by = match self.doc.text[a..b].trim() {
+            "" => "a space".to_string(),
+            t => format!("«{t}»"),
+        };
         let text = &self.doc.text[range.0..range.1];
-        let out = Outcome::say(format!("{which} ({side} edge) {how} by «{by}»: «{text}»"));
+        let out = Outcome::say(format!("{which} ({side} edge) {how} by {by}: «{text}»"));
         // Keep the cursor on the span.
         if (range.0..range.1).contains(&focus.at()) {
             out

@@ -749,7 +749,12 @@ fn a_span_with_a_number_resizes_by_its_sides_on_screen_and_stays_whole() {
         a.message(),
         Some("end (left edge) shrunk by «137»: «اللواء »")
     );
-    press(&mut a, "alt-<");
+    press(&mut a, "alt-,");
+    assert_eq!(
+        a.message(),
+        Some("end (left edge) shrunk by a space: «اللواء»")
+    );
+    press(&mut a, "alt-< alt-<");
     assert!(
         shown(&mut a).contains("{FAC:اللواء 137}"),
         "{}",
