@@ -638,11 +638,11 @@ pub fn resized_in(
         .collect();
     starts.sort_unstable();
     starts.dedup();
-    // Past the paragraph's words: a paragraph, or the text, is in the way.
-    let beyond = if within.start > 0 || within.end < text.len() {
-        Refusal::Paragraph
-    } else {
-        Refusal::OutOfText
+    // Past the paragraph's words: another paragraph, or the text's edge.
+    let beyond = match which {
+        End::Stop if within.end < text.len() => Refusal::Paragraph,
+        End::Start if within.start > 0 => Refusal::Paragraph,
+        _ => Refusal::OutOfText,
     };
     let next_char = |at: usize| {
         text[at..within.end.max(at)]

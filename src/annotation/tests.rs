@@ -286,3 +286,56 @@ fn edits_serialize_for_the_log() {
     assert_eq!(serde_json::from_str::<Edit>(&json).unwrap(), edit);
     assert_eq!(edit.inverse().inverse(), edit);
 }
+
+#[test]
+fn a_word_step_out_crosses_white_space_or_a_joiner_never_punctuation() {
+    let text = "in Deir ez-Zor, Syria (SY) today";
+    let at = |s: &str| text.find(s).unwrap();
+    let grow = |span: (usize, usize)| {
+        resized_in(text, span, End::Stop, Step::Word, true, 0..text.len(), &[])
+    };
+    let deir = (at("Deir"), at("Deir") + 4);
+    let ez = grow(deir).unwrap();
+    assert_eq!(&text[ez.0..ez.1], "Deir ez");
+    let zor = grow(ez).unwrap();
+    assert_eq!(&text[zor.0..zor.1], "Deir ez-Zor", "a hyphen joins");
+    assert_eq!(grow(zor), Err(Refusal::Punctuation(",".into())));
+    let syria = (at("Syria"), at("Syria") + 5);
+    assert_eq!(grow(syria), Err(Refusal::Punctuation("(".into())));
+    // Inside a paragraph, its end is a paragraph's edge, not the text's.
+    let today = (at("today"), text.len());
+    assert_eq!(
+        resized_in(text, today, End::Stop, Step::Word, true, 0..text.len(), &[]),
+        Err(Refusal::OutOfText)
+    );
+    let para = at("Syria")..at(" today");
+    let sy = (at("SY"), at("SY") + 2);
+    assert_eq!(
+        resized_in(text, sy, End::Stop, Step::Word, true, para, &[]),
+        Err(Refusal::Paragraph)
+    );
+    // A split inside a word is a stop for the start, both ways.
+    let word = at("Deir");
+    let split = word + 1;
+    let span = (split, deir.1);
+    let out = resized_in(
+        text,
+        span,
+        End::Start,
+        Step::Word,
+        true,
+        0..text.len(),
+        &[split],
+    );
+    assert_eq!(out, Ok((word, deir.1)));
+    let back = resized_in(
+        text,
+        (word, deir.1),
+        End::Start,
+        Step::Word,
+        false,
+        0..text.len(),
+        &[split],
+    );
+    assert_eq!(back, Ok(span));
+}

@@ -82,7 +82,7 @@ impl App {
             let found = if p == para {
                 next_word_last(text, offset)
             } else {
-                next_word_last(text, 0).or_else(|| first_word_start(text))
+                first_word_last(text)
             };
             if let Some(s) = found {
                 self.land(p, s);
@@ -266,16 +266,25 @@ fn next_word_start(text: &str, offset: usize) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// The start of the last cluster of the first word that ends after `offset` + one
-/// cluster (the first word whose last cluster is past `offset`).
+/// The start of the last cluster of the first word whose last cluster is past
+/// `offset`.
 fn next_word_last(text: &str, offset: usize) -> Option<usize> {
     let from = resync(text, offset);
-    text[from..]
-        .split_word_bound_indices()
-        .map(|(i, w)| (from + i, w))
+    word_lasts(&text[from..])
+        .map(|last| from + last)
+        .find(|&last| last > offset)
+}
+
+/// The start of the last cluster of the first word.
+fn first_word_last(text: &str) -> Option<usize> {
+    word_lasts(text).next()
+}
+
+/// The start of each word's last cluster.
+fn word_lasts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.split_word_bound_indices()
         .filter(|&(_, w)| is_word(w))
         .map(|(i, w)| i + w.len() - w.graphemes(true).next_back().map_or(0, str::len))
-        .find(|&last| last > offset)
 }
 
 /// The last word start before `offset`, looking back through a window that grows
@@ -331,5 +340,7 @@ mod tests {
         assert_eq!(next_word_last(text, at("لَ")), Some(at("7")));
         assert_eq!(next_word_last(text, at("7")), Some(at("م")));
         assert_eq!(next_word_last(text, at("م")), None);
+        // A word of one letter starting a paragraph is its own end.
+        assert_eq!(first_word_last("و قال"), Some(0));
     }
 }
