@@ -704,15 +704,25 @@ pub fn resized_in(
                 .find(|&x| x > b && x < e)
                 .ok_or(Refusal::Empty)?
         }
+        // Inwards by characters, then past any white space the step bared: a span
+        // never ends on a space (اللواء 137 less its number is «اللواء»).
         (End::Stop, false, Step::Chars(n)) => {
             t = chars(n, e, &prev_char)
                 .filter(|&x| x > b)
-                .ok_or(Refusal::Empty)?
+                .ok_or(Refusal::Empty)?;
+            t = b + text[b..t].trim_end().len();
+            if t == b {
+                return Err(Refusal::Empty);
+            }
         }
         (End::Start, false, Step::Chars(n)) => {
             s = chars(n, b, &next_char)
                 .filter(|&x| x < e)
-                .ok_or(Refusal::Empty)?
+                .ok_or(Refusal::Empty)?;
+            s = e - text[s..e].trim_start().len();
+            if s == e {
+                return Err(Refusal::Empty);
+            }
         }
     }
     Ok((s, t))

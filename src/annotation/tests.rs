@@ -339,3 +339,22 @@ fn a_word_step_out_crosses_white_space_or_a_joiner_never_punctuation() {
     );
     assert_eq!(back, Ok(span));
 }
+
+#[test]
+fn shrinking_by_characters_never_leaves_a_space_at_the_edge() {
+    let text = "قال اللواء 137 أمس";
+    let span = (text.find("اللواء").unwrap(), text.find(" أمس").unwrap());
+    let shrink = |which, n| resized(text, span.0, span.1, which, Step::Chars(n), false);
+    // The number crossed whole (three clusters) leaves the title, not «اللواء ».
+    let (s, t) = shrink(End::Stop, 3).unwrap();
+    assert_eq!(&text[s..t], "اللواء");
+    // From the start: the title's six letters go, and the space after them.
+    let (s, t) = shrink(End::Start, 6).unwrap();
+    assert_eq!(&text[s..t], "137");
+    // A step that would leave only white space empties the span: refused.
+    let spaced = (span.0, text.find("137").unwrap());
+    assert_eq!(
+        resized(text, spaced.0, spaced.1, End::Start, Step::Chars(6), false),
+        Err(Refusal::Empty)
+    );
+}

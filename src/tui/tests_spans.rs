@@ -285,6 +285,10 @@ fn a_character_step_at_a_number_keeps_the_highlight_in_one_piece() {
     let runs = runs_after(&mut app, Action::ShrinkLeftChar);
     assert_eq!(runs.len(), 1, "{runs:?}");
     assert!(!runs[0].0.contains('1'), "{runs:?}");
+    // Shrinking took the bared space too; widening gives it back, then the number.
+    let runs = runs_after(&mut app, Action::WidenLeftChar);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].0, "اللواء ", "{runs:?}");
     let runs = runs_after(&mut app, Action::WidenLeftChar);
     assert_eq!(runs.len(), 1, "{runs:?}");
     assert_eq!(runs[0].0, "اللواء 731", "{runs:?}");
