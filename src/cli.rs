@@ -375,8 +375,8 @@ pub struct CrossvalArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Documents to export, each a document id, an id prefix of at least 8 hex
-    /// digits, a name, or a source path as recorded [default: every document, in
-    /// the order it was added].
+    /// digits, a name, an id as exported, or a source path as recorded [default:
+    /// every document, in the order it was added].
     pub docs: Vec<String>,
     /// jsonl (raqim's own, keeps everything), prodigy, doccano, label-studio, brat
     /// (a directory of .txt + .ann pairs; needs --out), conll.
@@ -390,6 +390,11 @@ pub struct ExportArgs {
     /// codepoints for the others; conll has no offsets].
     #[arg(long, value_name = "codepoints|utf16|bytes")]
     pub offsets: Option<Offsets>,
+    /// Each record's id: name (the record's own id for an imported document, the
+    /// file name without .txt for an article, so that `raqim eval` scores it against
+    /// its gold file), or hash (the document id, the SHA-256 of its text).
+    #[arg(long, default_value = "name", value_name = "name|hash")]
+    pub ids: crate::exchange::Ids,
     /// The file to write (brat: the directory; an existing directory gets
     /// raqim-export.EXT) [default: standard output]. Written whole or not at all.
     #[arg(long, value_name = "DIR|FILE")]

@@ -112,7 +112,12 @@ fn to_record(
             score: Some((s.score * 1000.0).round() / 1000.0),
         })
         .collect();
-    DocRecord { id, text, spans }
+    DocRecord {
+        id,
+        text,
+        spans,
+        meta: None,
+    }
 }
 
 /// Options of `raqim eval`.
@@ -184,11 +189,23 @@ pub fn eval(engine: &Engine, a: &EvalArgs, out: &mut dyn Write) -> anyhow::Resul
     let pred = to_code_points(pred.into_iter().skip(a.skip).collect(), a.offsets);
     let by_id: std::collections::HashMap<&str, &DocRecord> =
         pred.iter().map(|d| (d.id.as_str(), d)).collect();
+    // raqim's export names a document by its name, or by its hash with `--ids hash`
+    // (its name then in `meta.name`): a document is found by its id, else by a name.
+    let mut by_name: std::collections::HashMap<&str, &DocRecord> = Default::default();
+    for d in &pred {
+        for n in d.names() {
+            by_name.entry(n).or_insert(d);
+        }
+    }
     let mut scores = Scores::default();
     for g in &gold {
-        let Some(p) = by_id.get(g.id.as_str()) else {
+        let found = by_id
+            .get(g.id.as_str())
+            .or_else(|| by_name.get(g.id.as_str()))
+            .or_else(|| g.names().iter().find_map(|n| by_id.get(n)));
+        let Some(p) = found else {
             bail!(
-                "{}: no document with id {:?} (it is in {})",
+                "{}: no document with id or name {:?} (it is in {})",
                 pred_path.display(),
                 g.id,
                 a.gold.display()

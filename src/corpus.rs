@@ -32,6 +32,26 @@ pub struct DocRecord {
     pub text: String,
     #[serde(default)]
     pub spans: Vec<SpanRecord>,
+    /// What raqim's export says of the document (`name`, ...); read so that `eval`
+    /// finds a document by its name too, never written.
+    #[serde(default, skip_serializing)]
+    pub meta: Option<serde_json::Value>,
+}
+
+impl DocRecord {
+    /// The name raqim's export gives in `meta.name`, and that name without `.txt`.
+    pub fn names(&self) -> Vec<&str> {
+        let name = self
+            .meta
+            .as_ref()
+            .and_then(|m| m.get("name"))
+            .and_then(serde_json::Value::as_str);
+        let mut out: Vec<&str> = name.into_iter().collect();
+        if let Some(stem) = name.and_then(|n| n.strip_suffix(".txt")) {
+            out.push(stem);
+        }
+        out
+    }
 }
 
 /// A bad record.

@@ -396,6 +396,7 @@ mod tests {
                 source: None,
                 score: None,
             }],
+            meta: None,
         };
         let docs = vec![doc.clone(), doc];
         let mut seen = Vec::new();

@@ -48,6 +48,27 @@ impl FromStr for ExportState {
     }
 }
 
+/// What an export writes as each record's `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ids {
+    /// The document's name ([`export_id`]): what the gold file it came from calls it.
+    #[default]
+    Name,
+    /// The document id, the SHA-256 of its text: unique whatever the names.
+    Hash,
+}
+
+impl FromStr for Ids {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "name" => Ok(Ids::Name),
+            "hash" | "sha256" => Ok(Ids::Hash),
+            _ => Err(format!("'{s}' is not one of: name, hash")),
+        }
+    }
+}
+
 /// The state imported spans get when the file does not give one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ImportAs {
@@ -126,15 +147,43 @@ fn loses(format: Format) -> &'static str {
 /// The id the store gives a text (named here too for the callers of this module).
 pub use crate::document::document_id;
 
-/// A stored document as an interchange record: id = the document id, spans of the
-/// wanted states with every review field, meta = `{"name", "source_path", "done"}`.
-pub fn to_record(d: FullDocument, state: ExportState) -> Record {
+/// The id an export gives a document by default: the id its record had in the file
+/// it was imported from (or the JSON lines set it was opened from), else its name,
+/// without `.txt` for an article read from a file (`deir-ez-zor.txt` is the gold
+/// file's `deir-ez-zor`).
+pub fn export_id(row: &DocumentRow) -> String {
+    if let Some(id) = &row.record_id {
+        return id.clone();
+    }
+    match row.name.strip_suffix(".txt") {
+        Some(stem) if !stem.is_empty() => stem.to_string(),
+        _ => row.name.clone(),
+    }
+}
+
+/// `{"note": note}`, or nothing for an empty note.
+fn note_meta(note: &str) -> Option<Value> {
+    (!note.is_empty()).then(|| json!({ "note": note }))
+}
+
+/// A stored document as an interchange record: id as `ids` says, spans of the wanted
+/// states with every review field, meta = `{"name", "source_path", "done"}`. A flag
+/// is `"flagged": true` on the record or the span, with its note as `meta.note`; a
+/// flag on a stretch with no span written (a suggestion not decided, a span not
+/// exported) is listed in `meta.flags` as `{"start", "end", "note"?}`.
+pub fn to_record(d: FullDocument, state: ExportState, ids: Ids) -> Record {
+    let mut places: std::collections::HashMap<(usize, usize), &str> = d
+        .flags
+        .iter()
+        .filter_map(|f| Some((f.place?, f.note.as_str())))
+        .collect();
     let spans = d
         .spans
         .into_iter()
         .filter(|s| state == ExportState::All || s.span.state == State::Accepted)
         .map(|stored| {
             let s = stored.span;
+            let flag = places.remove(&(s.start, s.end));
             RecordSpan {
                 start: s.start,
                 end: s.end,
@@ -143,18 +192,43 @@ pub fn to_record(d: FullDocument, state: ExportState) -> Record {
                 source: Some(s.source),
                 score: Some(s.score),
                 annotator: Some(stored.annotator),
+                flagged: flag.is_some(),
+                meta: flag.and_then(note_meta),
             }
         })
         .collect();
+    let mut meta = json!({
+        "name": d.row.name,
+        "source_path": d.row.source_path,
+        "done": d.row.done,
+    });
+    let own = d.flags.iter().find(|f| f.place.is_none());
+    if let Some(note) = own.map(|f| f.note.as_str()).filter(|n| !n.is_empty()) {
+        meta["note"] = json!(note);
+    }
+    let mut left: Vec<((usize, usize), &str)> = places.into_iter().collect();
+    left.sort();
+    if !left.is_empty() {
+        meta["flags"] = left
+            .into_iter()
+            .map(|((start, end), note)| {
+                let mut f = json!({ "start": start, "end": end });
+                if !note.is_empty() {
+                    f["note"] = json!(note);
+                }
+                f
+            })
+            .collect();
+    }
     Record {
-        id: d.row.id,
+        id: match ids {
+            Ids::Name => export_id(&d.row),
+            Ids::Hash => d.row.id,
+        },
         text: d.text,
         spans,
-        meta: Some(json!({
-            "name": d.row.name,
-            "source_path": d.row.source_path,
-            "done": d.row.done,
-        })),
+        flagged: own.is_some(),
+        meta: Some(meta),
     }
 }
 
@@ -221,6 +295,10 @@ fn find<'a>(
     if !named.is_empty() {
         return Ok(named);
     }
+    let exported = by(&|r| export_id(r) == name);
+    if !exported.is_empty() {
+        return Ok(exported);
+    }
     // A path: the document last recorded for it (the viewer records absolute paths).
     let mut paths = vec![PathBuf::from(name)];
     if let Ok(abs) = std::fs::canonicalize(name) {
@@ -245,6 +323,8 @@ pub struct ExportArgs<'a> {
     /// A file (a directory for brat); `None`: standard output.
     pub out: Option<&'a Path>,
     pub docs: &'a [String],
+    /// What each record's `id` is.
+    pub ids: Ids,
 }
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
@@ -276,10 +356,25 @@ pub fn export(
     let rows = resolve(&store, args.docs)?;
     let mut records = Vec::with_capacity(rows.len());
     store.read_documents::<StoreError>(&rows, |d| {
-        records.push(to_record(d, args.state));
+        records.push(to_record(d, args.state, args.ids));
         Ok(())
     })?;
     drop(store);
+    // Two documents of one name (two folders' a.txt, a text edited after it was
+    // annotated) get one id: said, since a tool that reads the file by id would
+    // merge them (brat gives them files of their own).
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    for r in &records {
+        *seen.entry(r.id.as_str()).or_default() += 1;
+    }
+    let mut shared: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
+    shared.sort();
+    for (id, n) in shared {
+        writeln!(
+            stderr,
+            "raqim: note: {n} documents have the id {id:?}; --ids hash tells them apart"
+        )?;
+    }
     let written = |r: &Record| {
         r.spans
             .iter()
@@ -435,10 +530,46 @@ fn input_files(format: Format, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>
     Ok(out)
 }
 
+/// The flags a record carries, as [`to_record`] writes them: the record's own
+/// (`"flagged": true`, note in `meta.note`), its spans' (the same on a span), and
+/// `meta.flags` (stretches without a span in the file).
+fn record_flags(r: &Record) -> Vec<(Option<(usize, usize)>, String)> {
+    let note = |meta: Option<&Value>| {
+        meta.and_then(|m| m.get("note"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut out = Vec::new();
+    if r.flagged {
+        out.push((None, note(r.meta.as_ref())));
+    }
+    for s in r.spans.iter().filter(|s| s.flagged) {
+        out.push((Some((s.start, s.end)), note(s.meta.as_ref())));
+    }
+    let listed = r
+        .meta
+        .as_ref()
+        .and_then(|m| m.get("flags"))
+        .and_then(Value::as_array);
+    for f in listed.into_iter().flatten() {
+        let at = |k: &str| f.get(k).and_then(Value::as_u64).map(|n| n as usize);
+        if let (Some(a), Some(b)) = (at("start"), at("end"))
+            && a < b
+        {
+            out.push((Some((a, b)), note(Some(f))));
+        }
+    }
+    out
+}
+
 /// A record as a document to import: its id is the hash of its text; its name the
-/// `name` of its meta (raqim's own exports), else the record id; state, source, score
-/// and annotator the span's own where the file gives them.
+/// `name` of its meta (raqim's own exports), else the record id, which is kept (an
+/// export writes it back) unless it is the text's hash (raqim's exports before
+/// names); state, source, score and annotator the span's own where the file gives
+/// them; its flags ([`record_flags`]).
 pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc {
+    let flags = record_flags(&r);
     let meta = r.meta.as_ref().and_then(Value::as_object);
     let meta_str = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str);
     let name = meta_str("name").unwrap_or(&r.id).to_string();
@@ -471,13 +602,16 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
             annotator: s.annotator.unwrap_or_else(|| args.annotator.to_string()),
         })
         .collect();
+    let id = document_id(&r.text);
     ImportDoc {
-        id: document_id(&r.text),
+        record_id: (r.id != id).then_some(r.id),
+        id,
         name,
         source_path,
         text: r.text,
         done,
         spans,
+        flags,
     }
 }
 

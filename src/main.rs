@@ -142,6 +142,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 offsets: a.offsets,
                 out: a.out.as_deref(),
                 docs: &a.docs,
+                ids: a.ids,
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -237,6 +238,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 let keeper = keeper(&cli.store)?;
                 let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
+                // Every document is in the database from now on, for an export; a
+                // database that cannot take them is said again by opening the first.
+                if let Err(e) = source.register() {
+                    tracing::warn!("viewer: the set's documents were not registered: {e}");
+                }
                 return raqim::tui::run_set(settings, engine, keymap, &mut source, 0);
             }
             let doc = load(&file, cli.view.lossy)?;

@@ -369,6 +369,7 @@ mod tests {
             id: id.into(),
             text: text.into(),
             spans: out,
+            meta: None,
         }
     }
 

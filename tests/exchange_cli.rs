@@ -394,11 +394,13 @@ fn named_documents_are_exported_in_the_order_given() {
             "newsfane-0002"
         ]
     );
-    let id = all[2]["id"].as_str().unwrap();
+    let hashed = records(&export(&db, &["--format", "jsonl", "--ids", "hash"]));
+    let id = hashed[2]["id"].as_str().unwrap();
     let o = export(&db, &["--format", "jsonl", &id[..10], "deir-ez-zor"]);
     let some = records(&o);
     assert_eq!(some.len(), 2);
-    assert_eq!(some[0]["id"], id);
+    assert_eq!(some[0]["id"], "newsfane-0001");
+    assert_eq!(some[0]["meta"]["name"], "newsfane-0001");
     assert_eq!(some[1]["meta"]["name"], "deir-ez-zor");
     assert!(
         stderr(&o).contains("exported 2 documents"),
@@ -589,4 +591,126 @@ fn a_score_outside_0_to_1_imports_nothing_and_names_the_place() {
         "{err}"
     );
     assert!(!db.exists());
+}
+
+/// `raqim eval GOLD PRED`, which must succeed; its micro F1.
+fn micro_f1(gold: &str, pred: &Path) -> f64 {
+    let o = raqim(&["eval", gold, s(pred)], None);
+    assert!(o.status.success(), "eval: {}", stderr(&o));
+    let out = stdout(&o);
+    let micro = out.lines().find(|l| l.starts_with("micro")).unwrap();
+    micro.split_whitespace().collect::<Vec<_>>()[6]
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn an_export_is_scored_against_the_gold_file_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    let out = dir.path().join("review.jsonl");
+    export(&db, &["--format", "jsonl", "--out", s(&out)]);
+    let r = &records_in(&out)[0];
+    assert_eq!(r["id"], "deir-ez-zor", "the gold file's id, not the hash");
+    assert_eq!(micro_f1(GOLD, &out), 1.0);
+    // With the hash as id, the name in meta still finds the document.
+    let hashed = dir.path().join("hashed.jsonl");
+    export(
+        &db,
+        &["--format", "jsonl", "--ids", "hash", "--out", s(&hashed)],
+    );
+    let r = &records_in(&hashed)[0];
+    assert_eq!(r["id"].as_str().unwrap().len(), 64, "{r}");
+    assert_eq!(micro_f1(GOLD, &hashed), 1.0);
+}
+
+/// The JSON lines of a file.
+fn records_in(p: &Path) -> Vec<Value> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_foreign_record_keeps_its_id_through_import_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("theirs.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id": "article-7", "text": "قال محمد في دمشق", "meta": {"name": "Damascus story"}, "spans": [{"start": 4, "end": 8, "label": "PER"}]}"#,
+            "\n",
+            r#"{"id": 12, "text": "وصل الوفد إلى بغداد", "spans": []}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    import(&db, &["--format", "prodigy", "--as", "accepted", s(&file)]);
+    for format in ["jsonl", "prodigy", "doccano", "label-studio"] {
+        let out = dir.path().join(format!("out-{format}"));
+        export(&db, &["--format", format, "--out", s(&out)]);
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains("\"article-7\""), "{format}: {text}");
+        assert!(text.contains("\"12\""), "{format}: {text}");
+    }
+    // Imported again into another database, they keep it once more.
+    let out = dir.path().join("again.jsonl");
+    export(&db, &["--format", "jsonl", "--out", s(&out)]);
+    let db2 = dir.path().join("second.db");
+    import(&db2, &["--format", "jsonl", s(&out)]);
+    let r = records(&export(&db2, &["--format", "jsonl", "--state", "all"]));
+    let ids: Vec<&str> = r.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["article-7", "12"]);
+    assert_eq!(r[0]["meta"]["name"], "Damascus story");
+    // A document is named on the command line by that id too.
+    let one = records(&export(&db2, &["--format", "jsonl", "12"]));
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0]["text"], "وصل الوفد إلى بغداد");
+}
+
+#[test]
+fn an_export_from_before_names_imports_under_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    // raqim's exports used to write the hash as id, with the name in meta.
+    let old = dir.path().join("old.jsonl");
+    export(
+        &db,
+        &["--format", "jsonl", "--ids", "hash", "--out", s(&old)],
+    );
+    let db2 = dir.path().join("second.db");
+    import(&db2, &["--format", "jsonl", s(&old)]);
+    let r = records(&export(&db2, &["--format", "jsonl"]));
+    assert_eq!(r[0]["id"], "deir-ez-zor");
+}
+
+#[test]
+fn two_documents_of_one_name_are_said_to_share_their_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("twins.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id": "a", "text": "قال محمد"}"#,
+            "\n",
+            r#"{"id": "a", "text": "قال علي"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    import(&db, &["--format", "jsonl", s(&file)]);
+    let o = export(&db, &["--format", "jsonl"]);
+    assert!(
+        stderr(&o).contains("2 documents have the id \"a\"; --ids hash tells them apart"),
+        "{}",
+        stderr(&o)
+    );
+    let o = export(&db, &["--format", "jsonl", "--ids", "hash"]);
+    assert!(!stderr(&o).contains("have the id"), "{}", stderr(&o));
 }

@@ -410,9 +410,162 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
         .unwrap();
     assert!(store.spans(&id).unwrap().is_empty());
     store.save_memory("{}", 3).unwrap();
+    // Version 3: an old document has no record id, and takes flags.
+    assert!(
+        store
+            .documents()
+            .unwrap()
+            .iter()
+            .all(|d| d.record_id.is_none())
+    );
+    store
+        .set_flag(&id, Some((4, 10)), Some("which Mohammed?"), "omar")
+        .unwrap();
     drop(store);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.load_memory().unwrap(), Some(("{}".to_string(), 3)));
+    let flags = store.flags(&id).unwrap();
+    assert_eq!(
+        (flags[0].place, flags[0].note.as_str()),
+        (Some((4, 10)), "which Mohammed?")
+    );
+}
+
+#[test]
+fn a_version_2_database_exports_without_being_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    let id = sha(TEXT);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(V1_AS_RELEASED).unwrap();
+        conn.execute_batch(raqim::store::schema::MIGRATIONS[1])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO documents (id, name, source_path, text, added, chars) \
+             VALUES (?1, 'news.txt', NULL, ?2, 5, 47)",
+            (&id, TEXT),
+        )
+        .unwrap();
+    }
+    let args = raqim::exchange::ExportArgs {
+        db: &path,
+        format: raqim::formats::Format::Jsonl,
+        state: raqim::exchange::ExportState::All,
+        offsets: None,
+        out: None,
+        docs: &[],
+        ids: raqim::exchange::Ids::Name,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    raqim::exchange::export(&args, &mut out, &mut err).unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(r["id"], "news", "the file name without .txt");
+    assert!(r.get("flagged").is_none(), "{r}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 2, "export migrated the file");
+}
+
+#[test]
+fn a_flag_is_one_per_place_replaced_by_a_new_note_and_taken_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    let id = make_db(&path, 0);
+    let mut store = Store::open(&path).unwrap();
+    store.set_flag(&id, None, Some(""), "ana").unwrap();
+    store
+        .set_flag(&id, Some((4, 10)), Some("first"), "ana")
+        .unwrap();
+    store
+        .set_flag(&id, Some((4, 10)), Some("second"), "omar")
+        .unwrap();
+    store.set_flag(&id, Some((0, 3)), Some("x"), "ana").unwrap();
+    let flags: Vec<_> = store
+        .flags(&id)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.place, f.note, f.annotator))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            (None, String::new(), "ana".to_string()),
+            (Some((0, 3)), "x".to_string(), "ana".to_string()),
+            (Some((4, 10)), "second".to_string(), "omar".to_string()),
+        ]
+    );
+    store.set_flag(&id, None, None, "ana").unwrap();
+    store.set_flag(&id, Some((0, 3)), None, "ana").unwrap();
+    assert_eq!(store.flags(&id).unwrap().len(), 1);
+    let err = store
+        .set_flag(&sha("غير موجود"), None, Some(""), "ana")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
+}
+
+#[test]
+fn registering_a_set_adds_its_documents_once_and_leaves_a_changed_file_to_the_viewer() {
+    use raqim::store::Registration;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    // news.txt was annotated (one span) under its old text.
+    let old = make_db(&path, 1);
+    let reg = |name: &str, text: &str, file: Option<&str>| Registration {
+        id: sha(text),
+        name: name.to_string(),
+        source_path: file.map(std::path::PathBuf::from),
+        text: text.to_string(),
+        record_id: None,
+    };
+    let changed = "قال الرئيس محمد في حلب إن الجيش السوري انسحب.";
+    let set = [
+        reg("a.txt", "وصل الوفد إلى بغداد", Some("set/a.txt")),
+        reg("news.txt", changed, Some("news.txt")),
+        Registration {
+            record_id: Some("r-1".to_string()),
+            ..reg("r-1", "في دمشق", None)
+        },
+    ];
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.register_documents(&set, false).unwrap(), 2);
+    assert_eq!(store.register_documents(&set, false).unwrap(), 0, "twice");
+    let docs: Vec<_> = store
+        .documents_as_added()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.name, d.record_id))
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            ("news.txt".to_string(), None),
+            ("a.txt".to_string(), None),
+            ("r-1".to_string(), Some("r-1".to_string())),
+        ]
+    );
+    assert!(store.actions(&sha("في دمشق")).unwrap().is_empty());
+    // The changed file still leads to its annotated version, for the viewer to ask.
+    let (at, _) = store
+        .document_for_path(Path::new("news.txt"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(at, old);
+    let (at, _) = store
+        .document_for_path(Path::new("set/a.txt"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(at, sha("وصل الوفد إلى بغداد"));
+    // With --changed new the new text is a new document of its own.
+    assert_eq!(store.register_documents(&set, true).unwrap(), 1);
+    let (at, _) = store
+        .document_for_path(Path::new("news.txt"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(at, sha(changed));
 }
 
 #[test]
@@ -1254,7 +1407,10 @@ fn a_version_number_that_does_not_match_the_tables_is_refused_naming_both() {
         msg.contains("table documents has the columns") && msg.contains("chars"),
         "{msg}"
     );
-    assert!(msg.contains("those of version 2"), "{msg}");
+    assert!(
+        msg.contains(&format!("those of version {SCHEMA_VERSION}")),
+        "{msg}"
+    );
     assert!(!msg.contains("duplicate column"), "{msg}");
 }
 

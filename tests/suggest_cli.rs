@@ -189,7 +189,7 @@ fn eval_refuses_predictions_for_other_documents() {
         None,
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no document with id \"a\""));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no document with id or name \"a\""));
     std::fs::write(&pred, "{\"id\":\"a\",\"text\":\"abd\",\"spans\":[]}\n").unwrap();
     let o = raqim(
         &["eval", gold.to_str().unwrap(), pred.to_str().unwrap()],

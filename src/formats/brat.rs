@@ -162,6 +162,7 @@ fn doc(
         id: id.to_string(),
         text: text.to_string(),
         spans,
+        flagged: false,
         meta: None,
     })
 }
@@ -348,6 +349,7 @@ pub(super) fn expected(records: &[Record]) -> Vec<Record> {
                 .filter(|s| !s.is_rejected())
                 .map(|s| RecordSpan::new(s.start, s.end, &s.label))
                 .collect(),
+            flagged: false,
             meta: None,
         })
         .collect();

@@ -425,6 +425,7 @@ fn build(name: &str, n: usize, doc: Doc, ctx: &mut Ctx) -> Result<Record, Format
         id,
         text,
         spans,
+        flagged: false,
         meta: None,
     })
 }

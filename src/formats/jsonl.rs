@@ -62,6 +62,8 @@ pub(super) fn finish_span(
         source: json::opt_str(at, field, o, "source")?.map(str::to_string),
         score: json::opt_score(at, field, o, "score")?,
         annotator: json::opt_str(at, field, o, "annotator")?.map(str::to_string),
+        flagged: json::opt_bool(at, field, o, "flagged")?.unwrap_or(false),
+        meta: json::meta(o),
     };
     ctx.label(at, &|| format!("{field}.label"), &span.label)?;
     Ok(span)

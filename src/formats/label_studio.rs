@@ -117,6 +117,7 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
         id,
         text: text.to_string(),
         spans,
+        flagged: false,
         meta,
     })
 }
@@ -378,6 +379,7 @@ pub(super) fn expected(r: &Record) -> Record {
         id: r.id.clone(),
         text: r.text.clone(),
         spans,
+        flagged: false,
         meta: r
             .meta
             .clone()

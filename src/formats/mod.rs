@@ -63,6 +63,10 @@ pub struct Record {
     pub id: String,
     pub text: String,
     pub spans: Vec<RecordSpan>,
+    /// The analyst flagged the document "unsure, to discuss" (Prodigy's task flag);
+    /// the note, if any, is `meta.note`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub flagged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
 }
@@ -82,6 +86,12 @@ pub struct RecordSpan {
     pub score: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotator: Option<String>,
+    /// The analyst flagged the span "unsure, to discuss"; the note, if any, is
+    /// `meta.note`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub flagged: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Value>,
 }
 
 impl RecordSpan {
@@ -95,6 +105,8 @@ impl RecordSpan {
             source: None,
             score: None,
             annotator: None,
+            flagged: false,
+            meta: None,
         }
     }
 
@@ -118,6 +130,7 @@ impl From<DocRecord> for Record {
                     ..RecordSpan::new(s.start, s.end, &s.label)
                 })
                 .collect(),
+            flagged: false,
             meta: None,
         }
     }
@@ -339,6 +352,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
             .filter(|s| !s.is_rejected())
             .map(|s| f(r, s))
             .collect(),
+        flagged: false,
         meta: None,
     };
     let bare = |_: &Record, s: &RecordSpan| RecordSpan::new(s.start, s.end, &s.label);
@@ -354,6 +368,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
         Format::Prodigy => records
             .iter()
             .map(|r| Record {
+                flagged: r.flagged,
                 meta: r.meta.clone().filter(|m| !m.is_null()),
                 ..keep(r, &prodigy::expected_span)
             })
@@ -859,6 +874,24 @@ mod json {
         }
     }
 
+    /// A boolean (`flagged`), absent or null as `None`.
+    pub fn opt_bool(
+        at: &Location,
+        field: &str,
+        o: &Map<String, Value>,
+        key: &str,
+    ) -> Result<Option<bool>, FormatError> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(v) => Err(FormatError::field(
+                at,
+                join(field, key),
+                format!("expected true or false, found {}", describe(v)),
+            )),
+        }
+    }
+
     /// A string, or a number written as its decimal form (ids, user ids).
     pub fn opt_name(
         at: &Location,
@@ -956,6 +989,7 @@ fn read_json_lines(
             id,
             text: text.to_string(),
             spans,
+            flagged: json::opt_bool(at, "", o, "flagged")?.unwrap_or(false),
             meta: json::meta(o),
         })
     };

@@ -169,6 +169,8 @@ struct Task<'a> {
     spans: Vec<Span<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     answer: Option<&'static str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    flagged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     meta: Option<&'a Value>,
 }
@@ -199,6 +201,10 @@ struct Span<'a> {
     score: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     annotator: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    flagged: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<&'a Value>,
 }
 
 pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, FormatError> {
@@ -244,6 +250,8 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                     source: s.source.as_deref(),
                     score: s.score,
                     annotator: s.annotator.as_deref(),
+                    flagged: s.flagged,
+                    meta: s.meta.as_ref().filter(|m| !m.is_null()),
                 }
             })
             .collect();
@@ -256,6 +264,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 tokens,
                 spans,
                 answer: (!pending).then_some("accept"),
+                flagged: r.flagged,
                 meta: r.meta.as_ref().filter(|m| !m.is_null()),
             },
         );

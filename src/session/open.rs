@@ -15,7 +15,7 @@ use super::set::{self, Entry, SetError};
 use crate::document::{self, Document};
 use crate::logging;
 use crate::review::{Opened, ReviewError, open_document};
-use crate::store::{Store, StoreError};
+use crate::store::{Registration, Store, StoreError};
 use crate::suggest::options::Options;
 use crate::suggest::{Engine, SourceError, builtin_engine};
 
@@ -221,14 +221,22 @@ impl Keeper {
     }
 }
 
-/// "12 accepted · 3 rejected · done" for a document the store knows, else "not
-/// started".
+/// "12 accepted · 3 rejected · done · 2 flagged" for a document the store knows
+/// with some work on it, else "not started" (a document registered with its set and
+/// never worked on included).
 fn summary(store: &Store, doc: &Document) -> String {
     let id = doc.id();
+    let flags = store.flags(&id).map_or(0, |f| f.len());
+    let flagged = if flags > 0 {
+        format!(" · {flags} flagged")
+    } else {
+        String::new()
+    };
     match (store.span_counts(&id), store.done(&id)) {
+        (Ok((0, 0, 0)), Ok(Some(false))) if flags == 0 => "not started".to_string(),
         (Ok((_, a, r)), Ok(Some(done))) => {
             format!(
-                "{a} accepted · {r} rejected{}",
+                "{a} accepted · {r} rejected{}{flagged}",
                 if done { " · done" } else { "" }
             )
         }
@@ -368,6 +376,43 @@ impl SetSource {
             lossy,
             engine,
         }
+    }
+}
+
+impl SetSource {
+    /// Records every readable document of the set in the database (its text and
+    /// name, no spans: suggestions are made when a document is first shown, a
+    /// record's spans arrive when it is first opened), so that an export, the list's
+    /// progress and `L` see the documents never opened. One transaction; a document
+    /// that cannot be read is left for `]` to skip and name; a file that changed
+    /// since it was annotated is left for opening to decide (`--changed`). Returns
+    /// how many documents the database did not have; with `--no-db`, 0.
+    pub fn register(&mut self) -> Result<usize, OpenError> {
+        let Some(path) = &self.keeper.db else {
+            return Ok(0);
+        };
+        let mut docs = Vec::with_capacity(self.entries.len());
+        for e in &self.entries {
+            let Ok(doc) = e.open(self.lossy) else {
+                continue;
+            };
+            let id = doc.id();
+            docs.push(Registration {
+                record_id: (e.path.is_none() && e.name != id).then(|| e.name.clone()),
+                source_path: e
+                    .path
+                    .as_ref()
+                    .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+                id,
+                name: doc.name,
+                text: doc.text,
+            });
+        }
+        let mut store = Store::open(path)?;
+        let new_text = self.keeper.changed == Some(Changed::New);
+        let added = store.register_documents(&docs, new_text)?;
+        tracing::info!(documents = docs.len(), added, "viewer: the set registered");
+        Ok(added)
     }
 }
 

@@ -31,6 +31,12 @@ pub struct ImportDoc {
     /// The done mark of a new document (a known one keeps its own).
     pub done: bool,
     pub spans: Vec<ImportSpan>,
+    /// The id the record has in its file when it is its own (not the text's hash):
+    /// kept for a new document, and for a known one that has none yet.
+    pub record_id: Option<String>,
+    /// Flags the record carries: the document's (`None`) or a stretch's (code
+    /// points), with their notes; one already at that place is kept as it is.
+    pub flags: Vec<(Option<(usize, usize)>, String)>,
 }
 
 /// A span to import and who made it.
@@ -75,6 +81,8 @@ pub struct FullDocument {
     pub row: DocumentRow,
     pub text: String,
     pub spans: Vec<StoredSpan>,
+    /// The analyst's flags, the document's first, then by place.
+    pub flags: Vec<super::Flag>,
 }
 
 /// The page cache of an import's connection, in KiB (SQLite's negative form): enough
@@ -317,8 +325,19 @@ impl Store {
                     .map_err(sq)?;
                 let mut add_doc = tx
                     .prepare(
-                        "INSERT INTO documents (id, name, source_path, text, added, done, chars) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        "INSERT INTO documents (id, name, source_path, text, added, done, chars, \
+                         record_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )
+                    .map_err(sq)?;
+                let mut keep_record_id = tx
+                    .prepare(
+                        "UPDATE documents SET record_id = ?2 WHERE id = ?1 AND record_id IS NULL",
+                    )
+                    .map_err(sq)?;
+                let mut add_flag = tx
+                    .prepare(
+                        "INSERT OR IGNORE INTO flags (doc, start, end, note, annotator, at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     )
                     .map_err(sq)?;
                 let mut add_path = tx
@@ -339,7 +358,11 @@ impl Store {
                                 found: "a different stored text".to_string(),
                             });
                         }
-                        Some(_) => {}
+                        Some(_) => {
+                            if let Some(r) = &d.record_id {
+                                keep_record_id.execute(params![d.id, r]).map_err(sq)?;
+                            }
+                        }
                         None => {
                             add_doc
                                 .execute(params![
@@ -349,7 +372,8 @@ impl Store {
                                     d.text,
                                     now,
                                     d.done,
-                                    d.text.chars().count() as i64
+                                    d.text.chars().count() as i64,
+                                    d.record_id,
                                 ])
                                 .map_err(sq)?;
                             added.insert(&d.id);
@@ -358,6 +382,24 @@ impl Store {
                     }
                     if let Some(p) = &d.source_path {
                         add_path.execute(params![p, d.id, now]).map_err(sq)?;
+                    }
+                    let len = d.text.chars().count();
+                    for (place, note) in &d.flags {
+                        if let Some((a, b)) = *place
+                            && (a >= b || b > len)
+                        {
+                            return Err(StoreError::BadRange {
+                                path: path.clone(),
+                                doc: d.id.clone(),
+                                start: a,
+                                end: b,
+                                len,
+                            });
+                        }
+                        let (a, b) = (place.map(|p| p.0 as i64), place.map(|p| p.1 as i64));
+                        add_flag
+                            .execute(params![d.id, a, b, note, annotator, now])
+                            .map_err(sq)?;
                     }
                 }
             }
@@ -461,9 +503,7 @@ impl Store {
     /// Every document in the order it was added (the records of one import in the
     /// order of its files), without the texts.
     pub fn documents_as_added(&self) -> Result<Vec<DocumentRow>, StoreError> {
-        self.query_documents(
-            "SELECT id, name, source_path, done, added FROM documents ORDER BY added, rowid",
-        )
+        self.query_documents("ORDER BY added, rowid")
     }
 
     /// The given documents with their texts and spans, all read from one snapshot (a
@@ -503,6 +543,7 @@ impl Store {
                 None => self.spans(&row.id)?,
             };
             let done = self.done(&row.id)?.unwrap_or(row.done);
+            let flags = self.flags(&row.id)?;
             each(FullDocument {
                 row: DocumentRow {
                     done,
@@ -510,6 +551,7 @@ impl Store {
                 },
                 text,
                 spans,
+                flags,
             })?;
         }
         tx.rollback().map_err(|e| E::from(self.sq(e)))

@@ -38,6 +38,7 @@
 
 mod bulk;
 mod error;
+mod flags;
 mod lock;
 mod open;
 pub mod schema;
@@ -58,9 +59,10 @@ use crate::document::document_id;
 
 pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
+pub use flags::Registration;
 pub use lock::DocLock;
 pub use schema::SCHEMA_VERSION;
-pub use types::{ActionRow, Change, DocumentRow, NewSpan, StoredSpan, default_path_from};
+pub use types::{ActionRow, Change, DocumentRow, Flag, NewSpan, StoredSpan, default_path_from};
 
 /// How long a write waits for another process's transaction before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -895,20 +897,28 @@ impl Store {
 
     /// Every document, oldest first (then by id), without its text.
     pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
-        self.query_documents(
-            "SELECT id, name, source_path, done, added FROM documents ORDER BY added, id",
-        )
+        self.query_documents("ORDER BY added, id")
     }
 
-    /// Documents listed by `sql`, which selects id, name, source_path, done, added.
-    fn query_documents(&self, sql: &str) -> Result<Vec<DocumentRow>, StoreError> {
-        self.rows(sql, [], |r| {
+    /// Documents in the order `order` says (an `ORDER BY` clause), without texts. A
+    /// database before schema version 3 (an export does not migrate) has no record ids.
+    fn query_documents(&self, order: &str) -> Result<Vec<DocumentRow>, StoreError> {
+        let record_id = if self.schema_version()? >= 3 {
+            "record_id"
+        } else {
+            "NULL"
+        };
+        let sql = format!(
+            "SELECT id, name, source_path, done, added, {record_id} FROM documents {order}"
+        );
+        self.rows(&sql, [], |r| {
             Ok(DocumentRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 source_path: r.get(2)?,
                 done: r.get(3)?,
                 added: r.get(4)?,
+                record_id: r.get(5)?,
             })
         })
     }

@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -80,6 +80,30 @@ CREATE INDEX spans_by_doc_state ON spans(doc, state);
 ALTER TABLE documents ADD COLUMN chars INTEGER;                     -- length(text)
 UPDATE documents SET chars = length(text);
 CREATE INDEX documents_listing ON documents(added, id, name, source_path, done);
+";
+
+/// Version 3: the id a document had in the file it was imported from (an export
+/// writes it back, so a review can be scored against the gold file it came from;
+/// NULL when the record had none of its own, or its id was the text's hash), in the
+/// listing index so listing documents still does not read their texts; and the
+/// analyst's flags ("unsure, to discuss"): on the document (start and end NULL) or on
+/// a stretch of its text, in code points (a suggestion not yet decided has no span
+/// id, and a flag outlives accepting or relabelling it), one per place.
+const V3: &str = "
+ALTER TABLE documents ADD COLUMN record_id TEXT;
+DROP INDEX documents_listing;
+CREATE INDEX documents_listing ON documents(added, id, name, source_path, done, record_id);
+CREATE TABLE flags (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL REFERENCES documents(id),
+    start INTEGER,                    -- code points; NULL (with end): the document
+    end INTEGER,
+    note TEXT NOT NULL DEFAULT '',
+    annotator TEXT NOT NULL,
+    at INTEGER NOT NULL,              -- unix ms
+    CHECK ((start IS NULL) = (end IS NULL) AND (start IS NULL OR start < end))
+);
+CREATE UNIQUE INDEX flags_by_place ON flags(doc, ifnull(start, -1), ifnull(end, -1));
 ";
 
 /// The 16 bytes every SQLite 3 database starts with.

@@ -80,6 +80,22 @@ pub struct DocumentRow {
     pub done: bool,
     /// Unix milliseconds.
     pub added: i64,
+    /// The id its record had in the file it was imported from (or the set it was
+    /// opened from), when that was its own and not the text's hash.
+    pub record_id: Option<String>,
+}
+
+/// An analyst's flag ("unsure, to discuss"): on the document, or on a stretch of
+/// its text (a span or a suggestion there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    /// Code points of the stretch flagged; `None`: the document.
+    pub place: Option<(usize, usize)>,
+    /// What the analyst wrote with it (may be empty).
+    pub note: String,
+    pub annotator: String,
+    /// Unix milliseconds.
+    pub at: i64,
 }
 
 /// The default database path from explicit inputs (so it can be tested without touching
