@@ -137,10 +137,14 @@ fn loses(format: Format) -> &'static str {
     match format {
         Format::Jsonl => "",
         Format::Prodigy => "rejected spans",
-        Format::Doccano => "rejected spans; state, source, score, annotator",
-        Format::LabelStudio => "rejected spans; annotator; the source of accepted spans",
-        Format::Brat => "rejected spans; name, source path, done; state, source, score, annotator",
-        Format::Conll => "rejected spans; name, source path, done; state, source, score, annotator",
+        Format::Doccano => "rejected spans; state, source, score, annotator; flags",
+        Format::LabelStudio => "rejected spans; annotator; the source of accepted spans; flags",
+        Format::Brat => {
+            "rejected spans; name, source path, done; state, source, score, annotator; flags"
+        }
+        Format::Conll => {
+            "rejected spans; name, source path, done; state, source, score, annotator; flags"
+        }
     }
 }
 

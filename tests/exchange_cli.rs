@@ -714,3 +714,62 @@ fn two_documents_of_one_name_are_said_to_share_their_id() {
     let o = export(&db, &["--format", "jsonl", "--ids", "hash"]);
     assert!(!stderr(&o).contains("have the id"), "{}", stderr(&o));
 }
+
+#[test]
+fn flags_are_exported_with_their_notes_and_come_back_on_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    let first = &records(&export(&db, &["--format", "jsonl"]))[0];
+    let (start, end) = (
+        first["spans"][0]["start"].as_u64().unwrap() as usize,
+        first["spans"][0]["end"].as_u64().unwrap() as usize,
+    );
+    {
+        let mut store = raqim::store::Store::open(&db).unwrap();
+        let id = store.documents().unwrap()[0].id.clone();
+        store
+            .set_flag(&id, None, Some("ask Rana about the convoy"), "ana")
+            .unwrap();
+        store
+            .set_flag(&id, Some((start, end)), Some(""), "ana")
+            .unwrap();
+        // A stretch with no span in the export (a suggestion never decided).
+        store
+            .set_flag(&id, Some((0, 4)), Some("هروب?"), "ana")
+            .unwrap();
+    }
+    let r = &records(&export(&db, &["--format", "jsonl"]))[0];
+    assert_eq!(r["flagged"], true, "{}", r["meta"]);
+    assert_eq!(r["meta"]["note"], "ask Rana about the convoy");
+    assert_eq!(r["spans"][0]["flagged"], true);
+    assert!(r["spans"][0].get("meta").is_none(), "no note, no meta");
+    assert!(r["spans"][1].get("flagged").is_none());
+    assert_eq!(
+        r["meta"]["flags"],
+        serde_json::json!([{"start": 0, "end": 4, "note": "هروب?"}])
+    );
+    // Prodigy keeps them too; doccano has no place for them and says so.
+    let p = &records(&export(&db, &["--format", "prodigy"]))[0];
+    assert_eq!(
+        (&p["flagged"], &p["spans"][0]["flagged"]),
+        (&json_true(), &json_true())
+    );
+    let o = export(&db, &["--format", "doccano"]);
+    assert!(stdout(&o).find("flagged").is_none());
+    assert!(
+        stderr(&o)
+            .contains("does not keep: rejected spans; state, source, score, annotator; flags")
+    );
+    // Imported into another database, the flags are there to export again.
+    let out = dir.path().join("flagged.jsonl");
+    export(&db, &["--format", "jsonl", "--out", s(&out)]);
+    let db2 = dir.path().join("second.db");
+    import(&db2, &["--format", "jsonl", s(&out)]);
+    let again = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(stdout(&export(&db2, &["--format", "jsonl"])), again);
+}
+
+fn json_true() -> Value {
+    Value::Bool(true)
+}

@@ -79,18 +79,21 @@ fn handmade() -> Vec<Record> {
             id: "handmade-1".into(),
             text: text.into(),
             spans: spans.to_vec(),
+            flagged: false,
             meta: None,
         },
         Record {
             id: "empty".into(),
             text: String::new(),
             spans: vec![],
+            flagged: false,
             meta: None,
         },
     ]
 }
 
-/// The same records as a review leaves them: states, sources, scores, annotators.
+/// The same records as a review leaves them: states, sources, scores, annotators,
+/// flags with and without a note.
 fn reviewed(records: &[Record]) -> Vec<Record> {
     use State::{Accepted, Pending, Rejected};
     records
@@ -108,11 +111,15 @@ fn reviewed(records: &[Record]) -> Vec<Record> {
                         source: (k % 3 != 0).then(|| format!("gazetteer:g{}", k % 2)),
                         score: (k % 5 != 0).then_some(0.05 + (k % 19) as f32 / 20.0),
                         annotator: (k % 2 == 0).then(|| "rana".to_string()),
+                        flagged: k % 7 == 3,
+                        meta: (k % 14 == 3).then(|| serde_json::json!({"note": "which one?"})),
                         ..s.clone()
                     }
                 })
                 .collect(),
-            meta: (ri % 2 == 0).then(|| serde_json::json!({"feed": "sana", "n": ri})),
+            flagged: ri % 3 == 0,
+            meta: (ri % 2 == 0)
+                .then(|| serde_json::json!({"feed": "sana", "n": ri, "note": "check"})),
             ..r.clone()
         })
         .collect()
@@ -296,6 +303,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
         id: "x/y".into(),
         text: text.into(),
         spans: vec![RecordSpan::new(4, 16, "ORG"), RecordSpan::new(4, 9, "ORG")],
+        flagged: false,
         meta: None,
     };
     let dir = tempfile::tempdir().unwrap();
@@ -330,6 +338,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
         id: "m".into(),
         text: "دير\nالزور".into(),
         spans: vec![RecordSpan::new(0, 9, "LOC")],
+        flagged: false,
         meta: None,
     };
     let e = export(
@@ -347,6 +356,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
         id: "s".into(),
         text: text.into(),
         spans: vec![RecordSpan::new(3, 9, "ORG")],
+        flagged: false,
         meta: None,
     };
     let p = export_to_string(
@@ -717,6 +727,7 @@ fn a_nul_character_in_a_json_text_is_refused_by_every_import_and_export() {
         id: "n".into(),
         text: "قال\0محمد".into(),
         spans: vec![],
+        flagged: false,
         meta: None,
     };
     for format in Format::ALL {
@@ -782,6 +793,7 @@ fn a_score_outside_0_to_1_is_refused_naming_the_file_line_and_field() {
             score: Some(-5.0),
             ..RecordSpan::new(0, 3, "PER")
         }],
+        flagged: false,
         meta: None,
     };
     for format in [Format::Jsonl, Format::Prodigy, Format::LabelStudio] {

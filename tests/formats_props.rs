@@ -108,6 +108,8 @@ fn span(n: usize) -> impl Strategy<Value = RecordSpan> {
                 source,
                 score,
                 annotator,
+                flagged: false,
+                meta: None,
             }
         })
 }
@@ -142,6 +144,7 @@ fn record() -> impl Strategy<Value = Record> {
                 id: id.to_string(),
                 text,
                 spans,
+                flagged: false,
                 meta,
             };
             if tidy {

@@ -38,6 +38,8 @@ fn doc(text: &str, spans: Vec<ImportSpan>) -> ImportDoc {
         source_path: None,
         text: text.to_string(),
         done: false,
+        record_id: None,
+        flags: Vec::new(),
         spans,
     }
 }

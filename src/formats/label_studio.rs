@@ -366,12 +366,16 @@ pub(super) fn expected(r: &Record) -> Record {
             state: Some(State::Accepted),
             source: None,
             annotator: None,
+            flagged: false,
+            meta: None,
             ..valid_score(s)
         })
         .collect();
     for (_, group) in pending {
         spans.extend(group.into_iter().map(|s| RecordSpan {
             annotator: None,
+            flagged: false,
+            meta: None,
             ..valid_score(s)
         }));
     }

@@ -17,11 +17,11 @@
 //! | format | keeps | loses |
 //! |---|---|---|
 //! | `jsonl` (native) | everything | nothing |
-//! | `prodigy` | id, text, meta, spans with state, source, score, annotator (a span without state takes the task's answer) | rejected spans |
-//! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator |
-//! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans |
-//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator; refuses a span across a line break |
-//! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator; refuses overlapping spans, spans starting or ending on white space |
+//! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer) | rejected spans |
+//! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator; flags |
+//! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags |
+//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break |
+//! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator, flags; refuses overlapping spans, spans starting or ending on white space |
 //!
 //! Every format refuses a text with a NUL character, on import (as a `.txt` with one
 //! is refused) and on export; a score must be from 0 to 1 on import, and export

@@ -8,6 +8,7 @@ fn rec(id: &str, text: &str, spans: &[(usize, usize, &str)]) -> Record {
             .iter()
             .map(|&(s, e, l)| RecordSpan::new(s, e, l))
             .collect(),
+        flagged: false,
         meta: None,
     }
 }

@@ -660,4 +660,74 @@ mod tests {
         assert_eq!(source.summary(0), "1 accepted · 0 rejected · done");
         assert_eq!(source.summary(1), "not started");
     }
+
+    #[test]
+    fn a_set_registers_every_readable_document_without_opening_it() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(set(dir.path()));
+        // Not UTF-8: left for `]` to skip and name.
+        std::fs::write(dir.path().join("articles").join("3.txt"), b"\xff\xfe\x00x").unwrap();
+        let mut source = set(dir.path());
+        assert_eq!(source.len(), 3);
+        assert_eq!(source.register().unwrap(), 2);
+        assert_eq!(source.register().unwrap(), 0, "registered once");
+        let store = Store::open_read_only(&dir.path().join("raqim.db")).unwrap();
+        let names: Vec<String> = store
+            .documents_as_added()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
+        assert_eq!(names, ["1.txt", "2.txt"]);
+        // Nothing was suggested or logged: a registered document is not started.
+        for d in store.documents().unwrap() {
+            assert!(store.spans(&d.id).unwrap().is_empty());
+            assert!(store.actions(&d.id).unwrap().is_empty());
+        }
+        drop(store);
+        assert_eq!(source.summary(1), "not started");
+        assert_eq!(source.summary(2), "cannot be read");
+    }
+
+    #[test]
+    fn a_jsonl_sets_records_are_registered_under_their_ids_and_seeded_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("set.jsonl");
+        std::fs::write(
+            &file,
+            "{\"id\":\"d1\",\"text\":\"قال داعش\",\"spans\":[{\"start\":4,\"end\":8,\"label\":\"ORG\"}]}\n\
+             {\"id\":\"d2\",\"text\":\"في دمشق\"}\n",
+        )
+        .unwrap();
+        let entries = set::load(&file).unwrap();
+        let mut source = SetSource::new(entries, keeper(dir.path(), None), false, None);
+        assert_eq!(source.register().unwrap(), 2);
+        let db = dir.path().join("raqim.db");
+        let ids: Vec<Option<String>> = Store::open_read_only(&db)
+            .unwrap()
+            .documents_as_added()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.record_id)
+            .collect();
+        assert_eq!(ids, [Some("d1".to_string()), Some("d2".to_string())]);
+        let (_, opened) = source.open(0).unwrap();
+        assert_eq!(
+            opened.unwrap().review.ann.counts().0,
+            1,
+            "the record's span arrives when it is opened, as before"
+        );
+    }
+
+    #[test]
+    fn without_a_database_a_set_registers_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("articles")).unwrap();
+        std::fs::write(dir.path().join("articles").join("1.txt"), FIRST).unwrap();
+        let entries = set::load(&dir.path().join("articles")).unwrap();
+        let keeper = Keeper::new(None, "tester".into(), None);
+        let mut source = SetSource::new(entries, keeper, false, None);
+        assert_eq!(source.register().unwrap(), 0);
+        assert!(!dir.path().join("raqim.db").exists());
+    }
 }

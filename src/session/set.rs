@@ -220,6 +220,8 @@ mod tests {
             source: Some("model:camel".into()),
             score: Some(0.7),
             annotator: None,
+            flagged: false,
+            meta: None,
         };
         let spans = vec![
             span("الجيش السوري", "ORG", None),

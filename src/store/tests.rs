@@ -232,6 +232,8 @@ fn import_doc(text: &str, spans: &[(usize, usize, &str, State)]) -> ImportDoc {
         source_path: None,
         text: text.to_string(),
         done: false,
+        record_id: None,
+        flags: Vec::new(),
         spans: spans
             .iter()
             .map(|&(start, end, label, state)| ImportSpan {
