@@ -96,6 +96,7 @@ fn export(db: &Path, format: Format, out: &Path) {
         offsets: None,
         out: Some(out),
         docs: &[],
+        ids: raqim::exchange::Ids::Name,
     };
     exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap();
 }

@@ -34,6 +34,7 @@ fn export_to(db: &Path, format: Format, state: ExportState, out: &Path, docs: &[
         offsets: None,
         out: Some(out),
         docs,
+        ids: raqim::exchange::Ids::Name,
     };
     let mut said = Vec::new();
     exchange::export(&args, &mut std::io::sink(), &mut said).unwrap();
@@ -175,6 +176,7 @@ fn bench(c: &mut Criterion) {
                 offsets: None,
                 out: Some(&batch),
                 docs: &names,
+                ids: raqim::exchange::Ids::Name,
             };
             exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap()
         })
