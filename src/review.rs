@@ -16,8 +16,10 @@
 //! document's text, plus the decisions taken and taken back), what counts as a
 //! decision. Must not: touch the terminal, or know SQL (see `store_journal.rs`).
 
+mod flags;
 mod store_journal;
 
+pub use flags::Flagged;
 pub use store_journal::{Opened, StoreJournal, open_document};
 
 use serde::{Deserialize, Serialize};
@@ -87,6 +89,15 @@ pub trait Journal {
     /// database found damage after the document was opened).
     fn refusal(&self) -> Option<&str> {
         None
+    }
+    /// Flags the document (`None`) or a stretch of it (bytes) with a note, or with
+    /// `note` `None` takes the flag off. Nothing to keep in memory only.
+    fn set_flag(
+        &mut self,
+        _place: Option<(usize, usize)>,
+        _note: Option<&str>,
+    ) -> Result<(), JournalError> {
+        Ok(())
     }
 }
 
@@ -350,6 +361,8 @@ pub struct Review {
     own: Vec<i64>,
     /// The saved snapshot lacks log rows this session replayed: save it on quit.
     stale: bool,
+    /// The analyst's flags (`flags.rs`).
+    flags: Vec<Flagged>,
 }
 
 /// The memory snapshot as saved: the memory, and the seqs of actions after the
@@ -390,6 +403,7 @@ impl Review {
             base_seq: 0,
             own: Vec::new(),
             stale: false,
+            flags: Vec::new(),
         }
     }
 

@@ -104,6 +104,17 @@ impl super::Journal for StoreJournal {
     fn refusal(&self) -> Option<&str> {
         self.store.refusal()
     }
+
+    fn set_flag(
+        &mut self,
+        place: Option<(usize, usize)>,
+        note: Option<&str>,
+    ) -> Result<(), JournalError> {
+        let place = place.map(|(a, b)| (self.index.to_chars(a), self.index.to_chars(b)));
+        Ok(self
+            .store
+            .set_flag(&self.doc, place, note, &self.annotator)?)
+    }
 }
 
 /// A document opened for review.
@@ -239,6 +250,25 @@ pub fn open_document(
         .view(&id)?
         .and_then(|(c, top)| Some((index.to_byte(c)?, top)));
     let done = store.done(&id)?.unwrap_or(false);
+    let mut flags = Vec::new();
+    for f in store.flags(&id)? {
+        let place = match f.place {
+            None => None,
+            Some((a, b)) => match (index.to_byte(a), index.to_byte(b)) {
+                (Some(a), Some(b)) if a < b => Some((a, b)),
+                _ => {
+                    warnings.push(format!(
+                        "a flag ({a}..{b}) does not fit the text; left in the database, not shown"
+                    ));
+                    continue;
+                }
+            },
+        };
+        flags.push(super::Flagged {
+            place,
+            note: f.note,
+        });
+    }
     let (memory, base_seq, mw, replayed) = load_memory(&store, engine)?;
     warnings.extend(mw);
     let journal = StoreJournal {
@@ -251,6 +281,7 @@ pub fn open_document(
     };
     let mut review = Review::new(ann, Box::new(journal), memory);
     review.set_done_flag(done);
+    review.set_flags(flags);
     review.set_base_seq(base_seq);
     if let Some(why) = read_only {
         review.set_read_only(why);

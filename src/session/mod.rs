@@ -10,6 +10,7 @@
 //! Cost: a step looks at the paragraphs it touches; only progress on a short document
 //! (and accept-all-like, search) walks them all.
 
+mod flags;
 pub mod open;
 mod ops;
 pub mod set;
@@ -26,6 +27,7 @@ use crate::review::Review;
 use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
 
+pub use flags::FlagTarget;
 pub use ops::{Focus, Op, Outcome, find_folded};
 pub use shown::{ViewSpan, span_covering, state_name};
 
@@ -282,6 +284,10 @@ impl Session {
         }
         if self.review.read_only().is_some() {
             s.push_str(" · read-only");
+        }
+        let flags = self.review.flags().len();
+        if flags > 0 {
+            s.push_str(&format!(" · {flags} flagged"));
         }
         s
     }

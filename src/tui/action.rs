@@ -133,6 +133,10 @@ actions! {
     Redo => "redo",
     /// Mark the document done (or not); asks if any are left
     ToggleDone => "toggle_done",
+    /// Flag the span (else the document) as unsure; again: unflag
+    Flag => "flag",
+    /// Flag the document as unsure, with a note; again: unflag
+    FlagDocument => "flag_document",
     /// Search, folded like the matcher (الجيش finds والجيش)
     Search => "search",
     /// Next search match

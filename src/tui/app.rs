@@ -104,6 +104,8 @@ pub struct App {
     pub(super) tap: Option<(usize, usize)>,
     /// The search prompt's text while it is open.
     pub(super) prompt: Option<String>,
+    /// The flag's note prompt while it is open (`flag.rs`).
+    pub(super) flag_prompt: Option<super::flag::FlagPrompt>,
     /// No action yet since the document was opened: the first Tab goes to a suggestion
     /// that starts right under the cursor instead of past it.
     fresh: bool,
@@ -153,6 +155,7 @@ impl App {
             message: None,
             tap: None,
             prompt: None,
+            flag_prompt: None,
             fresh: true,
             calibrating: false,
             pick: None,
@@ -290,6 +293,11 @@ impl App {
         }
         if self.confirm_done {
             self.confirm_key(key);
+            return;
+        }
+        if self.flag_prompt.is_some() {
+            self.message = None;
+            self.flag_prompt_key(key);
             return;
         }
         if let Some(action) = self.keymap.lookup(&key) {
@@ -448,6 +456,9 @@ impl App {
             Action::TerminalCheck => {
                 self.calibrating = true;
                 return;
+            }
+            Action::Flag | Action::FlagDocument => {
+                return self.flag_key(action == Action::FlagDocument);
             }
             Action::DocumentList => {
                 match self.docs.as_mut() {

@@ -31,6 +31,7 @@ mod action;
 mod app;
 pub mod calibrate;
 mod doclist;
+mod flag;
 mod keymap;
 mod legend;
 mod motion;
@@ -38,6 +39,8 @@ mod review_ops;
 pub mod terminal;
 mod view;
 
+#[cfg(test)]
+mod tests_flags;
 #[cfg(test)]
 mod tests_keys;
 #[cfg(test)]

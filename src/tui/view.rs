@@ -485,6 +485,7 @@ pub fn status_text(app: &mut App) -> String {
         if let Some((_, s)) = app.span_at_cursor() {
             parts.push(app.session.describe(&s));
         }
+        parts.extend(app.flag_marks());
         if app.selection().is_some() {
             parts.push("selecting".to_string());
         }
@@ -508,10 +509,11 @@ pub fn status_text(app: &mut App) -> String {
 
 fn status_line(area: Rect, buf: &mut Buffer, app: &App) {
     buf.set_style(area, BAR);
-    let text = match (app.prompt(), app.message()) {
-        (Some(q), _) => format!("/{q}▏  (Enter: search, Esc: cancel)"),
-        (None, Some(m)) => m.to_string(),
-        (None, None) => app.screen.status.clone(),
+    let text = match (app.prompt(), app.flag_prompt_line(), app.message()) {
+        (Some(q), _, _) => format!("/{q}▏  (Enter: search, Esc: cancel)"),
+        (None, Some(f), _) => f,
+        (None, None, Some(m)) => m.to_string(),
+        (None, None, None) => app.screen.status.clone(),
     };
     paint_text(
         buf,
