@@ -749,3 +749,77 @@ fn terminal_check_keeps_the_line_the_analyst_picks_for_this_terminal() {
     let picks = std::fs::read_to_string(s._home.path().join("raqim/terminals.toml")).unwrap();
     assert_eq!(picks, "\"xterm/xterm-256color\" = \"kitty\"\n");
 }
+
+#[test]
+fn f_flags_a_suggestion_with_a_note_and_an_export_carries_it_and_every_document_of_the_set() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let dir = home.path().join("articles");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("1.txt"), "قال الجيش السوري إن داعش انسحب\n").unwrap();
+    std::fs::write(dir.join("2.txt"), "وصل الوفد إلى دير الزور أمس\n").unwrap();
+    std::fs::write(dir.join("3.txt"), "في دمشق\n").unwrap();
+    let env = [("RAQIM_DB", db.to_str().unwrap())];
+    let (cols, rows) = (100, 16);
+    let mut s = Session::start_sized(&[dir.to_str().unwrap()], &env, cols, rows);
+    let title = |s: &Session| s.row(0);
+    let status = move |s: &Session| s.row(rows - 1);
+    s.wait_for("the first of three", |s| title(s).contains("1.txt (1/3)"));
+    s.send(b"\tf");
+    s.wait_for("the note prompt", |s| {
+        status(s).contains("flag ORG") && status(s).contains("(Enter: flag, Esc: cancel)")
+    });
+    // q and x are the note's letters here, not quit and reject.
+    s.send(b"which army x q\r");
+    s.wait_for("the flag said", |s| {
+        status(s).contains("flagged ORG") && status(s).contains(": which army x q")
+    });
+    s.send(b"\x1b[C\x1b[D");
+    // (The note is cut at the screen's edge, after the span's own description.)
+    s.wait_for("the mark in the status line", |s| {
+        status(s).contains("⚑ span flagged: which")
+    });
+    s.send(b"F\r");
+    s.wait_for("the document flagged", |s| {
+        status(s).contains("flagged the document") && title(s).contains("2 flagged")
+    });
+    s.send(b"L");
+    s.wait_for("the list with the flags", |s| {
+        s.screen_text().contains("documents: 3") && s.screen_text().contains("2 flagged")
+    });
+    s.send(b"\x1b");
+    s.send(b"q");
+    let deadline = Instant::now() + TIMEOUT;
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "raqim did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(s);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args(["export", "--db", db.to_str().unwrap(), "--format", "jsonl"])
+        .env("XDG_STATE_HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Every document of the set, the two never opened too, named as the files are.
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    let first = &records[0];
+    assert_eq!(first["flagged"], true, "{first}");
+    // The flagged suggestion was never decided: it is no span of the export, so the
+    // flag is listed in meta with its place and note.
+    assert_eq!(
+        first["meta"]["flags"],
+        serde_json::json!([{"start": 4, "end": 16, "note": "which army x q"}])
+    );
+}
