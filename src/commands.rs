@@ -110,6 +110,7 @@ fn to_record(
             label: s.label.clone(),
             source: Some(s.source.clone()),
             score: Some((s.score * 1000.0).round() / 1000.0),
+            state: None,
         })
         .collect();
     DocRecord {
@@ -141,7 +142,7 @@ pub fn eval(engine: &Engine, a: &EvalArgs, out: &mut dyn Write) -> anyhow::Resul
     let keep: Option<HashSet<String>> =
         (!a.labels.is_empty()).then(|| a.labels.iter().map(|l| l.trim().to_string()).collect());
     let gold = read_records(a.gold, a.offsets, false)?;
-    let gold: Vec<DocRecord> = gold.into_iter().skip(a.skip).collect();
+    let gold: Vec<DocRecord> = without_rejected(gold.into_iter().skip(a.skip).collect());
     // Work in code points from here on.
     let gold = to_code_points(gold, a.offsets);
     if a.replay {
@@ -186,7 +187,8 @@ pub fn eval(engine: &Engine, a: &EvalArgs, out: &mut dyn Write) -> anyhow::Resul
         bail!("eval needs PRED.jsonl, or --replay");
     };
     let pred = read_records(pred_path, a.offsets, false)?;
-    let pred = to_code_points(pred.into_iter().skip(a.skip).collect(), a.offsets);
+    let pred = without_rejected(pred.into_iter().skip(a.skip).collect());
+    let pred = to_code_points(pred, a.offsets);
     let by_id: std::collections::HashMap<&str, &DocRecord> =
         pred.iter().map(|d| (d.id.as_str(), d)).collect();
     // raqim's export names a document by its name, or by its hash with `--ids hash`
@@ -223,6 +225,15 @@ pub fn eval(engine: &Engine, a: &EvalArgs, out: &mut dyn Write) -> anyhow::Resul
     }
     write!(out, "{}", scores.report())?;
     Ok(())
+}
+
+/// The records without the spans they mark rejected (an `export --state all` of a
+/// review lists the suggestions the analyst rejected): no prediction, no gold.
+fn without_rejected(mut docs: Vec<DocRecord>) -> Vec<DocRecord> {
+    for d in &mut docs {
+        d.spans.retain(|s| s.state.as_deref() != Some("rejected"));
+    }
+    docs
 }
 
 fn to_code_points(docs: Vec<DocRecord>, unit: Offsets) -> Vec<DocRecord> {

@@ -23,6 +23,10 @@ pub struct SpanRecord {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
+    /// The review state raqim's export gives (`accepted`, `pending`, `rejected`):
+    /// read so that `eval` leaves rejected spans out, never written.
+    #[serde(default, skip_serializing)]
+    pub state: Option<String>,
 }
 
 /// One document.

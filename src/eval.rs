@@ -395,6 +395,7 @@ mod tests {
                 label: "PER".into(),
                 source: None,
                 score: None,
+                state: None,
             }],
             meta: None,
         };

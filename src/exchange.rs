@@ -536,7 +536,8 @@ fn input_files(format: Format, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>
 
 /// The flags a record carries, as [`to_record`] writes them: the record's own
 /// (`"flagged": true`, note in `meta.note`), its spans' (the same on a span), and
-/// `meta.flags` (stretches without a span in the file).
+/// `meta.flags` (stretches without a span in the file, in code points whatever the
+/// file's `--offsets`).
 fn record_flags(r: &Record) -> Vec<(Option<(usize, usize)>, String)> {
     let note = |meta: Option<&Value>| {
         meta.and_then(|m| m.get("note"))
@@ -544,6 +545,7 @@ fn record_flags(r: &Record) -> Vec<(Option<(usize, usize)>, String)> {
             .unwrap_or("")
             .to_string()
     };
+    let len = r.text.chars().count();
     let mut out = Vec::new();
     if r.flagged {
         out.push((None, note(r.meta.as_ref())));
@@ -558,8 +560,10 @@ fn record_flags(r: &Record) -> Vec<(Option<(usize, usize)>, String)> {
         .and_then(Value::as_array);
     for f in listed.into_iter().flatten() {
         let at = |k: &str| f.get(k).and_then(Value::as_u64).map(|n| n as usize);
+        // In code points, as export writes them; one off the text is passed over.
         if let (Some(a), Some(b)) = (at("start"), at("end"))
             && a < b
+            && b <= len
         {
             out.push((Some((a, b)), note(Some(f))));
         }

@@ -363,6 +363,7 @@ mod tests {
                 label: label.to_string(),
                 source: None,
                 score: None,
+                state: None,
             });
         }
         DocRecord {

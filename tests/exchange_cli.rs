@@ -773,3 +773,35 @@ fn flags_are_exported_with_their_notes_and_come_back_on_import() {
 fn json_true() -> Value {
     Value::Bool(true)
 }
+
+#[test]
+fn eval_leaves_out_the_spans_an_export_marks_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    // The analyst rejected a suggestion the gold file does not have.
+    let gold: Value = serde_json::from_str(
+        std::fs::read_to_string(GOLD)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let rejected = dir.path().join("rejected.jsonl");
+    let line = serde_json::json!({
+        "id": "deir-ez-zor",
+        "text": gold["text"],
+        "spans": [{"start": 0, "end": 4, "label": "PER", "state": "rejected"}],
+    });
+    std::fs::write(&rejected, format!("{line}\n")).unwrap();
+    import(&db, &["--format", "jsonl", s(&rejected)]);
+    let all = dir.path().join("all.jsonl");
+    export(
+        &db,
+        &["--format", "jsonl", "--state", "all", "--out", s(&all)],
+    );
+    let spans = records_in(&all)[0]["spans"].as_array().unwrap().clone();
+    assert!(spans.iter().any(|s| s["state"] == "rejected"), "{spans:?}");
+    assert_eq!(micro_f1(GOLD, &all), 1.0);
+}
