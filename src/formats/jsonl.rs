@@ -1,7 +1,8 @@
 //! raqim's own JSON lines, one document a line:
 //! `{"id", "text", "spans": [{"start", "end", "label", "state"?, "source"?, "score"?,
-//! "annotator"?}], "meta"?}`; the shape of the gold files, with the review fields
-//! added, and readable by Prodigy (which keeps unknown keys).
+//! "annotator"?, "flagged"?, "meta"?}], "flagged"?, "meta"?}`; the shape of the gold
+//! files, with the review fields added, and readable by Prodigy (which keeps unknown
+//! keys; `flagged` is its own task flag).
 //!
 //! Import takes `id` as a string or a number (missing: `FILE:LINE`), `spans` may be
 //! missing, and a span may quote its `text` (checked against the offsets).
