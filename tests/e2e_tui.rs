@@ -775,9 +775,8 @@ fn f_flags_a_suggestion_with_a_note_and_an_export_carries_it_and_every_document_
         status(s).contains("flagged ORG") && status(s).contains(": which army x q")
     });
     s.send(b"\x1b[C\x1b[D");
-    // (The note is cut at the screen's edge, after the span's own description.)
     s.wait_for("the mark in the status line", |s| {
-        status(s).contains("⚑ span flagged: which")
+        status(s).contains("⚑ span flagged: which army x q  «")
     });
     s.send(b"F\r");
     s.wait_for("the document flagged", |s| {

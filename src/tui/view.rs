@@ -482,10 +482,12 @@ pub fn status_text(app: &mut App) -> String {
         if explicit > 0 {
             parts.push(format!("⚠ bidi overrides here ({explicit} ⁞)"));
         }
+        // Flags first: the span's description after them is the part a narrow
+        // screen may cut.
+        parts.extend(app.flag_marks());
         if let Some((_, s)) = app.span_at_cursor() {
             parts.push(app.session.describe(&s));
         }
-        parts.extend(app.flag_marks());
         if app.selection().is_some() {
             parts.push("selecting".to_string());
         }
