@@ -181,13 +181,27 @@ pub fn to_record(d: FullDocument, state: ExportState, ids: Ids) -> Record {
         .iter()
         .filter_map(|f| Some((f.place?, f.note.as_str())))
         .collect();
-    let spans = d
+    let written: Vec<_> = d
         .spans
         .into_iter()
         .filter(|s| state == ExportState::All || s.span.state == State::Accepted)
+        .collect();
+    // A rejected span and a live one on the same stretch: the flag is the live one's.
+    let live: std::collections::HashSet<(usize, usize)> = written
+        .iter()
+        .filter(|s| s.span.state != State::Rejected)
+        .map(|s| (s.span.start, s.span.end))
+        .collect();
+    let spans = written
+        .into_iter()
         .map(|stored| {
             let s = stored.span;
-            let flag = places.remove(&(s.start, s.end));
+            let place = (s.start, s.end);
+            let flag = if s.state == State::Rejected && live.contains(&place) {
+                None
+            } else {
+                places.remove(&place)
+            };
             RecordSpan {
                 start: s.start,
                 end: s.end,
@@ -807,4 +821,71 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         args.db.display()
     )?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Flag, StoredSpan};
+
+    fn row(name: &str, record_id: Option<&str>) -> DocumentRow {
+        DocumentRow {
+            id: document_id("قال محمد"),
+            name: name.to_string(),
+            source_path: None,
+            done: false,
+            added: 0,
+            record_id: record_id.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn an_article_is_exported_under_its_file_name_without_txt_and_a_record_under_its_id() {
+        assert_eq!(export_id(&row("deir-ez-zor.txt", None)), "deir-ez-zor");
+        assert_eq!(export_id(&row("notes.md", None)), "notes.md");
+        assert_eq!(export_id(&row(".txt", None)), ".txt");
+        assert_eq!(export_id(&row("Damascus story", Some("a-7"))), "a-7");
+    }
+
+    #[test]
+    fn a_flag_goes_to_the_live_span_on_its_stretch_not_a_rejected_one() {
+        let span = |id: i64, label: &str, state: State| StoredSpan {
+            id,
+            span: NewSpan {
+                start: 4,
+                end: 8,
+                label: label.to_string(),
+                state,
+                source: "gazetteer".to_string(),
+                score: 0.5,
+            },
+            annotator: "ana".to_string(),
+            created: 0,
+            updated: 0,
+        };
+        let doc = FullDocument {
+            row: row("a.txt", None),
+            text: "قال محمد".to_string(),
+            // Stored by start, end, id: the rejected one first.
+            spans: vec![
+                span(1, "ORG", State::Rejected),
+                span(2, "PER", State::Accepted),
+            ],
+            flags: vec![Flag {
+                place: Some((4, 8)),
+                note: "which Mohammed?".to_string(),
+                annotator: "ana".to_string(),
+                at: 0,
+            }],
+        };
+        let r = to_record(doc, ExportState::All, Ids::Name);
+        let flagged: Vec<(&str, bool)> = r
+            .spans
+            .iter()
+            .map(|s| (s.label.as_str(), s.flagged))
+            .collect();
+        assert_eq!(flagged, [("ORG", false), ("PER", true)]);
+        assert_eq!(r.spans[1].meta, Some(json!({"note": "which Mohammed?"})));
+        assert!(r.meta.unwrap().get("flags").is_none());
+    }
 }
