@@ -183,16 +183,18 @@ pub fn paint_runs(
     x
 }
 
-/// Paints a bar's `text` (see [`segments`]) from `x` on row `y`, at most `max` cells.
+/// Paints a bar's texts (see [`segments`]) one after the other, each laid out on its
+/// own, from `x` on row `y`, at most `max` cells.
 pub fn paint_bar_text(
     buf: &mut Buffer,
     (x, y): (u16, u16),
     max: u16,
-    text: &str,
+    texts: &[String],
     shaping: Shaping,
     style: Style,
 ) -> u16 {
-    paint_runs(buf, (x, y), max, &segments(text), shaping, style)
+    let runs: Vec<(String, Direction)> = texts.iter().flat_map(|t| segments(t)).collect();
+    paint_runs(buf, (x, y), max, &runs, shaping, style)
 }
 
 /// One part of the status line: its text and rank (0 is kept longest).
@@ -220,18 +222,25 @@ impl Part {
     }
 }
 
-/// The parts kept (their index and text), joined in their order.
-fn join(parts: &[Part], kept: &[(usize, String)]) -> String {
+/// The parts kept (their index and text) in their order, each after what joins it
+/// to the one before.
+fn pieces(parts: &[Part], kept: &[(usize, String)]) -> Vec<String> {
     let mut kept = kept.to_vec();
     kept.sort_by_key(|(i, _)| *i);
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (n, (i, t)) in kept.iter().enumerate() {
-        if n > 0 {
-            out.push_str(if parts[*i].glued { " " } else { SEP });
-        }
-        out.push_str(t);
+        let glue = match n {
+            0 => "",
+            _ if parts[*i].glued => " ",
+            _ => SEP,
+        };
+        out.push(format!("{glue}{t}"));
     }
     out
+}
+
+fn join(parts: &[Part], kept: &[(usize, String)]) -> String {
+    pieces(parts, kept).concat()
 }
 
 /// Parts of this rank or lower are cut to fit rather than left out.
@@ -242,6 +251,13 @@ const CUT_RANK: u8 = 2;
 /// whole is left out, or, when it is ranked up to [`CUT_RANK`] and would end the line,
 /// cut (and then nothing more goes in).
 pub fn fit_parts(parts: &[Part], max: usize, shaping: Shaping) -> String {
+    fit_pieces(parts, max, shaping).concat()
+}
+
+/// [`fit_parts`] part by part (each after what joins it to the one before), to be
+/// laid out each on its own: Arabic at the end of one part must not pull the next
+/// part's numbers into its run.
+pub fn fit_pieces(parts: &[Part], max: usize, shaping: Shaping) -> Vec<String> {
     let mut order: Vec<usize> = (0..parts.len())
         .filter(|&i| !parts[i].text.is_empty())
         .collect();
@@ -269,7 +285,7 @@ pub fn fit_parts(parts: &[Part], max: usize, shaping: Shaping) -> String {
         }
         break;
     }
-    join(parts, &kept)
+    pieces(parts, &kept)
 }
 
 /// Which of the progress's forms (longest first, `widths` in cells, the first two

@@ -270,3 +270,17 @@ fn a_control_character_in_a_message_never_reaches_the_terminal() {
     );
     assert!(status.contains("refused: "), "{status}");
 }
+
+#[test]
+fn arabic_said_by_one_part_of_the_status_line_leaves_the_next_part_as_it_is() {
+    let text = "قال 3 كلم\n\nانسحب من دير الزور";
+    let mut a = app(text, terminal_shaping());
+    a.apply(Action::Search);
+    typed(&mut a, "دير");
+    a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(a.message(), Some("/دير"));
+    let status = row(&draw_app(&mut a, 80, 8), 7);
+    // The query's message, then the position whole: its numbers are not drawn
+    // into the Arabic before them.
+    assert!(status.contains("  /ريد  ¶2/2 ln 1/1 col "), "{status}");
+}

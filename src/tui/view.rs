@@ -68,8 +68,8 @@ pub struct Screen {
     progress: String,
     /// The title says " raqim: " before the name (when everything fits with it).
     brand: bool,
-    /// The status line, fitted to the screen.
-    status: String,
+    /// The status line, fitted to the screen, part by part.
+    status: Vec<String>,
     /// Where the span under the cursor starts (document byte), when there is one: all
     /// its cells are drawn as the current span.
     current: Option<usize>,
@@ -137,13 +137,13 @@ pub fn prepare(area: Rect, app: &mut App) {
     }
     let status = if app.prompt().is_none() {
         let parts = status_parts(app);
-        fit::fit_parts(
+        fit::fit_pieces(
             &parts,
             area.width.saturating_sub(2) as usize,
             app.settings.shaping,
         )
     } else {
-        String::new()
+        Vec::new()
     };
     let current = app.span_at_cursor().map(|(_, s)| s.start);
     if app.show_help {
