@@ -73,6 +73,9 @@ pub struct Screen {
     /// Where the span under the cursor starts (document byte), when there is one: all
     /// its cells are drawn as the current span.
     current: Option<usize>,
+    /// The help's lines, wrapped to its box, and the box's text width, while it is
+    /// shown.
+    help: (Vec<String>, usize),
 }
 
 /// The text area and whether the legend row is shown, for a screen of `area`.
@@ -146,9 +149,12 @@ pub fn prepare(area: Rect, app: &mut App) {
         Vec::new()
     };
     let current = app.span_at_cursor().map(|(_, s)| s.start);
+    let mut help = (Vec::new(), 0);
     if app.show_help {
+        let width = help_box_width(app, area);
+        help = (help_wrapped(app, width), width);
         // Scrolled with the movement keys, never past its end.
-        let lines = help_wrapped(app, help_box_width(app, area)).len();
+        let lines = help.0.len();
         let rows = (lines + 2).min(area.height as usize).saturating_sub(2);
         app.help_scroll = app.help_scroll.min(lines.saturating_sub(rows));
     }
@@ -158,6 +164,7 @@ pub fn prepare(area: Rect, app: &mut App) {
         brand,
         status,
         current,
+        help,
     };
 }
 
@@ -859,8 +866,7 @@ fn document_list(area: Rect, buf: &mut Buffer, app: &App) {
 }
 
 fn help_overlay(area: Rect, buf: &mut Buffer, app: &App) {
-    let text_w = help_box_width(app, area);
-    let lines = help_wrapped(app, text_w);
+    let (lines, text_w) = (&app.screen.help.0, app.screen.help.1);
     let w = (text_w as u16 + 3).min(area.width);
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect::new(
