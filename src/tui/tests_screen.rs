@@ -284,3 +284,18 @@ fn arabic_said_by_one_part_of_the_status_line_leaves_the_next_part_as_it_is() {
     // into the Arabic before them.
     assert!(status.contains("  /ريد  ¶2/2 ln 1/1 col "), "{status}");
 }
+
+#[test]
+fn d_asks_its_question_first_even_with_the_cursor_on_a_span_at_40_columns() {
+    let mut a = app(NEWS, terminal_shaping());
+    a.put_cursor(0, NEWS.find("داعش").unwrap());
+    a.apply(Action::ToggleDone);
+    let status = row(&draw_app(&mut a, 40, 12), 11);
+    assert!(status.starts_with(" mark done? "), "{status}");
+    assert!(status.contains("(y/n)"), "{status}");
+    // Answered, the span under the cursor is named first again.
+    a.key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE));
+    let status = row(&draw_app(&mut a, 40, 12), 11);
+    assert!(status.starts_with(" ORG suggested "), "{status}");
+    assert!(status.contains("  not marked done"), "{status}");
+}

@@ -515,11 +515,16 @@ pub fn status_text(app: &mut App) -> String {
 /// character under the cursor and a warning of bidi overrides (2), the position (5),
 /// the rendering settings (6), where the work is kept (7). So after Enter or `x` the
 /// line names the span now under the cursor, then what became of the last one, and a
-/// 40-column screen still shows the label.
+/// 40-column screen still shows the label. A question (`D` asking y/n) comes first.
 pub fn status_parts(app: &mut App) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut dir = app.settings.direction.to_string();
     let mut after = Vec::new();
+    // A question waiting for its answer (`D`'s y/n) goes before anything else.
+    let question = app.confirm_done;
+    if question && let Some(m) = app.message() {
+        parts.push(Part::new(m.to_string(), 0));
+    }
     if app.session.document().is_blank() {
         after.push(Part::new("empty".to_string(), 5));
     } else {
@@ -560,7 +565,7 @@ pub fn status_parts(app: &mut App) -> Vec<Part> {
             dir = format!("auto:{}", if lay.rtl { "rtl" } else { "ltr" });
         }
     }
-    if let Some(m) = app.message() {
+    if let Some(m) = app.message().filter(|_| !question) {
         parts.push(Part::new(m.to_string(), 1));
     }
     if app.selection().is_some() {
