@@ -776,7 +776,7 @@ fn f_flags_a_suggestion_with_a_note_and_an_export_carries_it_and_every_document_
     });
     s.send(b"\x1b[C\x1b[D");
     s.wait_for("the mark in the status line", |s| {
-        status(s).contains("⚑ span flagged: which army x q  «")
+        status(s).contains("⚑ span flagged: which army x q  ORG suggested")
     });
     s.send(b"F\r");
     s.wait_for("the document flagged", |s| {
@@ -821,4 +821,78 @@ fn f_flags_a_suggestion_with_a_note_and_an_export_carries_it_and_every_document_
         first["meta"]["flags"],
         serde_json::json!([{"start": 4, "end": 16, "note": "which army x q"}])
     );
+}
+
+/// Columns of row `y` on a background, other than the current span's grey and the
+/// cursor: an accepted span's fill.
+fn fill_cols(s: &Session, y: u16) -> Vec<u16> {
+    let screen = s.parser.screen();
+    (0..s.cols)
+        .filter(|&x| {
+            screen.cell(y, x).is_some_and(|c| {
+                !c.inverse() && !matches!(c.bgcolor(), vt100::Color::Default | CURRENT)
+            })
+        })
+        .collect()
+}
+
+/// The current span's grey ground (ANSI colour 8).
+const CURRENT: vt100::Color = vt100::Color::Idx(8);
+
+/// Columns of row `y` on the current span's grey.
+fn current_cols(s: &Session, y: u16) -> Vec<u16> {
+    let screen = s.parser.screen();
+    (0..s.cols)
+        .filter(|&x| screen.cell(y, x).is_some_and(|c| c.bgcolor() == CURRENT))
+        .collect()
+}
+
+fn glyphs(s: &Session, y: u16, cols: &[u16]) -> String {
+    let screen = s.parser.screen();
+    cols.iter()
+        .filter_map(|&x| screen.cell(y, x))
+        .map(|c| c.contents())
+        .collect()
+}
+
+#[test]
+fn at_40_columns_enter_shows_the_new_current_span_and_the_accepted_one_reads_as_in_the_article() {
+    let mut s = Session::start(SAMPLE);
+    s.wait_for("the compact progress in the title", |s| {
+        s.row(0).contains(" to review · 0✓ · 0✗ · 0% ")
+    });
+    // Tab to the first suggestion (داعش), Enter: accepted, on to دير الزور.
+    s.send(b"\t\r");
+    s.wait_for("the new current span named first, then the accept", |s| {
+        let status = s.row(ROWS - 1);
+        status.starts_with(" LOC suggested ") && status.contains("» as ORG")
+    });
+    let status = s.row(ROWS - 1);
+    // The accepted name in the status line, cell for cell as the article shows it.
+    let fill = fill_cols(&s, 1);
+    assert_eq!(fill.len(), 4, "{}", s.screen_text());
+    let quoted = format!("accepted «{}» as ORG", glyphs(&s, 1, &fill));
+    assert!(status.contains(&quoted), "{quoted:?} in {status:?}");
+    // دير الزور is drawn whole as the current span; the cursor is its one
+    // reversed cell.
+    let lit = current_cols(&s, 1);
+    assert_eq!(
+        lit.len(),
+        "دير الزور".chars().count(),
+        "{}",
+        s.screen_text()
+    );
+    let cursor = s.inverse_cols(1);
+    assert_eq!(cursor.len(), 1);
+    assert!(lit.contains(&cursor[0]), "{cursor:?} {lit:?}");
+    // The search prompt: the caret at the end of the Arabic typed, on its left.
+    s.send(b"/");
+    s.send("دير".as_bytes());
+    s.wait_for("the query and its caret", |s| {
+        s.row(ROWS - 1).starts_with(" /▏ﺮﻳﺩ  (Enter")
+    });
+    s.send(b"\x1b");
+    s.wait_for("the prompt closed", |s| !s.row(ROWS - 1).starts_with(" /"));
+    s.send(b"q");
+    s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
 }

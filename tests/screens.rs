@@ -11,6 +11,7 @@
 //! |---|---|
 //! | `.` | none (the terminal's default) |
 //! | `@` | reversed (the cursor, the selected row) |
+//! | `+` | a background colour and underlined (the span under the cursor) |
 //! | `#` | a background colour (a filled, accepted span; a bar) |
 //! | `R` `G` `Y` `B` `M` `C` `W` `X` | underlined, in that colour (a suggestion): red, green, yellow, blue, magenta, cyan, white or grey, another |
 //! | `r` `g` `y` `b` `m` `c` `w` `x` | only a foreground colour |
@@ -54,7 +55,11 @@ fn mark(cell: &ratatui::buffer::Cell) -> char {
         return '@';
     }
     if colour_class(cell.bg).is_some() {
-        return '#';
+        return if m.contains(Modifier::UNDERLINED) {
+            '+'
+        } else {
+            '#'
+        };
     }
     if m.contains(Modifier::UNDERLINED) {
         let c = colour_class(cell.underline_color)
@@ -127,6 +132,36 @@ fn the_help_screen() {
         app.apply(Action::ToggleHelp);
         let buf = draw(&mut app, w, h);
         insta::assert_snapshot!(format!("help_{w}x{h}"), screen(&buf));
+    }
+}
+
+#[test]
+fn the_end_of_the_help_with_the_labels_and_their_descriptions() {
+    for (w, h) in SIZES {
+        let mut app = sample();
+        draw(&mut app, w, h);
+        app.apply(Action::ToggleHelp);
+        for _ in 0..40 {
+            app.apply(Action::PageDown);
+            draw(&mut app, w, h);
+        }
+        let buf = draw(&mut app, w, h);
+        insta::assert_snapshot!(format!("help_end_{w}x{h}"), screen(&buf));
+    }
+}
+
+#[test]
+fn the_search_prompt_with_arabic_typed() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for (w, h) in SIZES {
+        let mut app = sample();
+        draw(&mut app, w, h);
+        app.apply(Action::Search);
+        for c in "دير".chars() {
+            app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let buf = draw(&mut app, w, h);
+        insta::assert_snapshot!(format!("search_prompt_{w}x{h}"), screen(&buf));
     }
 }
 

@@ -29,7 +29,7 @@ use crate::suggest::labels::LabelSet;
 
 pub use flags::FlagTarget;
 pub use ops::{Focus, Op, Outcome, find_folded};
-pub use shown::{ViewSpan, span_covering, state_name};
+pub use shown::{Described, ViewSpan, span_covering, state_name};
 
 /// Documents up to this size (a long news article is under 20 KB) have their
 /// suggestions counted everywhere for the progress line; beyond it only the paragraphs
@@ -273,22 +273,36 @@ impl Session {
     /// The progress as the title bar and the document list say it: counts by state,
     /// the share reviewed, done and read-only marks.
     pub fn progress_text(&mut self) -> String {
+        let [full, ..] = self.progress_forms();
+        full
+    }
+
+    /// The progress said ever shorter, for narrower screens, each keeping `N to
+    /// review` and the read-only mark: `12 to review · 5 accepted · 2 rejected · 40%
+    /// reviewed`, `12 to review · 5✓ · 2✗ · 40%`, `12 to review · 40%`, `12 to review`
+    /// (the done mark on all but the last).
+    pub fn progress_forms(&mut self) -> [String; 4] {
         let p = self.progress();
         let more = if p.exact { "" } else { "+" };
-        let mut s = format!(
-            "{}{more} to review · {} accepted · {} rejected · {}% reviewed",
-            p.pending, p.accepted, p.rejected, p.reviewed
-        );
-        if self.review.done() {
-            s.push_str(" · done");
-        }
-        if self.review.read_only().is_some() {
-            s.push_str(" · read-only");
-        }
+        let head = format!("{}{more} to review", p.pending);
+        let done = if self.review.done() { " · done" } else { "" };
+        let ro = if self.review.read_only().is_some() {
+            " · read-only"
+        } else {
+            ""
+        };
         let flags = self.review.flags().len();
-        if flags > 0 {
-            s.push_str(&format!(" · {flags} flagged"));
-        }
-        s
+        let fl = if flags > 0 {
+            format!(" · {flags} flagged")
+        } else {
+            String::new()
+        };
+        let (a, r, pc) = (p.accepted, p.rejected, p.reviewed);
+        [
+            format!("{head} · {a} accepted · {r} rejected · {pc}% reviewed{done}{ro}{fl}"),
+            format!("{head} · {a}✓ · {r}✗ · {pc}%{done}{ro}{fl}"),
+            format!("{head} · {pc}%{done}{ro}"),
+            format!("{head}{ro}"),
+        ]
     }
 }

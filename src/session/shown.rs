@@ -45,6 +45,16 @@ impl ViewSpan {
     }
 }
 
+/// A shown span as the status line says it, in parts: `ORG suggested`,
+/// `gazetteer:curated 0.90`, `«داعش»` (the text as it is in the document: the screen
+/// lays it out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    pub label_state: String,
+    pub source_score: String,
+    pub text: String,
+}
+
 /// The word the status line and the legend use for a shown span's state.
 pub fn state_name(state: State) -> &'static str {
     match state {
@@ -261,16 +271,27 @@ impl Session {
         }
     }
 
-    /// A shown span as the status line names it: text (cut at 40 characters),
-    /// label, state, source and score.
+    /// A shown span as the status line names it: label, state, source, score and
+    /// text (cut at 40 characters), `ORG suggested gazetteer:curated 0.90 «داعش»`.
     pub fn describe(&self, s: &ViewSpan) -> String {
+        let d = self.described(s);
+        format!("{} {} {}", d.label_state, d.source_score, d.text)
+    }
+
+    /// [`Session::describe`] in its parts, so that a narrow screen can keep the
+    /// label and leave the rest out.
+    pub fn described(&self, s: &ViewSpan) -> Described {
         let label = &self.labels.labels()[s.label].name;
         let state = state_name(s.state);
         let mut shown: String = self.doc.text[s.start..s.end].chars().take(40).collect();
         if shown.len() < s.end - s.start {
             shown.push('…');
         }
-        format!("«{shown}» {label} {state} {} {:.2}", s.source, s.score)
+        Described {
+            label_state: format!("{label} {state}"),
+            source_score: format!("{} {:.2}", s.source, s.score),
+            text: format!("«{shown}»"),
+        }
     }
 
     /// The name of label `i` of the session's label set.

@@ -423,6 +423,16 @@ fn progress_counts_what_is_left_and_done_makes_it_whole() {
     let out = s.at("قال", Op::ToggleDone);
     assert_eq!(out.message.as_deref(), Some("document marked done"));
     assert!(s.progress_text().ends_with(" · done"));
+    // Shorter forms for a narrow screen, each still saying how many are left.
+    assert_eq!(
+        s.progress_forms(),
+        [
+            "0 to review · 2 accepted · 1 rejected · 100% reviewed · done",
+            "0 to review · 2✓ · 1✗ · 100% · done",
+            "0 to review · 100% · done",
+            "0 to review",
+        ]
+    );
     // Two paragraphs, only the first reached: half of the text is reviewed at most.
     let mut s = session("قال داعش\n\nانسحب من دير الزور");
     s.at("داعش", settle(true));

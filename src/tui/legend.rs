@@ -57,6 +57,29 @@ pub fn span_style(colour: Color, state: State) -> Style {
     }
 }
 
+/// Behind the text of the current suggestion (the one under the cursor).
+const CURRENT_BG: Color = Color::DarkGray;
+
+/// The style of the span under the cursor, on all its cells, so that the analyst sees
+/// which span the next key acts on: a suggestion keeps its colour and underline on a
+/// grey ground (grey on a grey label's); an accepted span keeps its fill, underlined.
+/// Neither is reversed (the cursor cell is: it stays the one reversed cell) nor bold
+/// (kitty shapes a bold cell apart from its word, see `view::logical_words`).
+pub fn current_span_style(colour: Color, state: State) -> Style {
+    let style = span_style(colour, state);
+    match state {
+        State::Pending | State::Rejected => {
+            let ground = if colour == CURRENT_BG {
+                Color::Gray
+            } else {
+                CURRENT_BG
+            };
+            style.bg(ground)
+        }
+        State::Accepted => style.add_modifier(Modifier::UNDERLINED),
+    }
+}
+
 /// `1 PER  2 ORG ...`: one (text, style) piece per label, key then name in its colour.
 fn label_pieces(labels: &LabelSet) -> Vec<(String, Style)> {
     let mut out = Vec::new();

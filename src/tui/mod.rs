@@ -31,6 +31,7 @@ mod action;
 mod app;
 pub mod calibrate;
 mod doclist;
+mod fit;
 mod flag;
 mod keymap;
 mod legend;
@@ -48,6 +49,8 @@ mod tests_pane;
 #[cfg(test)]
 mod tests_review;
 #[cfg(test)]
+mod tests_screen;
+#[cfg(test)]
 mod tests_spans;
 
 use crossterm::event::{self, Event, KeyEventKind};
@@ -62,9 +65,10 @@ pub use app::{App, Cursor, Row, ViewSettings};
 pub use calibrate::{picked_profile, terminal_check};
 pub use doclist::DocList;
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
-pub use legend::{LEGEND_MIN_HEIGHT, span_style, terminal_colour};
+pub use legend::{LEGEND_MIN_HEIGHT, current_span_style, span_style, terminal_colour};
 pub use view::{
-    MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, draw, help_lines, progress_text, render, status_text,
+    CARET, MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, draw, help_lines, help_wrapped, progress_text,
+    render, status_text,
 };
 
 /// Opens the viewer on `doc` and returns when the user quits. The terminal is restored

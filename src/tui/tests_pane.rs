@@ -112,13 +112,19 @@ fn title_bar_names_the_document_and_marks_lossy() {
     let mut doc = Document::from_text("خبر.txt", "نص".into(), false, false);
     doc.lossy = true;
     let mut app = App::new(doc, terminal_shaping());
-    let buf = draw_app(&mut app, 40, 6);
+    let buf = draw_app(&mut app, 80, 6);
     let title = row(&buf, 0);
     assert!(
         title.contains("raqim: ") && title.contains("[lossy]"),
         "{title}"
     );
     assert!(title.contains("txt.") || title.contains(".txt"), "{title}");
+    // Narrow, the progress keeps its place and "raqim:" gives way.
+    let title = row(&draw_app(&mut app, 40, 6), 0);
+    assert!(
+        title.contains("[lossy]") && title.contains("0 to review · 100%"),
+        "{title}"
+    );
 }
 
 #[test]
@@ -173,11 +179,27 @@ fn help_overlay_lists_keys_from_the_keymap() {
         all.extend((0..30).map(|y| row(&buf, y) + "\n"));
         app.apply(Action::PageDown);
     }
-    assert!(all.contains("Label LOC"), "label keys are listed: {all}");
-    // Every line fits an 80-column terminal inside the box.
-    for l in help_lines(&app) {
-        assert!(l.chars().count() <= 76, "too long for 80 columns: {l}");
+    // Each label key with the label's description from the label file.
+    for l in app.labels().labels() {
+        let line = help_lines(&app)
+            .into_iter()
+            .find(|h| h.contains(&format!("{} – ", l.name)))
+            .unwrap_or_else(|| panic!("no line for {}", l.name));
+        assert!(line.trim_start().starts_with(l.key), "{line}");
+        assert!(!l.description.is_empty(), "{}", l.name);
     }
+    assert!(
+        all.contains("LOC – a place: countries, cities, regions"),
+        "label keys are listed with their descriptions: {all}"
+    );
+    // Every line fits an 80-column terminal inside the box: wrapped, not cut.
+    for l in help_wrapped(&app, 77) {
+        assert!(l.chars().count() <= 77, "too long for 80 columns: {l}");
+    }
+    assert!(
+        all.contains("deserts"),
+        "the end of a long description: {all}"
+    );
     for (action, keys) in app.keymap().bindings() {
         let line = help_lines(&app)
             .into_iter()

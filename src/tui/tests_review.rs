@@ -116,7 +116,8 @@ fn the_status_line_shows_the_focused_spans_text_label_source_and_score() {
     let mut a = app(NEWS);
     press(&mut a, "tab tab");
     let status = status_text(&mut a);
-    assert!(status.contains("«داعش» ORG suggested"), "{status}");
+    assert!(status.starts_with("ORG suggested gazetteer:"), "{status}");
+    assert!(status.contains(" «داعش»  "), "{status}");
     assert!(status.contains("gazetteer:"), "{status}");
     press(&mut a, "enter");
     assert_eq!(a.message(), Some("accepted «داعش» as ORG"));

@@ -85,7 +85,11 @@ fn an_accepted_span_is_filled_and_the_others_stay_underlined() {
     app.apply(Action::Accept);
     assert_eq!(app.message(), Some("accepted «داعش» as ORG"));
     let buf = draw_app(&mut app, 60, 10);
-    assert_eq!(filled_runs(&buf, 1), owned(&[("داعش", Color::LightCyan)]));
+    // The next suggestion, now under the cursor, lies on the current span's grey.
+    assert_eq!(
+        filled_runs(&buf, 1),
+        owned(&[("داعش", Color::LightCyan), ("دير الزور", Color::DarkGray)])
+    );
     let x = (0..60).find(|&x| buf[(x, 1)].symbol() == "ع").unwrap();
     assert_eq!(buf[(x, 1)].fg, Color::Black, "dark text on the fill");
     assert!(!underlined(&buf, x, 1));
@@ -157,8 +161,15 @@ fn the_status_line_describes_the_span_under_the_cursor() {
     }
     let status = row(&draw_app(&mut app, 100, 10), 9);
     assert!(status.contains(&expected), "{status}");
-    // Position first, so a narrow screen cuts the span details, not the offset.
-    assert!(status.find('@').unwrap() < status.find("ORG").unwrap());
+    assert!(
+        status.contains("«شعاد»"),
+        "its text, as the article shows it: {status}"
+    );
+    // The span first, so a narrow screen keeps its label and leaves the position out.
+    assert!(status.find("ORG").unwrap() < status.find('@').unwrap());
+    let status = row(&draw_app(&mut app, 40, 10), 9);
+    assert!(status.starts_with(" ORG suggested «شعاد»"), "{status}");
+    assert!(!status.contains('@'), "{status}");
 }
 
 #[test]

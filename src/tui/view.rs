@@ -23,13 +23,16 @@ use unicode_bidi::BidiDataSource;
 use std::rc::Rc;
 
 use crate::layout::{
-    Cell, CellKind, Direction, LayoutOptions, ParagraphLayout, VisualLine, control_name,
+    Cell, CellKind, Direction, LayoutOptions, ParagraphLayout, Shaping, VisualLine, control_name,
     is_explicit_bidi, layout_paragraph,
 };
 use crate::session::ViewSpan;
 
 use super::app::App;
-use super::legend::{LEGEND_MIN_HEIGHT, legend_row, span_style, terminal_colour};
+use super::fit::{self, Part};
+use super::legend::{
+    LEGEND_MIN_HEIGHT, current_span_style, legend_row, span_style, terminal_colour,
+};
 use crate::session::span_covering;
 
 /// Narrower or lower than this and the viewer only says it is too small.
@@ -60,10 +63,19 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 pub struct Screen {
     /// The paragraphs in view, from the first one shown: layout and shown spans.
     paras: Vec<(Rc<ParagraphLayout>, Rc<[ViewSpan]>)>,
-    /// The title bar's progress ("" for an empty document).
+    /// The title bar's progress, in the form that fits ("" for an empty document or
+    /// when none fits).
     progress: String,
-    /// The status line.
-    status: String,
+    /// The title says " raqim: " before the name (when everything fits with it).
+    brand: bool,
+    /// The status line, fitted to the screen, part by part.
+    status: Vec<String>,
+    /// Where the span under the cursor starts (document byte), when there is one: all
+    /// its cells are drawn as the current span.
+    current: Option<usize>,
+    /// The help's lines, wrapped to its box, and the box's text width, while it is
+    /// shown.
+    help: (Vec<String>, usize),
 }
 
 /// The text area and whether the legend row is shown, for a screen of `area`.
@@ -105,15 +117,16 @@ pub fn prepare(area: Rect, app: &mut App) {
     let (text, _) = panes(area);
     app.set_viewport(text.width as usize, text.height as usize);
     let blank = app.session.document().is_blank();
-    let progress = if blank {
-        String::new()
+    let forms = if blank {
+        None
     } else {
-        app.session.progress_text()
+        Some(app.session.progress_forms())
     };
-    if let Some(d) = app.docs.as_mut().filter(|d| d.open) {
+    if let (Some(d), Some(f)) = (app.docs.as_mut().filter(|d| d.open), &forms) {
         // The open document's progress is live, the others' as last seen.
-        d.summaries[d.current] = progress.clone();
+        d.summaries[d.current] = f[0].clone();
     }
+    let (progress, brand) = title_fit(area.width as usize, app, forms);
     let mut paras = Vec::new();
     if !blank {
         let (mut p, skip) = app.top;
@@ -125,22 +138,66 @@ pub fn prepare(area: Rect, app: &mut App) {
             p += 1;
         }
     }
-    let status = if app.prompt().is_none() && app.message().is_none() {
-        status_text(app)
+    let status = if app.prompt().is_none() {
+        let parts = status_parts(app);
+        fit::fit_pieces(
+            &parts,
+            area.width.saturating_sub(2) as usize,
+            app.settings.shaping,
+        )
     } else {
-        String::new()
+        Vec::new()
     };
+    let current = app.span_at_cursor().map(|(_, s)| s.start);
+    let mut help = (Vec::new(), 0);
     if app.show_help {
+        let width = help_box_width(app, area);
+        help = (help_wrapped(app, width), width);
         // Scrolled with the movement keys, never past its end.
-        let lines = help_lines(app).len();
+        let lines = help.0.len();
         let rows = (lines + 2).min(area.height as usize).saturating_sub(2);
         app.help_scroll = app.help_scroll.min(lines.saturating_sub(rows));
     }
     app.screen = Screen {
         paras,
         progress,
+        brand,
         status,
+        current,
+        help,
     };
+}
+
+/// The title's progress in the longest form that fits beside the document's name
+/// (see [`fit::progress_form`]), and whether " raqim: " fits before the name too.
+fn title_fit(width: usize, app: &App, forms: Option<[String; 4]>) -> (String, bool) {
+    let shaping = app.settings.shaping;
+    let name = fit::width(&app.session.document().name, shaping);
+    let head = 1 + name + title_marks(app).chars().count();
+    let brand_w = " raqim: ".len() - 1;
+    let Some(forms) = forms else {
+        return (String::new(), head + brand_w <= width);
+    };
+    let widths: Vec<usize> = forms.iter().map(|f| fit::width(f, shaping)).collect();
+    match fit::progress_form(width, head, name, &widths) {
+        Some(i) => {
+            let brand = head + brand_w + widths[i] + 2 <= width;
+            (forms[i].clone(), brand)
+        }
+        None => (String::new(), head + brand_w <= width),
+    }
+}
+
+/// What the title says after the name: the position in a set, the lossy mark.
+fn title_marks(app: &App) -> String {
+    let mut s = String::new();
+    if let Some(d) = &app.docs {
+        s.push_str(&format!(" ({}/{})", d.current + 1, d.names.len()));
+    }
+    if app.session.document().lossy {
+        s.push_str(" [lossy]");
+    }
+    s
 }
 
 /// Paints the frame [`prepare`] made.
@@ -332,28 +389,20 @@ fn title_bar(area: Rect, buf: &mut Buffer, app: &App) {
     } else {
         format!(" {} ", app.screen.progress)
     };
-    let pw = progress.chars().count() as u16;
-    // The progress goes on the right when there is room for it and some of the name.
-    let (name_end, show_progress) = if pw + 20 <= area.width {
-        (end - pw, true)
-    } else {
-        (end, false)
-    };
-    let (mut x, _) = buf.set_stringn(area.x, area.y, " raqim: ", area.width as usize, BAR);
-    // The name may be Arabic: lay it out like article text, in an LTR bar.
-    let name = app.session.document().name.clone();
-    x = paint_text(buf, x, area.y, name_end.saturating_sub(x), &name, app, BAR).min(name_end);
-    if let Some(d) = &app.docs {
-        let pos = format!(" ({}/{})", d.current + 1, d.names.len());
-        x = buf
-            .set_stringn(x, area.y, &pos, (name_end - x) as usize, BAR)
-            .0;
-    }
-    if app.session.document().lossy {
-        buf.set_stringn(x, area.y, " [lossy]", (name_end - x) as usize, BAR);
-    }
-    if show_progress {
-        buf.set_stringn(end - pw, area.y, &progress, pw as usize, BAR);
+    let shaping = app.settings.shaping;
+    let pw = fit::width(&progress, shaping) as u16;
+    let name_end = end.saturating_sub(pw).max(area.x);
+    let brand = if app.screen.brand { " raqim: " } else { " " };
+    let (x, _) = buf.set_stringn(area.x, area.y, brand, area.width as usize, BAR);
+    let marks = title_marks(app);
+    let marks_w = marks.chars().count() as u16;
+    // The name may be Arabic: cut in reading order, laid out like article text.
+    let room = name_end.saturating_sub(x).saturating_sub(marks_w);
+    let name = fit::cut(&app.session.document().name, room as usize, shaping);
+    let x = paint_text(buf, x, area.y, room, &name, app, BAR).min(name_end);
+    buf.set_stringn(x, area.y, &marks, name_end.saturating_sub(x) as usize, BAR);
+    if pw > 0 {
+        buf.set_stringn(name_end, area.y, &progress, pw as usize, BAR);
     }
 }
 
@@ -394,8 +443,13 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &App) {
                 let style = if here.is_empty() {
                     plain
                 } else {
-                    span_covering(here, range.clone())
-                        .map_or(plain, |(_, s)| span_style(colours[s.label], s.state))
+                    span_covering(here, range.clone()).map_or(plain, |(_, s)| {
+                        if app.screen.current == Some(s.start) {
+                            current_span_style(colours[s.label], s.state)
+                        } else {
+                            span_style(colours[s.label], s.state)
+                        }
+                    })
                 };
                 match selected {
                     Some((a, b))
@@ -450,20 +504,59 @@ fn mark_cursor(
     }
 }
 
-/// The status line text: position, the character under the cursor when it is a
-/// control, and the rendering settings; most important first, so a narrow screen
-/// cuts the least useful part.
+/// The status line, whole: every part of [`status_parts`], however wide.
 pub fn status_text(app: &mut App) -> String {
+    fit::fit_parts(&status_parts(app), usize::MAX, app.settings.shaping)
+}
+
+/// The status line's parts in the order they are said, each ranked for a narrow
+/// screen (0 is kept longest): the span under the cursor (label and state 0, its text
+/// 3, source and score 4), what the last action said (1), selecting (1), the control
+/// character under the cursor and a warning of bidi overrides (2), the position (5),
+/// the rendering settings (6), where the work is kept (7). So after Enter or `x` the
+/// line names the span now under the cursor, then what became of the last one, and a
+/// 40-column screen still shows the label. A question (`D` asking y/n) comes first.
+pub fn status_parts(app: &mut App) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut dir = app.settings.direction.to_string();
+    let mut after = Vec::new();
+    // A question waiting for its answer (`D`'s y/n) goes before anything else.
+    let question = app.confirm_done;
+    if question && let Some(m) = app.message() {
+        parts.push(Part::new(m.to_string(), 0));
+    }
     if app.session.document().is_blank() {
-        parts.push("empty".to_string());
+        after.push(Part::new("empty".to_string(), 5));
     } else {
         let (cp, off) = (app.cursor.para, app.cursor.offset);
         let lay = app.layout(cp);
         let (line, idx) = lay.locate(off).unwrap_or((0, 0));
         let col = lay.lines[line].cells.get(idx).map_or(0, |c| c.col as usize);
-        parts.push(format!(
+        // Flags first: the span's description after them is what a narrow screen
+        // cuts before them.
+        for mark in app.flag_marks() {
+            parts.push(Part::new(mark, 1));
+        }
+        if let Some((_, s)) = app.span_at_cursor() {
+            let d = app.session.described(&s);
+            parts.push(Part::new(d.label_state, 0));
+            parts.push(Part::new(d.source_score, 4).glued());
+            parts.push(Part::new(d.text, 3).glued());
+        }
+        let text = app.session.document().paragraph_text(cp);
+        if let Some(name) = text[off..].chars().next().and_then(control_name) {
+            after.push(Part::new(name, 2));
+        }
+        // Embeddings, overrides and isolates can make a line read as something else
+        // than it is: say so whenever the cursor's paragraph holds any.
+        let explicit = text.chars().filter(|&c| is_explicit_bidi(c)).count();
+        if explicit > 0 {
+            after.push(Part::new(
+                format!("⚠ bidi overrides here ({explicit} ⁞)"),
+                2,
+            ));
+        }
+        let position = format!(
             "¶{}/{} ln {}/{} col {} @{}",
             cp + 1,
             app.session.document().paragraphs.len(),
@@ -471,81 +564,98 @@ pub fn status_text(app: &mut App) -> String {
             lay.lines.len(),
             col + 1,
             app.cursor_char()
-        ));
-        let text = app.session.document().paragraph_text(cp);
-        if let Some(name) = text[off..].chars().next().and_then(control_name) {
-            parts.push(name);
-        }
-        // Embeddings, overrides and isolates can make a line read as something else
-        // than it is: say so whenever the cursor's paragraph holds any.
-        let explicit = text.chars().filter(|&c| is_explicit_bidi(c)).count();
-        if explicit > 0 {
-            parts.push(format!("⚠ bidi overrides here ({explicit} ⁞)"));
-        }
-        // Flags first: the span's description after them is the part a narrow
-        // screen may cut.
-        parts.extend(app.flag_marks());
-        if let Some((_, s)) = app.span_at_cursor() {
-            parts.push(app.session.describe(&s));
-        }
-        if app.selection().is_some() {
-            parts.push("selecting".to_string());
-        }
+        );
+        after.push(Part::new(position, 5));
         if app.settings.direction == Direction::Auto {
             dir = format!("auto:{}", if lay.rtl { "rtl" } else { "ltr" });
         }
     }
+    if let Some(m) = app.message().filter(|_| !question) {
+        parts.push(Part::new(m.to_string(), 1));
+    }
+    if app.selection().is_some() {
+        parts.push(Part::new("selecting".to_string(), 1));
+    }
+    parts.extend(after);
     // The marks shown only when asked for: said only then.
     let controls = if app.settings.show_controls {
         " controls:shown"
     } else {
         ""
     };
-    parts.push(format!(
-        "{dir} shaping:{}{controls} term:{}",
-        app.settings.shaping, app.settings.profile
+    parts.push(Part::new(
+        format!(
+            "{dir} shaping:{}{controls} term:{}",
+            app.settings.shaping, app.settings.profile
+        ),
+        6,
     ));
-    parts.push(app.session.review().describe());
-    parts.join("  ")
+    parts.push(Part::new(app.session.review().describe(), 7));
+    parts
 }
 
 fn status_line(area: Rect, buf: &mut Buffer, app: &App) {
     buf.set_style(area, BAR);
-    let text = match (app.prompt(), app.flag_prompt_line(), app.message()) {
-        (Some(q), _, _) => format!("/{q}▏  (Enter: search, Esc: cancel)"),
-        (None, Some(f), _) => f,
-        (None, None, Some(m)) => m.to_string(),
-        (None, None, None) => app.screen.status.clone(),
-    };
-    paint_text(
-        buf,
-        area.x + 1,
-        area.y,
-        area.width.saturating_sub(1),
-        &text,
-        app,
-        BAR,
-    );
+    let shaping = app.settings.shaping;
+    let at = (area.x + 1, area.y);
+    let max = area.width.saturating_sub(1);
+    match app.prompt() {
+        Some(q) => {
+            // The query in its own direction (from its first letter), the caret at
+            // its end in reading order: left of Arabic, right of Latin.
+            let runs = [
+                ("/".to_string(), Direction::Ltr),
+                (format!("{q}{CARET}"), Direction::Auto),
+                ("  (Enter: search, Esc: cancel)".to_string(), Direction::Ltr),
+            ];
+            fit::paint_runs(buf, at, max, &runs, shaping, BAR);
+        }
+        None => {
+            // The flag's note prompt, else the status.
+            match app.flag_prompt_line() {
+                Some(f) => fit::paint_bar_text(buf, at, max, &[f], shaping, BAR),
+                None => fit::paint_bar_text(buf, at, max, &app.screen.status, shaping, BAR),
+            };
+        }
+    }
 }
 
-/// The help box, built from the live keymap and the label set: keys, then what the
-/// action does.
-pub fn help_lines(app: &App) -> Vec<String> {
+/// The search prompt's caret.
+pub const CARET: char = '▏';
+
+/// The help's rows, built from the live keymap and the label set: keys, then what
+/// the action does; then the label keys, each label with its description from the
+/// label file.
+fn help_rows(app: &App) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> = app
         .keymap
         .bindings()
         .into_iter()
         .map(|(a, keys)| (keys.join(", "), a.description().to_string()))
         .collect();
-    for l in app.session.labels().labels() {
+    let labels = app.session.labels().labels();
+    if !labels.is_empty() {
+        let keys: Vec<String> = labels.iter().map(|l| l.key.to_string()).collect();
         rows.push((
-            l.key.to_string(),
-            format!(
-                "Label {}: the span, the selection, or (twice) the word",
-                l.name
-            ),
+            keys.join(" "),
+            "Label the span under the cursor, the selection, or (pressed twice) the word:"
+                .to_string(),
         ));
     }
+    for l in labels {
+        let text = if l.description.trim().is_empty() {
+            l.name.clone()
+        } else {
+            format!("{} – {}", l.name, l.description.trim())
+        };
+        rows.push((format!("  {}", l.key), text));
+    }
+    rows
+}
+
+/// The help, one row a line: keys, then what the action does.
+pub fn help_lines(app: &App) -> Vec<String> {
+    let rows = help_rows(app);
     let key_w = rows
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -556,51 +666,222 @@ pub fn help_lines(app: &App) -> Vec<String> {
         .collect()
 }
 
-/// The set's documents, one a row: mark for the open one, position, name, progress;
-/// the selected row reversed, scrolled to stay in view.
+/// The help wrapped to `width` cells: keys in a column with what they do beside them,
+/// wrapped under it; on a screen too narrow for that, each key on a line of its own
+/// with what it does below, indented.
+pub fn help_wrapped(app: &App, width: usize) -> Vec<String> {
+    let shaping = app.settings.shaping;
+    let rows = help_rows(app);
+    let key_w = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    if width >= key_w + 2 + 24 {
+        let dw = width - key_w - 2;
+        for (k, d) in rows {
+            for (i, piece) in fit::wrap(&d, dw, shaping).into_iter().enumerate() {
+                let k = if i == 0 { k.as_str() } else { "" };
+                out.push(format!("{k:key_w$}  {piece}"));
+            }
+        }
+    } else {
+        // What a key does from the fourth column; a key of one or two characters
+        // before it, a longer one on the line above.
+        let dw = width.saturating_sub(4);
+        for (k, d) in rows {
+            let k = k.trim();
+            let inline = k.chars().count() <= 2;
+            if !inline {
+                out.push(fit::cut(k, width, shaping));
+            }
+            for (i, piece) in fit::wrap(&d, dw, shaping).into_iter().enumerate() {
+                let k = if inline && i == 0 { k } else { "" };
+                out.push(format!("{k:2}  {piece}"));
+            }
+        }
+    }
+    out
+}
+
+/// The help box's width on a screen of `area`: its longest row, at most the screen.
+fn help_box_width(app: &App, area: Rect) -> usize {
+    let widest = help_lines(app)
+        .iter()
+        .map(|l| fit::width(l, app.settings.shaping))
+        .max()
+        .unwrap_or(0);
+    // Inside the box: a border and a blank column on each side, less the one the
+    // text may end in.
+    (widest + 4).min(area.width as usize).saturating_sub(3)
+}
+
+/// The first of `titles` (longest first) that fits `width` cells, else the last cut.
+fn title_for(titles: &[String], width: usize) -> String {
+    titles
+        .iter()
+        .find(|t| t.chars().count() <= width)
+        .cloned()
+        .unwrap_or_else(|| {
+            titles
+                .last()
+                .map_or(String::new(), |t| t.chars().take(width).collect())
+        })
+}
+
+/// Breaks `text` at `sep` (kept at the end of a line) into lines of at most `max`
+/// cells, a piece wider than that wrapped at spaces.
+fn wrap_at(text: &str, sep: &str, max: usize, shaping: Shaping) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in text.split(sep) {
+        let candidate = if line.is_empty() {
+            piece.to_string()
+        } else {
+            format!("{line}{sep}{piece}")
+        };
+        if fit::width(&candidate, shaping) <= max {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(format!("{}{}", line, sep.trim_end()));
+        }
+        let mut pieces = fit::wrap(piece, max, shaping);
+        line = pieces.pop().unwrap_or_default();
+        lines.extend(pieces);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// One row of the document list: which document, and what the row shows of it.
+struct ListRow {
+    doc: usize,
+    /// The mark and number (the first row of a document), else blank of that width.
+    head: String,
+    /// The name (first row), else "".
+    name: String,
+    /// The progress, or a piece of it.
+    summary: String,
+}
+
+/// The document list's rows for a list `width` cells wide: a document on one row
+/// when its name and progress fit, else its name on the first and its progress
+/// wrapped on the rows below, under the name.
+fn list_rows(app: &App, width: usize) -> Vec<ListRow> {
+    let Some(d) = &app.docs else {
+        return Vec::new();
+    };
+    let shaping = app.settings.shaping;
+    let num_w = d.names.len().to_string().len();
+    let mut rows = Vec::new();
+    for (i, name) in d.names.iter().enumerate() {
+        let mark = if i == d.current { "▶" } else { " " };
+        let head = format!("{mark} {:>num_w$}  ", i + 1);
+        let hw = head.chars().count();
+        let summary = d.summaries.get(i).map_or("", String::as_str);
+        let nw = fit::width(name, shaping);
+        let sw = fit::width(summary, shaping);
+        if hw + nw + 2 + sw <= width || summary.is_empty() {
+            rows.push(ListRow {
+                doc: i,
+                head,
+                name: fit::cut(name, width.saturating_sub(hw), shaping),
+                summary: summary.to_string(),
+            });
+            continue;
+        }
+        let room = width.saturating_sub(hw).max(1);
+        rows.push(ListRow {
+            doc: i,
+            head: head.clone(),
+            name: fit::cut(name, room, shaping),
+            summary: String::new(),
+        });
+        for piece in wrap_at(summary, " · ", room, shaping) {
+            rows.push(ListRow {
+                doc: i,
+                head: " ".repeat(hw),
+                name: String::new(),
+                summary: piece,
+            });
+        }
+    }
+    rows
+}
+
+/// The set's documents: mark for the open one, position, name, progress (wrapped
+/// under the name when the row is too narrow for both); the selected one reversed,
+/// scrolled to stay in view.
 fn document_list(area: Rect, buf: &mut Buffer, app: &App) {
     let Some(d) = &app.docs else { return };
     let w = area.width.saturating_sub(4).max(1);
     let h = area.height.saturating_sub(2).max(1);
     let rect = Rect::new(area.x + (area.width - w) / 2, area.y + 1, w, h);
     Clear.render(rect, buf);
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        " documents: {} (↓↑ choose, Enter open, Esc close) ",
-        d.names.len()
-    ));
+    let n = d.names.len();
+    let titles = [
+        format!(" documents: {n} (↓↑ choose, Enter open, Esc close) "),
+        format!(" documents: {n} (↓↑ Enter Esc) "),
+        format!(" documents: {n} "),
+    ];
+    let title = title_for(&titles, w.saturating_sub(2) as usize);
+    let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(rect);
     block.render(rect, buf);
     let rows = inner.height as usize;
     if rows == 0 {
         return;
     }
-    let first = d.selected.saturating_sub(rows - 1).min(d.selected);
-    let num_w = d.names.len().to_string().len();
-    for (k, i) in (first..d.names.len()).take(rows).enumerate() {
+    let all = list_rows(app, inner.width as usize);
+    // The selected document's rows in view, as low as they need to be.
+    let sel_start = all.iter().position(|r| r.doc == d.selected).unwrap_or(0);
+    let sel_end = all
+        .iter()
+        .rposition(|r| r.doc == d.selected)
+        .map_or(0, |e| e + 1);
+    let first = sel_end.saturating_sub(rows).min(sel_start);
+    for (k, r) in all.iter().skip(first).take(rows).enumerate() {
         let y = inner.y + k as u16;
-        let style = if i == d.selected {
+        let style = if r.doc == d.selected {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {
             Style::new()
         };
         buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
-        let mark = if i == d.current { "▶" } else { " " };
-        let head = format!("{mark} {:>num_w$}  ", i + 1);
-        let (x, _) = buf.set_stringn(inner.x, y, &head, inner.width as usize, style);
-        let summary = d.summaries.get(i).map_or("", String::as_str);
-        let sw = (summary.chars().count() as u16 + 2).min(inner.right().saturating_sub(x));
-        let name_w = inner.right().saturating_sub(x).saturating_sub(sw);
-        paint_text(buf, x, y, name_w, &d.names[i], app, style);
-        if sw > 2 {
-            buf.set_stringn(inner.right() - sw + 2, y, summary, (sw - 2) as usize, style);
+        let (x, _) = buf.set_stringn(inner.x, y, &r.head, inner.width as usize, style);
+        let x = paint_text(
+            buf,
+            x,
+            y,
+            inner.right().saturating_sub(x),
+            &r.name,
+            app,
+            style,
+        );
+        if r.summary.is_empty() {
+            continue;
+        }
+        let sw = fit::width(&r.summary, app.settings.shaping) as u16;
+        // On the name's row, at the right; below it, under the name.
+        let sx = if r.name.is_empty() {
+            x
+        } else {
+            inner.right().saturating_sub(sw).max(x + 2)
+        };
+        if sx < inner.right() {
+            buf.set_stringn(sx, y, &r.summary, (inner.right() - sx) as usize, style);
         }
     }
 }
 
 fn help_overlay(area: Rect, buf: &mut Buffer, app: &App) {
-    let lines = help_lines(app);
-    let inner_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16;
-    let w = (inner_w + 4).min(area.width);
+    let (lines, text_w) = (&app.screen.help.0, app.screen.help.1);
+    let w = (text_w as u16 + 3).min(area.width);
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect::new(
         area.x + (area.width - w) / 2,
@@ -612,16 +893,21 @@ fn help_overlay(area: Rect, buf: &mut Buffer, app: &App) {
     let rows = h.saturating_sub(2) as usize;
     // Scrolled with the movement keys when it does not fit.
     let max_scroll = lines.len().saturating_sub(rows);
-    let title = if max_scroll > 0 {
-        format!(
-            " keys {}-{} of {} (↓↑ PgDn PgUp scroll, esc closes) ",
+    let titles = if max_scroll > 0 {
+        let (from, to, n) = (
             app.help_scroll + 1,
             (app.help_scroll + rows).min(lines.len()),
-            lines.len()
-        )
+            lines.len(),
+        );
+        vec![
+            format!(" keys {from}-{to} of {n} (↓↑ PgDn PgUp scroll, esc closes) "),
+            format!(" keys {from}-{to}/{n} (↓↑ PgDn, Esc) "),
+            format!(" keys {from}-{to}/{n} "),
+        ]
     } else {
-        " keys (esc closes) ".to_string()
+        vec![" keys (esc closes) ".to_string(), " keys ".to_string()]
     };
+    let title = title_for(&titles, w.saturating_sub(2) as usize);
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(rect);
     block.render(rect, buf);
