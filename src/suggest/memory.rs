@@ -694,7 +694,7 @@ mod tests {
             .key
             .clone();
         let f = m.forget_entry(&key, "LOC").unwrap();
-        assert_eq!((f.rejects, f.docs.len()), (0 + 1, 1));
+        assert_eq!((f.rejects, f.docs.len()), (1, 1));
         assert!(m.entries().iter().all(|r| r.label != "LOC"));
         assert_eq!(m.decisions(), 1);
         assert_eq!(m.forget_entry(&key, "LOC"), None);

@@ -34,6 +34,7 @@ mod doclist;
 mod flag;
 mod keymap;
 mod legend;
+mod memory;
 mod motion;
 mod review_ops;
 pub mod terminal;
@@ -63,6 +64,7 @@ pub use calibrate::{picked_profile, terminal_check};
 pub use doclist::DocList;
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
 pub use legend::{LEGEND_MIN_HEIGHT, span_style, terminal_colour};
+pub use memory::MemoryPane;
 pub use view::{
     MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, draw, help_lines, progress_text, render, status_text,
 };
