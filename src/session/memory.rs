@@ -66,14 +66,17 @@ impl Session {
 
     /// The suggestions still to review in the document with the text and label of
     /// `v` (folded as the memory folds), other than `v`: looked for in the paragraphs
-    /// holding its text, as `X` looks.
+    /// holding its text, as `X` looks; in a long document only in those whose
+    /// suggestions are already made (as the progress counts them), so a reject never
+    /// runs the engine over the whole of it.
     pub(super) fn others_like(&mut self, v: &ViewSpan) -> usize {
         let text = self.doc.text[v.start..v.end].to_string();
         let key = key_of(&text);
+        let all = self.doc.text.len() <= super::COUNT_ALL_BYTES;
         let mut n = 0;
         for p in 0..self.doc.paragraphs.len() {
             let range = self.doc.paragraphs[p].range.clone();
-            if !self.doc.text[range].contains(&text) {
+            if !self.doc.text[range].contains(&text) || !(all || self.spans.has_suggestions(p)) {
                 continue;
             }
             let spans = self.spans_in(p);
@@ -91,12 +94,20 @@ impl Session {
         n
     }
 
-    /// What a reject of `v` changed beyond it, for the status line: the `before -
-    /// now` other suggestions like it withdrawn here, and whether the string is now
-    /// withdrawn from every document. Empty when nothing else changed.
+    /// What a reject of `v` changed beyond it, for the status line: the `before`
+    /// other suggestions like it ([`Session::others_like`]) are withdrawn here when
+    /// the memory now withdraws the string here (it withdraws all of them or none),
+    /// and whether it is withdrawn from every document. Empty when nothing else
+    /// changed.
     pub(super) fn withdrawn_note(&mut self, v: &ViewSpan, before: usize) -> String {
         let text = self.doc.text[v.start..v.end].to_string();
-        let gone = before.saturating_sub(self.others_like(v));
+        let label = self.label_name(v.label);
+        let memory = self.review.memory();
+        let counts = memory.get(&key_of(&text)).and_then(|r| r.get(&label));
+        let here = self.review.doc().and_then(|d| memory.doc_index(d));
+        let withdrawn = counts.is_some_and(|c| memory.vetoed_in(c, here));
+        let scope = counts.map(|c| c.scope(memory.project_after()));
+        let gone = if withdrawn { before } else { 0 };
         let mut out = String::new();
         if gone > 0 {
             let s = if gone == 1 { "" } else { "s" };
@@ -104,13 +115,6 @@ impl Session {
                 ", and {gone} other suggestion{s} of «{text}» withdrawn here"
             ));
         }
-        let label = self.label_name(v.label);
-        let scope = self
-            .review
-            .memory()
-            .get(&key_of(&text))
-            .and_then(|r| r.get(&label))
-            .map(|c| c.scope(self.review.memory().project_after()));
         match scope {
             Some(Scope::Asked) => out.push_str(" · withdrawn from every document"),
             Some(Scope::Repeated(n)) => out.push_str(&format!(
