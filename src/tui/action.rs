@@ -149,7 +149,7 @@ actions! {
     PrevDocument => "prev_document",
     /// The documents of the set and their progress
     DocumentList => "document_list",
-    /// What the memory learnt (string, label, counts, reach); d forgets one, u undoes
+    /// What the memory learnt; d forgets an entry, u undoes
     Memory => "memory",
     /// Calibrate the terminal: pick the line that reads right
     TerminalCheck => "terminal_check",
