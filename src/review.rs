@@ -207,10 +207,41 @@ impl Payload {
     }
 
     /// Replays what it did to the memory: the decisions of `doc` (whose text is
-    /// `text`) it took and took back, the entries it forgot and restored.
-    pub fn replay(&self, engine: &Engine, memory: &mut Memory, text: &str, doc: &str, at: i64) {
-        learn(engine, memory, text, &self.learn, false, Some(doc), at);
-        learn(engine, memory, text, &self.unlearn, true, Some(doc), at);
+    /// `text`) it took and took back (its rejects meant for the whole project when
+    /// `project`, as a log written before decisions said so needs), the entries it
+    /// forgot and restored.
+    pub fn replay(
+        &self,
+        engine: &Engine,
+        memory: &mut Memory,
+        (text, doc, at): (&str, &str, i64),
+        project: bool,
+    ) {
+        let scoped = |ds: &[Decision]| -> Vec<Decision> {
+            let mut ds = ds.to_vec();
+            for d in ds.iter_mut().filter(|d| !d.accepted) {
+                d.project |= project;
+            }
+            ds
+        };
+        learn(
+            engine,
+            memory,
+            text,
+            &scoped(&self.learn),
+            false,
+            Some(doc),
+            at,
+        );
+        learn(
+            engine,
+            memory,
+            text,
+            &scoped(&self.unlearn),
+            true,
+            Some(doc),
+            at,
+        );
         for f in &self.forget {
             memory.forget_entry(&f.key, &f.label);
         }
@@ -414,14 +445,20 @@ pub struct MemoryNote {
 pub fn rebuild_notes(rows: &[LogRow<'_>]) -> HashMap<i64, MemoryNote> {
     let mut notes: HashMap<i64, MemoryNote> = HashMap::new();
     for r in rows {
+        // Only a forget's payload is read: an import's may be megabytes.
         let note = match r.kind {
             "undo" | "redo" => r.undoes.and_then(|u| notes.get(&u).cloned()),
-            _ => serde_json::from_str::<Payload>(r.payload)
+            k if PROJECT_KINDS.contains(&k) => Some(MemoryNote {
+                project: true,
+                forgot: Vec::new(),
+            }),
+            FORGET_KIND => serde_json::from_str::<Payload>(r.payload)
                 .ok()
                 .map(|p| MemoryNote {
-                    project: PROJECT_KINDS.contains(&r.kind) || p.learn.iter().any(|d| d.project),
+                    project: false,
                     forgot: p.forget,
                 }),
+            _ => None,
         };
         if let Some(n) = note.filter(|n| n.project || !n.forgot.is_empty()) {
             notes.insert(r.seq, n);

@@ -17,7 +17,7 @@ use crate::store::{Change, DocLock, NewSpan, Store, StoreError};
 use crate::suggest::Engine;
 use crate::suggest::memory::Memory;
 
-use super::{LogRow, Payload, Review, Snapshot, rebuild_history, rebuild_notes};
+use super::{LogRow, PROJECT_KINDS, Payload, Review, Snapshot, rebuild_history, rebuild_notes};
 
 /// A [`super::Journal`] writing to one document of a [`Store`].
 pub struct StoreJournal {
@@ -165,8 +165,17 @@ fn load_memory(
     let mut last = upto;
     let rows = store.actions_after(upto)?;
     let replayed = rows.len();
+    // Project-wide steps (X) and their undos and redos, by seq.
+    let mut project = std::collections::HashSet::new();
     for row in rows {
         last = last.max(row.seq);
+        let is_project = match row.kind.as_str() {
+            "undo" | "redo" => row.undoes.is_some_and(|u| project.contains(&u)),
+            k => PROJECT_KINDS.contains(&k),
+        };
+        if is_project {
+            project.insert(row.seq);
+        }
         if also.contains(&row.seq) {
             continue;
         }
@@ -183,7 +192,7 @@ fn load_memory(
         // Without the text, decisions cannot be read; the entries a forget names are
         // whole and need none.
         let text = texts.get(&row.doc).and_then(|t| t.as_deref()).unwrap_or("");
-        p.replay(engine, &mut memory, text, &row.doc, row.at);
+        p.replay(engine, &mut memory, (text, &row.doc, row.at), is_project);
     }
     Ok((memory, last, warnings, replayed))
 }

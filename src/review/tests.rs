@@ -414,3 +414,47 @@ fn a_version_1_snapshot_is_rebuilt_from_the_log_which_knows_the_documents() {
         Some((0, 1, "1 document".into()))
     );
 }
+
+#[test]
+fn an_older_log_of_reject_all_like_and_its_undo_and_redo_is_rebuilt_as_meant_for_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    let upto = {
+        let mut o = open(&db, &doc);
+        let e = Edit::Insert(span(TEXT, "داعش", "ORG", State::Rejected));
+        o.review.act(&engine, TEXT, "reject_all_like", e).unwrap();
+        o.review.undo(&engine, TEXT).unwrap();
+        o.review.redo(&engine, TEXT).unwrap();
+        o.review.last_seq()
+    };
+    // As an older raqim wrote them: no scope in the decisions, a version 1 snapshot.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let flagged = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM actions WHERE payload LIKE '%\"project\":true%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(flagged(&conn), 3, "the X, its undo and its redo");
+    conn.execute(
+        "UPDATE actions SET payload = replace(payload, ',\"project\":true', '')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(flagged(&conn), 0);
+    drop(conn);
+    let v1 = r#"{"memory":{"version":1,"entries":[]},"also":[]}"#;
+    Store::open(&db).unwrap().save_memory(v1, upto).unwrap();
+    let mut o = open(&db, &doc);
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        Some((0, 1, "project (X)".into()))
+    );
+    // The history knows it too: undone, nothing is left.
+    o.review.undo(&engine, TEXT).unwrap();
+    assert_eq!(entry_of(&o.review, "داعش", "ORG"), None);
+}
