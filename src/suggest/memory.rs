@@ -120,13 +120,21 @@ impl Counts {
         self.docs.values().filter(|t| t.rejects > 0).count()
     }
 
+    /// Withdrawn from every document, with `project_after` (0: never by count). Cheap
+    /// for a string accepted in many documents: their count is not needed.
+    fn everywhere(&self, project_after: u32) -> bool {
+        self.project > self.accepts
+            || (self.accepts == 0
+                && project_after > 0
+                && self.rejected_in() >= project_after as usize)
+    }
+
     /// How far its rejects reach, with `project_after` (0: never by count).
     pub fn scope(&self, project_after: u32) -> Scope {
-        let docs = self.rejected_in();
         if self.project > self.accepts {
             Scope::Asked
-        } else if self.accepts == 0 && project_after > 0 && docs >= project_after as usize {
-            Scope::Repeated(docs)
+        } else if self.everywhere(project_after) {
+            Scope::Repeated(self.rejected_in())
         } else {
             match self.docs.values().filter(|t| t.rejects > t.accepts).count() {
                 0 => Scope::None,
@@ -138,7 +146,7 @@ impl Counts {
     /// Whether it is withdrawn in document `doc` (an index; `None`: a text of no
     /// known document, where only a project-wide withdrawal holds).
     pub fn vetoed_in(&self, doc: Option<u32>, project_after: u32) -> bool {
-        if self.scope(project_after).project() {
+        if self.everywhere(project_after) {
             return true;
         }
         doc.and_then(|d| self.docs.get(&d))

@@ -377,6 +377,20 @@ mod tests {
     }
 
     #[test]
+    fn the_memory_screen_on_tiny_screens_does_not_panic() {
+        let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+        let mut app = App::new(doc, ViewSettings::default());
+        screen(&mut app, 40, 12);
+        app.apply(Action::NextPending);
+        app.apply(Action::Reject);
+        app.apply(Action::Memory);
+        for (w, h) in [(1, 1), (8, 3), (9, 4), (12, 5), (20, 6), (3, 40), (200, 3)] {
+            screen(&mut app, w, h);
+        }
+        assert!(app.memory_pane().is_some());
+    }
+
+    #[test]
     fn the_help_lists_the_memory_screen_key() {
         let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
         let app = App::new(doc, ViewSettings::default());
