@@ -502,12 +502,21 @@ impl Engine {
         if let Some(mem) = memory
             && mem.reranker.decisions() >= rerank::MIN_DECISIONS
         {
+            let here = names.doc.as_deref().and_then(|d| mem.doc_index(d));
             cands.retain(|c| {
                 let label = self.label_name(c.label);
                 let feats = rerank::features(doc, c.start, c.end, label, &c.source);
                 // The tagger learns from the same decisions; it is never switched off.
                 let off = c.source != MODEL_SOURCE && mem.reranker.source_off(&c.source, label);
-                !mem.reranker.rejects(&feats) && !off
+                // A string the analyst only ever rejected, in other documents and
+                // fewer than it takes to withdraw it everywhere: the context model,
+                // which learnt its rejects too, must not withdraw it here either.
+                let elsewhere = || {
+                    mem.get(&dict::key_of_span(doc, c.start, c.end))
+                        .and_then(|r| r.get(label))
+                        .is_some_and(|k| k.rejects > 0 && k.accepts == 0 && !mem.vetoed_in(k, here))
+                };
+                !off && (!mem.reranker.rejects(&feats) || elsewhere())
             });
         }
 

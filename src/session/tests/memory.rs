@@ -154,3 +154,31 @@ fn the_memory_rows_say_what_was_learnt_and_forgetting_one_is_a_step_undo_takes_b
     );
     assert_eq!(a.review().ann.undo_depth(), depth);
 }
+
+#[test]
+fn after_many_decisions_the_context_model_does_not_carry_one_reject_to_other_documents() {
+    // A memory past the context model's 40 decisions, most of them rejects.
+    let e = Engine::builtin();
+    let mut mem = Memory::new();
+    let text = "زار الوفد حلب ثم حمص ثم دمشق ثم بغداد ثم عمان ثم بيروت ثم القاهرة";
+    let doc = crate::suggest::dict::DocTokens::new(text);
+    let sugg = e.suggest(text, None);
+    let earlier = crate::suggest::memory::Taken {
+        doc: Some("earlier"),
+        at: 1,
+        project: false,
+    };
+    for k in 0..8 {
+        for s in &sugg {
+            e.learn_decision_at(&mut mem, &doc, s, k % 4 == 0, earlier);
+        }
+    }
+    assert!(mem.reranker.decisions() >= crate::suggest::rerank::MIN_DECISIONS);
+    assert_eq!(syria_suggested(&mut with_memory(OTHER, mem.clone())), 1);
+    let mut a = with_memory(SYRIA, mem);
+    a.at("سوريا", settle(false));
+    for text in [OTHER, "قالت مصادر في سوريا إن"] {
+        let mut b = with_memory(text, memory_of(&a));
+        assert_eq!(syria_suggested(&mut b), 1, "{}", b.markup());
+    }
+}
