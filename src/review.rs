@@ -12,9 +12,15 @@
 //! undo. Replaying the log ([`rebuild_history`]) gives back both stacks after a
 //! restart.
 //!
+//! The memory learns each decision with the document it was taken in (a reject
+//! reaches that document; `reject_all_like` marks its rejects for the whole project),
+//! and forgetting a memory entry is a step too, with an empty edit: what a step did to
+//! the memory beyond its edit is its [`MemoryNote`], kept by seq so that undo and redo
+//! (and the log's replay) take it back or do it again exactly.
+//!
 //! Owns: that order, the action payloads (JSON: the edit in byte offsets of the
-//! document's text, plus the decisions taken and taken back), what counts as a
-//! decision. Must not: touch the terminal, or know SQL (see `store_journal.rs`).
+//! document's text, plus the decisions taken and taken back, and the memory entries
+//! forgotten or restored), what counts as a decision. Must not: touch the terminal, or know SQL (see `store_journal.rs`).
 
 mod flags;
 mod store_journal;

@@ -1,7 +1,8 @@
 //! The review of one document, without a terminal: what a review step does to the
 //! spans ([`Session::apply`] with an [`Op`]), what is shown (stored spans merged with
-//! suggestions, `shown.rs`), progress, and how documents (one file, or a set) are found
-//! and opened (`open.rs`: a file, the database, a changed file; `set.rs`: a
+//! suggestions, `shown.rs`), progress, what the memory learnt and forgetting it
+//! (`memory.rs`), and how documents (one file, or a set) are found and opened
+//! (`open.rs`: a file, the database, a changed file; `set.rs`: a
 //! directory or a JSON lines file of documents, and the spans a record brings).
 //!
 //! Owns: review semantics and opening policy. Must not: use ratatui, crossterm or

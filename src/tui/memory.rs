@@ -233,12 +233,10 @@ pub(super) fn memory_pane(area: Rect, buf: &mut Buffer, app: &App) {
         return;
     }
     let width = inner.width as usize;
-    let lines: Vec<(String, Vec<String>)> = m
-        .rows
-        .iter()
-        .map(|r| entry_lines(r, width, m.now))
-        .collect();
-    let height = |i: usize| 1 + lines[i].1.len();
+    // Only the entries around the selected one are laid out: a memory of thousands
+    // of entries costs a screenful per frame.
+    let lines = |i: usize| entry_lines(&m.rows[i], width, m.now);
+    let height = |i: usize| 1 + lines(i).1.len();
     // The first entry shown: the selected one and as many before it as fit.
     let mut first = m.selected.min(n.saturating_sub(1));
     let mut used = if n > 0 { height(first) } else { 0 };
@@ -247,10 +245,11 @@ pub(super) fn memory_pane(area: Rect, buf: &mut Buffer, app: &App) {
         used += height(first);
     }
     let mut y = inner.y;
-    for (i, (label, details)) in lines.iter().enumerate().skip(first) {
+    for i in first..n {
         if (y - inner.y) as usize >= rows {
             break;
         }
+        let (label, details) = lines(i);
         let style = if i == m.selected {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {
@@ -269,7 +268,7 @@ pub(super) fn memory_pane(area: Rect, buf: &mut Buffer, app: &App) {
             style,
         );
         y += 1;
-        for d in details {
+        for d in &details {
             if (y - inner.y) as usize >= rows {
                 break;
             }
