@@ -864,8 +864,7 @@ fn a_reject_stays_in_its_document_and_the_memory_screen_forgets_and_undoes() {
     });
     s.send(b"u");
     s.wait_for("the entry back", |s| {
-        s.screen_text().contains("withdrawn in 1 document")
-            && status(s).contains("is remembered again")
+        s.screen_text().contains("withdrawn in 1 document") && status(s).contains("undid: forget")
     });
     s.send(b"\x1b");
     s.wait_for("the memory screen closed", |s| {

@@ -367,12 +367,12 @@ impl Session {
         let edit = Edit::settle(self.as_span(v), accept, name.as_deref());
         let text = self.doc.text[v.start..v.end].to_string();
         let shown = name.unwrap_or_else(|| self.label_name(v.label));
-        let others = (!accept).then(|| self.others_like(&v));
+        let others = (!accept).then(|| self.others_like(v));
         if let Err(out) = self.commit(focus, if accept { "accept" } else { "reject" }, edit) {
             return out;
         }
         let verb = if accept { "accepted" } else { "rejected" };
-        let more = others.map_or(String::new(), |n| self.withdrawn_note(&v, n));
+        let more = others.map_or(String::new(), |n| self.withdrawn_note(v, n));
         self.advance(focus, format!("{verb} «{text}» as {shown}{more}"))
     }
 
