@@ -1,10 +1,11 @@
 //! The user's settings file (`$XDG_CONFIG_HOME/raqim/config.toml`, else
 //! `~/.config/raqim/config.toml`) and the values taken from it or the environment.
-//! It holds two settings:
+//! It holds three settings:
 //!
 //! ```toml
 //! annotator = "layla"
 //! terminal = "kitty"   # the terminal's profile, see crate::profile
+//! reject_project_after = 2   # see crate::suggest::memory; 0: only X
 //! ```
 //!
 //! Owns: where the file is and how a value is chosen, and the one rule for the XDG base
@@ -49,6 +50,7 @@ pub fn config_path() -> Option<PathBuf> {
 struct Config {
     annotator: Option<String>,
     terminal: Option<crate::profile::Profile>,
+    reject_project_after: Option<u32>,
 }
 
 fn read_config(path: &Path) -> anyhow::Result<Config> {
@@ -66,6 +68,17 @@ pub fn terminal(config: Option<&Path>) -> anyhow::Result<Option<crate::profile::
         Some(path) => Ok(read_config(path)?.terminal),
         None => Ok(None),
     }
+}
+
+/// In how many documents a string must be rejected, and never accepted, to be
+/// withdrawn from every document (`reject_project_after = N`; 0: only by `X`,
+/// reject all alike); the memory's default without the setting.
+pub fn reject_project_after(config: Option<&Path>) -> anyhow::Result<u32> {
+    let set = match config {
+        Some(path) => read_config(path)?.reject_project_after,
+        None => None,
+    };
+    Ok(set.unwrap_or(crate::suggest::memory::PROJECT_AFTER_DOCS))
 }
 
 /// Who is annotating: the flag, else the settings file, else the login name
@@ -111,6 +124,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("config.toml") && e.contains("annotater"), "{e}");
+    }
+
+    #[test]
+    fn reject_project_after_is_read_from_the_file_else_two() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        assert_eq!(reject_project_after(Some(&file)).unwrap(), 2);
+        assert_eq!(reject_project_after(None).unwrap(), 2);
+        std::fs::write(&file, "reject_project_after = 0\n").unwrap();
+        assert_eq!(reject_project_after(Some(&file)).unwrap(), 0);
+        std::fs::write(&file, "reject_project_after = -1\n").unwrap();
+        let e = reject_project_after(Some(&file)).unwrap_err().to_string();
+        assert!(e.contains("config.toml"), "{e}");
     }
 
     #[test]

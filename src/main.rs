@@ -286,12 +286,15 @@ fn view_settings(view: &ViewArgs, flag: Option<Profile>) -> anyhow::Result<ViewS
     let config = raqim::config::terminal(raqim::config::config_path().as_deref())?;
     let picked = raqim::tui::picked_profile().map_err(anyhow::Error::msg)?;
     let profile = Profile::choose(flag, config, picked, |k| std::env::var(k).ok());
+    let reject_project_after =
+        raqim::config::reject_project_after(raqim::config::config_path().as_deref())?;
     tracing::info!(%profile, "viewer: terminal profile");
     Ok(ViewSettings {
         direction: view.direction,
         shaping: view.shaping,
         show_controls: view.show_controls,
         profile,
+        reject_project_after,
         ..Default::default()
     })
 }

@@ -12,9 +12,15 @@
 //! undo. Replaying the log ([`rebuild_history`]) gives back both stacks after a
 //! restart.
 //!
+//! The memory learns each decision with the document it was taken in (a reject
+//! reaches that document; `reject_all_like` marks its rejects for the whole project),
+//! and forgetting a memory entry is a step too, with an empty edit: what a step did to
+//! the memory beyond its edit is its [`MemoryNote`], kept by seq so that undo and redo
+//! (and the log's replay) take it back or do it again exactly.
+//!
 //! Owns: that order, the action payloads (JSON: the edit in byte offsets of the
-//! document's text, plus the decisions taken and taken back), what counts as a
-//! decision. Must not: touch the terminal, or know SQL (see `store_journal.rs`).
+//! document's text, plus the decisions taken and taken back, and the memory entries
+//! forgotten or restored), what counts as a decision. Must not: touch the terminal, or know SQL (see `store_journal.rs`).
 
 mod flags;
 mod store_journal;
@@ -24,12 +30,13 @@ pub use store_journal::{Opened, StoreJournal, open_document};
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::annotation::{Annotations, Edit, HistoryStep, NEW_ID, Refusal, Span, State};
 use crate::logging::{MESSAGE, SURFACE, clip};
 use crate::suggest::dict::DocTokens;
-use crate::suggest::memory::Memory;
+use crate::suggest::memory::{Forgotten, Memory, Taken};
 use crate::suggest::{Engine, Suggestion};
 
 /// Why an action did not happen. Nothing changed, on screen or on disk.
@@ -164,7 +171,17 @@ pub struct Decision {
     pub label: String,
     pub source: String,
     pub accepted: bool,
+    /// A reject meant for the whole project (reject all alike), not only for the
+    /// document it was taken in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub project: bool,
 }
+
+/// The kinds of action whose rejects withdraw a string from the whole project.
+pub const PROJECT_KINDS: &[&str] = &["reject_all_like"];
+
+/// The kind of action that takes entries out of the memory.
+pub const FORGET_KIND: &str = "forget_memory";
 
 /// What an action's log entry holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,6 +194,67 @@ pub struct Payload {
     /// Decisions taken back by this action (an undo).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unlearn: Vec<Decision>,
+    /// Memory entries taken out by this action (forgetting them on the memory
+    /// screen, or redoing that).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forget: Vec<Forgotten>,
+    /// Memory entries put back by this action (undoing a forget).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restore: Vec<Forgotten>,
+}
+
+impl Payload {
+    /// Whether replaying it changes the memory.
+    pub fn teaches(&self) -> bool {
+        !(self.learn.is_empty()
+            && self.unlearn.is_empty()
+            && self.forget.is_empty()
+            && self.restore.is_empty())
+    }
+
+    /// Replays what it did to the memory: the decisions of `doc` (whose text is
+    /// `text`) it took and took back (its rejects meant for the whole project when
+    /// `project`, as a log written before decisions said so needs), the entries it
+    /// forgot and restored.
+    pub fn replay(
+        &self,
+        engine: &Engine,
+        memory: &mut Memory,
+        (text, doc, at): (&str, &str, i64),
+        project: bool,
+    ) {
+        let scoped = |ds: &[Decision]| -> Vec<Decision> {
+            let mut ds = ds.to_vec();
+            for d in ds.iter_mut().filter(|d| !d.accepted) {
+                d.project |= project;
+            }
+            ds
+        };
+        learn(
+            engine,
+            memory,
+            text,
+            &scoped(&self.learn),
+            false,
+            Some(doc),
+            at,
+        );
+        learn(
+            engine,
+            memory,
+            text,
+            &scoped(&self.unlearn),
+            true,
+            Some(doc),
+            at,
+        );
+        for f in &self.forget {
+            memory.forget_entry(&f.key, &f.label);
+        }
+        for f in &self.restore {
+            memory.restore_entry(f);
+        }
+    }
 }
 
 /// The decisions an edit takes: a span that becomes accepted (new, or with another
@@ -195,6 +273,7 @@ fn decision(s: &Span, accepted: bool) -> Decision {
         label: s.label.clone(),
         source: s.source.clone(),
         accepted,
+        project: false,
     }
 }
 
@@ -236,9 +315,23 @@ fn line_around(text: &str, start: usize, end: usize) -> (usize, &str) {
     (a, &text[a..b])
 }
 
-/// Feeds decisions to the memory (or takes them back).
-pub fn learn(engine: &Engine, memory: &mut Memory, text: &str, ds: &[Decision], forget: bool) {
+/// Feeds decisions taken in document `doc` (its id; `None`: not known) at `at` (unix
+/// ms) to the memory, or takes them back.
+pub fn learn(
+    engine: &Engine,
+    memory: &mut Memory,
+    text: &str,
+    ds: &[Decision],
+    forget: bool,
+    doc: Option<&str>,
+    at: i64,
+) {
     for d in ds {
+        let taken = Taken {
+            doc,
+            at,
+            project: d.project,
+        };
         if d.end > text.len() || !text.is_char_boundary(d.start) || !text.is_char_boundary(d.end) {
             continue;
         }
@@ -246,7 +339,7 @@ pub fn learn(engine: &Engine, memory: &mut Memory, text: &str, ds: &[Decision], 
         let toks = DocTokens::new(line);
         let (s, e) = (d.start - base, d.end - base);
         if forget {
-            engine.forget_decision(memory, &toks, (s, e), &d.label, d.accepted);
+            engine.forget_decision_at(memory, &toks, (s, e), &d.label, d.accepted, taken);
         } else {
             let sugg = Suggestion {
                 start: s,
@@ -255,7 +348,7 @@ pub fn learn(engine: &Engine, memory: &mut Memory, text: &str, ds: &[Decision], 
                 source: d.source.clone(),
                 score: 1.0,
             };
-            engine.learn_decision(memory, &toks, &sugg, d.accepted);
+            engine.learn_decision_at(memory, &toks, &sugg, d.accepted, taken);
         }
     }
 }
@@ -344,6 +437,49 @@ pub fn rebuild_history(rows: &[LogRow<'_>]) -> Option<(Vec<HistoryStep>, Vec<His
     Some((undo, redo))
 }
 
+/// What a step did to the memory that its edit does not say: its rejects were meant
+/// for the whole project, or it took entries out of the memory. Undo and redo need it
+/// to take the step back, or do it again, exactly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MemoryNote {
+    pub project: bool,
+    pub forgot: Vec<Forgotten>,
+}
+
+/// The notes of a document's steps, by action seq, from its log: an undo or a redo
+/// has the note of the step it names.
+pub fn rebuild_notes(rows: &[LogRow<'_>]) -> HashMap<i64, MemoryNote> {
+    let mut notes: HashMap<i64, MemoryNote> = HashMap::new();
+    for r in rows {
+        // Only a forget's payload is read: an import's may be megabytes.
+        let note = match r.kind {
+            "undo" | "redo" => r.undoes.and_then(|u| notes.get(&u).cloned()),
+            k if PROJECT_KINDS.contains(&k) => Some(MemoryNote {
+                project: true,
+                forgot: Vec::new(),
+            }),
+            FORGET_KIND => serde_json::from_str::<Payload>(r.payload)
+                .ok()
+                .map(|p| MemoryNote {
+                    project: false,
+                    forgot: p.forget,
+                }),
+            _ => None,
+        };
+        if let Some(n) = note.filter(|n| n.project || !n.forgot.is_empty()) {
+            notes.insert(r.seq, n);
+        }
+    }
+    notes
+}
+
+/// Now, in unix milliseconds (when a decision was taken).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 /// A document under review.
 pub struct Review {
     pub ann: Annotations,
@@ -363,6 +499,10 @@ pub struct Review {
     stale: bool,
     /// The analyst's flags (`flags.rs`).
     flags: Vec<Flagged>,
+    /// The document's id, which the memory keeps with each decision.
+    doc: Option<String>,
+    /// What the steps of the history did to the memory beyond their edits.
+    notes: HashMap<i64, MemoryNote>,
 }
 
 /// The memory snapshot as saved: the memory, and the seqs of actions after the
@@ -404,7 +544,31 @@ impl Review {
             own: Vec::new(),
             stale: false,
             flags: Vec::new(),
+            doc: None,
+            notes: HashMap::new(),
         }
+    }
+
+    /// The document under review, by id: the memory keeps it with each decision, so
+    /// a reject withdraws a string from this document only.
+    pub fn set_doc(&mut self, id: String) {
+        self.doc = Some(id);
+    }
+
+    pub fn doc(&self) -> Option<&str> {
+        self.doc.as_deref()
+    }
+
+    /// What the steps of the history did to the memory beyond their edits (from the
+    /// log, see [`rebuild_notes`]).
+    pub fn set_notes(&mut self, notes: HashMap<i64, MemoryNote>) {
+        self.notes = notes;
+    }
+
+    /// In how many documents a string rejected and never accepted is withdrawn
+    /// everywhere (0: never by count).
+    pub fn set_project_after(&mut self, n: u32) {
+        self.memory.set_project_after(n);
     }
 
     /// Refuse every action from now on, saying why.
@@ -468,7 +632,13 @@ impl Review {
     ) -> Result<(), ReviewError> {
         self.writable()?;
         self.ann.check(text, &edit)?;
-        let learnt = decisions(&edit);
+        let mut learnt = decisions(&edit);
+        let project = PROJECT_KINDS.contains(&kind);
+        if project {
+            for d in learnt.iter_mut().filter(|d| !d.accepted) {
+                d.project = true;
+            }
+        }
         let payload = |ids: &[u64]| {
             let mut e = edit.clone();
             Annotations::assign_ids(&mut e, &mut ids.iter().copied());
@@ -476,6 +646,8 @@ impl Review {
                 edit: e,
                 learn: learnt.clone(),
                 unlearn: Vec::new(),
+                forget: Vec::new(),
+                restore: Vec::new(),
             };
             serde_json::to_string(&p).expect("payload serializes")
         };
@@ -489,8 +661,100 @@ impl Review {
         Annotations::assign_ids(&mut edit, &mut ids.into_iter());
         self.ann.commit_step(edit, seq)?;
         self.committed(seq);
+        if project {
+            let note = MemoryNote {
+                project,
+                forgot: Vec::new(),
+            };
+            self.notes.insert(seq, note);
+        }
         self.learn(engine, text, &learnt, false);
         Ok(())
+    }
+
+    /// Takes strings (folded key, label) out of the memory as one action of the
+    /// document's history (so `u` puts them back): logged with what each was, so the
+    /// log can replay it. Returns what was taken out; nothing when none is known.
+    pub fn forget_memory(
+        &mut self,
+        entries: &[(String, String)],
+    ) -> Result<Vec<Forgotten>, ReviewError> {
+        let started = Instant::now();
+        let r = self.forget_unlogged(entries);
+        let what = match &r {
+            Ok(v) => v
+                .iter()
+                .map(|f| format!("forgot {} «{}»", f.label, clip(&f.surface, SURFACE)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Err(_) => String::new(),
+        };
+        self.logged(FORGET_KIND, Some(&what), started, &r);
+        r
+    }
+
+    fn forget_unlogged(
+        &mut self,
+        entries: &[(String, String)],
+    ) -> Result<Vec<Forgotten>, ReviewError> {
+        self.writable()?;
+        // What each is, without changing the memory before the log has it.
+        let forgot: Vec<Forgotten> = entries
+            .iter()
+            .filter_map(|(key, label)| self.memory.peek_entry(key, label))
+            .collect();
+        if forgot.is_empty() {
+            return Ok(forgot);
+        }
+        let edit = Edit::Batch(Vec::new());
+        let p = Payload {
+            edit: edit.clone(),
+            learn: Vec::new(),
+            unlearn: Vec::new(),
+            forget: forgot.clone(),
+            restore: Vec::new(),
+        };
+        let json = serde_json::to_string(&p).expect("payload serializes");
+        let entry = Entry {
+            kind: FORGET_KIND,
+            payload: &|_| json.clone(),
+            undoes: None,
+            edit: &edit,
+        };
+        let (seq, _) = self.journal.commit(&entry).map_err(ReviewError::Journal)?;
+        self.ann.commit_step(edit, seq)?;
+        self.committed(seq);
+        self.remember(&forgot, true);
+        self.notes.insert(
+            seq,
+            MemoryNote {
+                project: false,
+                forgot: forgot.clone(),
+            },
+        );
+        Ok(forgot)
+    }
+
+    /// Takes entries out of the memory (`out`) or puts them back.
+    fn remember(&mut self, entries: &[Forgotten], out: bool) {
+        for f in entries {
+            if out {
+                self.memory.forget_entry(&f.key, &f.label);
+            } else {
+                self.memory.restore_entry(f);
+            }
+        }
+        self.unsaved += entries.len();
+    }
+
+    /// What the last step (the one undo takes back) did to the memory beyond its edit.
+    pub fn note_of_undo(&self) -> Option<&MemoryNote> {
+        self.notes.get(&self.ann.peek_undo()?.0)
+    }
+
+    /// What the step redo does again did to the memory beyond its edit.
+    pub fn note_of_redo(&self) -> Option<&MemoryNote> {
+        self.notes.get(&self.ann.peek_redo()?.0)
     }
 
     /// Takes back the last step; returns the edit applied to do so.
@@ -542,20 +806,33 @@ impl Review {
         };
         self.ann.check(text, &edit)?;
         // An undo's edit is the inverse of the step: its decisions are the step's.
-        let changed = if forward {
+        let mut changed = if forward {
             decisions(&edit)
         } else {
             decisions(&edit.inverse())
         };
+        let note = self.notes.get(&tag).cloned().unwrap_or_default();
+        if note.project {
+            for d in changed.iter_mut().filter(|d| !d.accepted) {
+                d.project = true;
+            }
+        }
         let (learn, unlearn) = if forward {
             (changed.clone(), Vec::new())
         } else {
             (Vec::new(), changed.clone())
         };
+        let (forget, restore) = if forward {
+            (note.forgot.clone(), Vec::new())
+        } else {
+            (Vec::new(), note.forgot.clone())
+        };
         let payload = Payload {
             edit: edit.clone(),
             learn,
             unlearn,
+            forget,
+            restore,
         };
         let json = serde_json::to_string(&payload).expect("payload serializes");
         let kind = if forward { "redo" } else { "undo" };
@@ -573,6 +850,12 @@ impl Review {
         };
         self.committed(seq);
         self.learn(engine, text, &changed, !forward);
+        if !note.forgot.is_empty() {
+            self.remember(&note.forgot, forward);
+        }
+        if note != MemoryNote::default() {
+            self.notes.insert(seq, note);
+        }
         Ok(applied)
     }
 
@@ -621,7 +904,15 @@ impl Review {
         if ds.is_empty() {
             return;
         }
-        learn(engine, &mut self.memory, text, ds, forget);
+        learn(
+            engine,
+            &mut self.memory,
+            text,
+            ds,
+            forget,
+            self.doc.as_deref(),
+            now_ms(),
+        );
         self.unsaved += ds.len();
         if self.unsaved >= MEMORY_SAVE_EVERY {
             // A failed save is not lost work: the log replays it on the next start.

@@ -896,3 +896,57 @@ fn at_40_columns_enter_shows_the_new_current_span_and_the_accepted_one_reads_as_
     s.send(b"q");
     s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
 }
+
+#[test]
+fn a_reject_stays_in_its_document_and_the_memory_screen_forgets_and_undoes() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let dir = home.path().join("articles");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("1.txt"),
+        "قال مسؤول في سوريا إن سوريا تحتاج المساعدة\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("2.txt"), "وصل الوفد إلى سوريا أمس\n").unwrap();
+    let env = [("RAQIM_DB", db.to_str().unwrap())];
+    let mut s = Session::start_sized(&[dir.to_str().unwrap()], &env, 100, 16);
+    let title = |s: &Session| s.row(0);
+    let status = |s: &Session| s.row(15);
+    s.wait_for("the first article, two suggestions", |s| {
+        title(s).contains("1.txt (1/2)") && title(s).contains("2 to review")
+    });
+    s.send(b"\tx");
+    s.wait_for("the reject saying what else went", |s| {
+        status(s).contains("and 1 other suggestion of") && status(s).contains("withdrawn here")
+    });
+    s.wait_for("nothing left here", |s| title(s).contains("0 to review"));
+    s.send(b"]");
+    s.wait_for("the second article still gets it", |s| {
+        title(s).contains("2.txt (2/2)") && title(s).contains("1 to review")
+    });
+    s.send(b"M");
+    s.wait_for("the memory screen", |s| {
+        let t = s.screen_text();
+        t.contains("memory 1/1")
+            && t.contains("0 accepted · 1 rejected · withdrawn in 1 document")
+            && t.contains("d forget")
+    });
+    s.send(b"d");
+    s.wait_for("the entry forgotten", |s| {
+        s.screen_text().contains("memory: empty") && status(s).contains("u brings it back")
+    });
+    s.send(b"u");
+    s.wait_for("the entry back", |s| {
+        s.screen_text().contains("withdrawn in 1 document") && status(s).contains("undid: forget")
+    });
+    s.send(b"\x1b");
+    s.wait_for("the memory screen closed", |s| {
+        !s.screen_text().contains("d forget")
+    });
+    s.send(b"[");
+    s.wait_for("the first article, its reject kept", |s| {
+        title(s).contains("1.txt (1/2)") && title(s).contains("0 to review")
+    });
+    s.send(b"q");
+}

@@ -17,7 +17,7 @@ use crate::store::{Change, DocLock, NewSpan, Store, StoreError};
 use crate::suggest::Engine;
 use crate::suggest::memory::Memory;
 
-use super::{LogRow, Payload, Review, Snapshot, learn, rebuild_history};
+use super::{LogRow, PROJECT_KINDS, Payload, Review, Snapshot, rebuild_history, rebuild_notes};
 
 /// A [`super::Journal`] writing to one document of a [`Store`].
 pub struct StoreJournal {
@@ -128,7 +128,9 @@ pub struct Opened {
 }
 
 /// Loads the memory: the last snapshot, then every decision logged after it (in any
-/// document) that it does not include.
+/// document) that it does not include. A snapshot of version 1 did not keep the
+/// documents rejects were taken in: the memory is rebuilt from the whole log, which
+/// has them.
 /// Returns the memory, the last seq it includes, warnings, and how many log rows were
 /// read to bring it up to date.
 fn load_memory(
@@ -139,9 +141,16 @@ fn load_memory(
     let (mut memory, upto, also) = match store.load_memory()? {
         Some((json, upto)) => match serde_json::from_str::<Snapshot>(&json)
             .map_err(|e| e.to_string())
-            .and_then(|s| Ok((Memory::from_json(&s.memory.to_string())?, s.also)))
-        {
-            Ok((m, also)) => (m, upto, also),
+            .and_then(|s| {
+                let json = s.memory.to_string();
+                let old = Memory::version_of(&json) == Some(1);
+                Ok((Memory::from_json(&json)?, s.also, old))
+            }) {
+            Ok((_, _, true)) => {
+                tracing::info!("memory: a version 1 snapshot; rebuilt from the log");
+                (Memory::new(), 0, Vec::new())
+            }
+            Ok((m, also, false)) => (m, upto, also),
             Err(e) => {
                 warnings.push(format!(
                     "{}: the suggestion memory could not be read ({e}); rebuilding it from the log",
@@ -156,25 +165,34 @@ fn load_memory(
     let mut last = upto;
     let rows = store.actions_after(upto)?;
     let replayed = rows.len();
+    // Project-wide steps (X) and their undos and redos, by seq.
+    let mut project = std::collections::HashSet::new();
     for row in rows {
         last = last.max(row.seq);
+        let is_project = match row.kind.as_str() {
+            "undo" | "redo" => row.undoes.is_some_and(|u| project.contains(&u)),
+            k => PROJECT_KINDS.contains(&k),
+        };
+        if is_project {
+            project.insert(row.seq);
+        }
         if also.contains(&row.seq) {
             continue;
         }
         let Ok(p) = serde_json::from_str::<Payload>(&row.payload) else {
             continue;
         };
-        if p.learn.is_empty() && p.unlearn.is_empty() {
+        if !p.teaches() {
             continue;
         }
         if !texts.contains_key(&row.doc) {
             let t = store.document_text(&row.doc)?;
             texts.insert(row.doc.clone(), t);
         }
-        if let Some(Some(text)) = texts.get(&row.doc) {
-            learn(engine, &mut memory, text, &p.learn, false);
-            learn(engine, &mut memory, text, &p.unlearn, true);
-        }
+        // Without the text, decisions cannot be read; the entries a forget names are
+        // whole and need none.
+        let text = texts.get(&row.doc).and_then(|t| t.as_deref()).unwrap_or("");
+        p.replay(engine, &mut memory, (text, &row.doc, row.at), is_project);
     }
     Ok((memory, last, warnings, replayed))
 }
@@ -238,6 +256,7 @@ pub fn open_document(
             undoes: a.undoes,
         })
         .collect();
+    let notes = rebuild_notes(&rows);
     match rebuild_history(&rows) {
         Some((undo, redo)) => ann.set_history(undo, redo),
         None => warnings.push(
@@ -271,6 +290,7 @@ pub fn open_document(
     }
     let (memory, base_seq, mw, replayed) = load_memory(&store, engine)?;
     warnings.extend(mw);
+    let id_for_memory = id.clone();
     let journal = StoreJournal {
         store,
         doc: id,
@@ -280,6 +300,8 @@ pub fn open_document(
         view: None,
     };
     let mut review = Review::new(ann, Box::new(journal), memory);
+    review.set_doc(id_for_memory);
+    review.set_notes(notes);
     review.set_done_flag(done);
     review.set_flags(flags);
     review.set_base_seq(base_seq);

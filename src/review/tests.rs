@@ -70,6 +70,8 @@ fn a_log_that_does_not_hang_together_gives_no_history() {
         edit: Edit::Batch(vec![]),
         learn: vec![],
         unlearn: vec![],
+        forget: vec![],
+        restore: vec![],
     })
     .unwrap();
     let row = |seq, kind, undoes| LogRow {
@@ -294,4 +296,165 @@ fn damage_found_after_opening_makes_the_review_read_only_saying_why() {
         .unwrap_err();
     assert!(matches!(err, ReviewError::ReadOnly(_)), "{err:?}");
     assert_eq!(o.review.ann.counts(), (0, 0, 0));
+}
+
+/// The memory's entry for `surface` and `label`: (accepts, rejects, scope).
+fn entry_of(r: &Review, surface: &str, label: &str) -> Option<(u32, u32, String)> {
+    let key = crate::suggest::dict::key_of(surface).join(" ");
+    r.memory()
+        .entries()
+        .into_iter()
+        .find(|e| e.key == key && e.label == label)
+        .map(|e| (e.accepts, e.rejects, e.scope.to_string()))
+}
+
+#[test]
+fn a_forgotten_entry_is_in_the_log_and_undo_brings_it_back_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    let key = crate::suggest::dict::key_of("داعش").join(" ");
+    {
+        let mut o = open(&db, &doc);
+        let e = Edit::Insert(span(TEXT, "داعش", "ORG", State::Rejected));
+        o.review.act(&engine, TEXT, "reject", e).unwrap();
+        assert_eq!(
+            entry_of(&o.review, "داعش", "ORG"),
+            Some((0, 1, "1 document".into()))
+        );
+        let gone = o
+            .review
+            .forget_memory(&[(key.clone(), "ORG".into())])
+            .unwrap();
+        assert_eq!(gone.len(), 1);
+        assert_eq!(entry_of(&o.review, "داعش", "ORG"), None);
+        // Quit without saving the memory: the log alone must carry the forget.
+    }
+    let store = Store::open(&db).unwrap();
+    let log = store.actions(&doc.id()).unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(last.kind, FORGET_KIND);
+    assert!(last.payload.contains("\"forget\""), "{}", last.payload);
+    drop(store);
+    let mut o = open(&db, &doc);
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        None,
+        "replayed from the log"
+    );
+    // The forget is the last step of this document's history.
+    o.review.undo(&engine, TEXT).unwrap();
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        Some((0, 1, "1 document".into()))
+    );
+    o.review.save_memory().unwrap();
+    drop(o);
+    let mut o = open(&db, &doc);
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        Some((0, 1, "1 document".into()))
+    );
+    // Undone again past the forget's undo: the reject itself goes.
+    o.review.redo(&engine, TEXT).unwrap();
+    assert_eq!(entry_of(&o.review, "داعش", "ORG"), None);
+    o.review.undo(&engine, TEXT).unwrap();
+    o.review.undo(&engine, TEXT).unwrap();
+    assert_eq!(entry_of(&o.review, "داعش", "ORG"), None);
+}
+
+#[test]
+fn reject_all_like_is_undone_exactly_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    {
+        let mut o = open(&db, &doc);
+        let e = Edit::Insert(span(TEXT, "داعش", "ORG", State::Rejected));
+        o.review.act(&engine, TEXT, "reject_all_like", e).unwrap();
+        assert_eq!(
+            entry_of(&o.review, "داعش", "ORG"),
+            Some((0, 1, "project (X)".into()))
+        );
+    }
+    let mut o = open(&db, &doc);
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        Some((0, 1, "project (X)".into()))
+    );
+    o.review.undo(&engine, TEXT).unwrap();
+    assert_eq!(entry_of(&o.review, "داعش", "ORG"), None);
+    o.review.redo(&engine, TEXT).unwrap();
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        Some((0, 1, "project (X)".into()))
+    );
+}
+
+#[test]
+fn a_version_1_snapshot_is_rebuilt_from_the_log_which_knows_the_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    let upto = {
+        let mut o = open(&db, &doc);
+        let e = Edit::Insert(span(TEXT, "داعش", "ORG", State::Rejected));
+        o.review.act(&engine, TEXT, "reject", e).unwrap();
+        o.review.last_seq()
+    };
+    // What an older raqim saved: the reject without its document.
+    let v1 = r#"{"memory":{"version":1,"entries":[["داعش",{"ORG":{"accepts":0,"rejects":1}}]]},"also":[]}"#;
+    Store::open(&db).unwrap().save_memory(v1, upto).unwrap();
+    let o = open(&db, &doc);
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        Some((0, 1, "1 document".into()))
+    );
+}
+
+#[test]
+fn an_older_log_of_reject_all_like_and_its_undo_and_redo_is_rebuilt_as_meant_for_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let doc = Document::from_text("news.txt", TEXT.to_string(), false, false);
+    let engine = builtin_engine();
+    let upto = {
+        let mut o = open(&db, &doc);
+        let e = Edit::Insert(span(TEXT, "داعش", "ORG", State::Rejected));
+        o.review.act(&engine, TEXT, "reject_all_like", e).unwrap();
+        o.review.undo(&engine, TEXT).unwrap();
+        o.review.redo(&engine, TEXT).unwrap();
+        o.review.last_seq()
+    };
+    // As an older raqim wrote them: no scope in the decisions, a version 1 snapshot.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let flagged = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM actions WHERE payload LIKE '%\"project\":true%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(flagged(&conn), 3, "the X, its undo and its redo");
+    conn.execute(
+        "UPDATE actions SET payload = replace(payload, ',\"project\":true', '')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(flagged(&conn), 0);
+    drop(conn);
+    let v1 = r#"{"memory":{"version":1,"entries":[]},"also":[]}"#;
+    Store::open(&db).unwrap().save_memory(v1, upto).unwrap();
+    let mut o = open(&db, &doc);
+    assert_eq!(
+        entry_of(&o.review, "داعش", "ORG"),
+        Some((0, 1, "project (X)".into()))
+    );
+    // The history knows it too: undone, nothing is left.
+    o.review.undo(&engine, TEXT).unwrap();
+    assert_eq!(entry_of(&o.review, "داعش", "ORG"), None);
 }

@@ -1,7 +1,8 @@
 //! The review of one document, without a terminal: what a review step does to the
 //! spans ([`Session::apply`] with an [`Op`]), what is shown (stored spans merged with
-//! suggestions, `shown.rs`), progress, and how documents (one file, or a set) are found
-//! and opened (`open.rs`: a file, the database, a changed file; `set.rs`: a
+//! suggestions, `shown.rs`), progress, what the memory learnt and forgetting it
+//! (`memory.rs`), and how documents (one file, or a set) are found and opened
+//! (`open.rs`: a file, the database, a changed file; `set.rs`: a
 //! directory or a JSON lines file of documents, and the spans a record brings).
 //!
 //! Owns: review semantics and opening policy. Must not: use ratatui, crossterm or
@@ -11,6 +12,7 @@
 //! (and accept-all-like, search) walks them all.
 
 mod flags;
+mod memory;
 pub mod open;
 mod ops;
 pub mod set;
@@ -28,6 +30,7 @@ use crate::suggest::Engine;
 use crate::suggest::labels::LabelSet;
 
 pub use flags::FlagTarget;
+pub use memory::MemoryRow;
 pub use ops::{Focus, Op, Outcome, find_folded};
 pub use shown::{Described, ViewSpan, span_covering, state_name};
 
@@ -92,9 +95,11 @@ impl Session {
             .collect();
         let mut char_starts = convert_sorted(&doc.text, Offsets::CodePoints, &starts);
         let char_total = char_starts.pop().unwrap_or(0);
+        let mut review = Review::in_memory();
+        review.set_doc(doc.id());
         Session {
             doc,
-            review: Review::in_memory(),
+            review,
             engine,
             labels,
             suggest,
@@ -119,7 +124,11 @@ impl Session {
 
     /// Replaces the review (e.g. one opened from the store); suggestions are made
     /// again with its memory.
-    pub fn set_review(&mut self, review: Review) {
+    pub fn set_review(&mut self, mut review: Review) {
+        if review.doc().is_none() {
+            review.set_doc(self.doc.id());
+        }
+        review.set_project_after(self.review.memory().project_after());
         self.review = review;
         self.spans.suggestions_changed();
     }

@@ -106,7 +106,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn say(m: impl Into<String>) -> Outcome {
+    pub(super) fn say(m: impl Into<String>) -> Outcome {
         let m = m.into();
         tracing::debug!("status: {}", clip(&m, MESSAGE));
         Outcome {
@@ -117,7 +117,7 @@ impl Outcome {
 
     /// Why a step was refused before it reached the review (which logs its own
     /// refusals), logged.
-    fn refuse(m: impl Into<String>) -> Outcome {
+    pub(super) fn refuse(m: impl Into<String>) -> Outcome {
         let m = m.into();
         tracing::info!("{}", clip(&m, MESSAGE));
         Outcome {
@@ -367,11 +367,13 @@ impl Session {
         let edit = Edit::settle(self.as_span(v), accept, name.as_deref());
         let text = self.doc.text[v.start..v.end].to_string();
         let shown = name.unwrap_or_else(|| self.label_name(v.label));
+        let others = (!accept).then(|| self.others_like(v));
         if let Err(out) = self.commit(focus, if accept { "accept" } else { "reject" }, edit) {
             return out;
         }
         let verb = if accept { "accepted" } else { "rejected" };
-        self.advance(focus, format!("{verb} «{text}» as {shown}"))
+        let more = others.map_or(String::new(), |n| self.withdrawn_note(v, n));
+        self.advance(focus, format!("{verb} «{text}» as {shown}{more}"))
     }
 
     fn settle_all_like(&mut self, focus: &Focus, accept: bool) -> Outcome {
@@ -409,7 +411,12 @@ impl Session {
         }
         let verb = if accept { "accepted" } else { "rejected" };
         let label = self.label_name(v.label);
-        self.advance(focus, format!("{verb} {n} × «{text}» as {label}"))
+        let more = if accept {
+            String::new()
+        } else {
+            self.withdrawn_note(&v, 0)
+        };
+        self.advance(focus, format!("{verb} {n} × «{text}» as {label}{more}"))
     }
 
     fn accept_rest(&mut self, focus: &Focus) -> Outcome {
@@ -614,8 +621,12 @@ impl Session {
             // does not come back.
             None => {
                 let edit = Edit::settle(self.as_span(&v), false, None);
+                let others = self.others_like(&v);
                 match self.commit(focus, "reject", edit) {
-                    Ok(()) => Outcome::say(format!("suggestion «{text}» rejected")),
+                    Ok(()) => {
+                        let more = self.withdrawn_note(&v, others);
+                        Outcome::say(format!("suggestion «{text}» rejected{more}"))
+                    }
                     Err(out) => out,
                 }
             }
@@ -633,6 +644,7 @@ impl Session {
         let engine = self.engine();
         self.review.view_hint(focus.at(), focus.top);
         let before = self.review.memory().decisions();
+        let memory_note = self.memory_step_note(undo);
         let r = if undo {
             self.review.undo(&engine, &self.doc.text)
         } else {
@@ -642,9 +654,13 @@ impl Session {
         match r {
             Ok(edit) => {
                 let n = self.review.ann.undo_depth();
-                // Undo returns the inverse of the step it took back.
-                let what = if undo { edit.inverse() } else { edit.clone() };
-                let what = what.what(&self.doc.text);
+                // Undo returns the inverse of the step it took back; a forget's edit
+                // is empty, and its note says what it did to the memory.
+                let what = match memory_note {
+                    Some(m) => m,
+                    None if undo => edit.inverse().what(&self.doc.text),
+                    None => edit.what(&self.doc.text),
+                };
                 let out = Outcome::say(if undo {
                     format!("undid: {what} ({n} more to undo)")
                 } else {

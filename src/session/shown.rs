@@ -151,7 +151,10 @@ impl Session {
         if let Some(n) = &self.spans.names {
             return Rc::clone(n);
         }
-        let mut names = DocNames::default();
+        let mut names = match self.review.doc() {
+            Some(id) => DocNames::in_doc(id),
+            None => DocNames::default(),
+        };
         for s in self.review.ann.spans() {
             if s.state == State::Accepted
                 && let Some(text) = self.doc.text.get(s.start..s.end)

@@ -646,3 +646,5 @@ fn accepting_the_rest_of_a_paragraph_is_one_step() {
         Some("no suggestion left in the rest of this paragraph")
     );
 }
+
+mod memory;

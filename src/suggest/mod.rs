@@ -62,14 +62,25 @@ pub const STRIPPED_FACTOR: f32 = 0.95;
 
 /// What the analyst has settled elsewhere in the document being suggested: the
 /// viewer and the replay suggest one paragraph at a time, and a person named in
-/// full in one paragraph is named by surname alone in the next.
+/// full in one paragraph is named by surname alone in the next. Also which document
+/// it is, since a reject withdraws a string from its own document only.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocNames {
     /// Folded last words of the person names accepted in the document.
     surnames: HashSet<String>,
+    /// The document's id (`None`: a text of no known document).
+    doc: Option<String>,
 }
 
 impl DocNames {
+    /// Nothing settled yet in document `id`.
+    pub fn in_doc(id: impl Into<String>) -> DocNames {
+        DocNames {
+            surnames: HashSet::default(),
+            doc: Some(id.into()),
+        }
+    }
+
     /// Notes an accepted span: a person name of two words or more gives its last.
     pub fn add(&mut self, text: &str, label: &str) {
         if label != "PER" {
@@ -432,6 +443,7 @@ impl Engine {
             None => Vec::new(),
         };
         if let Some(mem) = memory {
+            let here = names.doc.as_deref().and_then(|d| mem.doc_index(d));
             for hit in find_all(&mem.dict, doc) {
                 // A single stop word, read with or without its proclitic (وعلى).
                 if hit.first == hit.last
@@ -457,7 +469,7 @@ impl Engine {
                         continue;
                     };
                     let li = li as u16;
-                    if counts.vetoed() {
+                    if mem.vetoed_in(counts, here) {
                         vetoes.entry((hit.start, hit.end)).or_default().push(li);
                     } else if counts.accepts > 0 {
                         let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
@@ -490,12 +502,21 @@ impl Engine {
         if let Some(mem) = memory
             && mem.reranker.decisions() >= rerank::MIN_DECISIONS
         {
+            let here = names.doc.as_deref().and_then(|d| mem.doc_index(d));
             cands.retain(|c| {
                 let label = self.label_name(c.label);
                 let feats = rerank::features(doc, c.start, c.end, label, &c.source);
                 // The tagger learns from the same decisions; it is never switched off.
                 let off = c.source != MODEL_SOURCE && mem.reranker.source_off(&c.source, label);
-                !mem.reranker.rejects(&feats) && !off
+                // A string the analyst only ever rejected, in other documents and
+                // fewer than it takes to withdraw it everywhere: the context model,
+                // which learnt its rejects too, must not withdraw it here either.
+                let elsewhere = || {
+                    mem.get(&dict::key_of_span(doc, c.start, c.end))
+                        .and_then(|r| r.get(label))
+                        .is_some_and(|k| k.rejects > 0 && k.accepts == 0 && !mem.vetoed_in(k, here))
+                };
+                !off && (!mem.reranker.rejects(&feats) || elsewhere())
             });
         }
 
@@ -676,6 +697,7 @@ fn place_cue(doc: &DocTokens, i: usize, stripped: bool) -> bool {
 impl Engine {
     /// Takes in the analyst's decision on a suggestion: the memory counts it for the
     /// string, and the re-ranker learns from its context.
+    /// The decision is taken in no known document: a reject counts for the project.
     pub fn learn_decision(
         &self,
         memory: &mut Memory,
@@ -683,11 +705,19 @@ impl Engine {
         s: &Suggestion,
         accepted: bool,
     ) {
-        if accepted {
-            memory.accept(doc, s.start, s.end, &s.label);
-        } else {
-            memory.reject(doc, s.start, s.end, &s.label);
-        }
+        self.learn_decision_at(memory, doc, s, accepted, memory::Taken::default());
+    }
+
+    /// As [`Engine::learn_decision`], taken where and when `taken` says.
+    pub fn learn_decision_at(
+        &self,
+        memory: &mut Memory,
+        doc: &DocTokens,
+        s: &Suggestion,
+        accepted: bool,
+        taken: memory::Taken<'_>,
+    ) {
+        memory.decide(doc, s.start, s.end, &s.label, accepted, taken);
         let feats = rerank::features(doc, s.start, s.end, &s.label, &s.source);
         memory.reranker.learn(&feats, accepted);
         memory.reranker.count_source(&s.source, &s.label, accepted);

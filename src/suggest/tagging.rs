@@ -233,9 +233,10 @@ impl Engine {
         let known = |w: &str| {
             self.name_tokens.contains(w)
                 || self.person_names.contains_key(w)
-                || memory
-                    .and_then(|m| m.get(&[w.to_string()]))
-                    .is_some_and(|r| r.values().any(|c| c.accepts > 0 && !c.vetoed()))
+                || memory.is_some_and(|m| {
+                    m.get(&[w.to_string()])
+                        .is_some_and(|r| r.values().any(|c| c.accepts > 0 && !m.vetoed_in(c, None)))
+                })
         };
         if known(&t.norm) {
             return t.start;
@@ -278,7 +279,20 @@ impl Engine {
         label: &str,
         accepted: bool,
     ) {
-        memory.forget(doc, span.0, span.1, label, accepted);
+        self.forget_decision_at(memory, doc, span, label, accepted, Default::default());
+    }
+
+    /// As [`Engine::forget_decision`], for a decision taken where `taken` says.
+    pub fn forget_decision_at(
+        &self,
+        memory: &mut Memory,
+        doc: &DocTokens,
+        span: (usize, usize),
+        label: &str,
+        accepted: bool,
+        taken: super::memory::Taken<'_>,
+    ) {
+        memory.take_back(doc, span.0, span.1, label, accepted, taken);
         self.teach_model(memory, doc, span, label, accepted, -1);
     }
 }

@@ -149,6 +149,8 @@ actions! {
     PrevDocument => "prev_document",
     /// The documents of the set and their progress
     DocumentList => "document_list",
+    /// What the memory learnt; d forgets an entry, u undoes
+    Memory => "memory",
     /// Calibrate the terminal: pick the line that reads right
     TerminalCheck => "terminal_check",
     /// Drop the selection, the search prompt or the help

@@ -39,6 +39,9 @@ pub struct ViewSettings {
     pub suggest: bool,
     /// The terminal's profile: what it does with RTL text (see `crate::profile`).
     pub profile: Profile,
+    /// Rejected in this many documents and never accepted, a string is withdrawn from
+    /// every document (0: only by reject all alike); see `crate::suggest::memory`.
+    pub reject_project_after: u32,
 }
 
 impl Default for ViewSettings {
@@ -50,6 +53,7 @@ impl Default for ViewSettings {
             db_label: None,
             suggest: true,
             profile: Profile::default(),
+            reject_project_after: crate::suggest::memory::PROJECT_AFTER_DOCS,
         }
     }
 }
@@ -117,6 +121,8 @@ pub struct App {
     pub(super) screen: super::view::Screen,
     /// The set of documents this one belongs to, when raqim opened several.
     pub(super) docs: Option<DocList>,
+    /// The memory screen, while it is open.
+    pub(super) memory: Option<super::memory::MemoryPane>,
 }
 
 impl App {
@@ -133,7 +139,8 @@ impl App {
     }
 
     fn build(doc: Document, settings: ViewSettings, engine: Option<Arc<Engine>>) -> App {
-        let session = Session::new(doc, engine, settings.suggest);
+        let mut session = Session::new(doc, engine, settings.suggest);
+        session.set_project_after(settings.reject_project_after);
         let mut app = App {
             settings,
             keymap: Keymap::default_keymap(),
@@ -161,6 +168,7 @@ impl App {
             pick: None,
             screen: Default::default(),
             docs: None,
+            memory: None,
         };
         if !app.session.document().is_blank() {
             app.cursor.offset = app.first_stop(0).unwrap_or(0);
@@ -435,6 +443,10 @@ impl App {
             self.calibration_pick(action.label_index());
             return;
         }
+        if action.label_index().is_some() && self.memory.is_some() {
+            // Not on the text under the memory screen.
+            return;
+        }
         if let Some(i) = action.label_index() {
             // The tap of a first press stays for the second (see `label_key`).
             if i < self.session.labels().labels().len() {
@@ -447,7 +459,7 @@ impl App {
             return;
         }
         self.tap = None;
-        if self.list_action(action) {
+        if self.list_action(action) || self.memory_action(action) {
             return;
         }
         match action {

@@ -35,6 +35,7 @@ mod fit;
 mod flag;
 mod keymap;
 mod legend;
+mod memory;
 mod motion;
 mod review_ops;
 pub mod terminal;
@@ -66,6 +67,7 @@ pub use calibrate::{picked_profile, terminal_check};
 pub use doclist::DocList;
 pub use keymap::{DEFAULT_KEYMAP, Key, Keymap, KeymapError};
 pub use legend::{LEGEND_MIN_HEIGHT, current_span_style, span_style, terminal_colour};
+pub use memory::MemoryPane;
 pub use view::{
     CARET, MARGIN_ABOVE, MIN_HEIGHT, MIN_WIDTH, draw, help_lines, help_wrapped, progress_text,
     render, status_text,

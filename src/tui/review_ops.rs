@@ -120,7 +120,7 @@ impl App {
 
     /// Runs a review step where the cursor is; the outcome's message goes to the
     /// status line, and the cursor where the step put it.
-    fn run(&mut self, op: Op) {
+    pub(super) fn run(&mut self, op: Op) {
         let f = self.focus();
         self.run_at(&f, op);
     }

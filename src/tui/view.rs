@@ -229,6 +229,7 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
     if app.docs.as_ref().is_some_and(|d| d.open) {
         document_list(area, buf, app);
     }
+    super::memory::memory_pane(area, buf, app);
     if app.show_help {
         help_overlay(area, buf, app);
     }
@@ -351,7 +352,7 @@ pub(super) fn paint_line(
 /// most `width` cells, laid out as an LTR paragraph like any article text, so Arabic
 /// in it reads right and no control character reaches the terminal. Returns the
 /// column after it.
-fn paint_text(
+pub(super) fn paint_text(
     buf: &mut Buffer,
     x: u16,
     y: u16,
