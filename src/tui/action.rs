@@ -79,11 +79,11 @@ actions! {
     PrevSpan => "prev_span",
     /// Accept the span under the cursor, go on to the next
     Accept => "accept",
-    /// Reject it (hidden, remembered), go on to the next
+    /// Reject it and its like in this document, go on to the next
     Reject => "reject",
     /// Accept every suggestion with this span's text and label
     AcceptAllLike => "accept_all_like",
-    /// Reject every suggestion with this span's text and label
+    /// Reject every one like it, here and in every document
     RejectAllLike => "reject_all_like",
     /// Accept the rest of the paragraph's suggestions, one step
     AcceptRest => "accept_rest",

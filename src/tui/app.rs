@@ -443,6 +443,27 @@ impl App {
             self.calibration_pick(action.label_index());
             return;
         }
+        // The help covers the text: a key that would act on it (a review step, a flag)
+        // closes the help instead, so nothing changes out of sight.
+        if self.show_help
+            && !matches!(
+                action,
+                Action::Cancel
+                    | Action::Quit
+                    | Action::ToggleHelp
+                    | Action::CloseHelp
+                    | Action::MoveDown
+                    | Action::MoveUp
+                    | Action::NextChar
+                    | Action::PrevChar
+                    | Action::PageDown
+                    | Action::PageUp
+            )
+        {
+            self.show_help = false;
+            self.say("help closed: nothing done");
+            return;
+        }
         if action.label_index().is_some() && self.memory.is_some() {
             // Not on the text under the memory screen.
             return;

@@ -801,3 +801,25 @@ fn a_span_starting_with_a_number_in_arabic_widens_on_the_side_pressed() {
         Some("end (left edge) widened by «من»: «3 كلم من»")
     );
 }
+
+#[test]
+fn keys_under_the_help_close_it_and_change_nothing_out_of_sight() {
+    let mut a = app(NEWS);
+    let before = shown(&mut a);
+    // Enter, x, a label key, f: none of them acts on the text the help covers.
+    for key in ["enter", "x", "2", "f", "D"] {
+        press(&mut a, &format!("tab ? {key}"));
+        assert!(!a.help_visible(), "{key} closed the help");
+        assert_eq!(a.message(), Some("help closed: nothing done"), "{key}");
+        assert_eq!(
+            shown(&mut a),
+            before,
+            "{key} changed the spans under the help"
+        );
+        assert!(!a.review().done());
+    }
+    // The help's own keys still scroll and close it.
+    press(&mut a, "? down esc");
+    assert!(!a.help_visible());
+    assert_eq!(a.message(), None);
+}
