@@ -823,3 +823,17 @@ fn keys_under_the_help_close_it_and_change_nothing_out_of_sight() {
     assert!(!a.help_visible());
     assert_eq!(a.message(), None);
 }
+
+#[test]
+fn esc_and_a_key_in_one_packet_close_the_search_prompt_and_the_key_acts() {
+    // Over SSH, Esc then x can arrive together, read as alt-x.
+    let mut a = app(NEWS);
+    press(&mut a, "tab / text:انسحب alt-x");
+    assert_eq!(a.prompt(), None, "the prompt closed");
+    // The x acted as x, not as a letter of the query: the search never ran, and the
+    // suggestion under the cursor (الجيش السوري) is rejected.
+    assert_eq!(
+        shown(&mut a),
+        "قال الجيش السوري إن {ORG:داعش} انسحب من {LOC:دير الزور}"
+    );
+}
