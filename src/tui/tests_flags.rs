@@ -97,3 +97,24 @@ fn shift_f_flags_the_document_without_a_note_and_esc_flags_nothing() {
     assert_eq!(a.message(), Some("flag taken off the document"));
     assert!(a.session.review().flags().is_empty());
 }
+
+#[test]
+fn the_flag_sign_stays_on_a_narrow_status_line() {
+    use super::tests_pane::{draw_app, row};
+    let mut a = app();
+    press(
+        &mut a,
+        "tab f text:ask_the_team_about_this_one enter right left",
+    );
+    let wide = draw_app(&mut a, 100, 12);
+    let last = row(&wide, 11);
+    assert!(
+        last.contains("⚑ span flagged: ask the team about this one  ORG suggested"),
+        "{last}"
+    );
+    // At 40 columns the note gives way, the sign and the label stay.
+    let narrow = draw_app(&mut a, 40, 12);
+    let last = row(&narrow, 11);
+    assert!(last.trim_start().starts_with("⚑"), "{last}");
+    assert!(last.contains("ORG suggested"), "{last}");
+}

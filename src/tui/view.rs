@@ -535,8 +535,12 @@ pub fn status_parts(app: &mut App) -> Vec<Part> {
         let col = lay.lines[line].cells.get(idx).map_or(0, |c| c.col as usize);
         // Flags first: the span's description after them is what a narrow screen
         // cuts before them.
+        // The sign stays down to the narrowest screen; what it flags and the note go
+        // first when room is short.
         for mark in app.flag_marks() {
-            parts.push(Part::new(mark, 1));
+            let words = mark.trim_start_matches('⚑').trim_start().to_string();
+            parts.push(Part::new("⚑".to_string(), 0));
+            parts.push(Part::new(words, 2).glued());
         }
         if let Some((_, s)) = app.span_at_cursor() {
             let d = app.session.described(&s);
