@@ -381,22 +381,29 @@ impl SetSource {
 
 impl SetSource {
     /// Records every readable document of the set in the database (its text and
-    /// name, no spans: suggestions are made when a document is first shown, a
-    /// record's spans arrive when it is first opened), so that an export, the list's
-    /// progress and `L` see the documents never opened. One transaction; a document
-    /// that cannot be read is left for `]` to skip and name; a file that changed
-    /// since it was annotated is left for opening to decide (`--changed`). Returns
-    /// how many documents the database did not have; with `--no-db`, 0.
+    /// name; suggestions are made when a document is first shown), so that an
+    /// export, the list's progress and `L` see the documents never opened. One
+    /// transaction; a document that cannot be read is left for `]` to skip and name;
+    /// a file that changed since it was annotated is left for opening to decide
+    /// (`--changed`). A new record that carries spans gets them at once, as the
+    /// `import` action opening it would give (so they are exported too); one whose
+    /// document is open elsewhere gets them when it is opened. Returns how many
+    /// documents the database did not have; with `--no-db`, 0.
     pub fn register(&mut self) -> Result<usize, OpenError> {
         let Some(path) = &self.keeper.db else {
             return Ok(0);
         };
         let mut docs = Vec::with_capacity(self.entries.len());
-        for e in &self.entries {
+        // The entries whose record carries spans, with their document's id.
+        let mut seeds = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
             let Ok(doc) = e.open(self.lossy) else {
                 continue;
             };
             let id = doc.id();
+            if e.path.is_none() && !e.spans.is_empty() {
+                seeds.push((i, id.clone()));
+            }
             docs.push(Registration {
                 record_id: (e.path.is_none() && e.name != id).then(|| e.name.clone()),
                 source_path: e
@@ -411,8 +418,26 @@ impl SetSource {
         let mut store = Store::open(path)?;
         let new_text = self.keeper.changed == Some(Changed::New);
         let added = store.register_documents(&docs, new_text)?;
-        tracing::info!(documents = docs.len(), added, "viewer: the set registered");
-        Ok(added)
+        drop(store);
+        tracing::info!(
+            documents = docs.len(),
+            added = added.len(),
+            "viewer: the set registered"
+        );
+        for (i, id) in seeds {
+            if !added.contains(&id) {
+                continue;
+            }
+            // Opening a new document seeds its record's spans (see `open`); its lock
+            // is let go at once.
+            if let Err(e) = self.open(i) {
+                tracing::warn!(
+                    record = %self.entries[i].name,
+                    "the record's spans wait for it to be opened: {e:#}"
+                );
+            }
+        }
+        Ok(added.len())
     }
 }
 
@@ -690,7 +715,7 @@ mod tests {
     }
 
     #[test]
-    fn a_jsonl_sets_records_are_registered_under_their_ids_and_seeded_when_opened() {
+    fn a_jsonl_sets_records_are_registered_under_their_ids_with_their_spans() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("set.jsonl");
         std::fs::write(
@@ -711,12 +736,20 @@ mod tests {
             .map(|d| d.record_id)
             .collect();
         assert_eq!(ids, [Some("d1".to_string()), Some("d2".to_string())]);
+        // The record's span is in the database before the document is ever opened,
+        // so an export has it; opening it adds nothing more.
+        let store = Store::open_read_only(&db).unwrap();
+        let d1 = crate::document::document_id("قال داعش");
+        let spans = store.spans(&d1).unwrap();
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!(store.actions(&d1).unwrap().len(), 1, "one import action");
+        drop(store);
         let (_, opened) = source.open(0).unwrap();
-        assert_eq!(
-            opened.unwrap().review.ann.counts().0,
-            1,
-            "the record's span arrives when it is opened, as before"
-        );
+        assert_eq!(opened.unwrap().review.ann.counts().0, 1);
+        // Registering again seeds nothing twice.
+        assert_eq!(source.register().unwrap(), 0);
+        let store = Store::open_read_only(&db).unwrap();
+        assert_eq!(store.actions(&d1).unwrap().len(), 1);
     }
 
     #[test]

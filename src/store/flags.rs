@@ -95,13 +95,13 @@ impl Store {
     /// its name. A file whose path is recorded for another document that has spans or
     /// a history changed since it was annotated: it is left out, for the viewer to
     /// decide when it opens it (asking, or `--changed stored`), unless `new_text`
-    /// (`--changed new`) says the new text is a new document. Returns how many were
-    /// new.
+    /// (`--changed new`) says the new text is a new document. Returns the ids of the
+    /// documents that were new.
     pub fn register_documents(
         &mut self,
         docs: &[Registration],
         new_text: bool,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<Vec<String>, StoreError> {
         self.writable()?;
         for d in docs {
             let found = crate::document::document_id(&d.text);
@@ -116,7 +116,7 @@ impl Store {
         let r = (|| {
             let now = now_ms();
             let (tx, sq) = immediate(&mut self.conn, &self.path, self.waited_ms)?;
-            let mut added = 0;
+            let mut added = Vec::new();
             {
                 let mut add = tx
                     .prepare(
@@ -160,7 +160,7 @@ impl Store {
                             continue;
                         }
                     }
-                    added += add
+                    let rows = add
                         .execute(params![
                             d.id,
                             d.name,
@@ -171,6 +171,9 @@ impl Store {
                             d.record_id,
                         ])
                         .map_err(sq)?;
+                    if rows > 0 {
+                        added.push(d.id.clone());
+                    }
                     if let Some(s) = &source
                         && had.as_deref() != Some(d.id.as_str())
                     {
