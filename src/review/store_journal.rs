@@ -208,15 +208,18 @@ pub fn open_document(
     engine: &Engine,
 ) -> Result<Opened, StoreError> {
     let id = doc.id();
-    // Opening reads only the top of the file; the whole of it is checked meanwhile,
-    // and damage found there makes the review read-only from that moment.
-    let _check = store.verify_in_background();
     store.add_document(&id, &doc.name, source, &doc.text)?;
     let (lock, read_only) = match store.lock_document(&id, annotator) {
         Ok(l) => (Some(l), None),
         Err(e @ StoreError::DocumentInUse { .. }) => (None, Some(e.to_string())),
         Err(e) => return Err(e),
     };
+    // Opening reads only the top of the file; the whole of it is checked meanwhile,
+    // and damage found there makes the review read-only from that moment. The check
+    // starts after the document is recorded: started before, on a loaded machine it
+    // could finish first and refuse that write, failing the opening instead of
+    // showing the document read-only.
+    let _check = store.verify_in_background();
     let text: Arc<str> = Arc::from(doc.text.as_str());
     let index = CharIndex::new(Arc::clone(&text));
     let mut warnings = Vec::new();
