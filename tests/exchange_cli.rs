@@ -707,8 +707,11 @@ fn txt_stems(dir: &Path) -> Vec<String> {
     v
 }
 
+/// A text-bound annotation without its id: type, fragments, text.
+type Bare = (String, Vec<(usize, usize)>, String);
+
 /// Text-bound annotations without their ids, in text order.
-fn bare(mut t: Vec<Textbound>) -> Vec<(String, Vec<(usize, usize)>, String)> {
+fn bare(mut t: Vec<Textbound>) -> Vec<Bare> {
     t.sort_by(|a, b| (&a.2, &a.1).cmp(&(&b.2, &b.1)));
     t.into_iter().map(|(_, k, f, q)| (k, f, q)).collect()
 }

@@ -391,6 +391,9 @@ fn file_names(records: &[Record], dir: Option<&Path>) -> (Vec<String>, Vec<Renam
         .map(|r| {
             let (base, mut why) = match safe_name(&r.id) {
                 Some(b) if b == r.id => (b, None),
+                Some(b) if r.id.starts_with(b.as_str()) => {
+                    (b, Some(format!("{:?} is too long for a file name", r.id)))
+                }
                 Some(b) => (b, Some(format!("{:?} is not a safe file name", r.id))),
                 None => (
                     crate::document::document_id(&r.text),

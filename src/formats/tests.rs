@@ -471,3 +471,34 @@ fn utf16_offsets_before_and_after_astral_characters() {
     };
     assert_eq!(read(Format::Jsonl, &s, &opts).unwrap().records, vec![r]);
 }
+
+#[test]
+fn brat_file_names_keep_arabic_names_and_make_the_rest_safe() {
+    let long = "ب".repeat(150);
+    let ids = [
+        "مُحَمَّد في دمشق",
+        "a/b\\c",
+        long.as_str(),
+        "..",
+        "x\u{202E}y\u{7}",
+        " ",
+    ];
+    let recs: Vec<Record> = ids.iter().map(|id| rec(id, ZAR, &[])).collect();
+    let mut got: Vec<String> = expected_round_trip(Format::Brat, &recs)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    got.sort();
+    // A file name holds 255 bytes: the long name is cut at 200 (100 letters).
+    let mut want = vec![
+        "مُحَمَّد في دمشق".to_string(),
+        "a_b_c".to_string(),
+        "ب".repeat(100),
+        "_..".to_string(),
+        "x_y_".to_string(),
+        crate::document::document_id(ZAR),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
