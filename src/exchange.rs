@@ -728,6 +728,13 @@ const LISTED: usize = 20;
 /// means nothing is imported. Messages and the summary go to `stderr`.
 pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<ImportSummary> {
     let files = input_files(args.format, args.paths)?;
+    if args.brat_triggers && args.format != Format::Brat {
+        writeln!(
+            stderr,
+            "raqim: note: --brat-triggers applies to brat files only; {} has no event triggers",
+            args.format
+        )?;
+    }
     let opts = ImportOptions {
         offsets: args.offsets.unwrap_or(args.format.native_offsets()),
         labels: Some(args.labels),

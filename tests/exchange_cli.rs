@@ -837,6 +837,14 @@ fn brat_triggers_flag_imports_event_triggers_as_spans() {
             "{stem}"
         );
     }
+    // Given with another format, the flag is said not to apply.
+    let other = dir.path().join("other.db");
+    let o = import(&other, &["--format", "jsonl", "--brat-triggers", GOLD]);
+    assert!(
+        stderr(&o).contains("--brat-triggers applies to brat files only"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
