@@ -83,6 +83,7 @@ fn import_as(format: Format, db: &Path, file: &Path, labels: &LabelSet) {
         labels,
         add_labels: false,
         skip_bad: false,
+        brat_triggers: false,
         annotator: "bench",
     };
     exchange::import(&args, &mut std::io::sink()).unwrap();

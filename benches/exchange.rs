@@ -54,6 +54,7 @@ fn import_from(db: &Path, file: &Path, labels: &LabelSet) {
         // The generator's MISC is not a built-in label.
         add_labels: true,
         skip_bad: false,
+        brat_triggers: false,
         annotator: "bench",
     };
     let mut said = Vec::new();

@@ -440,6 +440,10 @@ pub struct ImportArgs {
     /// of importing nothing.
     #[arg(long)]
     pub skip_bad: bool,
+    /// brat: import event triggers (the T lines E lines name) as spans; by default
+    /// they are left out and counted, like the events themselves.
+    #[arg(long)]
+    pub brat_triggers: bool,
     /// A label set that replaces the default one (same shape as assets/labels.toml):
     /// labels are checked against it.
     #[arg(long, value_name = "FILE")]

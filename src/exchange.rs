@@ -139,9 +139,7 @@ fn loses(format: Format) -> &'static str {
         Format::Prodigy => "rejected spans",
         Format::Doccano => "rejected spans; state, source, score, annotator; flags",
         Format::LabelStudio => "rejected spans; annotator; the source of accepted spans; flags",
-        Format::Brat => {
-            "rejected spans; name, source path, done; state, source, score, annotator; flags"
-        }
+        Format::Brat => "rejected spans; source path, done; state, source, score, annotator; flags",
         Format::Conll => {
             "rejected spans; name, source path, done; state, source, score, annotator; flags"
         }
@@ -387,6 +385,10 @@ pub fn export(
     }
     let mut shared: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
     shared.sort();
+    // brat names each such document's files apart, and says so below.
+    if args.format == Format::Brat {
+        shared.clear();
+    }
     for (id, n) in shared {
         writeln!(
             stderr,
@@ -408,7 +410,18 @@ pub fn export(
             } else {
                 out.to_path_buf()
             };
-            formats::export(args.format, &records, offsets, &file)?;
+            if args.format == Format::Brat {
+                let renamed = formats::brat_export_dir(&records, offsets, &file)?;
+                for r in renamed {
+                    writeln!(
+                        stderr,
+                        "raqim: note: {:?} written as {}.txt and {}.ann: {}",
+                        r.id, r.file, r.file, r.why
+                    )?;
+                }
+            } else {
+                formats::export(args.format, &records, offsets, &file)?;
+            }
             file.display().to_string()
         }
         None => {
@@ -478,6 +491,8 @@ pub struct ImportArgs<'a> {
     pub labels: &'a LabelSet,
     pub add_labels: bool,
     pub skip_bad: bool,
+    /// brat: import event triggers as spans (by default they are left out and counted).
+    pub brat_triggers: bool,
     /// Who imports (the action rows; spans without an annotator of their own).
     pub annotator: &'a str,
 }
@@ -713,11 +728,19 @@ const LISTED: usize = 20;
 /// means nothing is imported. Messages and the summary go to `stderr`.
 pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<ImportSummary> {
     let files = input_files(args.format, args.paths)?;
+    if args.brat_triggers && args.format != Format::Brat {
+        writeln!(
+            stderr,
+            "raqim: note: --brat-triggers applies to brat files only; {} has no event triggers",
+            args.format
+        )?;
+    }
     let opts = ImportOptions {
         offsets: args.offsets.unwrap_or(args.format.native_offsets()),
         labels: Some(args.labels),
         add_labels: args.add_labels,
         skip_bad: args.skip_bad,
+        brat_triggers: args.brat_triggers,
     };
     let mut summary = ImportSummary {
         files: files.len(),

@@ -165,6 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 labels: &labels,
                 add_labels: a.add_labels,
                 skip_bad: a.skip_bad,
+                brat_triggers: a.brat_triggers,
                 annotator: &annotator,
             };
             let summary = raqim::exchange::import(&args, &mut std::io::stderr())?;

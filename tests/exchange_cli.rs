@@ -559,6 +559,398 @@ fn an_empty_directory_imported_as_brat_is_refused_and_creates_no_database() {
     }
 }
 
+/// brat's news tutorial (nlplab/brat, example-data/tutorials/news): four documents
+/// with entities, events, relations, attributes, notes and an equivalence.
+const BRAT_NEWS: &str = "tests/fixtures/brat-news";
+
+/// A text-bound annotation as brat reads it: id, type, fragments, text.
+type Textbound = (String, String, Vec<(usize, usize)>, String);
+
+/// Lines as Python's `str.splitlines(keepends=True)` cuts them (how brat reads an .ann).
+fn py_splitlines(s: &str) -> Vec<&str> {
+    let breaks = |c: char| "\n\r\u{b}\u{c}\u{1c}\u{1d}\u{1e}\u{85}\u{2028}\u{2029}".contains(c);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if breaks(c) {
+            let mut end = i + c.len_utf8();
+            if c == '\r' && it.peek().map(|p| p.1) == Some('\n') {
+                it.next();
+                end += 1;
+            }
+            out.push(&s[start..end]);
+            start = end;
+        }
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// The ids brat accepts: `*`, or `^([A-Za-z]+|#[A-Za-z]*)([0-9]+)`.
+fn brat_valid_id(id: &str) -> bool {
+    if id == "*" {
+        return true;
+    }
+    let letters = |s: &str| {
+        s.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .len()
+    };
+    let rest = match id.strip_prefix('#') {
+        Some(r) => &r[r.len() - letters(r)..],
+        None if letters(id) < id.len() => &id[id.len() - letters(id)..],
+        None => return false,
+    };
+    rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Reads an .ann against its text by the rules of brat's server
+/// (server/src/annotation.py: `_parse_ann_lines`, `_split_textbound_data` and the
+/// text-bound checks of `TextAnnotations`); its T lines, or the first line brat would
+/// refuse or repair, and why. Other lines are only checked for their id.
+fn brat_reads(txt: &str, ann: &str) -> Result<Vec<Textbound>, String> {
+    let text: Vec<char> = txt.chars().collect();
+    let mut ids = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (n, line) in py_splitlines(ann).into_iter().enumerate() {
+        let bad = |why: &str| Err(format!("line {}: {why}: {line:?}", n + 1));
+        let Some((id, id_tail)) = line.split_once('\t') else {
+            return bad("no tab after the id");
+        };
+        if !brat_valid_id(id) {
+            return bad("not a valid id");
+        }
+        if id != "*" && !ids.insert(id.to_string()) {
+            return bad("duplicate id");
+        }
+        let (data, tail) = match id_tail.find('\t') {
+            Some(i) => (&id_tail[..i], &id_tail[i..]),
+            None => (id_tail, ""),
+        };
+        if !"TMANR*E#".contains(&id[..1]) {
+            return bad("unknown kind of annotation");
+        }
+        if !id.starts_with('T') {
+            continue;
+        }
+        let Some((kind, rest)) = data.split_once(' ') else {
+            return bad("no space after the type");
+        };
+        let mut frags: Vec<(usize, usize)> = Vec::new();
+        for f in rest.split(';') {
+            let parts: Vec<&str> = f.splitn(3, ' ').collect();
+            let [a, b] = parts[..] else {
+                return bad("a fragment is not START END");
+            };
+            let b = b.trim_end();
+            if b.contains(char::is_whitespace) {
+                return bad("space instead of tab");
+            }
+            let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.parse::<usize>()) else {
+                return bad("an offset is not a whole number");
+            };
+            if a > b || b > text.len() {
+                return bad("start > end, or past the end of the text");
+            }
+            if frags.iter().any(|&(s, e)| b >= s && a < e) {
+                return bad("fragments overlap");
+            }
+            frags.push((a, b));
+        }
+        let spanlen: usize = frags.iter().map(|(a, b)| b - a).sum::<usize>() + frags.len() - 1;
+        let tail: Vec<char> = tail.chars().collect();
+        if tail.iter().collect::<String>().trim().is_empty() {
+            return bad("missing text (brat fills it in and rewrites the file)");
+        }
+        if spanlen + 1 > tail.len() {
+            return bad("text shorter than the span");
+        }
+        let quoted: String = tail[1..=spanlen].iter().collect();
+        let reftext = frags
+            .iter()
+            .map(|&(a, b)| text[a..b].iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if quoted != reftext {
+            return bad("text does not match the span");
+        }
+        if tail.get(spanlen + 1).is_some_and(|c| !c.is_whitespace()) {
+            return bad("text not followed by white space");
+        }
+        out.push((id.to_string(), kind.to_string(), frags, quoted));
+    }
+    Ok(out)
+}
+
+/// The ids of the T lines an .ann's E lines name as their triggers.
+fn brat_triggers(ann: &str) -> Vec<String> {
+    ann.lines()
+        .filter(|l| l.starts_with('E'))
+        .filter_map(|l| {
+            let first = l.split('\t').nth(1)?.split(' ').next()?;
+            Some(first.split_once(':')?.1.to_string())
+        })
+        .collect()
+}
+
+/// The stems of the .txt files in a directory, sorted.
+fn txt_stems(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A text-bound annotation without its id: type, fragments, text.
+type Bare = (String, Vec<(usize, usize)>, String);
+
+/// Text-bound annotations without their ids, in text order.
+fn bare(mut t: Vec<Textbound>) -> Vec<Bare> {
+    t.sort_by(|a, b| (&a.2, &a.1).cmp(&(&b.2, &b.1)));
+    t.into_iter().map(|(_, k, f, q)| (k, f, q)).collect()
+}
+
+#[test]
+fn brat_reading_rules_accept_brat_s_own_files_and_refuse_what_brat_refuses() {
+    // The checker the round trips below rely on: brat's files pass it...
+    for stem in txt_stems(Path::new(BRAT_NEWS)) {
+        let txt = std::fs::read_to_string(format!("{BRAT_NEWS}/{stem}.txt")).unwrap();
+        let ann = std::fs::read_to_string(format!("{BRAT_NEWS}/{stem}.ann")).unwrap();
+        let t = brat_reads(&txt, &ann).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        assert!(t.len() > 5, "{stem}");
+    }
+    // ...and what brat refuses does not.
+    let txt = "زار ماكرون القاهرة";
+    assert_eq!(
+        brat_reads(
+            txt,
+            "T1\tPER 4 10\tماكرون\nT2\tLOC 11 18;0 3\tالقاهرة زار\n"
+        )
+        .unwrap()
+        .len(),
+        2
+    );
+    for ann in [
+        "T1\tPER 4 10\tماكرو\n",      // text off by one
+        "T1\tPER 8 20\tماكرون\n",     // past the end (bytes, not code points)
+        "T1\tPER 4 10\n",             // no text
+        "T1\tPER 4 10 ماكرون\n",      // space instead of a tab
+        "T1\tPER 4 10;5 8\tماكرون\n", // fragments overlap
+        "T1\tPER 4 10\tماكرون\nT1\tLOC 11 18\tالقاهرة\n",
+        "X1\tPER 4 10\tماكرون\n",
+    ] {
+        assert!(brat_reads(txt, ann).is_err(), "{ann:?}");
+    }
+}
+
+#[test]
+fn brat_news_tutorial_comes_back_with_the_same_files_entities_and_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let o = import(
+        &db,
+        &[
+            "--format",
+            "brat",
+            "--as",
+            "accepted",
+            "--add-labels",
+            BRAT_NEWS,
+        ],
+    );
+    // What raqim has no place for is counted, kind by kind.
+    let said = stderr(&o);
+    for line in [
+        "passed over 16 × brat events (E lines)",
+        "passed over 16 × brat event triggers (T lines an E line names as its trigger; --brat-triggers imports them as spans)",
+        "passed over 3 × brat relations (R lines)",
+        "passed over 6 × brat attributes (A/M lines)",
+        "passed over 3 × brat notes (# lines)",
+        "passed over 1 × brat equivalences (* lines)",
+        "4 documents added",
+    ] {
+        assert!(said.contains(line), "{line}: {said}");
+    }
+    let out = dir.path().join("out");
+    export(&db, &["--format", "brat", "--out", s(&out)]);
+    // The same file names, the same texts byte for byte.
+    let stems = txt_stems(Path::new(BRAT_NEWS));
+    assert_eq!(txt_stems(&out), stems);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2 * stems.len());
+    for stem in &stems {
+        let txt = std::fs::read_to_string(format!("{BRAT_NEWS}/{stem}.txt")).unwrap();
+        let ann = std::fs::read_to_string(format!("{BRAT_NEWS}/{stem}.ann")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join(format!("{stem}.txt"))).unwrap(),
+            txt,
+            "{stem}"
+        );
+        // Every entity at its offsets with its text and type, as brat reads them back;
+        // the triggers and everything but T lines are gone.
+        let triggers = brat_triggers(&ann);
+        let entities: Vec<Textbound> = brat_reads(&txt, &ann)
+            .unwrap()
+            .into_iter()
+            .filter(|t| !triggers.contains(&t.0))
+            .collect();
+        let written = std::fs::read_to_string(out.join(format!("{stem}.ann"))).unwrap();
+        let back = brat_reads(&txt, &written).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        assert_eq!(back.len(), written.lines().count(), "{stem}: {written}");
+        assert_eq!(bare(back), bare(entities), "{stem}");
+    }
+}
+
+#[test]
+fn brat_triggers_flag_imports_event_triggers_as_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let o = import(
+        &db,
+        &[
+            "--format",
+            "brat",
+            "--as",
+            "accepted",
+            "--add-labels",
+            "--brat-triggers",
+            BRAT_NEWS,
+        ],
+    );
+    assert!(!stderr(&o).contains("event triggers"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("passed over 16 × brat events (E lines)"));
+    assert!(stderr(&o).contains("Merge-org"), "{}", stderr(&o));
+    let out = dir.path().join("out");
+    export(&db, &["--format", "brat", "--out", s(&out)]);
+    for stem in txt_stems(Path::new(BRAT_NEWS)) {
+        let txt = std::fs::read_to_string(format!("{BRAT_NEWS}/{stem}.txt")).unwrap();
+        let ann = std::fs::read_to_string(format!("{BRAT_NEWS}/{stem}.ann")).unwrap();
+        let written = std::fs::read_to_string(out.join(format!("{stem}.ann"))).unwrap();
+        assert_eq!(
+            bare(brat_reads(&txt, &written).unwrap()),
+            bare(brat_reads(&txt, &ann).unwrap()),
+            "{stem}"
+        );
+    }
+    // Given with another format, the flag is said not to apply.
+    let other = dir.path().join("other.db");
+    let o = import(&other, &["--format", "jsonl", "--brat-triggers", GOLD]);
+    assert!(
+        stderr(&o).contains("--brat-triggers applies to brat files only"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn brat_export_names_files_safely_after_documents_and_never_overwrites_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("named.jsonl");
+    let line = |id: &str, text: &str| {
+        format!(
+            "{}\n",
+            serde_json::json!({"id": id, "text": text, "spans": [{"start": 0, "end": 3, "label": "PER"}]})
+        )
+    };
+    let names = [
+        ("a", "علي قال"),
+        ("a", "علي وصل"),
+        ("A", "علي سافر"),
+        ("../up\u{7}/x", "علي عاد"),
+        ("", "علي كتب"),
+        ("مُحَمَّد في دمشق", "علي نام"),
+    ];
+    let src: String = names.iter().map(|(id, t)| line(id, t)).collect();
+    std::fs::write(&file, src).unwrap();
+    import(&db, &["--format", "jsonl", "--as", "accepted", s(&file)]);
+    let out = dir.path().join("out");
+    let o = export(&db, &["--format", "brat", "--out", s(&out)]);
+    let nameless = document_id_of("علي كتب");
+    let expected = [
+        "A-3",
+        "_.._up__x",
+        "a",
+        "a-2",
+        nameless.as_str(),
+        "مُحَمَّد في دمشق",
+    ];
+    let mut want: Vec<&str> = expected.to_vec();
+    want.sort();
+    assert_eq!(txt_stems(&out), want);
+    // Each text in its own pair, nothing written outside the directory.
+    for ((_, text), stem) in
+        names
+            .iter()
+            .zip(["a", "a-2", "A-3", "_.._up__x", &nameless, "مُحَمَّد في دمشق"])
+    {
+        assert_eq!(
+            std::fs::read_to_string(out.join(format!("{stem}.txt"))).unwrap(),
+            *text
+        );
+    }
+    let mut top: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["named.jsonl", "out", "raqim.db"]);
+    let said = stderr(&o);
+    for note in [
+        "\"a\" written as a-2.txt and a-2.ann: another document of this export is named \"a\"",
+        "\"A\" written as A-3.txt and A-3.ann: another document of this export is named \"a\", the same ignoring case",
+        "\"../up\\u{7}/x\" written as _.._up__x.txt and _.._up__x.ann: \"../up\\u{7}/x\" is not a safe file name",
+        &format!(
+            "\"\" written as {nameless}.txt and {nameless}.ann: the document has no name; named by its id"
+        ),
+    ] {
+        assert!(said.contains(note), "{note}\n{said}");
+    }
+    assert!(!said.contains("have the id"), "{said}");
+    // Exported again, the same documents replace their own files.
+    let again = export(&db, &["--format", "brat", "--out", s(&out)]);
+    assert_eq!(txt_stems(&out), want);
+    assert!(!stderr(&again).contains("already in the directory"));
+    // Another document named "a" does not overwrite the first one's files.
+    let other = dir.path().join("other.db");
+    let file = dir.path().join("other.jsonl");
+    std::fs::write(&file, line("a", "نص آخر")).unwrap();
+    import(&other, &["--format", "jsonl", "--as", "accepted", s(&file)]);
+    let o = export(&other, &["--format", "brat", "--out", s(&out)]);
+    assert!(
+        stderr(&o).contains("\"a\" written as a-3.txt and a-3.ann: a.txt is already in the directory with another text"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("a.txt")).unwrap(),
+        "علي قال"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("a-3.txt")).unwrap(),
+        "نص آخر"
+    );
+    // Read back, each document is named after its file.
+    let back = dir.path().join("back.db");
+    import(&back, &["--format", "brat", s(&out)]);
+    let r = records(&export(&back, &["--format", "jsonl", "--state", "all"]));
+    let mut ids: Vec<&str> = r.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort();
+    let mut stems = txt_stems(&out);
+    stems.sort();
+    assert_eq!(ids, stems);
+}
+
+/// The document id raqim gives a text (the SHA-256 of its UTF-8 bytes).
+fn document_id_of(text: &str) -> String {
+    raqim::document::document_id(text)
+}
+
 #[test]
 fn a_nul_character_in_a_json_text_is_refused_by_import_and_the_viewer() {
     let dir = tempfile::tempdir().unwrap();

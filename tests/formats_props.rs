@@ -33,6 +33,7 @@ fn all_options() -> Vec<ImportOptions<'static>> {
                 labels,
                 add_labels,
                 skip_bad,
+                ..Default::default()
             });
         }
     }

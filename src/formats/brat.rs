@@ -11,14 +11,21 @@
 //! annotation (`START END;START END`) cannot be a raqim span: an error naming the file
 //! and line, or a problem skipped with `skip_bad`. Lines of other kinds (relations R,
 //! events E, attributes A/M, normalizations N, notes #, equivalences *) are passed
-//! over and counted; the T lines of event triggers are read like entities.
+//! over and counted. The T line of an event's trigger (the `T` after `TYPE:` in an E
+//! line) marks a word of the event, not an entity: it is passed over and counted too,
+//! or read as a span with `brat_triggers`.
 //!
-//! Export: one pair per record, named after the id with every character other than
-//! letters, digits, `-`, `_` and `.` replaced by `_` (and `-2`, `-3`... against
-//! collisions, case-insensitively); files already in the directory are left alone.
-//! Rejected spans are left out. A span whose text holds a line break cannot be written
-//! (brat's own editor splits such a selection into fragments), nor can meta or the
-//! review fields be: they are lost. (A text with a NUL character no format writes.)
+//! Export: one pair per record, named after the record's id (the document's name, as
+//! `exchange` makes it) made a safe file name: control, bidi formatting and path
+//! characters (`/`, `\`, `:`...) become `_`, a leading `.` gets a `_` before it (no
+//! hidden file, no `..`), and a record without a name is named by its document id.
+//! Two records of one name (ignoring case) get `-2`, `-3`...; so does a name whose
+//! `.txt` is already in the directory with another text (another document's files
+//! are never overwritten; an export of the same documents again replaces its own).
+//! Each such renaming is returned ([`Renamed`]) for the caller to report. Rejected
+//! spans are left out. A span whose text holds a line break cannot be written (brat's
+//! own editor splits such a selection into fragments), nor can meta or the review
+//! fields be: they are lost. (A text with a NUL character no format writes.)
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -145,6 +152,7 @@ fn doc(
     let text = decode(txt_name, txt, false)?;
     let src = decode(ann_name, ann, true)?;
     let units = Units::new(text, ctx.opts.offsets);
+    let triggers = triggers(src);
     let mut spans = Vec::new();
     let mut seen = HashSet::new();
     for (n, line) in lines(src) {
@@ -152,7 +160,7 @@ fn doc(
             continue;
         }
         let at = Location::line(ann_name, n);
-        match ann_line(&at, line, &units, ctx, &mut seen) {
+        match ann_line(&at, line, &units, ctx, &mut seen, &triggers) {
             Ok(Some(s)) => spans.push(s),
             Ok(None) => {}
             Err(e) => ctx.bad(e)?,
@@ -167,12 +175,34 @@ fn doc(
     })
 }
 
+/// What an import says of the event triggers it leaves out.
+const TRIGGERS: &str = "brat event triggers (T lines an E line names as its trigger; --brat-triggers imports them as spans)";
+
+/// The ids of the T lines that are event triggers: `E1<TAB>TYPE:T2 ROLE:T1...` names
+/// T2 (brat reads the first word of the E line as `TYPE:TRIGGER`). A malformed E line
+/// names none (E lines are passed over anyway).
+fn triggers(src: &str) -> HashSet<&str> {
+    src.lines()
+        .filter_map(|l| {
+            let (id, rest) = l.split_once('\t')?;
+            if !id.starts_with('E') {
+                return None;
+            }
+            let data = rest.split('\t').next()?;
+            let first = data.split(' ').next()?;
+            let (_, trigger) = first.split_once(':')?;
+            Some(trigger.trim_end())
+        })
+        .collect()
+}
+
 fn ann_line<'l>(
     at: &Location,
     line: &'l str,
     units: &Units,
     ctx: &mut Ctx,
     seen: &mut HashSet<&'l str>,
+    triggers: &HashSet<&str>,
 ) -> Result<Option<RecordSpan>, FormatError> {
     let Some((id, rest)) = line.split_once('\t') else {
         return Err(FormatError::syntax(
@@ -226,6 +256,13 @@ fn ann_line<'l>(
             }
         }
     }
+    // A trigger left out is still checked (a wrong offset unit shows in it too), but
+    // not for what only a span must be: one range, a known label.
+    let left_out = triggers.contains(id) && !ctx.opts.brat_triggers;
+    if left_out && fragments.len() > 1 {
+        ctx.ignore(TRIGGERS);
+        return Ok(None);
+    }
     if fragments.len() > 1 {
         return Err(FormatError::Discontinuous {
             at: at.clone(),
@@ -240,6 +277,10 @@ fn ann_line<'l>(
         if !rest.is_some_and(|r| r.is_empty() || r.starts_with(char::is_whitespace)) {
             units.check_quote(at, &format!("{id}.text"), (start, end), q)?;
         }
+    }
+    if left_out {
+        ctx.ignore(TRIGGERS);
+        return Ok(None);
     }
     ctx.label(at, &|| format!("{id}.type"), label)?;
     Ok(Some(RecordSpan::new(start, end, label)))
@@ -280,64 +321,142 @@ pub fn write_pair(r: &Record, offsets: Offsets) -> Result<(String, String), Form
     Ok((r.text.clone(), ann))
 }
 
-/// File base names for records: the id made safe, unique ignoring case.
-fn file_names(records: &[Record]) -> Vec<String> {
-    let mut used = HashSet::new();
-    records
+/// A record whose files are not named as its id, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The record's id (the document's name).
+    pub id: String,
+    /// The base name of its `.txt` and `.ann`.
+    pub file: String,
+    pub why: String,
+}
+
+/// A character no file name gets: controls, bidi formatting characters (a name that
+/// reads as another in a listing), path separators and what Windows refuses.
+fn unsafe_in_file_name(c: char) -> bool {
+    c.is_control()
+        || crate::layout::is_bidi_control(c)
+        || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+}
+
+/// `id` as a file base name, or `None` for an id with nothing to name a file by.
+/// Letters, harakat, digits, spaces and punctuation stay as they are, so an Arabic
+/// file stem comes back unchanged.
+fn safe_name(id: &str) -> Option<String> {
+    if id.trim().is_empty() {
+        return None;
+    }
+    let mut base: String = id
+        .chars()
+        .map(|c| if unsafe_in_file_name(c) { '_' } else { c })
+        .collect();
+    if base.starts_with('.') {
+        base.insert(0, '_');
+    }
+    // File names hold 255 bytes; room for a suffix and `.ann`.
+    while base.len() > 200 {
+        base.pop();
+    }
+    Some(base)
+}
+
+/// Why `dir/name.txt` or `dir/name.ann` may not be written for `text`: a `.txt`
+/// already there with another text (another document's), or an `.ann` alone.
+fn taken_in(dir: &Path, name: &str, text: &str) -> Option<String> {
+    let txt = dir.join(format!("{name}.txt"));
+    match std::fs::read(&txt) {
+        Ok(bytes) if bytes == text.as_bytes() => None,
+        Ok(_) => Some(format!(
+            "{name}.txt is already in the directory with another text"
+        )),
+        Err(_) if txt.exists() => {
+            Some(format!("{name}.txt is in the directory and cannot be read"))
+        }
+        Err(_) if dir.join(format!("{name}.ann")).exists() => Some(format!(
+            "{name}.ann is already in the directory, without a .txt"
+        )),
+        Err(_) => None,
+    }
+}
+
+/// File base names for records ([`safe_name`] of the id, the document id without
+/// one), unique ignoring case and, with `dir`, not taken by another document's files
+/// there; and the records named otherwise than their id.
+fn file_names(records: &[Record], dir: Option<&Path>) -> (Vec<String>, Vec<Renamed>) {
+    // Lowercase name -> the name written.
+    let mut used: std::collections::HashMap<String, String> = Default::default();
+    let mut renamed = Vec::new();
+    let names = records
         .iter()
         .map(|r| {
-            let mut base: String =
-                r.id.chars()
-                    .map(|c| {
-                        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect();
-            if base.starts_with('.') {
-                base.insert(0, '_');
-            }
-            if base.is_empty() {
-                base.push_str("doc");
-            }
-            while base.len() > 200 {
-                base.pop();
-            }
+            let (base, mut why) = match safe_name(&r.id) {
+                Some(b) if b == r.id => (b, None),
+                Some(b) if r.id.starts_with(b.as_str()) => {
+                    (b, Some(format!("{:?} is too long for a file name", r.id)))
+                }
+                Some(b) => (b, Some(format!("{:?} is not a safe file name", r.id))),
+                None => (
+                    crate::document::document_id(&r.text),
+                    Some("the document has no name; named by its id".to_string()),
+                ),
+            };
             let mut name = base.clone();
             let mut k = 2;
-            while !used.insert(name.to_lowercase()) {
+            loop {
+                let clash = match used.get(&name.to_lowercase()) {
+                    Some(other) if *other == name => {
+                        Some(format!("another document of this export is named {name:?}"))
+                    }
+                    Some(other) => Some(format!(
+                        "another document of this export is named {other:?}, the same ignoring case"
+                    )),
+                    None => dir.and_then(|d| taken_in(d, &name, &r.text)),
+                };
+                let Some(clash) = clash else { break };
+                why.get_or_insert(clash);
                 name = format!("{base}-{k}");
                 k += 1;
             }
+            used.insert(name.to_lowercase(), name.clone());
+            if let Some(why) = why {
+                renamed.push(Renamed {
+                    id: r.id.clone(),
+                    file: name.clone(),
+                    why,
+                });
+            }
             name
         })
-        .collect()
+        .collect();
+    (names, renamed)
 }
 
-pub(super) fn export_dir(
+/// Writes a `.txt` and an `.ann` per record into `dir` (created if missing), all
+/// checked before any is written; returns the records named otherwise than their id.
+pub fn export_dir(
     records: &[Record],
     offsets: Offsets,
     dir: &Path,
-) -> Result<(), FormatError> {
+) -> Result<Vec<Renamed>, FormatError> {
     let pairs = records
         .iter()
         .map(|r| write_pair(r, offsets))
         .collect::<Result<Vec<_>, _>>()?;
+    let (names, renamed) = file_names(records, Some(dir));
     std::fs::create_dir_all(dir).map_err(|e| FormatError::Write {
         file: dir.display().to_string(),
         message: format!("{}: cannot create the directory: {e}", dir.display()),
     })?;
-    for (name, (txt, ann)) in file_names(records).into_iter().zip(pairs) {
+    for (name, (txt, ann)) in names.into_iter().zip(pairs) {
         write_file(&dir.join(format!("{name}.txt")), txt.as_bytes())?;
         write_file(&dir.join(format!("{name}.ann")), ann.as_bytes())?;
     }
-    Ok(())
+    Ok(renamed)
 }
 
 pub(super) fn expected(records: &[Record]) -> Vec<Record> {
-    let mut out: Vec<Record> = file_names(records)
+    let mut out: Vec<Record> = file_names(records, None)
+        .0
         .into_iter()
         .zip(records)
         .map(|(id, r)| Record {

@@ -20,7 +20,7 @@
 //! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer) | rejected spans |
 //! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator; flags |
 //! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags |
-//! | `brat` | text, spans, ids as safe file names | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break |
+//! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
 //! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator, flags; refuses overlapping spans, spans starting or ending on white space |
 //!
 //! Every format refuses a text with a NUL character, on import (as a `.txt` with one
@@ -53,7 +53,10 @@ use crate::corpus::numbered_lines as lines;
 use crate::offsets::OffsetMap;
 pub use crate::offsets::Offsets;
 use crate::suggest::labels::LabelSet;
-pub use brat::{read_pair as brat_read_pair, write_pair as brat_write_pair};
+pub use brat::{
+    Renamed as BratRenamed, export_dir as brat_export_dir, read_pair as brat_read_pair,
+    write_pair as brat_write_pair,
+};
 pub use error::{FormatError, Location};
 pub use tokens::{Token, tokenize_for_spans};
 
@@ -240,6 +243,10 @@ pub struct ImportOptions<'a> {
     pub add_labels: bool,
     /// Drop bad spans and records (listed in [`Imported::problems`]) instead of failing.
     pub skip_bad: bool,
+    /// brat: import the T lines of event triggers (named by E lines) as spans; by
+    /// default they are left out and counted, since the events they anchor are not
+    /// imported.
+    pub brat_triggers: bool,
 }
 
 /// What an import read.
@@ -297,7 +304,8 @@ pub fn import_bytes(
 /// Writes records: one file, or for brat a directory (created if missing) with one
 /// `.txt`/`.ann` pair per record. Every file is written whole or not at all (a
 /// temporary file renamed into place); nothing is written if a record cannot be
-/// represented.
+/// represented. ([`brat_export_dir`] also returns the records brat named otherwise
+/// than their id.)
 pub fn export(
     format: Format,
     records: &[Record],
@@ -305,7 +313,7 @@ pub fn export(
     out: &Path,
 ) -> Result<(), FormatError> {
     if format == Format::Brat {
-        return brat::export_dir(records, offsets, out);
+        return brat::export_dir(records, offsets, out).map(|_| ());
     }
     let s = export_to_string(format, records, offsets)?;
     write_file(out, s.as_bytes())

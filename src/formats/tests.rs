@@ -308,6 +308,71 @@ fn brat_discontinuous_spans_are_named_or_skipped() {
 }
 
 #[test]
+fn brat_event_triggers_are_left_out_and_counted_unless_asked_for() {
+    // زار (visited) is the trigger of a Visit event whose arguments are the entities;
+    // T4 is a discontinuous trigger, T5 a trigger whose text does not match.
+    let ann = "T1\tPER 4 10\tماكرون\nT2\tLOC 11 18\tالقاهرة\nT3\tVisit 0 3\tزار\n\
+               E1\tVisit:T3 Agent:T1 Place:T2\nT4\tVisit 0 3;11 18\tزار القاهرة\nE2\tVisit:T4\n";
+    let set = LabelSet::builtin();
+    let opts = ImportOptions {
+        labels: Some(&set),
+        ..ImportOptions::default()
+    };
+    let r = brat_read_pair("d.txt", ZAR.as_bytes(), "d.ann", ann.as_bytes(), &opts).unwrap();
+    // Only the entities: not "Visit", which the label set would refuse.
+    assert_eq!(
+        r.records[0].spans,
+        vec![
+            RecordSpan::new(4, 10, "PER"),
+            RecordSpan::new(11, 18, "LOC")
+        ]
+    );
+    assert!(r.problems.is_empty());
+    let ignored: Vec<(&str, usize)> = r.ignored.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(
+        ignored,
+        [
+            (
+                "brat event triggers (T lines an E line names as its trigger; --brat-triggers imports them as spans)",
+                2
+            ),
+            ("brat events (E lines)", 2),
+        ]
+    );
+    // A trigger left out is still checked against the text.
+    let bad = ann.replace("\tزار\n", "\tزا\n");
+    let e = brat_read_pair("d.txt", ZAR.as_bytes(), "d.ann", bad.as_bytes(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("d.ann:3: T3.text:"), "{e}");
+    // Asked for, a trigger is a span like an entity; a discontinuous one is refused.
+    let opts = ImportOptions {
+        brat_triggers: true,
+        add_labels: true,
+        ..opts
+    };
+    let e = brat_read_pair("d.txt", ZAR.as_bytes(), "d.ann", ann.as_bytes(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("d.ann:5: T4: discontinuous span"), "{e}");
+    let one = ann.replace("T4\tVisit 0 3;11 18\tزار القاهرة\nE2\tVisit:T4\n", "");
+    let r = brat_read_pair("d.txt", ZAR.as_bytes(), "d.ann", one.as_bytes(), &opts).unwrap();
+    assert_eq!(
+        r.records[0].spans,
+        vec![
+            RecordSpan::new(4, 10, "PER"),
+            RecordSpan::new(11, 18, "LOC"),
+            RecordSpan::new(0, 3, "Visit")
+        ]
+    );
+    assert_eq!(r.new_labels, ["Visit"]);
+    assert_eq!(
+        r.ignored.keys().collect::<Vec<_>>(),
+        ["brat events (E lines)"]
+    );
+}
+
+#[test]
 fn conll_cuts_proclitics_at_entities_and_rebuilds_the_text() {
     let text = "قال والجيش السوري.\nلداعش";
     let r = rec("a\tb", text, &[(5, 17, "ORG"), (20, 24, "ORG")]);
@@ -405,4 +470,35 @@ fn utf16_offsets_before_and_after_astral_characters() {
         ..Default::default()
     };
     assert_eq!(read(Format::Jsonl, &s, &opts).unwrap().records, vec![r]);
+}
+
+#[test]
+fn brat_file_names_keep_arabic_names_and_make_the_rest_safe() {
+    let long = "ب".repeat(150);
+    let ids = [
+        "مُحَمَّد في دمشق",
+        "a/b\\c",
+        long.as_str(),
+        "..",
+        "x\u{202E}y\u{7}",
+        " ",
+    ];
+    let recs: Vec<Record> = ids.iter().map(|id| rec(id, ZAR, &[])).collect();
+    let mut got: Vec<String> = expected_round_trip(Format::Brat, &recs)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    got.sort();
+    // A file name holds 255 bytes: the long name is cut at 200 (100 letters).
+    let mut want = vec![
+        "مُحَمَّد في دمشق".to_string(),
+        "a_b_c".to_string(),
+        "ب".repeat(100),
+        "_..".to_string(),
+        "x_y_".to_string(),
+        crate::document::document_id(ZAR),
+    ];
+    want.sort();
+    assert_eq!(got, want);
 }
