@@ -766,9 +766,15 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
             }
         }
         for (what, n) in &imported.ignored {
+            // A kind that names the flag that would take it has a place after all.
+            let why = if what.contains("--") {
+                ""
+            } else {
+                " (raqim has no place for them)"
+            };
             writeln!(
                 stderr,
-                "raqim: {}: passed over {n} × {what} (raqim has no place for them)",
+                "raqim: {}: passed over {n} × {what}{why}",
                 file.display()
             )?;
         }
