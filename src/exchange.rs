@@ -245,7 +245,55 @@ pub fn to_record(d: FullDocument, state: ExportState, ids: Ids) -> Record {
         spans,
         flagged: own.is_some(),
         meta: Some(meta),
+        foreign: None,
     }
+}
+
+/// The keys of a record's `meta` that are raqim's own ([`to_record`] writes them,
+/// [`to_import_doc`] and [`record_flags`] read them); any other key is the record's,
+/// kept with its foreign fields.
+const RAQIM_META: [&str; 5] = ["name", "source_path", "done", "note", "flags"];
+
+/// What a stored document's records held that raqim has no field for, as the writer
+/// of `format` takes it: only what came in that format (see [`formats::Foreign`]).
+pub fn foreign_for(
+    stored: Option<&serde_json::Map<String, Value>>,
+    format: Format,
+) -> Option<formats::Foreign> {
+    formats::Foreign::from_json(format, stored?.get(format.name())?)
+}
+
+/// A record's leftovers as the store keeps them, under its format's name: the
+/// format's foreign fields with the keys of `meta` that are not raqim's added under
+/// `meta`; `None` when there is nothing to keep.
+fn foreign_to_store(r: &Record, format: Format) -> Option<(String, Value)> {
+    let mut foreign = r.foreign_for(format).cloned().unwrap_or(formats::Foreign {
+        format,
+        fields: Default::default(),
+        layout: Default::default(),
+    });
+    match &r.meta {
+        Some(Value::Object(m)) => {
+            let theirs: serde_json::Map<String, Value> = m
+                .iter()
+                .filter(|(k, _)| !RAQIM_META.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !theirs.is_empty() {
+                formats::merge_foreign(
+                    &mut foreign.fields,
+                    &serde_json::Map::from_iter([("meta".to_string(), Value::Object(theirs))]),
+                );
+            }
+        }
+        // A meta that is not an object is the record's own whole.
+        Some(v) if !v.is_null() => {
+            foreign.fields.insert("meta".to_string(), v.clone());
+        }
+        _ => {}
+    }
+    let f = formats::Foreign::new(format, foreign.fields, foreign.layout)?;
+    Some((format.name().to_string(), f.to_json()))
 }
 
 /// The documents named on the command line, in that order (each once), or every
@@ -372,7 +420,10 @@ pub fn export(
     let rows = resolve(&store, args.docs)?;
     let mut records = Vec::with_capacity(rows.len());
     store.read_documents::<StoreError>(&rows, |d| {
-        records.push(to_record(d, args.state, args.ids));
+        let foreign = foreign_for(d.foreign.as_ref(), args.format);
+        let mut r = to_record(d, args.state, args.ids);
+        r.foreign = foreign;
+        records.push(r);
         Ok(())
     })?;
     drop(store);
@@ -607,6 +658,7 @@ fn record_flags(r: &Record) -> Vec<(Option<(usize, usize)>, String)> {
 /// them; its flags ([`record_flags`]).
 pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc {
     let flags = record_flags(&r);
+    let foreign = foreign_to_store(&r, format);
     let meta = r.meta.as_ref().and_then(Value::as_object);
     let meta_str = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str);
     let name = meta_str("name").unwrap_or(&r.id).to_string();
@@ -649,6 +701,7 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
         done,
         spans,
         flags,
+        foreign,
     }
 }
 
@@ -906,6 +959,7 @@ mod tests {
                 annotator: "ana".to_string(),
                 at: 0,
             }],
+            foreign: None,
         };
         let r = to_record(doc, ExportState::All, Ids::Name);
         let flagged: Vec<(&str, bool)> = r

@@ -81,6 +81,7 @@ fn handmade() -> Vec<Record> {
             spans: spans.to_vec(),
             flagged: false,
             meta: None,
+            foreign: None,
         },
         Record {
             id: "empty".into(),
@@ -88,6 +89,7 @@ fn handmade() -> Vec<Record> {
             spans: vec![],
             flagged: false,
             meta: None,
+            foreign: None,
         },
     ]
 }
@@ -305,6 +307,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
         spans: vec![RecordSpan::new(4, 16, "ORG"), RecordSpan::new(4, 9, "ORG")],
         flagged: false,
         meta: None,
+        foreign: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o.conll");
@@ -340,6 +343,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
         spans: vec![RecordSpan::new(0, 9, "LOC")],
         flagged: false,
         meta: None,
+        foreign: None,
     };
     let e = export(
         Format::Brat,
@@ -358,6 +362,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
         spans: vec![RecordSpan::new(3, 9, "ORG")],
         flagged: false,
         meta: None,
+        foreign: None,
     };
     let p = export_to_string(
         Format::Prodigy,
@@ -729,6 +734,7 @@ fn a_nul_character_in_a_json_text_is_refused_by_every_import_and_export() {
         spans: vec![],
         flagged: false,
         meta: None,
+        foreign: None,
     };
     for format in Format::ALL {
         let e = if format == Format::Brat {
@@ -795,6 +801,7 @@ fn a_score_outside_0_to_1_is_refused_naming_the_file_line_and_field() {
         }],
         flagged: false,
         meta: None,
+        foreign: None,
     };
     for format in [Format::Jsonl, Format::Prodigy, Format::LabelStudio] {
         let s = export_to_string(format, std::slice::from_ref(&r), Offsets::CodePoints).unwrap();

@@ -147,6 +147,7 @@ fn record() -> impl Strategy<Value = Record> {
                 spans,
                 flagged: false,
                 meta,
+                foreign: None,
             };
             if tidy {
                 tidy_up(&mut r);

@@ -40,6 +40,7 @@ fn doc(text: &str, spans: Vec<ImportSpan>) -> ImportDoc {
         done: false,
         record_id: None,
         flags: Vec::new(),
+        foreign: None,
         spans,
     }
 }

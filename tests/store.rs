@@ -1491,3 +1491,68 @@ fn a_new_database_in_a_folder_nobody_may_write_names_the_folder_and_leaves_nothi
     assert!(!msg.contains(".new-"), "{msg}");
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }
+
+#[test]
+fn a_version_3_database_exports_unmigrated_and_takes_foreign_fields_once_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    let id = sha(TEXT);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(V1_AS_RELEASED).unwrap();
+        for step in &raqim::store::schema::MIGRATIONS[1..3] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute(
+            "INSERT INTO documents (id, name, source_path, text, added, chars, record_id) \
+             VALUES (?1, 'news.txt', NULL, ?2, 5, 47, 'n-1')",
+            (&id, TEXT),
+        )
+        .unwrap();
+    }
+    let export = |path: &Path| {
+        let args = raqim::exchange::ExportArgs {
+            db: path,
+            format: raqim::formats::Format::Doccano,
+            state: raqim::exchange::ExportState::All,
+            offsets: None,
+            out: None,
+            docs: &[],
+            ids: raqim::exchange::Ids::Name,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        raqim::exchange::export(&args, &mut out, &mut err).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+    };
+    assert_eq!(export(&path)["id"], "n-1");
+    let version = |path: &Path| -> i64 {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(version(&path), 3, "export migrated the file");
+    // Opened for writing, it is migrated; an import then keeps the record's fields.
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let doc = raqim::store::ImportDoc {
+        id: id.clone(),
+        name: "news.txt".into(),
+        source_path: None,
+        text: TEXT.into(),
+        done: false,
+        spans: Vec::new(),
+        record_id: None,
+        flags: Vec::new(),
+        foreign: Some((
+            "doccano".into(),
+            serde_json::json!({"fields": {"meta": {"wikiPageID": 9}}}),
+        )),
+    };
+    store
+        .import_documents(&[doc], "import", "ana", &|_, _| "{}".into())
+        .unwrap();
+    drop(store);
+    assert_eq!(export(&path)["meta"]["wikiPageID"], 9);
+}

@@ -172,6 +172,7 @@ fn doc(
         spans,
         flagged: false,
         meta: None,
+        foreign: None,
     })
 }
 
@@ -470,6 +471,7 @@ pub(super) fn expected(records: &[Record]) -> Vec<Record> {
                 .collect(),
             flagged: false,
             meta: None,
+            foreign: None,
         })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));

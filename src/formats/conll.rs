@@ -427,5 +427,6 @@ fn build(name: &str, n: usize, doc: Doc, ctx: &mut Ctx) -> Result<Record, Format
         spans,
         flagged: false,
         meta: None,
+        foreign: None,
     })
 }

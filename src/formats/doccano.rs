@@ -18,12 +18,28 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, json, json_id, json_spans,
-    read_json_lines, to_json_line,
+    Ctx, Format, FormatError, Keep, Location, Offsets, Record, RecordSpan, Units, json, json_id,
+    json_spans, read_json_lines_keeping, to_json_line_with,
+};
+
+/// The keys import reads; any other (doccano's `Comments`, a project's own columns) is
+/// kept as the record's foreign fields and written back. `relations` name entities by
+/// ids that raqim does not keep, so they are not written back (counted as passed
+/// over).
+const KEEP: Keep = Keep {
+    format: Format::Doccano,
+    known: &["id", "text", "label", "labels", "entities", "relations"],
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
-    read_json_lines(name, src, ctx, json_id, |at, o, units, ctx| {
+    read_json_lines_keeping(name, src, ctx, Some(KEEP), json_id, |at, o, units, ctx| {
+        let relations = json::opt_array(at, "", o, "relations")?.len();
+        if relations > 0 {
+            *ctx.out
+                .ignored
+                .entry("doccano relations".to_string())
+                .or_default() += relations;
+        }
         let keys = ["label", "labels", "entities"];
         json_spans(at, o, &keys, ctx, |field, item, ctx| {
             span(at, field, item, units, ctx)
@@ -90,7 +106,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 )
             })
             .collect();
-        to_json_line(
+        to_json_line_with(
             &mut out,
             &Line {
                 id: &r.id,
@@ -98,6 +114,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 label,
                 meta: r.meta.as_ref().filter(|m| !m.is_null()),
             },
+            r.foreign_for(Format::Doccano),
         );
     }
     Ok(out)

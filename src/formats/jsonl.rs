@@ -5,19 +5,28 @@
 //! keys; `flagged` is its own task flag).
 //!
 //! Import takes `id` as a string or a number (missing: `FILE:LINE`), `spans` may be
-//! missing, and a span may quote its `text` (checked against the offsets).
+//! missing, and a span may quote its `text` (checked against the offsets). Other keys
+//! of a line (and of its `meta`, which the caller splits) are the record's foreign
+//! fields, written back by export.
 
 use serde_json::Value;
 
 use crate::annotation::State;
 
 use super::{
-    Ctx, FormatError, Location, Offsets, Record, RecordSpan, Units, json, json_id, json_spans,
-    read_json_lines, to_json_line,
+    Ctx, Format, FormatError, Keep, Location, Offsets, Record, RecordSpan, Units, json, json_id,
+    json_spans, read_json_lines_keeping, to_json_line_with,
+};
+
+/// The keys raqim's line has; any other is kept as the record's foreign fields and
+/// written back.
+const KEEP: Keep = Keep {
+    format: Format::Jsonl,
+    known: &["id", "text", "spans"],
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
-    read_json_lines(name, src, ctx, json_id, |at, o, units, ctx| {
+    read_json_lines_keeping(name, src, ctx, Some(KEEP), json_id, |at, o, units, ctx| {
         json_spans(at, o, &["spans"], ctx, |field, s, ctx| {
             span(at, field, s, units, ctx)
         })
@@ -73,8 +82,9 @@ pub(super) fn finish_span(
 pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, FormatError> {
     let mut out = String::new();
     for r in records {
+        let foreign = r.foreign_for(Format::Jsonl);
         if offsets == Offsets::CodePoints {
-            to_json_line(&mut out, r);
+            to_json_line_with(&mut out, r, foreign);
             continue;
         }
         let units = Units::new(&r.text, offsets);
@@ -87,7 +97,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 ..s.clone()
             })
             .collect();
-        to_json_line(&mut out, &Record { spans, ..r.clone() });
+        to_json_line_with(&mut out, &Record { spans, ..r.clone() }, foreign);
     }
     Ok(out)
 }

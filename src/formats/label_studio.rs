@@ -119,6 +119,7 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
         spans,
         flagged: false,
         meta,
+        foreign: None,
     })
 }
 
@@ -388,5 +389,6 @@ pub(super) fn expected(r: &Record) -> Record {
             .meta
             .clone()
             .filter(|m| m.as_object().is_some_and(|m| !m.is_empty())),
+        foreign: None,
     }
 }

@@ -45,7 +45,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::annotation::State;
 use crate::corpus::DocRecord;
@@ -72,6 +72,109 @@ pub struct Record {
     pub flagged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
+    /// What the record held that the model has no field for, to be written back in the
+    /// format it came from (see [`Foreign`]). Not part of raqim's own JSON shape: the
+    /// `jsonl` writer merges its own leftovers into the line, as every writer does.
+    #[serde(skip)]
+    pub foreign: Option<Foreign>,
+}
+
+/// A record's leftovers: what its reader took no meaning from, kept so that an export
+/// in the same format gives it back (a URL in `meta`, a Label Studio task's other
+/// `data` fields and its `id`, doccano's other keys, Prodigy's `_input_hash`).
+///
+/// Tagged with the format that read it: only that format's writer uses it, since a
+/// field of one tool means nothing (or something else) to another. Each format module
+/// decides what goes in:
+/// - `fields`: keys of the record in the file's own shape, written back merged under
+///   what the writer writes (its own keys win; an object such as `meta` or `data` is
+///   merged one level down, see [`merge_foreign`]). A record's `meta` is not here:
+///   the reader keeps it in [`Record::meta`], and the caller (`exchange`) splits off
+///   raqim's own keys from the others.
+/// - `layout`: how the record was laid out, for the writer to lay it out again the
+///   same way (Label Studio's control names and text field); never written as keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Foreign {
+    pub format: Format,
+    pub fields: Map<String, Value>,
+    pub layout: Map<String, Value>,
+}
+
+impl Foreign {
+    /// Leftovers of `format`, or `None` when there are none.
+    pub fn new(
+        format: Format,
+        fields: Map<String, Value>,
+        layout: Map<String, Value>,
+    ) -> Option<Foreign> {
+        (!fields.is_empty() || !layout.is_empty()).then_some(Foreign {
+            format,
+            fields,
+            layout,
+        })
+    }
+
+    /// As the store keeps it, under the format's name: `{"fields": {..}, "layout":
+    /// {..}}` (empty parts left out).
+    pub fn to_json(&self) -> Value {
+        let mut o = Map::new();
+        if !self.fields.is_empty() {
+            o.insert("fields".into(), Value::Object(self.fields.clone()));
+        }
+        if !self.layout.is_empty() {
+            o.insert("layout".into(), Value::Object(self.layout.clone()));
+        }
+        Value::Object(o)
+    }
+
+    /// Read back from [`Foreign::to_json`]; parts that are not objects are passed over
+    /// (the store's JSON is written only by raqim).
+    pub fn from_json(format: Format, v: &Value) -> Option<Foreign> {
+        let part = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        Foreign::new(format, part("fields"), part("layout"))
+    }
+}
+
+impl Record {
+    /// The record's leftovers if they came from `format` (see [`Foreign`]).
+    pub fn foreign_for(&self, format: Format) -> Option<&Foreign> {
+        self.foreign.as_ref().filter(|f| f.format == format)
+    }
+}
+
+/// The keys of a JSON record its reader did not take (`known`), as
+/// [`Foreign::fields`].
+pub(crate) fn leftovers(o: &Map<String, Value>, known: &[&str]) -> Map<String, Value> {
+    o.iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Merges a record's foreign fields into what a writer made of it: a key the writer
+/// wrote keeps the writer's value, except that two objects (`meta`, Label Studio's
+/// `data`) are merged one level down the same way; a key it did not write is added.
+pub fn merge_foreign(out: &mut Map<String, Value>, fields: &Map<String, Value>) {
+    for (k, v) in fields {
+        match (out.get_mut(k), v) {
+            (None, _) => {
+                out.insert(k.clone(), v.clone());
+            }
+            (Some(Value::Object(mine)), Value::Object(theirs)) => {
+                for (ik, iv) in theirs {
+                    if !mine.contains_key(ik) {
+                        mine.insert(ik.clone(), iv.clone());
+                    }
+                }
+            }
+            (Some(_), _) => {}
+        }
+    }
 }
 
 /// One span. Offsets are code points into [`Record::text`], `end` exclusive.
@@ -135,6 +238,7 @@ impl From<DocRecord> for Record {
                 .collect(),
             flagged: false,
             meta: None,
+            foreign: None,
         }
     }
 }
@@ -362,9 +466,10 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
             .collect(),
         flagged: false,
         meta: None,
+        foreign: None,
     };
     let bare = |_: &Record, s: &RecordSpan| RecordSpan::new(s.start, s.end, &s.label);
-    Ok(match format {
+    let mut out: Vec<Record> = match format {
         Format::Jsonl => records
             .iter()
             .map(|r| Record {
@@ -398,8 +503,20 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
                 out
             })
             .collect(),
-    })
+    };
+    // Leftovers come back in the format they came from (Label Studio's own
+    // `expected` says what of them it keeps), and in no other.
+    if KEEPS_FOREIGN.contains(&format) {
+        for (o, r) in out.iter_mut().zip(records) {
+            o.foreign = r.foreign_for(format).cloned();
+        }
+    }
+    Ok(out)
 }
+
+/// The formats whose writers give back a record's foreign fields as they are
+/// ([`Foreign`]); Label Studio keeps them too, with its own rules (`label_studio.rs`).
+const KEEPS_FOREIGN: [Format; 2] = [Format::Jsonl, Format::Doccano];
 
 /// A span as export writes it: a score outside 0..1 (NaN, or out of range in a database
 /// filled before import checked scores) is left out, since no import would take it.
@@ -987,6 +1104,27 @@ fn read_json_lines(
     id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
     spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
 ) -> Result<(), FormatError> {
+    read_json_lines_keeping(name, src, ctx, None, id, spans)
+}
+
+/// Which keys of a JSON record its format reads (`meta` and `flagged` are read for
+/// every JSON-lines format): the others are its leftovers ([`Foreign::fields`]).
+#[derive(Clone, Copy)]
+struct Keep {
+    format: Format,
+    known: &'static [&'static str],
+}
+
+/// [`read_json_lines`], keeping each record's leftovers when `keep` says which keys
+/// the format reads.
+fn read_json_lines_keeping(
+    name: &str,
+    src: &str,
+    ctx: &mut Ctx,
+    keep: Option<Keep>,
+    id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
+    spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
+) -> Result<(), FormatError> {
     let record = |at: &Location, v: &Value, ctx: &mut Ctx| -> Result<Record, FormatError> {
         let o = json::object(at, "", v)?;
         let text = json::text(at, "text", json::req(at, "", o, "text")?)?;
@@ -999,6 +1137,12 @@ fn read_json_lines(
             spans,
             flagged: json::opt_bool(at, "", o, "flagged")?.unwrap_or(false),
             meta: json::meta(o),
+            foreign: keep.and_then(|k| {
+                let mut fields = leftovers(o, k.known);
+                fields.remove("meta");
+                fields.remove("flagged");
+                Foreign::new(k.format, fields, Map::new())
+            }),
         })
     };
     let opts = ctx.opts;
@@ -1050,6 +1194,21 @@ fn json_id(at: &Location, o: &Object) -> Result<String, FormatError> {
             at.line.or(at.record).unwrap_or(0)
         )
     }))
+}
+
+/// Serializes one record as a JSON line, with its foreign fields of `format` merged in
+/// ([`merge_foreign`]); without any, as [`to_json_line`] does.
+fn to_json_line_with(out: &mut String, v: &impl Serialize, foreign: Option<&Foreign>) {
+    let Some(f) = foreign.filter(|f| !f.fields.is_empty()) else {
+        return to_json_line(out, v);
+    };
+    match serde_json::to_value(v) {
+        Ok(Value::Object(mut o)) => {
+            merge_foreign(&mut o, &f.fields);
+            to_json_line(out, &o);
+        }
+        _ => to_json_line(out, v),
+    }
 }
 
 /// Serializes one value as a JSON line.

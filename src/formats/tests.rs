@@ -10,6 +10,7 @@ fn rec(id: &str, text: &str, spans: &[(usize, usize, &str)]) -> Record {
             .collect(),
         flagged: false,
         meta: None,
+        foreign: None,
     }
 }
 

@@ -37,6 +37,10 @@ pub struct ImportDoc {
     /// Flags the record carries: the document's (`None`) or a stretch's (code
     /// points), with their notes; one already at that place is kept as it is.
     pub flags: Vec<(Option<(usize, usize)>, String)>,
+    /// What the record held that raqim has no field for, under the name of the format
+    /// it came from (opaque JSON to the store): kept for a new document, and for a
+    /// known one that has nothing yet under that format's name.
+    pub foreign: Option<(String, serde_json::Value)>,
 }
 
 /// A span to import and who made it.
@@ -83,6 +87,25 @@ pub struct FullDocument {
     pub spans: Vec<StoredSpan>,
     /// The analyst's flags, the document's first, then by place.
     pub flags: Vec<super::Flag>,
+    /// What its records held that raqim has no field for, one entry per format
+    /// (a JSON object, opaque to the store); `None` before schema version 4.
+    pub foreign: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The foreign fields of a document (`old`, as stored) with `fields` added under
+/// `format` if it has nothing there yet; `None` when nothing changes. A stored value
+/// that is not a JSON object (written by hand) is replaced rather than losing the
+/// import.
+fn with_foreign(old: Option<&str>, format: &str, fields: &serde_json::Value) -> Option<String> {
+    let mut all = match old.map(serde_json::from_str::<serde_json::Value>) {
+        Some(Ok(serde_json::Value::Object(m))) => m,
+        _ => serde_json::Map::new(),
+    };
+    if all.contains_key(format) {
+        return None;
+    }
+    all.insert(format.to_string(), fields.clone());
+    Some(serde_json::Value::Object(all).to_string())
 }
 
 /// The page cache of an import's connection, in KiB (SQLite's negative form): enough
@@ -321,7 +344,10 @@ impl Store {
             let mut is_new = vec![false; docs.len()];
             {
                 let mut get_text = tx
-                    .prepare("SELECT text FROM documents WHERE id = ?1")
+                    .prepare("SELECT text, foreign_fields FROM documents WHERE id = ?1")
+                    .map_err(sq)?;
+                let mut set_foreign = tx
+                    .prepare("UPDATE documents SET foreign_fields = ?2 WHERE id = ?1")
                     .map_err(sq)?;
                 let mut add_doc = tx
                     .prepare(
@@ -346,11 +372,14 @@ impl Store {
                     )
                     .map_err(sq)?;
                 for (i, d) in docs.iter().enumerate() {
-                    let stored: Option<String> = get_text
-                        .query_row([&d.id], |r| r.get(0))
+                    let stored: Option<(String, Option<String>)> = get_text
+                        .query_row([&d.id], |r| Ok((r.get(0)?, r.get(1)?)))
                         .optional()
                         .map_err(sq)?;
-                    match stored {
+                    let foreign = d.foreign.as_ref().and_then(|(format, fields)| {
+                        with_foreign(stored.as_ref().and_then(|s| s.1.as_deref()), format, fields)
+                    });
+                    match stored.map(|s| s.0) {
                         Some(t) if t != d.text => {
                             return Err(StoreError::HashMismatch {
                                 path: path.clone(),
@@ -379,6 +408,11 @@ impl Store {
                             added.insert(&d.id);
                             is_new[i] = true;
                         }
+                    }
+                    // After the document's row, so that a second record of the same
+                    // text in this import finds the first one's fields.
+                    if let Some(json) = foreign {
+                        set_foreign.execute(params![d.id, json]).map_err(sq)?;
                     }
                     if let Some(p) = &d.source_path {
                         add_path.execute(params![p, d.id, now]).map_err(sq)?;
@@ -544,6 +578,7 @@ impl Store {
             };
             let done = self.done(&row.id)?.unwrap_or(row.done);
             let flags = self.flags(&row.id)?;
+            let foreign = self.foreign_fields(&row.id)?;
             each(FullDocument {
                 row: DocumentRow {
                     done,
@@ -552,9 +587,40 @@ impl Store {
                 text,
                 spans,
                 flags,
+                foreign,
             })?;
         }
         tx.rollback().map_err(|e| E::from(self.sq(e)))
+    }
+
+    /// What a document's records held that raqim has no field for, by format (see
+    /// [`ImportDoc::foreign`]); `None` when there is nothing, or before schema version
+    /// 4 (an export does not migrate). A value that is not a JSON object (written by
+    /// hand) is an error naming the file.
+    pub fn foreign_fields(
+        &self,
+        doc: &str,
+    ) -> Result<Option<serde_json::Map<String, serde_json::Value>>, StoreError> {
+        if self.schema_version()? < 4 {
+            return Ok(None);
+        }
+        let found: Option<Option<String>> = self
+            .rows(
+                "SELECT foreign_fields FROM documents WHERE id = ?1",
+                [doc],
+                |r| r.get(0),
+            )?
+            .pop();
+        let Some(json) = found.flatten() else {
+            return Ok(None);
+        };
+        match serde_json::from_str(&json) {
+            Ok(serde_json::Value::Object(m)) => Ok(Some(m)),
+            _ => Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("the foreign fields of document {doc} are not a JSON object"),
+            }),
+        }
     }
 
     /// The spans of `rows` (by their index in it) from one scan of the spans table,

@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -104,6 +104,16 @@ CREATE TABLE flags (
     CHECK ((start IS NULL) = (end IS NULL) AND (start IS NULL OR start < end))
 );
 CREATE UNIQUE INDEX flags_by_place ON flags(doc, ifnull(start, -1), ifnull(end, -1));
+";
+
+/// Version 4: what a document's records held that raqim has no field for (a URL in
+/// `meta`, a Label Studio task's other `data` fields, doccano's `meta.wikiPageID`...)
+/// and how they were laid out (Label Studio's control names, its text field), so that
+/// an export in the same format writes them back. A JSON object with one entry per
+/// format, opaque to the store (`formats` and `exchange` give it meaning); NULL when
+/// no record had any. Not in the listing index: only an export reads it.
+const V4: &str = "
+ALTER TABLE documents ADD COLUMN foreign_fields TEXT;               -- JSON {FORMAT: {...}}
 ";
 
 /// The 16 bytes every SQLite 3 database starts with.

@@ -234,6 +234,7 @@ fn import_doc(text: &str, spans: &[(usize, usize, &str, State)]) -> ImportDoc {
         done: false,
         record_id: None,
         flags: Vec::new(),
+        foreign: None,
         spans: spans
             .iter()
             .map(|&(start, end, label, state)| ImportSpan {
