@@ -84,6 +84,7 @@ fn import_as(format: Format, db: &Path, file: &Path, labels: &LabelSet) {
         add_labels: false,
         skip_bad: false,
         brat_triggers: false,
+        ls_field: None,
         annotator: "bench",
     };
     exchange::import(&args, &mut std::io::sink()).unwrap();
@@ -98,6 +99,8 @@ fn export(db: &Path, format: Format, out: &Path) {
         out: Some(out),
         docs: &[],
         ids: raqim::exchange::Ids::Name,
+        ls_from_name: None,
+        ls_to_name: None,
     };
     exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap();
 }

@@ -35,6 +35,8 @@ fn export_to(db: &Path, format: Format, state: ExportState, out: &Path, docs: &[
         out: Some(out),
         docs,
         ids: raqim::exchange::Ids::Name,
+        ls_from_name: None,
+        ls_to_name: None,
     };
     let mut said = Vec::new();
     exchange::export(&args, &mut std::io::sink(), &mut said).unwrap();
@@ -55,6 +57,7 @@ fn import_from(db: &Path, file: &Path, labels: &LabelSet) {
         add_labels: true,
         skip_bad: false,
         brat_triggers: false,
+        ls_field: None,
         annotator: "bench",
     };
     let mut said = Vec::new();
@@ -178,6 +181,8 @@ fn bench(c: &mut Criterion) {
                 out: Some(&batch),
                 docs: &names,
                 ids: raqim::exchange::Ids::Name,
+                ls_from_name: None,
+                ls_to_name: None,
             };
             exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap()
         })

@@ -399,6 +399,14 @@ pub struct ExportArgs {
     /// raqim-export.EXT) [default: standard output]. Written whole or not at all.
     #[arg(long, value_name = "DIR|FILE")]
     pub out: Option<PathBuf>,
+    /// label-studio: the name of the labels control every region names (from_name)
+    /// [default: the one the document's Label Studio file had, else label].
+    #[arg(long, value_name = "NAME")]
+    pub ls_from_name: Option<String>,
+    /// label-studio: the name of the text object every region names (to_name)
+    /// [default: the one the document's Label Studio file had, else text].
+    #[arg(long, value_name = "NAME")]
+    pub ls_to_name: Option<String>,
     /// The annotation database [default: $RAQIM_DB, else
     /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
     /// exist.
@@ -444,6 +452,10 @@ pub struct ImportArgs {
     /// they are left out and counted, like the events themselves.
     #[arg(long)]
     pub brat_triggers: bool,
+    /// label-studio: the field of each task's data that holds the text (`$content`
+    /// in the template is content) [default: text, else the only string field].
+    #[arg(long, value_name = "FIELD")]
+    pub ls_field: Option<String>,
     /// A label set that replaces the default one (same shape as assets/labels.toml):
     /// labels are checked against it.
     #[arg(long, value_name = "FILE")]

@@ -389,6 +389,10 @@ pub struct ExportArgs<'a> {
     pub docs: &'a [String],
     /// What each record's `id` is.
     pub ids: Ids,
+    /// Label Studio: the control and object names every region gets, over the ones
+    /// each document's Label Studio file had (else `label`, `text`).
+    pub ls_from_name: Option<&'a str>,
+    pub ls_to_name: Option<&'a str>,
 }
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
@@ -420,7 +424,23 @@ pub fn export(
     let rows = resolve(&store, args.docs)?;
     let mut records = Vec::with_capacity(rows.len());
     store.read_documents::<StoreError>(&rows, |d| {
-        let foreign = foreign_for(d.foreign.as_ref(), args.format);
+        let mut foreign = foreign_for(d.foreign.as_ref(), args.format);
+        if args.format == Format::LabelStudio {
+            let names = [
+                ("from_name", args.ls_from_name),
+                ("to_name", args.ls_to_name),
+            ];
+            for (key, name) in names {
+                if let Some(name) = name {
+                    let f = foreign.get_or_insert_with(|| formats::Foreign {
+                        format: Format::LabelStudio,
+                        fields: Default::default(),
+                        layout: Default::default(),
+                    });
+                    f.layout.insert(key.to_string(), Value::from(name));
+                }
+            }
+        }
         let mut r = to_record(d, args.state, args.ids);
         r.foreign = foreign;
         records.push(r);
@@ -544,6 +564,9 @@ pub struct ImportArgs<'a> {
     pub skip_bad: bool,
     /// brat: import event triggers as spans (by default they are left out and counted).
     pub brat_triggers: bool,
+    /// Label Studio: the field of a task's `data` with the text (`None`: `text`, else
+    /// the only string field).
+    pub ls_field: Option<&'a str>,
     /// Who imports (the action rows; spans without an annotator of their own).
     pub annotator: &'a str,
 }
@@ -794,6 +817,7 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         add_labels: args.add_labels,
         skip_bad: args.skip_bad,
         brat_triggers: args.brat_triggers,
+        ls_field: args.ls_field,
     };
     let mut summary = ImportSummary {
         files: files.len(),

@@ -143,6 +143,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out: a.out.as_deref(),
                 docs: &a.docs,
                 ids: a.ids,
+                ls_from_name: a.ls_from_name.as_deref(),
+                ls_to_name: a.ls_to_name.as_deref(),
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -166,6 +168,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 add_labels: a.add_labels,
                 skip_bad: a.skip_bad,
                 brat_triggers: a.brat_triggers,
+                ls_field: a.ls_field.as_deref(),
                 annotator: &annotator,
             };
             let summary = raqim::exchange::import(&args, &mut std::io::stderr())?;

@@ -457,6 +457,8 @@ fn a_version_2_database_exports_without_being_migrated() {
         out: None,
         docs: &[],
         ids: raqim::exchange::Ids::Name,
+        ls_from_name: None,
+        ls_to_name: None,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     raqim::exchange::export(&args, &mut out, &mut err).unwrap();
@@ -1520,6 +1522,8 @@ fn a_version_3_database_exports_unmigrated_and_takes_foreign_fields_once_migrate
             out: None,
             docs: &[],
             ids: raqim::exchange::Ids::Name,
+            ls_from_name: None,
+            ls_to_name: None,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         raqim::exchange::export(&args, &mut out, &mut err).unwrap();

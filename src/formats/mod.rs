@@ -177,6 +177,25 @@ pub fn merge_foreign(out: &mut Map<String, Value>, fields: &Map<String, Value>) 
     }
 }
 
+/// A record's `meta` (null or absent: none) with the foreign fields' `meta` merged in
+/// as [`merge_foreign`] does when a writer writes them.
+pub(crate) fn meta_with_foreign(
+    meta: Option<&Value>,
+    fields: &Map<String, Value>,
+) -> Option<Value> {
+    let mut wrapped = Map::new();
+    if let Some(m) = meta.filter(|m| !m.is_null()) {
+        wrapped.insert("meta".to_string(), m.clone());
+    }
+    if let Some(theirs) = fields.get("meta") {
+        merge_foreign(
+            &mut wrapped,
+            &Map::from_iter([("meta".to_string(), theirs.clone())]),
+        );
+    }
+    wrapped.remove("meta")
+}
+
 /// One span. Offsets are code points into [`Record::text`], `end` exclusive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordSpan {
@@ -351,6 +370,9 @@ pub struct ImportOptions<'a> {
     /// default they are left out and counted, since the events they anchor are not
     /// imported.
     pub brat_triggers: bool,
+    /// Label Studio: the field of a task's `data` that holds the text (`$content` in
+    /// a template is `content`); `None`: `text`, else the only string field.
+    pub ls_field: Option<&'a str>,
 }
 
 /// What an import read.
@@ -508,7 +530,13 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
     // `expected` says what of them it keeps), and in no other.
     if KEEPS_FOREIGN.contains(&format) {
         for (o, r) in out.iter_mut().zip(records) {
-            o.foreign = r.foreign_for(format).cloned();
+            // The foreign `meta` is written inside the record's, and read back as it.
+            o.foreign = r.foreign_for(format).and_then(|f| {
+                o.meta = meta_with_foreign(o.meta.as_ref(), &f.fields);
+                let mut fields = f.fields.clone();
+                fields.remove("meta");
+                Foreign::new(format, fields, f.layout.clone())
+            });
         }
     }
     Ok(out)
@@ -805,18 +833,51 @@ impl<'t> Units<'t> {
     ) -> Result<(), FormatError> {
         let actual = self.slice(start, end);
         if actual == quoted {
-            Ok(())
-        } else {
-            Err(FormatError::field(
-                at,
-                field,
-                format!(
-                    "{} differs from the text at the span's offsets, {} (wrong offset unit?)",
-                    short(quoted),
-                    short(actual)
-                ),
-            ))
+            return Ok(());
         }
+        let hint = match self.unit_that_matches((start, end), quoted) {
+            Some(u) => format!(
+                "; read as {} they match, so the file counts in that unit: import it with --offsets {}",
+                unit_name(u),
+                unit_flag(u)
+            ),
+            None => " (wrong offset unit?)".to_string(),
+        };
+        Err(FormatError::field(
+            at,
+            field,
+            format!(
+                "{} differs from the text at the span's offsets ({}), {}{hint}",
+                short(quoted),
+                unit_name(self.map.unit()),
+                short(actual)
+            ),
+        ))
+    }
+
+    /// The other offset unit in which the span's offsets as the file wrote them give
+    /// `quoted` (a file written with code points read as UTF-16 shifts every span
+    /// after an emoji by one per emoji), if one does. Run only for a quote that does
+    /// not match: it walks the text once per unit.
+    fn unit_that_matches(&self, (start, end): (usize, usize), quoted: &str) -> Option<Offsets> {
+        let raw = (self.to_file(start), self.to_file(end));
+        [Offsets::CodePoints, Offsets::Utf16, Offsets::Bytes]
+            .into_iter()
+            .filter(|u| *u != self.map.unit())
+            .find(|&u| {
+                let map = OffsetMap::new(self.text, u);
+                let byte = |off| map.to_code_point(off).and_then(|cp| map.byte_of_code_point(cp));
+                matches!((byte(raw.0), byte(raw.1)), (Some(a), Some(b)) if self.text.get(a..b) == Some(quoted))
+            })
+    }
+}
+
+/// How `--offsets` names a unit.
+fn unit_flag(unit: Offsets) -> &'static str {
+    match unit {
+        Offsets::CodePoints => "codepoints",
+        Offsets::Utf16 => "utf16",
+        Offsets::Bytes => "bytes",
     }
 }
 

@@ -172,7 +172,7 @@ fn quoted_span_text_must_match_the_offsets() {
     let e = err(Format::Prodigy, &src);
     assert!(
         e.contains(
-            "spans[0].text: \"القاهرة\" differs from the text at the span's offsets, \"ماكرون\""
+            "spans[0].text: \"القاهرة\" differs from the text at the span's offsets (code points), \"ماكرون\" (wrong offset unit?)"
         ),
         "{e}"
     );
