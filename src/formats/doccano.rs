@@ -9,7 +9,11 @@
 //! "end_offset", "label"}]`; a list item may be `[start, end, label]` or an object with
 //! `start_offset`/`end_offset`/`label`. Spans of every key present are read. `id` (a
 //! string or a number) names the record; doccano has no review state, so spans come
-//! in with none.
+//! in with none. A span object that quotes its `text` is checked against the offsets,
+//! and when another unit would match (a file written in code points, read as UTF-16)
+//! the error says which, instead of importing spans shifted after an astral character.
+//! Other keys of a line (`Comments`, a project's own columns) are the record's foreign
+//! fields, written back by export; `relations` are passed over (counted).
 //!
 //! Export writes `id`, `text`, `label` (the list form) and `meta` if any; rejected
 //! spans are left out, since doccano would take every span as an annotation.
@@ -77,6 +81,14 @@ fn span(
         }
     };
     let (start, end) = units.span(at, field, start, end)?;
+    // A span that quotes its text is checked: a file written in another unit than
+    // the one it is read in (code points read as UTF-16) shifts every span after an
+    // astral character, and the message says which unit matches.
+    if let Value::Object(o) = v
+        && let Some(q) = json::opt_str(at, field, o, "text")?
+    {
+        units.check_quote(at, &format!("{field}.text"), (start, end), q)?;
+    }
     ctx.label(at, &|| format!("{field}.label"), label)?;
     Ok(RecordSpan::new(start, end, label))
 }
