@@ -138,7 +138,9 @@ fn loses(format: Format) -> &'static str {
         Format::Jsonl => "",
         Format::Prodigy => "rejected spans",
         Format::Doccano => "rejected spans; state, source, score, annotator; flags",
-        Format::LabelStudio => "rejected spans; annotator; the source of accepted spans; flags",
+        Format::LabelStudio => {
+            "rejected spans; annotator; the source of accepted spans; flags; annotation and region ids"
+        }
         Format::Brat => "rejected spans; source path, done; state, source, score, annotator; flags",
         Format::Conll => {
             "rejected spans; name, source path, done; state, source, score, annotator; flags"

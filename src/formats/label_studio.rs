@@ -1,6 +1,6 @@
 //! Label Studio JSON: an array of tasks, for the NER template (`<Labels name="label"
 //! toName="text">` over `<Text name="text" value="$text">`):
-//! `{"data": {"text"}, "annotations": [{"result": [REGION]}], "predictions":
+//! `{"id", "data": {"text"}, "annotations": [{"result": [REGION]}], "predictions":
 //! [{"model_version", "score", "result": [REGION]}]}` where a REGION is
 //! `{"id", "from_name", "to_name", "type": "labels", "value": {"start", "end", "text",
 //! "labels": [..], "score"?}}` (the per-region score sits in `value`, as in Label
@@ -10,16 +10,25 @@
 //! ones into one prediction per source, with the source as `model_version` and, when
 //! every region has one, the lowest region score as the prediction's `score` (Label
 //! Studio sorts tasks by it, most uncertain first). Rejected spans are left out: Label
-//! Studio has no rejected region. The record id goes in `data.id`, an object `meta` in
-//! the task's `meta`. `from_name`/`to_name` are `label`/`text`, the template's names.
+//! Studio has no rejected region. Every task has an `id` (label-studio-converter needs
+//! one): the one Label Studio gave it when that id named the record, else its place
+//! in the file; the record id then goes in `data.id`. An object `meta` goes in the
+//! task's `meta`. The regions' `from_name`/`to_name` and the text's field of `data`
+//! are the ones the document's Label Studio file had (its layout, see
+//! [`super::Foreign`]), else `label`/`text` and `text`; the caller may set the names.
+//! The task's other fields and `data`'s other fields come back as they were read.
 //!
 //! Import: annotations give accepted spans (their annotator is `completed_by`: a user
 //! id, or the e-mail of an exported user object), predictions pending ones (source
-//! `model_version`, score from the region or else the prediction). Cancelled (skipped)
-//! annotations and results of other types (choices, relations, text areas) are passed
-//! over and counted. A region with several labels gives one span per label. The text
-//! is `data.text`, or the only string in `data`; the id is `data.id`, else the task's
-//! `id`, else `FILE#N`. A single task object is read like an array of one.
+//! `model_version`, score from the region or else the prediction). A prediction given
+//! by id only (a server export lists them so), cancelled (skipped) annotations and
+//! results of other types (choices, relations, text areas) are passed over and
+//! counted. A region with several labels gives one span per label. The text is the
+//! field of `data` that [`super::ImportOptions::ls_field`] names, else `data.text`,
+//! else the only other string in `data` (several: an error asking for the field); the
+//! id is `data.id`, else the task's `id`, else `FILE#N`. A single task object is read
+//! like an array of one. Lost on the way: annotations' and predictions' own fields
+//! (their ids, `lead_time`, `created_ago`...) and the regions' ids and `origin`.
 
 use serde::Serialize;
 use serde_json::{Map, Value};

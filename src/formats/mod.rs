@@ -16,12 +16,15 @@
 //!
 //! | format | keeps | loses |
 //! |---|---|---|
-//! | `jsonl` (native) | everything | nothing |
+//! | `jsonl` (native) | everything, and the line's other keys (foreign fields) | nothing |
 //! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer) | rejected spans |
-//! | `doccano` | id, text, meta, spans | rejected spans; state, source, score, annotator; flags |
-//! | `label-studio` | id, text, object meta; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags |
+//! | `doccano` | id, text, meta, spans, the line's other keys (foreign fields) | rejected spans; state, source, score, annotator; flags; relations |
+//! | `label-studio` | id (the task id when it named the record), text and its field, object meta, the task's and `data`'s other fields, the regions' control names; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags; annotation, prediction and region ids and their other fields |
 //! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
 //! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator, flags; refuses overlapping spans, spans starting or ending on white space |
+//!
+//! Foreign fields ([`Foreign`]) are what a record held that the model has no field for;
+//! they are written back only by the format that read them.
 //!
 //! Every format refuses a text with a NUL character, on import (as a `.txt` with one
 //! is refused) and on export; a score must be from 0 to 1 on import, and export
