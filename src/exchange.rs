@@ -420,6 +420,15 @@ pub fn export(
             args.format
         )?;
     }
+    if args.format != Format::LabelStudio
+        && (args.ls_from_name.is_some() || args.ls_to_name.is_some())
+    {
+        writeln!(
+            stderr,
+            "raqim: note: --ls-from-name and --ls-to-name name Label Studio's tags; they do not apply to {}",
+            args.format
+        )?;
+    }
     let offsets = args.offsets.unwrap_or(args.format.native_offsets());
     // Export only reads: a file without write permission exports too.
     let store = Store::open_read_only(args.db)?;
@@ -810,6 +819,13 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         writeln!(
             stderr,
             "raqim: note: --brat-triggers applies to brat files only; {} has no event triggers",
+            args.format
+        )?;
+    }
+    if args.format != Format::LabelStudio && args.ls_field.is_some() {
+        writeln!(
+            stderr,
+            "raqim: note: --ls-field names a field of Label Studio's tasks; it does not apply to {}",
             args.format
         )?;
     }

@@ -483,3 +483,48 @@ fn foreign_fields_come_back_in_their_own_format_and_in_no_other() {
         }
     }
 }
+
+#[test]
+fn label_studio_options_given_for_another_format_are_said_not_to_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = "tests/fixtures/interop/doccano/export_example.jsonl";
+    let o = import(
+        &db,
+        &[
+            "--format",
+            "doccano",
+            "--add-labels",
+            "--ls-field",
+            "content",
+            file,
+        ],
+    );
+    assert!(
+        stderr(&o).contains(
+            "--ls-field names a field of Label Studio's tasks; it does not apply to doccano"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = raqim(
+        &[
+            "export",
+            "--db",
+            s(&db),
+            "--format",
+            "jsonl",
+            "--ls-from-name",
+            "ner",
+        ],
+        None,
+    );
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains(
+            "--ls-from-name and --ls-to-name name Label Studio's tags; they do not apply to jsonl"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
