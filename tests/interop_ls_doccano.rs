@@ -528,3 +528,34 @@ fn label_studio_options_given_for_another_format_are_said_not_to_apply() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_document_keeps_the_fields_of_its_first_import_per_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let task = |from: &str, project: u32| {
+        format!(
+            r#"[{{"id": 5, "project": {project}, "data": {{"text": "زار ماكرون القاهرة"}},
+                "annotations": [{{"result": [{{"from_name": "{from}", "to_name": "text", "type": "labels",
+                  "value": {{"start": 4, "end": 10, "labels": ["PER"]}}}}]}}]}}]"#
+        )
+    };
+    let first = write(dir.path(), "first.json", &task("ner", 1));
+    let second = write(dir.path(), "second.json", &task("entities", 2));
+    let doccano = write(
+        dir.path(),
+        "d.jsonl",
+        r#"{"text":"زار ماكرون القاهرة","label":[[11,18,"LOC"]],"meta":{"wikiPageID":4}}
+"#,
+    );
+    import(&db, &["--format", "label-studio", s(&first)]);
+    import(&db, &["--format", "label-studio", s(&second)]);
+    import(&db, &["--format", "doccano", s(&doccano)]);
+    let out = ls_export(&db, &["--state", "all"]);
+    assert_eq!(out.as_array().unwrap().len(), 1, "one document: {out:#}");
+    assert_eq!(out[0]["project"], 1, "{out:#}");
+    assert!(regions(&out[0]).iter().all(|r| r.4 == "ner"), "{out:#}");
+    let d = lines(&export(&db, &["--format", "doccano", "--state", "all"]));
+    assert_eq!(d[0]["meta"]["wikiPageID"], 4, "{}", d[0]);
+    assert!(d[0].get("project").is_none(), "{}", d[0]);
+}
