@@ -198,12 +198,8 @@ impl Engine {
     fn name_start(&self, doc: &DocTokens, i: usize) -> usize {
         let t = &doc.tokens[i];
         let readings = &doc.stripped[i];
-        if let Some(r) = readings
-            .iter()
-            .rev()
-            .find(|r| r.norm.starts_with("ال") && r.norm.chars().count() >= 4)
-        {
-            return t.start + r.skip_bytes;
+        if let Some(at) = after_article(doc, i) {
+            return at;
         }
         let known = |w: &str| self.name_tokens.contains(w) || self.person_names.contains_key(w);
         if !known(&t.norm)
@@ -223,12 +219,8 @@ impl Engine {
     pub fn name_start_in_word(&self, doc: &DocTokens, i: usize, memory: Option<&Memory>) -> usize {
         let t = &doc.tokens[i];
         let readings = &doc.stripped[i];
-        if let Some(r) = readings
-            .iter()
-            .rev()
-            .find(|r| r.norm.starts_with("ال") && r.norm.chars().count() >= 4)
-        {
-            return t.start + r.skip_bytes;
+        if let Some(at) = after_article(doc, i) {
+            return at;
         }
         let known = |w: &str| {
             self.name_tokens.contains(w)
@@ -335,4 +327,14 @@ pub(super) fn person_names() -> std::sync::Arc<HashMap<String, u8>> {
             std::sync::Arc::new(m)
         })
         .clone()
+}
+
+/// Where a name starts in word `i` of `doc` when the word reads as proclitic +
+/// article (والجيش، للأمم: at the article), the longest such reading first.
+fn after_article(doc: &DocTokens, i: usize) -> Option<usize> {
+    doc.stripped[i]
+        .iter()
+        .rev()
+        .find(|r| r.norm.starts_with("ال") && r.norm.chars().count() >= 4)
+        .map(|r| doc.tokens[i].start + r.skip_bytes)
 }
