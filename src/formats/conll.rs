@@ -154,37 +154,145 @@ fn ends_sentence(tok: &str) -> bool {
     matches!(tok, "." | "!" | "?" | "؟" | "…")
 }
 
-pub(super) fn write(records: &[Record]) -> Result<String, FormatError> {
-    let mut out = String::new();
-    for r in records {
-        let (tokens, ents) = layout(r)?;
-        let mut tags = vec![String::from("O"); tokens.len()];
-        // inside[k]: tokens k and k + 1 belong to one entity.
-        let mut inside = vec![false; tokens.len()];
-        for &(i, j, label) in &ents {
-            tags[i] = format!("B-{label}");
-            for k in i + 1..=j {
-                tags[k] = format!("I-{label}");
-                inside[k - 1] = true;
+/// Which CoNLL a file is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConllForm {
+    /// CoNLL-2003 as spaCy (`spacy convert -c ner`), doccano and seqeval read it:
+    /// [`DOCSTART`] and a blank line before each document, `TOKEN TAG` lines, a blank
+    /// line between sentences. No ids, and the text is rebuilt from the tokens.
+    #[default]
+    Conll2003,
+    /// raqim's own: `# id =` and `# text =` before each document's `TOKEN<TAB>TAG`
+    /// lines, so that an import gets the exact text and offsets back.
+    Commented,
+}
+
+impl std::str::FromStr for ConllForm {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "2003" | "conll2003" => Ok(ConllForm::Conll2003),
+            "commented" | "raqim" => Ok(ConllForm::Commented),
+            _ => Err(format!("'{s}' is not one of: 2003, commented")),
+        }
+    }
+}
+
+/// The line between documents. spaCy's converter splits documents at exactly this
+/// line (the original CoNLL-2003 files write `-DOCSTART- -X- -X- O`, which spaCy
+/// would read as a token); every reader that looks at the first column takes both.
+pub const DOCSTART: &str = "-DOCSTART- -X- O O";
+
+/// A record as CoNLL sentences: each token's text and tag.
+fn sentences(r: &Record) -> Result<Vec<Vec<(&str, String)>>, FormatError> {
+    let (tokens, ents) = layout(r)?;
+    let mut tags = vec![String::from("O"); tokens.len()];
+    // inside[k]: tokens k and k + 1 belong to one entity.
+    let mut inside = vec![false; tokens.len()];
+    for &(i, j, label) in &ents {
+        tags[i] = format!("B-{label}");
+        for k in i + 1..=j {
+            tags[k] = format!("I-{label}");
+            inside[k - 1] = true;
+        }
+    }
+    let mut out = vec![Vec::new()];
+    for (k, (t, tag)) in tokens.iter().zip(tags).enumerate() {
+        let tok = &r.text[t.start..t.end];
+        if let Some(s) = out.last_mut() {
+            s.push((tok, tag));
+        }
+        if let Some(next) = tokens.get(k + 1) {
+            let gap = &r.text[t.end..next.start];
+            let breaks = gap.contains('\n') || (ends_sentence(tok) && !gap.is_empty());
+            if breaks && !inside[k] {
+                out.push(Vec::new());
             }
         }
-        out.push_str(&format!("# id = {}\n", escape(&r.id)));
-        out.push_str(&format!("# text = {}\n", escape(&r.text)));
-        for (k, t) in tokens.iter().enumerate() {
-            let tok = &r.text[t.start..t.end];
-            out.push_str(tok);
-            out.push('\t');
-            out.push_str(&tags[k]);
-            out.push('\n');
-            if let Some(next) = tokens.get(k + 1) {
-                let gap = &r.text[t.end..next.start];
-                let breaks = gap.contains('\n') || (ends_sentence(tok) && !gap.is_empty());
-                if breaks && !inside[k] {
-                    out.push('\n');
+    }
+    out.retain(|s| !s.is_empty());
+    Ok(out)
+}
+
+pub(super) fn write(records: &[Record], form: ConllForm) -> Result<String, FormatError> {
+    let mut out = String::new();
+    for r in records {
+        let sents = sentences(r)?;
+        let sep = match form {
+            ConllForm::Conll2003 => {
+                // A document without a token has no line to write.
+                if sents.is_empty() {
+                    continue;
                 }
+                out.push_str(DOCSTART);
+                out.push_str("\n\n");
+                ' '
+            }
+            ConllForm::Commented => {
+                out.push_str(&format!("# id = {}\n", escape(&r.id)));
+                out.push_str(&format!("# text = {}\n", escape(&r.text)));
+                '\t'
+            }
+        };
+        for (k, s) in sents.iter().enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            for (tok, tag) in s {
+                out.push_str(tok);
+                out.push(sep);
+                out.push_str(tag);
+                out.push('\n');
             }
         }
         out.push('\n');
+    }
+    Ok(out)
+}
+
+/// What an import of the CoNLL-2003 form gives back: per document with a token, the
+/// text rebuilt (tokens joined by a space, sentences by a line feed) with its spans
+/// on it, and the id `#N` (the import puts the file's name before it).
+pub(super) fn expected_2003(records: &[Record]) -> Result<Vec<Record>, FormatError> {
+    let mut out = Vec::new();
+    for r in records {
+        let sents = sentences(r)?;
+        if sents.is_empty() {
+            continue;
+        }
+        let mut text = String::new();
+        let mut spans: Vec<RecordSpan> = Vec::new();
+        let mut cp = 0;
+        for (k, s) in sents.iter().enumerate() {
+            if k > 0 {
+                text.push('\n');
+                cp += 1;
+            }
+            for (i, (tok, tag)) in s.iter().enumerate() {
+                if i > 0 {
+                    text.push(' ');
+                    cp += 1;
+                }
+                let len = tok.chars().count();
+                if let Some(label) = tag.strip_prefix("B-") {
+                    spans.push(RecordSpan::new(cp, cp + len, label));
+                } else if tag.starts_with("I-")
+                    && let Some(last) = spans.last_mut()
+                {
+                    last.end = cp + len;
+                }
+                text.push_str(tok);
+                cp += len;
+            }
+        }
+        out.push(Record {
+            id: format!("#{}", out.len() + 1),
+            text,
+            spans,
+            flagged: false,
+            meta: None,
+            foreign: None,
+        });
     }
     Ok(out)
 }
@@ -238,10 +346,14 @@ pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatErr
             || l.split_whitespace().next() == Some("-DOCSTART-")
     };
     let marked = lines(src).any(|(_, l)| is_marker(l));
+    let column = ctx.opts.conll_column;
+    let mut has_column = column == 0;
+    let mut nested = Nested::default();
     let mut doc = Doc::default();
     let mut sent: Vec<Line> = Vec::new();
     for (n, line) in lines(src) {
         if line.trim().is_empty() {
+            nested.prev.clear();
             if !sent.is_empty() {
                 doc.sentences.push(std::mem::take(&mut sent));
             }
@@ -251,7 +363,7 @@ pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatErr
             continue;
         }
         let at = Location::line(name, n);
-        if !line.contains('\t') && line.starts_with('#') {
+        if is_comment(line) {
             let (key, value) = if let Some(v) = comment_value(line, "id") {
                 ("id", v)
             } else if let Some(v) = comment_value(line, "text") {
@@ -289,16 +401,23 @@ pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatErr
             continue;
         }
         let parsed = match fields[..] {
-            [token, .., t] if !token.is_empty() => tag(t)
-                .map(|t| Line {
-                    n,
-                    token: token.to_string(),
-                    tag: t,
-                })
-                .map_err(|m| FormatError::field(&at, "tag", m)),
+            [token, _, ..] if !token.is_empty() => {
+                let cols = tag_columns(&fields[1..]);
+                if cols.len() > column {
+                    has_column = true;
+                }
+                nested.see(&cols, column);
+                tag(cols.get(column).copied().unwrap_or("O"))
+                    .map(|t| Line {
+                        n,
+                        token: token.to_string(),
+                        tag: t,
+                    })
+                    .map_err(|m| FormatError::field(&at, "tag", m))
+            }
             _ => Err(FormatError::syntax(
                 &at,
-                "expected a token and a tag separated by a tab (TOKEN<TAB>TAG)",
+                "expected a token and a tag separated by a tab or spaces (TOKEN TAG)",
             )),
         };
         match parsed {
@@ -312,7 +431,87 @@ pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatErr
     if !sent.is_empty() {
         doc.sentences.push(sent);
     }
+    if !has_column {
+        return Err(FormatError::field(
+            &Location::file(name),
+            "--conll-column",
+            format!(
+                "no line has a tag column {} (columns count from 1, after the token)",
+                column + 1
+            ),
+        ));
+    }
+    if nested.left_out > 0 {
+        ctx.note(
+            &format!(
+                "entities in other tag columns than column {} (nested entities; --conll-column N reads another), left out",
+                column + 1
+            ),
+            nested.left_out,
+        );
+    }
     finish(name, doc, ctx)
+}
+
+/// A line of comment: `# id =`, `# text =`, or a line without a tab that starts with
+/// `#` and does not end in a tag (`# O` or `#news O` in a space-separated file is a
+/// token).
+fn is_comment(line: &str) -> bool {
+    if line.contains('\t') || !line.starts_with('#') {
+        return false;
+    }
+    if comment_value(line, "id").is_some() || comment_value(line, "text").is_some() {
+        return true;
+    }
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    !(fields.len() >= 2 && tag(fields[fields.len() - 1]).is_ok())
+}
+
+/// The tag columns of a token line's columns after the token. CoNLL-2003's `token
+/// POS CHUNK NE` and Label Studio's `token -X- _ NE` put something that is no tag
+/// second (a POS, `-X-`): their one tag column is the last (a chunk tag, `B-NP`, is
+/// not an entity). Otherwise every column is a tag column, outermost entity first as
+/// nested corpora (Wojood) write them.
+fn tag_columns<'l>(cols: &[&'l str]) -> Vec<&'l str> {
+    match cols {
+        [first, .., last] if tag(first).is_err() => vec![*last],
+        _ => cols.to_vec(),
+    }
+}
+
+/// Entities in the tag columns not read, counted as they start.
+#[derive(Default)]
+struct Nested {
+    /// The label of each column on the previous token line of the sentence.
+    prev: Vec<Option<String>>,
+    left_out: usize,
+}
+
+impl Nested {
+    fn see(&mut self, cols: &[&str], read: usize) {
+        self.prev.resize(self.prev.len().max(cols.len()), None);
+        for (i, c) in cols.iter().enumerate() {
+            let now = match tag(c) {
+                Ok(Tag::Begin(l)) => {
+                    if i != read {
+                        self.left_out += 1;
+                    }
+                    Some(l)
+                }
+                Ok(Tag::Inside(l)) => {
+                    if i != read && self.prev[i].as_deref() != Some(l.as_str()) {
+                        self.left_out += 1;
+                    }
+                    Some(l)
+                }
+                _ => None,
+            };
+            self.prev[i] = now;
+        }
+        for p in self.prev.iter_mut().skip(cols.len()) {
+            *p = None;
+        }
+    }
 }
 
 /// The value of a `# key = value` comment (also `# key =` with an empty value).

@@ -60,6 +60,7 @@ pub use brat::{
     Renamed as BratRenamed, export_dir as brat_export_dir, read_pair as brat_read_pair,
     write_pair as brat_write_pair,
 };
+pub use conll::{ConllForm, DOCSTART as CONLL_DOCSTART};
 pub use error::{FormatError, Location};
 pub use tokens::{Token, tokenize_for_spans};
 
@@ -376,6 +377,9 @@ pub struct ImportOptions<'a> {
     /// Label Studio: the field of a task's `data` that holds the text (`$content` in
     /// a template is `content`); `None`: `text`, else the only string field.
     pub ls_field: Option<&'a str>,
+    /// CoNLL: which tag column to read when a line has several (nested entities), from
+    /// 0, the first after the token; the others are counted in [`Imported::notes`].
+    pub conll_column: usize,
 }
 
 /// What an import read.
@@ -389,6 +393,13 @@ pub struct Imported {
     /// Parts of the file that raqim has no place for and passed over, counted by kind
     /// (brat relations, Label Studio choices...).
     pub ignored: BTreeMap<String, usize>,
+    /// Things read in a way the analyst should hear of, counted by kind (Prodigy's
+    /// rejected manual tasks, CoNLL's nested tags left out...).
+    pub notes: BTreeMap<String, usize>,
+    /// Prodigy tasks without an answer whose spans have no state of their own: the
+    /// import's `--as` decides them, which the analyst should hear under `--as
+    /// accepted`.
+    pub unanswered: usize,
 }
 
 /// Reads a file (brat: a directory of `.txt`/`.ann` pairs, or one `.txt` or `.ann`).
@@ -464,12 +475,27 @@ pub fn export_to_string(
         Format::Prodigy => prodigy::write(records, offsets),
         Format::Doccano => doccano::write(records, offsets),
         Format::LabelStudio => label_studio::write(records, offsets),
-        Format::Conll => conll::write(records),
+        Format::Conll => conll::write(records, ConllForm::default()),
         Format::Brat => Err(FormatError::Usage {
             format,
             message: "brat writes a .txt and an .ann file per record; use export() with a directory or brat_write_pair()".into(),
         }),
     }
+}
+
+/// CoNLL in the form asked for (see [`ConllForm`]); [`export_to_string`] writes the
+/// default, CoNLL-2003.
+pub fn conll_to_string(records: &[Record], form: ConllForm) -> Result<String, FormatError> {
+    for r in records {
+        check_record(Format::Conll, r)?;
+    }
+    conll::write(records, form)
+}
+
+/// CoNLL in the form asked for, to a file written whole or not at all.
+pub fn export_conll(records: &[Record], form: ConllForm, out: &Path) -> Result<(), FormatError> {
+    let s = conll_to_string(records, form)?;
+    write_file(out, s.as_bytes())
 }
 
 /// What importing an export of `records` in `format` gives back (spans in the order
@@ -520,14 +546,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
             .collect(),
         Format::LabelStudio => records.iter().map(label_studio::expected).collect(),
         Format::Brat => brat::expected(records),
-        Format::Conll => records
-            .iter()
-            .map(|r| {
-                let mut out = keep(r, &bare);
-                out.spans.sort_by_key(|s| (s.start, s.end));
-                out
-            })
-            .collect(),
+        Format::Conll => conll::expected_2003(records)?,
     };
     // Leftovers come back in the format they came from (Label Studio's own
     // `expected` says what of them it keeps), and in no other.
@@ -548,6 +567,40 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
 /// The formats whose writers give back a record's foreign fields as they are
 /// ([`Foreign`]); Label Studio keeps them too, with its own rules (`label_studio.rs`).
 const KEEPS_FOREIGN: [Format; 2] = [Format::Jsonl, Format::Doccano];
+
+/// What importing a CoNLL export of `records` in `form` gives back (for CoNLL-2003,
+/// [`expected_round_trip`]'s).
+pub fn expected_conll_round_trip(
+    records: &[Record],
+    form: ConllForm,
+) -> Result<Vec<Record>, FormatError> {
+    if form == ConllForm::Conll2003 {
+        return expected_round_trip(Format::Conll, records);
+    }
+    for r in records {
+        check_record(Format::Conll, r)?;
+    }
+    Ok(records
+        .iter()
+        .map(|r| {
+            let mut spans: Vec<RecordSpan> = r
+                .spans
+                .iter()
+                .filter(|s| !s.is_rejected())
+                .map(|s| RecordSpan::new(s.start, s.end, &s.label))
+                .collect();
+            spans.sort_by_key(|s| (s.start, s.end));
+            Record {
+                id: r.id.clone(),
+                text: r.text.clone(),
+                spans,
+                flagged: false,
+                meta: None,
+                foreign: None,
+            }
+        })
+        .collect())
+}
 
 /// A span as export writes it: a score outside 0..1 (NaN, or out of range in a database
 /// filled before import checked scores) is left out, since no import would take it.
@@ -701,11 +754,19 @@ impl<'o, 'l> Ctx<'o, 'l> {
         for (what, n) in other.out.ignored {
             *self.out.ignored.entry(what).or_default() += n;
         }
+        for (what, n) in other.out.notes {
+            *self.out.notes.entry(what).or_default() += n;
+        }
+        self.out.unanswered += other.out.unanswered;
         self.out.records.extend(other.out.records);
     }
 
     fn ignore(&mut self, what: &str) {
         *self.out.ignored.entry(what.to_string()).or_default() += 1;
+    }
+
+    fn note(&mut self, what: &str, n: usize) {
+        *self.out.notes.entry(what.to_string()).or_default() += n;
     }
 
     /// Checks a label's shape and that the label set has it; with `add_labels` a new

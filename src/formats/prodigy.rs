@@ -20,7 +20,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::tokens::{token_range, tokenize_for_spans};
+use super::tokens::{Token, token_range, tokenize_covering};
 use super::{
     Ctx, FormatError, Location, Object, Offsets, Record, RecordSpan, Units, json, json_id,
     json_spans, jsonl, read_json_lines, to_json_line, valid_score,
@@ -42,7 +42,10 @@ fn task_id(at: &Location, o: &Object) -> Result<String, FormatError> {
     }
 }
 
-/// A task's spans, with the task's answer as the state of a span that has none.
+/// A task's spans, with the task's answer as the state of a span that has none. A
+/// rejected task means "this span is wrong" for a binary question (`_view_id` `ner`,
+/// or no `_view_id` and one span), but "this example is bad" for a manual one
+/// (`ner_manual`...): its text is imported without spans, and the import says so.
 fn spans(
     at: &Location,
     o: &Object,
@@ -51,9 +54,21 @@ fn spans(
 ) -> Result<Vec<RecordSpan>, FormatError> {
     let answer = json::opt_str(at, "", o, "answer")?;
     let default_state = match answer {
-        Some("accept") => State::Accepted,
-        Some("reject") => State::Rejected,
-        Some("ignore") | None => State::Pending,
+        Some("accept") => Some(State::Accepted),
+        Some("reject") => {
+            let view = json::opt_str(at, "", o, "_view_id")?;
+            let binary = match view {
+                Some(v) => v == "ner",
+                None => json::opt_array(at, "", o, "spans")?.len() == 1,
+            };
+            if !binary {
+                ctx.note(REJECTED_EXAMPLE, 1);
+                return Ok(Vec::new());
+            }
+            Some(State::Rejected)
+        }
+        Some("ignore") => Some(State::Pending),
+        None => None,
         Some(a) => {
             return Err(FormatError::field(
                 at,
@@ -64,15 +79,25 @@ fn spans(
     };
     let annotator = json::opt_name(at, "", o, "_annotator_id")?;
     let tokens = json::opt_array(at, "", o, "tokens")?;
-    json_spans(at, o, &["spans"], ctx, |field, s, ctx| {
+    let spans = json_spans(at, o, &["spans"], ctx, |field, s, ctx| {
         let mut s = span(at, field, s, tokens, units, ctx)?;
-        s.state.get_or_insert(default_state);
+        if s.state.is_none() {
+            s.state = default_state;
+        }
         if s.annotator.is_none() {
             s.annotator.clone_from(&annotator);
         }
         Ok(s)
-    })
+    })?;
+    if spans.iter().any(|s| s.state.is_none()) {
+        ctx.out.unanswered += 1;
+    }
+    Ok(spans)
 }
+
+/// What the import says of a rejected manual task.
+pub const REJECTED_EXAMPLE: &str =
+    "rejected manual tasks (the example was rejected, not its spans): texts imported without spans";
 
 fn span(
     at: &Location,
@@ -216,22 +241,23 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
             .iter()
             .map(|s| (units.byte(s.start), units.byte(s.end)))
             .collect();
-        let cuts: Vec<usize> = bytes.iter().flat_map(|&(a, b)| [a, b]).collect();
-        let toks = tokenize_for_spans(&r.text, &cuts);
+        let covering = tokenize_covering(&r.text, &bytes);
+        let toks: Vec<Token> = covering.iter().map(|t| t.0).collect();
         let ranges: Option<Vec<(usize, usize)>> = bytes
             .iter()
             .map(|&(a, b)| token_range(&toks, a, b))
             .collect();
         let file_off = |b: usize| units.to_file(units.cp_of_byte(b));
         let tokens = ranges.is_some().then(|| {
-            toks.iter()
+            covering
+                .iter()
                 .enumerate()
-                .map(|(i, t)| Tok {
+                .map(|(i, &(t, ws))| Tok {
                     text: &r.text[t.start..t.end],
                     start: file_off(t.start),
                     end: file_off(t.end),
                     id: i,
-                    ws: r.text[t.end..].starts_with(char::is_whitespace),
+                    ws,
                 })
                 .collect()
         });
@@ -272,14 +298,14 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
     Ok(out)
 }
 
-/// A span after a Prodigy round trip: the task's answer gives the state it lacked.
+/// A span after a Prodigy round trip: a task with no pending span is answered
+/// `accept`, which gives a span without a state of its own the state accepted; in a
+/// task without an answer it stays without one.
 pub(super) fn expected_span(r: &Record, s: &RecordSpan) -> RecordSpan {
     let pending = r.spans.iter().any(|x| x.state == Some(State::Pending));
     let mut out = valid_score(s);
-    out.state.get_or_insert(if pending {
-        State::Pending
-    } else {
-        State::Accepted
-    });
+    if !pending {
+        out.state.get_or_insert(State::Accepted);
+    }
     out
 }

@@ -377,8 +377,37 @@ fn brat_event_triggers_are_left_out_and_counted_unless_asked_for() {
 fn conll_cuts_proclitics_at_entities_and_rebuilds_the_text() {
     let text = "قال والجيش السوري.\nلداعش";
     let r = rec("a\tb", text, &[(5, 17, "ORG"), (20, 24, "ORG")]);
+    // CoNLL-2003, as spaCy's converter, doccano and seqeval read it.
     let out =
         export_to_string(Format::Conll, std::slice::from_ref(&r), Offsets::CodePoints).unwrap();
+    assert_eq!(
+        out,
+        "-DOCSTART- -X- O O\n\n\
+         قال O\nو O\nالجيش B-ORG\nالسوري I-ORG\n. O\n\nل O\nداعش B-ORG\n\n"
+    );
+    let back = read(Format::Conll, &out, &ImportOptions::default()).unwrap();
+    assert_eq!(back.records[0].text, "قال و الجيش السوري .\nل داعش");
+    assert_eq!(
+        back.records[0].spans,
+        vec![
+            RecordSpan::new(6, 18, "ORG"),
+            RecordSpan::new(23, 27, "ORG")
+        ]
+    );
+    assert_eq!(
+        back.records,
+        super::expected_round_trip(Format::Conll, std::slice::from_ref(&r))
+            .unwrap()
+            .into_iter()
+            .map(|x| Record {
+                id: format!("data.jsonl{}", x.id),
+                ..x
+            })
+            .collect::<Vec<_>>()
+    );
+    // raqim's own form keeps the id and the text.
+    let out =
+        super::conll_to_string(std::slice::from_ref(&r), super::ConllForm::Commented).unwrap();
     assert_eq!(
         out,
         "# id = a\\tb\n# text = قال والجيش السوري.\\nلداعش\n\
@@ -398,6 +427,53 @@ fn conll_cuts_proclitics_at_entities_and_rebuilds_the_text() {
         e,
         "conll export: record \"o\": spans[1]: overlaps spans[0]; IOB tags give each token one entity"
     );
+}
+
+#[test]
+fn conll_reads_the_first_tag_column_of_nested_entities_and_counts_the_others() {
+    // Wojood's nested form: outer entity first, then the ones inside it.
+    let src = "رئيس B-OCC\nوزراء I-OCC B-ORG\nلبنان I-OCC I-ORG B-GPE\nقال O\n";
+    let r = read(Format::Conll, src, &ImportOptions::default()).unwrap();
+    let d = &r.records[0];
+    assert_eq!(d.spans, vec![RecordSpan::new(0, 16, "OCC")]);
+    assert_eq!(
+        r.notes
+            .iter()
+            .map(|(k, n)| (k.contains("nested"), *n))
+            .collect::<Vec<_>>(),
+        vec![(true, 2)],
+        "{:?}",
+        r.notes
+    );
+    let second = ImportOptions {
+        conll_column: 1,
+        ..Default::default()
+    };
+    let r = read(Format::Conll, src, &second).unwrap();
+    assert_eq!(r.records[0].spans, vec![RecordSpan::new(5, 16, "ORG")]);
+    assert_eq!(r.notes.values().sum::<usize>(), 2);
+    let fourth = ImportOptions {
+        conll_column: 3,
+        ..Default::default()
+    };
+    let e = read(Format::Conll, src, &fourth).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "data.jsonl: --conll-column: no line has a tag column 4 (columns count from 1, after the token)"
+    );
+    // CoNLL-2003's chunk column (B-NP) is not an entity column: the NE tag is last.
+    let src = "الجيش NNP B-NP B-ORG\nالسوري JJ I-NP I-ORG\n";
+    let r = read(Format::Conll, src, &ImportOptions::default()).unwrap();
+    assert_eq!(r.records[0].spans, vec![RecordSpan::new(0, 12, "ORG")]);
+    assert!(r.notes.is_empty());
+}
+
+#[test]
+fn conll_2003_lines_that_start_with_a_hash_are_tokens() {
+    let src = "-DOCSTART- -X- O O\n\n# O\nسوريا B-LOC\n#عاجل O\n";
+    let r = read(Format::Conll, src, &ImportOptions::default()).unwrap();
+    assert_eq!(r.records[0].text, "# سوريا #عاجل");
+    assert!(r.ignored.is_empty(), "{:?}", r.ignored);
 }
 
 #[test]

@@ -94,6 +94,68 @@ fn uncovered(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
     }
 }
 
+/// Tokens that cover the whole text, for Prodigy: spaCy builds a `Doc` from `words`
+/// and `spaces` (one optional single space after each word), so joining every token's
+/// text and its `ws` space must give the text back. The tokens of
+/// [`tokenize_for_spans`] (cut at every span's ends, given as byte ranges), and
+/// between them, as spaCy's tokenizer does: one plain space after a token is its `ws`;
+/// any other run of white space or control characters (a paragraph break `\n\n`, two
+/// spaces, a tab) is a token of its own. A space stays a token where a span starts on
+/// it or ends just after it, so every span is a run of whole tokens.
+pub fn tokenize_covering(text: &str, spans: &[(usize, usize)]) -> Vec<(Token, bool)> {
+    let cuts: Vec<usize> = spans.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let words = tokenize_for_spans(text, &cuts);
+    let starts: std::collections::HashSet<usize> = spans.iter().map(|s| s.0).collect();
+    let ends: std::collections::HashSet<usize> = spans.iter().map(|s| s.1).collect();
+    let mut cuts = cuts;
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out: Vec<(Token, bool)> = Vec::with_capacity(words.len() * 2);
+    let mut pos = 0;
+    let gap = |from: usize, to: usize, out: &mut Vec<(Token, bool)>| {
+        let mut from = from;
+        if from == to {
+            return;
+        }
+        if let Some(last) = out.last_mut()
+            && last.0.end == from
+            && text[from..].starts_with(' ')
+            && !starts.contains(&from)
+            && !ends.contains(&(from + 1))
+        {
+            last.1 = true;
+            from += 1;
+        }
+        let first = cuts.partition_point(|&c| c <= from);
+        for &c in cuts[first..].iter().take_while(|&&c| c < to) {
+            out.push((
+                Token {
+                    start: from,
+                    end: c,
+                },
+                false,
+            ));
+            from = c;
+        }
+        if from < to {
+            out.push((
+                Token {
+                    start: from,
+                    end: to,
+                },
+                false,
+            ));
+        }
+    };
+    for w in words {
+        gap(pos, w.start, &mut out);
+        out.push((w, false));
+        pos = w.end;
+    }
+    gap(pos, text.len(), &mut out);
+    out
+}
+
 /// Index of the first and last token of a byte range, when the range is exactly a
 /// run of whole tokens.
 pub(crate) fn token_range(tokens: &[Token], start: usize, end: usize) -> Option<(usize, usize)> {
@@ -142,6 +204,54 @@ mod tests {
             shown(text, &[]),
             vec!["\u{200F}ـــ", "قالَ", "«", "لا", "»", "😀", "4.5", "%"]
         );
+    }
+
+    /// The tokens' texts, each with " " after it when its `ws` is set.
+    fn covering<'t>(text: &'t str, spans: &[(usize, usize)]) -> Vec<String> {
+        tokenize_covering(text, spans)
+            .iter()
+            .map(|(t, ws)| format!("{}{}", &text[t.start..t.end], if *ws { " " } else { "" }))
+            .collect()
+    }
+
+    #[test]
+    fn covering_tokens_give_back_the_text_with_paragraph_breaks_as_tokens() {
+        let text = "قال الجيش  السوري\n\nإن «داعش» انسحب\t \u{1}من جبل البشري \n";
+        let toks = covering(text, &[]);
+        assert_eq!(toks.concat(), text);
+        assert_eq!(
+            toks,
+            vec![
+                "قال ",
+                "الجيش ",
+                " ",
+                "السوري",
+                "\n\n",
+                "إن ",
+                "«",
+                "داعش",
+                "» ",
+                "انسحب",
+                "\t \u{1}",
+                "من ",
+                "جبل ",
+                "البشري ",
+                "\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_span_that_starts_or_ends_on_a_space_is_still_whole_tokens() {
+        let text = "قال الجيش السوري";
+        let a = text.find(" الجيش").unwrap();
+        let toks = tokenize_covering(text, &[(a, a + " الجيش".len())]);
+        let shown: Vec<&str> = toks.iter().map(|(t, _)| &text[t.start..t.end]).collect();
+        assert_eq!(shown, vec!["قال", " ", "الجيش", "السوري"]);
+        let b = text.find("قال ").unwrap();
+        let toks = tokenize_covering(text, &[(b, b + "قال ".len())]);
+        let shown: Vec<&str> = toks.iter().map(|(t, _)| &text[t.start..t.end]).collect();
+        assert_eq!(shown, vec!["قال", " ", "الجيش", "السوري"]);
     }
 
     #[test]
