@@ -85,6 +85,7 @@ fn import_as(format: Format, db: &Path, file: &Path, labels: &LabelSet) {
         skip_bad: false,
         brat_triggers: false,
         ls_field: None,
+        conll_column: 0,
         annotator: "bench",
     };
     exchange::import(&args, &mut std::io::sink()).unwrap();
@@ -101,6 +102,7 @@ fn export(db: &Path, format: Format, out: &Path) {
         ids: raqim::exchange::Ids::Name,
         ls_from_name: None,
         ls_to_name: None,
+        conll_form: Default::default(),
     };
     exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap();
 }

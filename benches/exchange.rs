@@ -37,6 +37,7 @@ fn export_to(db: &Path, format: Format, state: ExportState, out: &Path, docs: &[
         ids: raqim::exchange::Ids::Name,
         ls_from_name: None,
         ls_to_name: None,
+        conll_form: Default::default(),
     };
     let mut said = Vec::new();
     exchange::export(&args, &mut std::io::sink(), &mut said).unwrap();
@@ -58,6 +59,7 @@ fn import_from(db: &Path, file: &Path, labels: &LabelSet) {
         skip_bad: false,
         brat_triggers: false,
         ls_field: None,
+        conll_column: 0,
         annotator: "bench",
     };
     let mut said = Vec::new();
@@ -183,6 +185,7 @@ fn bench(c: &mut Criterion) {
                 ids: raqim::exchange::Ids::Name,
                 ls_from_name: None,
                 ls_to_name: None,
+                conll_form: Default::default(),
             };
             exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap()
         })

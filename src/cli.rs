@@ -395,6 +395,12 @@ pub struct ExportArgs {
     /// its gold file), or hash (the document id, the SHA-256 of its text).
     #[arg(long, default_value = "name", value_name = "name|hash")]
     pub ids: crate::exchange::Ids,
+    /// CoNLL only: 2003 (a `-DOCSTART- -X- O O` line and a blank line before each
+    /// document, `TOKEN TAG` lines, a blank line between sentences; what spaCy,
+    /// doccano and seqeval read) or commented (raqim's own: `# id =` and `# text =`
+    /// before each document, so that an import gets the exact text back).
+    #[arg(long, default_value = "2003", value_name = "2003|commented")]
+    pub conll_form: crate::formats::ConllForm,
     /// The file to write (brat: the directory; an existing directory gets
     /// raqim-export.EXT) [default: standard output]. Written whole or not at all.
     #[arg(long, value_name = "DIR|FILE")]
@@ -456,6 +462,12 @@ pub struct ImportArgs {
     /// in the template is content) [default: text, else the only string field].
     #[arg(long, value_name = "FIELD")]
     pub ls_field: Option<String>,
+    /// CoNLL only: which tag column to read when a line has several (nested
+    /// entities, as in Wojood), counting from 1, the first after the token; entities
+    /// in the other columns are counted and reported. A file with a POS or `-X-`
+    /// column second (CoNLL-2003, Label Studio) has one tag column, the last.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub conll_column: u16,
     /// A label set that replaces the default one (same shape as assets/labels.toml):
     /// labels are checked against it.
     #[arg(long, value_name = "FILE")]

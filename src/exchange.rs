@@ -133,7 +133,7 @@ fn short_id(id: &str) -> &str {
 }
 
 /// What each format does not keep, for the export summary (see `formats`).
-fn loses(format: Format) -> &'static str {
+fn loses(format: Format, conll: formats::ConllForm) -> &'static str {
     match format {
         Format::Jsonl => "",
         Format::Prodigy => "rejected spans",
@@ -142,9 +142,15 @@ fn loses(format: Format) -> &'static str {
             "rejected spans; annotator; the source of accepted spans; flags; annotation and region ids"
         }
         Format::Brat => "rejected spans; source path, done; state, source, score, annotator; flags",
-        Format::Conll => {
-            "rejected spans; name, source path, done; state, source, score, annotator; flags"
-        }
+        Format::Conll => match conll {
+            formats::ConllForm::Conll2003 => {
+                "rejected spans; the id; the text's spacing and line breaks (rebuilt from the tokens); \
+                 name, source path, done; state, source, score, annotator; flags"
+            }
+            formats::ConllForm::Commented => {
+                "rejected spans; name, source path, done; state, source, score, annotator; flags"
+            }
+        },
     }
 }
 
@@ -395,6 +401,8 @@ pub struct ExportArgs<'a> {
     /// each document's Label Studio file had (else `label`, `text`).
     pub ls_from_name: Option<&'a str>,
     pub ls_to_name: Option<&'a str>,
+    /// CoNLL: 2003 (for spaCy, doccano, seqeval) or raqim's commented form.
+    pub conll_form: formats::ConllForm,
 }
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
@@ -434,7 +442,16 @@ pub fn export(
     let store = Store::open_read_only(args.db)?;
     let rows = resolve(&store, args.docs)?;
     let mut records = Vec::with_capacity(rows.len());
+    // Prodigy reads an accepted task's spans as all its entities: a document with
+    // suggestions still to review would teach that they are none.
+    let leave_out_unreviewed =
+        args.format == Format::Prodigy && args.state == ExportState::Accepted;
+    let mut unreviewed: Vec<String> = Vec::new();
     store.read_documents::<StoreError>(&rows, |d| {
+        if leave_out_unreviewed && d.spans.iter().any(|s| s.span.state == State::Pending) {
+            unreviewed.push(d.row.name.clone());
+            return Ok(());
+        }
         let mut foreign = foreign_for(d.foreign.as_ref(), args.format);
         if args.format == Format::LabelStudio {
             let names = [
@@ -501,13 +518,19 @@ pub fn export(
                         r.id, r.file, r.file, r.why
                     )?;
                 }
+            } else if args.format == Format::Conll {
+                formats::export_conll(&records, args.conll_form, &file)?;
             } else {
                 formats::export(args.format, &records, offsets, &file)?;
             }
             file.display().to_string()
         }
         None => {
-            let s = formats::export_to_string(args.format, &records, offsets)?;
+            let s = if args.format == Format::Conll {
+                formats::conll_to_string(&records, args.conll_form)?
+            } else {
+                formats::export_to_string(args.format, &records, offsets)?
+            };
             stdout.write_all(s.as_bytes())?;
             stdout.flush()?;
             "standard output".to_string()
@@ -538,9 +561,26 @@ pub fn export(
         ),
         args.format,
     )?;
-    match loses(args.format) {
+    match loses(args.format, args.conll_form) {
         "" => writeln!(stderr)?,
         lost => writeln!(stderr, "; {} does not keep: {lost}", args.format)?,
+    }
+    if !unreviewed.is_empty() {
+        let mut names = unreviewed
+            .iter()
+            .take(LISTED)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if unreviewed.len() > LISTED {
+            names.push_str(&format!(" and {} more", unreviewed.len() - LISTED));
+        }
+        writeln!(
+            stderr,
+            "raqim: left out {} still to review (with pending spans), which Prodigy would read \
+             as having no other entities: {names}; --state all writes them without an answer",
+            count(unreviewed.len(), "document"),
+        )?;
     }
     Ok(())
 }
@@ -578,6 +618,8 @@ pub struct ImportArgs<'a> {
     /// Label Studio: the field of a task's `data` with the text (`None`: `text`, else
     /// the only string field).
     pub ls_field: Option<&'a str>,
+    /// CoNLL: the tag column read (0: the first after the token).
+    pub conll_column: usize,
     /// Who imports (the action rows; spans without an annotator of their own).
     pub annotator: &'a str,
 }
@@ -836,6 +878,7 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         skip_bad: args.skip_bad,
         brat_triggers: args.brat_triggers,
         ls_field: args.ls_field,
+        conll_column: args.conll_column,
     };
     let mut summary = ImportSummary {
         files: files.len(),
@@ -871,6 +914,17 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
                 stderr,
                 "raqim: {}: passed over {n} × {what}{why}",
                 file.display()
+            )?;
+        }
+        for (what, n) in &imported.notes {
+            writeln!(stderr, "raqim: {}: {n} × {what}", file.display())?;
+        }
+        if imported.unanswered > 0 && args.state == ImportAs::Accepted {
+            writeln!(
+                stderr,
+                "raqim: {}: {} without an answer (not annotated in Prodigy): their spans were imported as accepted, as --as accepted says",
+                file.display(),
+                count(imported.unanswered, "task")
             )?;
         }
         for r in imported.records {

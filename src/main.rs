@@ -145,6 +145,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ids: a.ids,
                 ls_from_name: a.ls_from_name.as_deref(),
                 ls_to_name: a.ls_to_name.as_deref(),
+                conll_form: a.conll_form,
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -169,6 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 skip_bad: a.skip_bad,
                 brat_triggers: a.brat_triggers,
                 ls_field: a.ls_field.as_deref(),
+                conll_column: usize::from(a.conll_column) - 1,
                 annotator: &annotator,
             };
             let summary = raqim::exchange::import(&args, &mut std::io::stderr())?;

@@ -1198,3 +1198,146 @@ fn eval_leaves_out_the_spans_an_export_marks_rejected() {
     assert!(spans.iter().any(|s| s["state"] == "rejected"), "{spans:?}");
     assert_eq!(micro_f1(GOLD, &all), 1.0);
 }
+
+/// A file's lines as JSON values.
+fn json_lines(p: &Path) -> Vec<Value> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_prodigy_export_leaves_out_documents_still_to_review_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    // The gold file as suggestions (pending), and one reviewed document.
+    import(&db, &["--format", "jsonl", GOLD]);
+    let reviewed = dir.path().join("reviewed.jsonl");
+    std::fs::write(
+        &reviewed,
+        r#"{"id":"zar","text":"زار ماكرون القاهرة","spans":[{"start":4,"end":10,"label":"PER"}]}"#,
+    )
+    .unwrap();
+    import(
+        &db,
+        &["--format", "jsonl", "--as", "accepted", s(&reviewed)],
+    );
+    let o = export(&db, &["--format", "prodigy"]);
+    let tasks = records(&o);
+    assert_eq!(tasks.len(), 1, "{}", stdout(&o));
+    assert_eq!(tasks[0]["id"], "zar");
+    assert_eq!(tasks[0]["answer"], "accept");
+    assert!(
+        stderr(&o).contains("left out 1 document still to review (with pending spans)")
+            && stderr(&o).contains(": deir-ez-zor;"),
+        "{}",
+        stderr(&o)
+    );
+    // With --state all it is written, without an answer: a stream to annotate.
+    let o = export(&db, &["--format", "prodigy", "--state", "all"]);
+    let tasks = records(&o);
+    assert_eq!(tasks.len(), 2);
+    assert!(tasks[0].get("answer").is_none(), "{}", tasks[0]);
+    assert_eq!(tasks[0]["spans"].as_array().unwrap().len(), 61);
+    assert!(!stderr(&o).contains("left out"), "{}", stderr(&o));
+}
+
+#[test]
+fn prodigy_tasks_rejected_as_examples_or_without_an_answer_are_reported_on_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = dir.path().join("tasks.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"text":"زار ماكرون القاهرة","spans":[{"start":4,"end":10,"label":"PER"},{"start":11,"end":18,"label":"LOC"}],"answer":"reject","_view_id":"ner_manual"}"#,
+            "\n",
+            r#"{"text":"قال الجيش السوري","spans":[{"start":4,"end":16,"label":"ORG"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let o = import(&db, &["--format", "prodigy", "--as", "accepted", s(&file)]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("1 × rejected manual tasks (the example was rejected, not its spans)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 task without an answer (not annotated in Prodigy): their spans were imported as accepted"),
+        "{err}"
+    );
+    // The bad example is there as a text, with no span to reject.
+    let r = records(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    assert_eq!(r.len(), 2);
+    assert!(r[0]["spans"].as_array().unwrap().is_empty(), "{}", r[0]);
+    assert_eq!(r[1]["spans"][0]["state"], "accepted");
+}
+
+#[test]
+fn conll_is_written_as_conll_2003_and_raqims_commented_form_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    import(&db, &["--format", "jsonl", "--as", "accepted", GOLD]);
+    let o = export(&db, &["--format", "conll"]);
+    let out = stdout(&o);
+    assert!(out.starts_with("-DOCSTART- -X- O O\n\n"), "{}", &out[..200]);
+    assert!(!out.contains("# text"));
+    assert!(
+        out.lines().any(|l| l == "الجيش B-ORG"),
+        "token and tag, one space"
+    );
+    assert!(stderr(&o).contains("the text's spacing"), "{}", stderr(&o));
+    let o = export(&db, &["--format", "conll", "--conll-form", "commented"]);
+    assert!(stdout(&o).starts_with("# id = deir-ez-zor\n# text = "));
+    // The commented form gives back the exact text: the same document, no new one.
+    let file = dir.path().join("c.conll");
+    std::fs::write(&file, stdout(&o)).unwrap();
+    let o = import(&db, &["--format", "conll", s(&file)]);
+    assert!(
+        stderr(&o)
+            .contains("0 documents added, 0 updated, 1 unchanged; 0 spans added, 61 duplicates"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn nested_conll_tags_are_read_from_the_column_asked_for_and_the_rest_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nested.conll");
+    std::fs::write(
+        &file,
+        "رئيس B-PER\nوزراء I-PER B-ORG\nلبنان I-PER I-ORG B-LOC\nقال O\n",
+    )
+    .unwrap();
+    let db = dir.path().join("one.db");
+    let o = import(&db, &["--format", "conll", s(&file)]);
+    assert!(
+        stderr(&o).contains("2 × entities in other tag columns than column 1 (nested entities; --conll-column N reads another), left out"),
+        "{}",
+        stderr(&o)
+    );
+    let r = records(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    assert_eq!(r[0]["spans"][0]["label"], "PER");
+    let db = dir.path().join("three.db");
+    import(&db, &["--format", "conll", "--conll-column", "3", s(&file)]);
+    let r = records(&export(&db, &["--format", "jsonl", "--state", "all"]));
+    assert_eq!(r[0]["spans"][0]["label"], "LOC");
+    let o = raqim(
+        &[
+            "import",
+            "--db",
+            s(&db),
+            "--format",
+            "conll",
+            "--conll-column",
+            "0",
+            s(&file),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+}

@@ -459,6 +459,7 @@ fn a_version_2_database_exports_without_being_migrated() {
         ids: raqim::exchange::Ids::Name,
         ls_from_name: None,
         ls_to_name: None,
+        conll_form: Default::default(),
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     raqim::exchange::export(&args, &mut out, &mut err).unwrap();
@@ -1524,6 +1525,7 @@ fn a_version_3_database_exports_unmigrated_and_takes_foreign_fields_once_migrate
             ids: raqim::exchange::Ids::Name,
             ls_from_name: None,
             ls_to_name: None,
+            conll_form: Default::default(),
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         raqim::exchange::export(&args, &mut out, &mut err).unwrap();

@@ -1,6 +1,14 @@
-//! CoNLL with IOB tags: one token a line, `TOKEN<TAB>TAG`, a blank line between
-//! sentences, each document opened by two comment lines that let an import rebuild the
-//! exact text and offsets:
+//! CoNLL with IOB tags, one token a line, in two forms ([`ConllForm`]).
+//!
+//! **CoNLL-2003** (the default), as spaCy's `spacy convert -c ner`, doccano and seqeval
+//! read it: a [`DOCSTART`] line and a blank line before each document, `TOKEN TAG`
+//! (one space) per token, a blank line between sentences. It holds no id and no
+//! offsets: an import rebuilds the text from the tokens (joined by a space, sentences
+//! by a line feed), so `والجيش` with the entity `الجيش` comes back as `و الجيش`, and
+//! a document without a token is not written.
+//!
+//! **Commented** (raqim's own round trips): each document opened by two comment lines
+//! that let an import rebuild the exact text and offsets, tokens as `TOKEN<TAB>TAG`:
 //!
 //! ```text
 //! # id = deir-ez-zor
@@ -18,22 +26,26 @@
 //! Export: tokens as in `tokens.rs` (white space and punctuation separate; a token is
 //! also cut where an entity starts or ends inside it, so `والجيش` with the entity
 //! `الجيش` gives `و` + `الجيش`); IOB2 tags (`B-` opens every entity); a blank line
-//! after a token that ends a sentence (`.`, `!`, `?`, `؟`, `…` followed by white space)
-//! or before a line break in the text, but never inside an entity. Rejected spans are
-//! left out. Overlapping spans, and spans that start or end on white space or a
-//! control character (no whole tokens), cannot be written. No offsets are written, so the `Offsets` unit does not
+//! after a token that ends a sentence (`.`, `!`, `?`, `؟`, `…`) or before a line break
+//! in the text, but never inside an entity. Rejected spans are left out. Overlapping
+//! spans, and spans that start or end on white space or a control character (no whole
+//! tokens), cannot be written. No offsets are written, so the `Offsets` unit does not
 //! apply.
 //!
 //! Import: IOB2, and IOB1 (where `I-` may open an entity and `B-` only separates two
 //! adjacent entities of one type): `I-X` continues an entity of type X on the previous
-//! token of the same sentence, and opens one otherwise. The tag is the last column, so
-//! `token TAG` with spaces and CoNLL-2003's `token POS CHUNK TAG` read too. Lines with a
-//! tab are always tokens; lines without one starting with `#` are comments.
-//! `-DOCSTART-` and `# id` start a document; a `# text` also starts one when the
-//! current one already has a text (CoNLL-U's sentence-level comments). With `# text`,
-//! tokens are found in the text in order; without it the text is rebuilt: tokens
-//! joined by one space, sentences by a line feed. A file with none of these markers
-//! is one document per sentence. Ids are the `# id`, else `FILE#N`.
+//! token of the same sentence, and opens one otherwise. Columns are separated by a tab
+//! or spaces. A line whose second column is no tag (CoNLL-2003's `token POS CHUNK NE`,
+//! Label Studio's `token -X- _ NE`) has one tag column, the last; otherwise every
+//! column after the token is a tag column (nested entities, outermost first, as Wojood
+//! writes them): the first is read, or the one [`super::ImportOptions::conll_column`]
+//! names, and the entities of the others are counted in [`super::Imported::notes`].
+//! Lines with a tab are always tokens; lines without one starting with `#` are
+//! comments, unless they end in a tag (`# O` is the token `#`). `-DOCSTART-` and `# id`
+//! start a document; a `# text` also starts one when the current one already has a
+//! text (CoNLL-U's sentence-level comments). With `# text`, tokens are found in the
+//! text in order; without it the text is rebuilt. A file with none of these markers is
+//! one document per sentence. Ids are the `# id`, else `FILE#N`.
 
 use super::tokens::{Token, token_range, tokenize_for_spans};
 use super::{
@@ -204,7 +216,7 @@ fn sentences(r: &Record) -> Result<Vec<Vec<(&str, String)>>, FormatError> {
         }
         if let Some(next) = tokens.get(k + 1) {
             let gap = &r.text[t.end..next.start];
-            let breaks = gap.contains('\n') || (ends_sentence(tok) && !gap.is_empty());
+            let breaks = gap.contains('\n') || ends_sentence(tok);
             if breaks && !inside[k] {
                 out.push(Vec::new());
             }

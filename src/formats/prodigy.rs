@@ -2,20 +2,28 @@
 //! `{"text", "tokens": [{"text","start","end","id","ws"}], "spans": [{"start","end",
 //! "token_start","token_end","label"}], "answer", "meta"}`. `token_end` is inclusive.
 //!
-//! Export: the tokens of `tokens.rs` (proclitics cut off at entity boundaries), or no
-//! tokens at all, Prodigy's character-based form, when a span starts or ends on white
-//! space or a control character. Rejected spans are left out: Prodigy reads every span of an accepted task as
-//! an entity. A task whose spans are all reviewed gets `"answer": "accept"`; one with
-//! pending spans gets no answer, as a stream of suggestions to review. Spans keep
-//! `source` and `score` (the fields of `ner.teach`), and raqim's `state` and
-//! `annotator` (Prodigy keeps unknown keys). The record id is written as `id`.
+//! Export: tokens that cover the whole text as spaCy's `Doc(words, spaces)` needs them
+//! ([`tokenize_covering`]: the words of `tokens.rs`, proclitics cut off at entity
+//! boundaries, and every run of white space that is not one plain space, a paragraph
+//! break, as a token of its own), so joining each token's text and its `ws` space gives
+//! the text back and every span is whole tokens. Rejected spans are left out: Prodigy
+//! reads every span of an accepted task as an entity. A task with no pending span gets
+//! `"answer": "accept"`; one with pending spans gets no answer, as a stream of
+//! suggestions to review (`raqim export` leaves such documents out unless `--state
+//! all`). Spans keep `source` and `score` (the fields of `ner.teach`), and raqim's
+//! `state` and `annotator` (Prodigy keeps unknown keys). The record id is written as
+//! `id`.
 //!
 //! Import: spans need `start`/`end`, or `token_start`/`token_end` and `tokens`; when
 //! both are there they must agree. A span's state is its own `state` if it has one,
-//! else the task's answer: `accept` gives accepted, `reject` rejected, `ignore` or no
-//! answer pending; its annotator is its own `annotator`, else the task's
-//! `_annotator_id` (the Prodigy session). The id is `id`, else `_input_hash`, else
-//! `FILE:LINE`.
+//! else the task's answer: `accept` gives accepted, `ignore` pending, no answer none
+//! (the import's `--as` decides; such tasks are counted in [`super::Imported::unanswered`]).
+//! `reject` depends on the interface (`_view_id`): a binary question (`ner`, or no
+//! `_view_id` and one span) rejects its span; a manual task (`ner_manual`...) rejected
+//! is a bad example, not wrong entities, so its text comes in without spans (counted
+//! in [`super::Imported::notes`]). The annotator is the span's own `annotator`, else
+//! the task's `_annotator_id` (the Prodigy session). The id is `id`, else
+//! `_input_hash`, else `FILE:LINE`.
 
 use serde::Serialize;
 use serde_json::Value;
