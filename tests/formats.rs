@@ -935,3 +935,105 @@ fn a_score_outside_0_to_1_is_refused_naming_the_file_line_and_field() {
         assert_eq!(back[0].spans[0].score, None, "{format}");
     }
 }
+
+/// Token and tag of every token line of a CoNLL file (no `-DOCSTART-`, no blank line).
+fn conll_pairs(src: &str) -> Vec<(String, String)> {
+    src.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("-DOCSTART-"))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[0].to_string(), f[f.len() - 1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn spacys_conll_example_comes_back_with_every_entity_and_its_tokens_but_one() {
+    // explosion/spaCy extra/example_data/ner_example_data/ner-token-per-line.iob
+    // (tests/fixtures/README.md): token<TAB>tag, one sentence, no -DOCSTART-.
+    let path = fixture("conll/spacy_ner_token_per_line.iob");
+    let orig = std::fs::read_to_string(&path).unwrap();
+    let got = no_problems(import(Format::Conll, &path, &ImportOptions::default()).unwrap());
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        span_texts(&got[0]),
+        vec![
+            ("Sebastian Thrun".into(), "PERSON"),
+            ("Google".into(), "ORG"),
+            ("2007".into(), "DATE"),
+            ("American".into(), "NORP"),
+            ("Thrun".into(), "PERSON"),
+            ("Recode".into(), "ORG"),
+            ("earlier this week".into(), "DATE"),
+        ]
+    );
+    let out = export_to_string(Format::Conll, &got, Offsets::CodePoints).unwrap();
+    assert!(out.starts_with("-DOCSTART- -X- O O\n\nWhen O\nSebastian B-PERSON\n"));
+    // Every token and tag as it was, but raqim's tokenizer cuts n’t in three
+    // (the README's table of formats says so).
+    let (before, after) = (conll_pairs(&orig), conll_pairs(&out));
+    let cut = |v: &[(String, String)]| -> Vec<(String, String)> {
+        v.iter()
+            .flat_map(|(t, tag)| {
+                if t == "n’t" {
+                    ["n", "’", "t"]
+                        .map(|p| (p.to_string(), tag.clone()))
+                        .to_vec()
+                } else {
+                    vec![(t.clone(), tag.clone())]
+                }
+            })
+            .collect()
+    };
+    assert_ne!(before, after);
+    assert_eq!(cut(&before), after);
+}
+
+#[test]
+fn the_fashion_brands_prodigy_slice_comes_back_with_its_texts_spans_answers_and_meta() {
+    // explosion/projects tutorials/ner_fashion_brands/assets/fashion_brands_training.jsonl,
+    // its first three tasks (one with a span) and five more with spans
+    // (tests/fixtures/README.md).
+    let path = fixture("prodigy/fashion_brands_training.slice.jsonl");
+    let orig: Vec<serde_json::Value> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got = no_problems(import(Format::Prodigy, &path, &ImportOptions::default()).unwrap());
+    assert_eq!(got.len(), orig.len());
+    let out = prodigy_tasks(&got, Offsets::CodePoints);
+    let spans = |t: &serde_json::Value| -> Vec<(u64, u64, String)> {
+        t["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["start"].as_u64().unwrap(),
+                    s["end"].as_u64().unwrap(),
+                    s["label"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let mut with_spans = 0;
+    for (o, n) in orig.iter().zip(&out) {
+        assert_eq!(o["text"], n["text"]);
+        assert_eq!(spans(o), spans(n), "{}", o["text"]);
+        with_spans += usize::from(!spans(n).is_empty());
+        // An accepted task without spans ("no brand here") stays one.
+        assert_eq!(n["answer"], "accept");
+        assert_eq!(o["meta"], n["meta"]);
+        // The input hash is the record's id, written back as `id`.
+        assert_eq!(n["id"].as_str().unwrap(), o["_input_hash"].to_string());
+        // Lost (the README's table): the task hash, session and view ids, and the
+        // file's tokens (spaCy's English tokens; raqim cuts It's as It ' s).
+        for k in ["_input_hash", "_task_hash", "_session_id", "_view_id"] {
+            assert!(n.get(k).is_none(), "{k}");
+        }
+    }
+    assert_eq!(with_spans, 6);
+    assert_eq!(out[0]["tokens"][1]["text"], "'");
+    assert_eq!(orig[0]["tokens"][1]["text"], "'s");
+}
