@@ -17,11 +17,12 @@
 //! | format | keeps | loses |
 //! |---|---|---|
 //! | `jsonl` (native) | everything, and the line's other keys (foreign fields) | nothing |
-//! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer) | rejected spans |
+//! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer) | rejected spans; Prodigy's hashes, `_view_id`, `_session_id` and its tokens (raqim writes its own) |
 //! | `doccano` | id, text, meta, spans, the line's other keys (foreign fields) | rejected spans; state, source, score, annotator; flags; relations |
 //! | `label-studio` | id (the task id when it named the record), text and its field, object meta, the task's and `data`'s other fields, the regions' control names; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags; annotation, prediction and region ids and their other fields |
 //! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
-//! | `conll` | id, text, spans | rejected spans; meta; state, source, score, annotator, flags; refuses overlapping spans, spans starting or ending on white space |
+//! | `conll` (CoNLL-2003) | tokens and tags | rejected spans; the id; the text's spacing (rebuilt from the tokens); a record without tokens; meta; state, source, score, annotator, flags; refuses overlapping spans, spans starting or ending on white space |
+//! | `conll` commented ([`ConllForm::Commented`]) | id, text, spans | as CoNLL-2003 but for the id and the text |
 //!
 //! Foreign fields ([`Foreign`]) are what a record held that the model has no field for;
 //! they are written back only by the format that read them.
@@ -279,7 +280,8 @@ pub enum Format {
     LabelStudio,
     /// brat standoff: a directory of `.txt` + `.ann` pairs.
     Brat,
-    /// CoNLL IOB2, `token<TAB>TAG`, with `# id` / `# text` comments per document.
+    /// CoNLL IOB2: CoNLL-2003 (`TOKEN TAG`, `-DOCSTART-` between documents), or
+    /// raqim's form with `# id` / `# text` comments per document ([`ConllForm`]).
     Conll,
 }
 
