@@ -1199,15 +1199,6 @@ fn eval_leaves_out_the_spans_an_export_marks_rejected() {
     assert_eq!(micro_f1(GOLD, &all), 1.0);
 }
 
-/// A file's lines as JSON values.
-fn json_lines(p: &Path) -> Vec<Value> {
-    std::fs::read_to_string(p)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn a_prodigy_export_leaves_out_documents_still_to_review_and_says_so() {
     let dir = tempfile::tempdir().unwrap();

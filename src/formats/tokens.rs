@@ -207,7 +207,7 @@ mod tests {
     }
 
     /// The tokens' texts, each with " " after it when its `ws` is set.
-    fn covering<'t>(text: &'t str, spans: &[(usize, usize)]) -> Vec<String> {
+    fn covering(text: &str, spans: &[(usize, usize)]) -> Vec<String> {
         tokenize_covering(text, spans)
             .iter()
             .map(|(t, ws)| format!("{}{}", &text[t.start..t.end], if *ws { " " } else { "" }))
