@@ -85,7 +85,7 @@ fn import_as(format: Format, db: &Path, file: &Path, labels: &LabelSet) {
         skip_bad: false,
         brat_triggers: false,
         ls_field: None,
-        conll_column: 0,
+        conll_column: None,
         annotator: "bench",
     };
     exchange::import(&args, &mut std::io::sink()).unwrap();

@@ -59,7 +59,7 @@ fn import_from(db: &Path, file: &Path, labels: &LabelSet) {
         skip_bad: false,
         brat_triggers: false,
         ls_field: None,
-        conll_column: 0,
+        conll_column: None,
         annotator: "bench",
     };
     let mut said = Vec::new();

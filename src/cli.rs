@@ -399,8 +399,9 @@ pub struct ExportArgs {
     /// document, `TOKEN TAG` lines, a blank line between sentences; what spaCy,
     /// doccano and seqeval read) or commented (raqim's own: `# id =` and `# text =`
     /// before each document, so that an import gets the exact text back).
-    #[arg(long, default_value = "2003", value_name = "2003|commented")]
-    pub conll_form: crate::formats::ConllForm,
+    /// [default: 2003]
+    #[arg(long, value_name = "2003|commented")]
+    pub conll_form: Option<crate::formats::ConllForm>,
     /// The file to write (brat: the directory; an existing directory gets
     /// raqim-export.EXT) [default: standard output]. Written whole or not at all.
     #[arg(long, value_name = "DIR|FILE")]
@@ -466,8 +467,9 @@ pub struct ImportArgs {
     /// entities, as in Wojood), counting from 1, the first after the token; entities
     /// in the other columns are counted and reported. A file with a POS or `-X-`
     /// column second (CoNLL-2003, Label Studio) has one tag column, the last.
-    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub conll_column: u16,
+    /// [default: 1]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub conll_column: Option<u16>,
     /// A label set that replaces the default one (same shape as assets/labels.toml):
     /// labels are checked against it.
     #[arg(long, value_name = "FILE")]

@@ -401,8 +401,9 @@ pub struct ExportArgs<'a> {
     /// each document's Label Studio file had (else `label`, `text`).
     pub ls_from_name: Option<&'a str>,
     pub ls_to_name: Option<&'a str>,
-    /// CoNLL: 2003 (for spaCy, doccano, seqeval) or raqim's commented form.
-    pub conll_form: formats::ConllForm,
+    /// CoNLL: 2003 (for spaCy, doccano, seqeval; `None` too) or raqim's commented
+    /// form.
+    pub conll_form: Option<formats::ConllForm>,
 }
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
@@ -437,6 +438,14 @@ pub fn export(
             args.format
         )?;
     }
+    if args.format != Format::Conll && args.conll_form.is_some() {
+        writeln!(
+            stderr,
+            "raqim: note: --conll-form chooses how CoNLL is written; it does not apply to {}",
+            args.format
+        )?;
+    }
+    let conll_form = args.conll_form.unwrap_or_default();
     let offsets = args.offsets.unwrap_or(args.format.native_offsets());
     // Export only reads: a file without write permission exports too.
     let store = Store::open_read_only(args.db)?;
@@ -519,7 +528,7 @@ pub fn export(
                     )?;
                 }
             } else if args.format == Format::Conll {
-                formats::export_conll(&records, args.conll_form, &file)?;
+                formats::export_conll(&records, conll_form, &file)?;
             } else {
                 formats::export(args.format, &records, offsets, &file)?;
             }
@@ -527,7 +536,7 @@ pub fn export(
         }
         None => {
             let s = if args.format == Format::Conll {
-                formats::conll_to_string(&records, args.conll_form)?
+                formats::conll_to_string(&records, conll_form)?
             } else {
                 formats::export_to_string(args.format, &records, offsets)?
             };
@@ -561,7 +570,7 @@ pub fn export(
         ),
         args.format,
     )?;
-    match loses(args.format, args.conll_form) {
+    match loses(args.format, conll_form) {
         "" => writeln!(stderr)?,
         lost => writeln!(stderr, "; {} does not keep: {lost}", args.format)?,
     }
@@ -618,8 +627,8 @@ pub struct ImportArgs<'a> {
     /// Label Studio: the field of a task's `data` with the text (`None`: `text`, else
     /// the only string field).
     pub ls_field: Option<&'a str>,
-    /// CoNLL: the tag column read (0: the first after the token).
-    pub conll_column: usize,
+    /// CoNLL: the tag column read (0, or `None`: the first after the token).
+    pub conll_column: Option<usize>,
     /// Who imports (the action rows; spans without an annotator of their own).
     pub annotator: &'a str,
 }
@@ -871,6 +880,13 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
             args.format
         )?;
     }
+    if args.format != Format::Conll && args.conll_column.is_some() {
+        writeln!(
+            stderr,
+            "raqim: note: --conll-column chooses a CoNLL tag column; it does not apply to {}",
+            args.format
+        )?;
+    }
     let opts = ImportOptions {
         offsets: args.offsets.unwrap_or(args.format.native_offsets()),
         labels: Some(args.labels),
@@ -878,7 +894,7 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         skip_bad: args.skip_bad,
         brat_triggers: args.brat_triggers,
         ls_field: args.ls_field,
-        conll_column: args.conll_column,
+        conll_column: args.conll_column.unwrap_or(0),
     };
     let mut summary = ImportSummary {
         files: files.len(),

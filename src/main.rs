@@ -170,7 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 skip_bad: a.skip_bad,
                 brat_triggers: a.brat_triggers,
                 ls_field: a.ls_field.as_deref(),
-                conll_column: usize::from(a.conll_column) - 1,
+                conll_column: a.conll_column.map(|n| usize::from(n) - 1),
                 annotator: &annotator,
             };
             let summary = raqim::exchange::import(&args, &mut std::io::stderr())?;

@@ -1332,3 +1332,23 @@ fn nested_conll_tags_are_read_from_the_column_asked_for_and_the_rest_reported() 
     );
     assert!(!o.status.success());
 }
+
+#[test]
+fn conll_options_given_for_another_format_are_said_not_to_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let o = import(&db, &["--format", "jsonl", "--conll-column", "2", GOLD]);
+    assert!(
+        stderr(&o)
+            .contains("--conll-column chooses a CoNLL tag column; it does not apply to jsonl"),
+        "{}",
+        stderr(&o)
+    );
+    let o = export(&db, &["--format", "prodigy", "--conll-form", "commented"]);
+    assert!(
+        stderr(&o)
+            .contains("--conll-form chooses how CoNLL is written; it does not apply to prodigy"),
+        "{}",
+        stderr(&o)
+    );
+}
