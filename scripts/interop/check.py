@@ -43,11 +43,12 @@ def json_lines(path):
 
 
 def accepted_spans(jsonl):
-    """(id, text) -> sorted accepted (start, end, label) of raqim's own export."""
+    """text -> sorted accepted (start, end, label) of raqim's own export (a document is
+    its text: two documents may share an id, never a text)."""
     out = {}
     for r in jsonl:
         spans = [(s["start"], s["end"], s["label"]) for s in r["spans"] if s.get("state") == "accepted"]
-        out[r["id"]] = sorted(spans)
+        out[r["text"]] = sorted(spans)
     return out
 
 
@@ -71,20 +72,20 @@ def prodigy_docs(path, nlp):
             if span.text != t["text"][s["start"]:s["end"]]:
                 raise AssertionError(f"task {t['id']!r}: span text {span.text!r}")
             spans.append((s["start"], s["end"], s["label"]))
-        found[t["id"]] = (t, sorted(spans))
+        found[t["text"]] = (t, sorted(spans))
     return found
 
 
 @check("prodigy: spaCy Doc(words, spaces) and char_span")
 def prodigy(d, nlp, raqim):
     found = prodigy_docs(d / "prodigy.jsonl", nlp)
-    if "to-review" in found:
+    if any(t["id"] == "to-review" for t, _ in found.values()):
         raise AssertionError("a document with spans still to review was exported as a task")
-    for tid, (task, spans) in found.items():
+    for text, (task, spans) in found.items():
         if task.get("answer") != "accept":
-            raise AssertionError(f"task {tid!r}: answer {task.get('answer')!r}")
-        if spans != raqim[tid]:
-            raise AssertionError(f"task {tid!r}: spans {spans} but raqim has {raqim[tid]}")
+            raise AssertionError(f"task {task['id']!r}: answer {task.get('answer')!r}")
+        if spans != raqim[text]:
+            raise AssertionError(f"task {task['id']!r}: spans {spans} but raqim has {raqim[text]}")
     paragraphs = sum(1 for t, _ in found.values() for tok in t["tokens"] if "\n" in tok["text"])
     n = sum(len(s) for _, s in found.values())
     return f"{len(found)} tasks, {n} spans, {paragraphs} line-break tokens; the document to review left out"
@@ -93,7 +94,7 @@ def prodigy(d, nlp, raqim):
 @check("prodigy --state all: spaCy Doc(words, spaces) and char_span")
 def prodigy_all(d, nlp):
     found = prodigy_docs(d / "prodigy-all.jsonl", nlp)
-    task, spans = found["to-review"]
+    [task] = [t for t, _ in found.values() if t["id"] == "to-review"]
     if "answer" in task:
         raise AssertionError(f"the document to review has the answer {task['answer']!r}")
     n = sum(len(s) for _, s in found.values())
@@ -169,21 +170,43 @@ def conll_seqeval(d):
     return f"{len(sents)} sentences, {n} entities"
 
 
-LS_CONFIG = """<View>
-  <Labels name="label" toName="text">{labels}</Labels>
-  <Text name="text" value="$text"/>
-</View>"""
+def ls_text_field(task):
+    """The field of a task's data that holds the text: `text`, else the only string."""
+    data = task["data"]
+    if isinstance(data.get("text"), str):
+        return "text"
+    strings = [k for k, v in data.items() if isinstance(v, str)]
+    return strings[0]
+
+
+def ls_config(tasks):
+    """A labeling config with the export's own control and object names."""
+    controls = {}
+    objects = {}
+    for t in tasks:
+        for a in t.get("annotations", []):
+            for r in a["result"]:
+                controls.setdefault((r["from_name"], r["to_name"]), set()).update(r["value"]["labels"])
+                objects.setdefault(r["to_name"], ls_text_field(t))
+    tags = [
+        f'<Labels name="{f}" toName="{to}">' + "".join(f'<Label value="{l}"/>' for l in sorted(ls)) + "</Labels>"
+        for (f, to), ls in sorted(controls.items())
+    ]
+    tags += [f'<Text name="{to}" value="${field}"/>' for to, field in sorted(objects.items())]
+    return "<View>" + "".join(tags) + "</View>", {f for f, _ in controls}
 
 
 @check("label-studio: label-studio-converter JSON_MIN")
 def label_studio(d, raqim):
+    import logging
+
     from label_studio_converter import Converter
 
+    # A task without annotations (only predictions, or no span) is said on every read.
+    logging.getLogger("label_studio_converter").setLevel(logging.ERROR)
     tasks = json.loads((d / "label-studio.json").read_text(encoding="utf-8"))
-    labels = sorted(
-        {l for t in tasks for a in t.get("annotations", []) for r in a["result"] for l in r["value"]["labels"]}
-    )
-    config = LS_CONFIG.format(labels="".join(f'<Label value="{l}"/>' for l in labels))
+    config, controls = ls_config(tasks)
+    fields = {t["id"]: ls_text_field(t) for t in tasks}
     with tempfile.TemporaryDirectory() as out:
         Converter(config, project_dir=out, download_resources=False).convert_to_json_min(
             str(d / "label-studio.json"), out, is_dir=False
@@ -191,26 +214,26 @@ def label_studio(d, raqim):
         rows = json.loads((Path(out) / "result.json").read_text(encoding="utf-8"))
     by_text = {}
     for r in rows:
-        spans = sorted((s["start"], s["end"], s["labels"][0]) for s in r.get("label", []))
-        by_text[r["text"]] = spans
-        for s in r.get("label", []):
-            if r["text"][s["start"]:s["end"]] != s["text"]:
+        text = r[fields[r["id"]]]
+        regions = [s for c in controls for s in r.get(c, [])]
+        by_text[text] = sorted((s["start"], s["end"], s["labels"][0]) for s in regions)
+        for s in regions:
+            if text[s["start"]:s["end"]] != s["text"]:
                 raise AssertionError(f"task {r['id']}: span text {s['text']!r} is not at {s['start']}..{s['end']}")
-    texts = {t["id"]: t["text"] for t in json_lines(d / "all.jsonl")}
     n = 0
-    for rid, spans in raqim.items():
-        if spans and by_text.get(texts[rid]) != spans:
-            raise AssertionError(f"record {rid!r}: converter gave {by_text.get(texts[rid])}, raqim has {spans}")
+    for text, spans in raqim.items():
+        if spans and by_text.get(text) != spans:
+            raise AssertionError(f"{text[:40]!r}: converter gave {by_text.get(text)}, raqim has {spans}")
         n += len(spans)
-    return f"{len(rows)} tasks, {n} spans, every one back"
+    names = ", ".join(sorted(controls))
+    return f"{len(rows)} tasks, {n} spans, every one back (controls {names})"
 
 
 def main():
     d = Path(sys.argv[1])
     raqim = accepted_spans(json_lines(d / "all.jsonl"))
     nlp = spacy.blank("xx")
-    reviewed = {k: v for k, v in raqim.items() if k != "to-review"}
-    prodigy(d, nlp, reviewed)
+    prodigy(d, nlp, raqim)
     prodigy_all(d, nlp)
     conll_spacy(d, raqim)
     conll_seqeval(d)

@@ -42,8 +42,8 @@ head -n 60 tests/fixtures/newsfane/dev.jsonl >"$work/newsfane.jsonl"
 imp --format jsonl tests/fixtures/gold/deir-ez-zor.jsonl tests/fixtures/gold/unseen.jsonl \
   tests/fixtures/gold/unseen2.jsonl "$work/newsfane.jsonl"
 imp --format prodigy tests/fixtures/formats/prodigy/*.jsonl
-imp --format doccano tests/fixtures/formats/doccano/*.jsonl
-imp --format label-studio tests/fixtures/formats/label-studio/*.json
+imp --format doccano tests/fixtures/formats/doccano/*.jsonl tests/fixtures/interop/doccano/export_example.jsonl
+imp --format label-studio tests/fixtures/formats/label-studio/*.json tests/fixtures/interop/label-studio/*.json
 imp --format brat --skip-bad tests/fixtures/formats/brat
 imp --format conll tests/fixtures/formats/conll/*.conll tests/fixtures/formats/conll/*.iob
 # A text whose spans are still to review: Prodigy's default export must leave it out.
