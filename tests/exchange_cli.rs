@@ -1352,3 +1352,27 @@ fn conll_options_given_for_another_format_are_said_not_to_apply() {
         stderr(&o)
     );
 }
+
+#[test]
+fn prodigy_hashes_and_view_ids_come_back_through_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let file = "tests/fixtures/formats/prodigy/fashion_brands_training.slice.jsonl";
+    import(&db, &["--format", "prodigy", "--add-labels", file]);
+    let out = records(&export(&db, &["--format", "prodigy"]));
+    let orig: Vec<Value> = std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), orig.len());
+    for (o, n) in orig.iter().zip(&out) {
+        for k in ["_input_hash", "_task_hash", "_view_id", "_session_id"] {
+            assert_eq!(n.get(k), o.get(k), "{k}");
+        }
+        assert_eq!(n["meta"]["section"], o["meta"]["section"]);
+    }
+    // In Prodigy's files only: a JSON lines export has no Prodigy hash.
+    let out = records(&export(&db, &["--format", "jsonl"]));
+    assert!(out.iter().all(|r| r.get("_task_hash").is_none()));
+}

@@ -17,7 +17,7 @@
 //! | format | keeps | loses |
 //! |---|---|---|
 //! | `jsonl` (native) | everything, and the line's other keys (foreign fields) | nothing |
-//! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer) | rejected spans; Prodigy's hashes, `_view_id`, `_session_id` and its tokens (raqim writes its own) |
+//! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer); the line's other keys (foreign fields: `_input_hash`, `_task_hash`, `_view_id`...) | rejected spans; the file's tokens (raqim writes its own) |
 //! | `doccano` | id, text, meta, spans, the line's other keys (foreign fields) | rejected spans; state, source, score, annotator; flags; relations |
 //! | `label-studio` | id (the task id when it named the record), text and its field, object meta, the task's and `data`'s other fields, the regions' control names; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags; annotation, prediction and region ids and their other fields |
 //! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
@@ -568,7 +568,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
 
 /// The formats whose writers give back a record's foreign fields as they are
 /// ([`Foreign`]); Label Studio keeps them too, with its own rules (`label_studio.rs`).
-const KEEPS_FOREIGN: [Format; 2] = [Format::Jsonl, Format::Doccano];
+const KEEPS_FOREIGN: [Format; 3] = [Format::Jsonl, Format::Doccano, Format::Prodigy];
 
 /// What importing a CoNLL export of `records` in `form` gives back (for CoNLL-2003,
 /// [`expected_round_trip`]'s).
@@ -1217,23 +1217,6 @@ mod json {
 /// The JSON object of a record of a JSON-lines format (native, Prodigy, doccano).
 type Object = serde_json::Map<String, Value>;
 
-/// Reads a JSON-lines format (native, Prodigy, doccano), one record a line: blank lines
-/// skipped; each line an object with `text`, its id (`id`), its spans (`spans`, given
-/// the text's offsets) and `meta`; a bad line dropped whole with `skip_bad`.
-///
-/// Lines are read in parallel, each with a context of its own, and merged in line
-/// order: records, problems, new labels and the error returned are the same as line by
-/// line (a bad line stops nothing early, but the first bad one is the error).
-fn read_json_lines(
-    name: &str,
-    src: &str,
-    ctx: &mut Ctx,
-    id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
-    spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
-) -> Result<(), FormatError> {
-    read_json_lines_keeping(name, src, ctx, None, id, spans)
-}
-
 /// Which keys of a JSON record its format reads (`meta` and `flagged` are read for
 /// every JSON-lines format): the others are its leftovers ([`Foreign::fields`]).
 #[derive(Clone, Copy)]
@@ -1242,8 +1225,14 @@ struct Keep {
     known: &'static [&'static str],
 }
 
-/// [`read_json_lines`], keeping each record's leftovers when `keep` says which keys
-/// the format reads.
+/// Reads a JSON-lines format (native, Prodigy, doccano), one record a line: blank lines
+/// skipped; each line an object with `text`, its id (`id`), its spans (`spans`, given
+/// the text's offsets) and `meta`; a bad line dropped whole with `skip_bad`. Each
+/// record's leftovers are kept when `keep` says which keys the format reads.
+///
+/// Lines are read in parallel, each with a context of its own, and merged in line
+/// order: records, problems, new labels and the error returned are the same as line by
+/// line (a bad line stops nothing early, but the first bad one is the error).
 fn read_json_lines_keeping(
     name: &str,
     src: &str,

@@ -12,7 +12,8 @@
 //! suggestions to review (`raqim export` leaves such documents out unless `--state
 //! all`). Spans keep `source` and `score` (the fields of `ner.teach`), and raqim's
 //! `state` and `annotator` (Prodigy keeps unknown keys). The record id is written as
-//! `id`.
+//! `id`, and the task's other keys it came with (`_input_hash`, `_task_hash`,
+//! `_view_id`, `_session_id`...) as they were (foreign fields, see [`KEEP`]).
 //!
 //! Import: spans need `start`/`end`, or `token_start`/`token_end` and `tokens`; when
 //! both are there they must agree. A span's state is its own `state` if it has one,
@@ -30,13 +31,21 @@ use serde_json::Value;
 
 use super::tokens::{Token, token_range, tokenize_covering};
 use super::{
-    Ctx, FormatError, Location, Object, Offsets, Record, RecordSpan, Units, json, json_id,
-    json_spans, jsonl, read_json_lines, to_json_line, valid_score,
+    Ctx, Format, FormatError, Keep, Location, Object, Offsets, Record, RecordSpan, Units, json,
+    json_id, json_spans, jsonl, read_json_lines_keeping, to_json_line_with, valid_score,
 };
 use crate::annotation::State;
 
+/// The keys import reads (raqim writes them anew); any other (`_input_hash`,
+/// `_task_hash`, `_view_id`, `_session_id`, `_annotator_id`, a recipe's own) is kept as
+/// the record's foreign fields and written back.
+const KEEP: Keep = Keep {
+    format: Format::Prodigy,
+    known: &["id", "text", "tokens", "spans", "answer"],
+};
+
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
-    read_json_lines(name, src, ctx, task_id, spans)
+    read_json_lines_keeping(name, src, ctx, Some(KEEP), task_id, spans)
 }
 
 /// `id`, else `_input_hash`, else the default of every JSON format.
@@ -290,7 +299,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
             })
             .collect();
         let pending = kept.iter().any(|s| s.state == Some(State::Pending));
-        to_json_line(
+        to_json_line_with(
             &mut out,
             &Task {
                 id: &r.id,
@@ -301,6 +310,7 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 flagged: r.flagged,
                 meta: r.meta.as_ref().filter(|m| !m.is_null()),
             },
+            r.foreign_for(Format::Prodigy),
         );
     }
     Ok(out)
