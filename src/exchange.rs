@@ -452,16 +452,27 @@ pub fn export(
     let rows = resolve(&store, args.docs)?;
     let mut records = Vec::with_capacity(rows.len());
     // Prodigy reads an accepted task's spans as all its entities: a document with
-    // suggestions still to review would teach that they are none.
-    let leave_out_unreviewed =
-        args.format == Format::Prodigy && args.state == ExportState::Accepted;
+    // suggestions still to review, or a text nobody has reviewed (no span, not marked
+    // done), would teach that there are none.
+    let prodigy = args.format == Format::Prodigy;
     let mut unreviewed: Vec<String> = Vec::new();
     store.read_documents::<StoreError>(&rows, |d| {
-        if leave_out_unreviewed && d.spans.iter().any(|s| s.span.state == State::Pending) {
+        let pending = d.spans.iter().any(|s| s.span.state == State::Pending);
+        let untouched = d.spans.is_empty() && !d.row.done;
+        if prodigy && args.state == ExportState::Accepted && (pending || untouched) {
             unreviewed.push(d.row.name.clone());
             return Ok(());
         }
         let mut foreign = foreign_for(d.foreign.as_ref(), args.format);
+        if prodigy && untouched {
+            // Written without an answer (pending spans say so by themselves).
+            let f = foreign.get_or_insert_with(|| formats::Foreign {
+                format: Format::Prodigy,
+                fields: Default::default(),
+                layout: Default::default(),
+            });
+            f.layout.insert("answer".to_string(), Value::Null);
+        }
         if args.format == Format::LabelStudio {
             let names = [
                 ("from_name", args.ls_from_name),
@@ -586,8 +597,9 @@ pub fn export(
         }
         writeln!(
             stderr,
-            "raqim: left out {} still to review (with pending spans), which Prodigy would read \
-             as having no other entities: {names}; --state all writes them without an answer",
+            "raqim: left out {} still to review (with pending spans, or no span and not marked \
+             done), which Prodigy would read as having no other entities: {names}; --state all \
+             writes them without an answer",
             count(unreviewed.len(), "document"),
         )?;
     }
@@ -748,10 +760,15 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
     let meta_str = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str);
     let name = meta_str("name").unwrap_or(&r.id).to_string();
     let source_path = meta_str("source_path").map(str::to_string);
+    // A task accepted in Prodigy is a reviewed text, with or without spans.
+    let accepted_task = format == Format::Prodigy
+        && r.foreign_for(Format::Prodigy)
+            .and_then(|f| f.fields.get("answer"))
+            .is_some_and(|a| a == "accept");
     let done = meta
         .and_then(|m| m.get("done"))
         .and_then(Value::as_bool)
-        .unwrap_or(false);
+        .unwrap_or(accepted_task);
     let default_state = match args.state {
         ImportAs::Suggestions => State::Pending,
         ImportAs::Accepted => State::Accepted,

@@ -1037,7 +1037,7 @@ fn a_foreign_record_keeps_its_id_through_import_and_export() {
         concat!(
             r#"{"id": "article-7", "text": "قال محمد في دمشق", "meta": {"name": "Damascus story"}, "spans": [{"start": 4, "end": 8, "label": "PER"}]}"#,
             "\n",
-            r#"{"id": 12, "text": "وصل الوفد إلى بغداد", "spans": []}"#,
+            r#"{"id": 12, "text": "وصل الوفد إلى بغداد", "spans": [], "answer": "accept"}"#,
             "\n"
         ),
     )
@@ -1221,7 +1221,9 @@ fn a_prodigy_export_leaves_out_documents_still_to_review_and_says_so() {
     assert_eq!(tasks[0]["id"], "zar");
     assert_eq!(tasks[0]["answer"], "accept");
     assert!(
-        stderr(&o).contains("left out 1 document still to review (with pending spans)")
+        stderr(&o).contains(
+            "left out 1 document still to review (with pending spans, or no span and not marked done)"
+        )
             && stderr(&o).contains(": deir-ez-zor;"),
         "{}",
         stderr(&o)
@@ -1265,6 +1267,18 @@ fn prodigy_tasks_rejected_as_examples_or_without_an_answer_are_reported_on_impor
     assert_eq!(r.len(), 2);
     assert!(r[0]["spans"].as_array().unwrap().is_empty(), "{}", r[0]);
     assert_eq!(r[1]["spans"][0]["state"], "accepted");
+    // Not reviewed, it is no "no entities here" example for Prodigy: left out, or
+    // without an answer.
+    let o = export(&db, &["--format", "prodigy"]);
+    assert_eq!(records(&o).len(), 1, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("left out 1 document still to review"),
+        "{}",
+        stderr(&o)
+    );
+    let all = records(&export(&db, &["--format", "prodigy", "--state", "all"]));
+    assert!(all[0].get("answer").is_none(), "{}", all[0]);
+    assert_eq!(all[1]["answer"], "accept");
 }
 
 #[test]

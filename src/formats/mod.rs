@@ -563,6 +563,11 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
             });
         }
     }
+    if format == Format::Prodigy {
+        for (o, r) in out.iter_mut().zip(records) {
+            o.foreign = prodigy::expected_foreign(r);
+        }
+    }
     Ok(out)
 }
 

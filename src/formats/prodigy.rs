@@ -8,9 +8,9 @@
 //! break, as a token of its own), so joining each token's text and its `ws` space gives
 //! the text back and every span is whole tokens. Rejected spans are left out: Prodigy
 //! reads every span of an accepted task as an entity. A task with no pending span gets
-//! `"answer": "accept"`; one with pending spans gets no answer, as a stream of
-//! suggestions to review (`raqim export` leaves such documents out unless `--state
-//! all`). Spans keep `source` and `score` (the fields of `ner.teach`), and raqim's
+//! `"answer": "accept"`; one with pending spans, or one its caller marks unreviewed
+//! ([`answer`]), gets no answer, as a stream of suggestions to review (`raqim export`
+//! leaves such documents out unless `--state all`). Spans keep `source` and `score` (the fields of `ner.teach`), and raqim's
 //! `state` and `annotator` (Prodigy keeps unknown keys). The record id is written as
 //! `id`, and the task's other keys it came with (`_input_hash`, `_task_hash`,
 //! `_view_id`, `_session_id`...) as they were (foreign fields, see [`KEEP`]).
@@ -31,18 +31,49 @@ use serde_json::Value;
 
 use super::tokens::{Token, token_range, tokenize_covering};
 use super::{
-    Ctx, Format, FormatError, Keep, Location, Object, Offsets, Record, RecordSpan, Units, json,
-    json_id, json_spans, jsonl, read_json_lines_keeping, to_json_line_with, valid_score,
+    Ctx, Foreign, Format, FormatError, Keep, Location, Object, Offsets, Record, RecordSpan, Units,
+    json, json_id, json_spans, jsonl, read_json_lines_keeping, to_json_line_with, valid_score,
 };
 use crate::annotation::State;
 
 /// The keys import reads (raqim writes them anew); any other (`_input_hash`,
 /// `_task_hash`, `_view_id`, `_session_id`, `_annotator_id`, a recipe's own) is kept as
 /// the record's foreign fields and written back.
+///
+/// `answer` is kept too, though read: an import marks a new document whose task was
+/// accepted as done (Prodigy's "no entities here" is a reviewed text), and the writer
+/// writes the answer anew, never the one kept.
 const KEEP: Keep = Keep {
     format: Format::Prodigy,
-    known: &["id", "text", "tokens", "spans", "answer"],
+    known: &["id", "text", "tokens", "spans"],
 };
+
+/// The answer a task is written with: none while a span is pending, nor for a document
+/// the caller says nobody reviewed (`"answer": null` in its foreign layout: a text with
+/// no span, not marked done); else `accept`.
+pub(super) fn answer(r: &Record) -> Option<&'static str> {
+    let pending = r.spans.iter().any(|s| s.state == Some(State::Pending));
+    let unreviewed = r
+        .foreign_for(Format::Prodigy)
+        .and_then(|f| f.layout.get("answer"))
+        .is_some_and(Value::is_null);
+    (!pending && !unreviewed).then_some("accept")
+}
+
+/// The foreign fields a Prodigy round trip gives back: those kept, with the answer as
+/// written (see [`answer`]); no layout.
+pub(super) fn expected_foreign(r: &Record) -> Option<Foreign> {
+    let mut fields = r
+        .foreign_for(Format::Prodigy)
+        .map(|f| f.fields.clone())
+        .unwrap_or_default();
+    fields.remove("meta");
+    fields.remove("answer");
+    if let Some(a) = answer(r) {
+        fields.insert("answer".into(), Value::from(a));
+    }
+    Foreign::new(Format::Prodigy, fields, Default::default())
+}
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
     read_json_lines_keeping(name, src, ctx, Some(KEEP), task_id, spans)
@@ -298,7 +329,15 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 }
             })
             .collect();
-        let pending = kept.iter().any(|s| s.state == Some(State::Pending));
+        // The answer is written anew, never the one the task came with.
+        let foreign = r.foreign_for(Format::Prodigy).map(|f| {
+            let mut fields = f.fields.clone();
+            fields.remove("answer");
+            Foreign {
+                fields,
+                ..f.clone()
+            }
+        });
         to_json_line_with(
             &mut out,
             &Task {
@@ -306,11 +345,11 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 text: &r.text,
                 tokens,
                 spans,
-                answer: (!pending).then_some("accept"),
+                answer: answer(r),
                 flagged: r.flagged,
                 meta: r.meta.as_ref().filter(|m| !m.is_null()),
             },
-            r.foreign_for(Format::Prodigy),
+            foreign.as_ref(),
         );
     }
     Ok(out)
@@ -320,9 +359,8 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
 /// `accept`, which gives a span without a state of its own the state accepted; in a
 /// task without an answer it stays without one.
 pub(super) fn expected_span(r: &Record, s: &RecordSpan) -> RecordSpan {
-    let pending = r.spans.iter().any(|x| x.state == Some(State::Pending));
     let mut out = valid_score(s);
-    if !pending {
+    if answer(r).is_some() {
         out.state.get_or_insert(State::Accepted);
     }
     out
