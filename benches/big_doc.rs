@@ -85,6 +85,7 @@ fn import_as(format: Format, db: &Path, file: &Path, labels: &LabelSet) {
         skip_bad: false,
         brat_triggers: false,
         ls_field: None,
+        doccano_columns: (None, None),
         conll_column: None,
         annotator: "bench",
     };

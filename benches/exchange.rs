@@ -59,6 +59,7 @@ fn import_from(db: &Path, file: &Path, labels: &LabelSet) {
         skip_bad: false,
         brat_triggers: false,
         ls_field: None,
+        doccano_columns: (None, None),
         conll_column: None,
         annotator: "bench",
     };

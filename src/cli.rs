@@ -463,6 +463,14 @@ pub struct ImportArgs {
     /// in the template is content) [default: text, else the only string field].
     #[arg(long, value_name = "FIELD")]
     pub ls_field: Option<String>,
+    /// doccano: the key of each line that holds the text, as the project named it in
+    /// doccano's upload form ("Column data") [default: text].
+    #[arg(long, value_name = "KEY")]
+    pub column_data: Option<String>,
+    /// doccano: the key of each line that holds the spans, as the project named it in
+    /// doccano's upload form ("Column label") [default: label, labels, entities].
+    #[arg(long, value_name = "KEY")]
+    pub column_label: Option<String>,
     /// CoNLL only: which tag column to read when a line has several (nested
     /// entities, as in Wojood), counting from 1, the first after the token; entities
     /// in the other columns are counted and reported. A file with a POS or `-X-`

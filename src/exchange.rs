@@ -639,6 +639,8 @@ pub struct ImportArgs<'a> {
     /// Label Studio: the field of a task's `data` with the text (`None`: `text`, else
     /// the only string field).
     pub ls_field: Option<&'a str>,
+    /// doccano's column names (`--column-data`, `--column-label`).
+    pub doccano_columns: (Option<&'a str>, Option<&'a str>),
     /// CoNLL: the tag column read (0, or `None`: the first after the token).
     pub conll_column: Option<usize>,
     /// Who imports (the action rows; spans without an annotator of their own).
@@ -897,6 +899,14 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
             args.format
         )?;
     }
+    let (data, label) = args.doccano_columns;
+    if args.format != Format::Doccano && (data.is_some() || label.is_some()) {
+        writeln!(
+            stderr,
+            "raqim: note: --column-data and --column-label name doccano's columns; they do not apply to {}",
+            args.format
+        )?;
+    }
     if args.format != Format::Conll && args.conll_column.is_some() {
         writeln!(
             stderr,
@@ -912,6 +922,7 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
         brat_triggers: args.brat_triggers,
         ls_field: args.ls_field,
         conll_column: args.conll_column.unwrap_or(0),
+        doccano_columns: args.doccano_columns,
     };
     let mut summary = ImportSummary {
         files: files.len(),

@@ -170,6 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 skip_bad: a.skip_bad,
                 brat_triggers: a.brat_triggers,
                 ls_field: a.ls_field.as_deref(),
+                doccano_columns: (a.column_data.as_deref(), a.column_label.as_deref()),
                 conll_column: a.conll_column.map(|n| usize::from(n) - 1),
                 annotator: &annotator,
             };

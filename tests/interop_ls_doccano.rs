@@ -343,7 +343,7 @@ fn the_text_field_is_the_one_ls_field_names_or_the_only_string_one() {
 // ---- doccano (issue 14, item 11; the tool's own examples) ----
 
 #[test]
-fn doccanos_export_example_comes_back_with_the_same_spans() {
+fn doccanos_export_and_import_examples_come_back_with_the_same_spans() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("raqim.db");
     let file = "tests/fixtures/interop/doccano/export_example.jsonl";
@@ -365,19 +365,47 @@ fn doccanos_export_example_comes_back_with_the_same_spans() {
         assert_eq!(o["text"], r["text"]);
         assert_eq!(o["label"], r["label"]);
     }
-    // Its import example names its columns in doccano's upload form: refused, named.
-    let err = import_refused(
-        &db,
-        &[
-            "--format",
-            "doccano",
-            "tests/fixtures/interop/doccano/import_example.jsonl",
-        ],
-    );
+    // Its import example names its columns as doccano's upload form lets a project:
+    // refused without their names, with the options that give them...
+    let example = "tests/fixtures/interop/doccano/import_example.jsonl";
+    let err = import_refused(&db, &["--format", "doccano", example]);
     assert!(
         err.contains("import_example.jsonl:1: text: missing"),
         "{err}"
     );
+    assert!(
+        err.contains("--column-data KEY and --column-label KEY"),
+        "{err}"
+    );
+    // ...and read with them, every span in place (a database of its own: the export
+    // example has the same texts with more spans).
+    let db = dir.path().join("columns.db");
+    import(
+        &db,
+        &[
+            "--format",
+            "doccano",
+            "--add-labels",
+            "--as",
+            "accepted",
+            "--column-data",
+            "column_data",
+            "--column-label",
+            "column_label",
+            example,
+        ],
+    );
+    let original = lines(&std::fs::read_to_string(example).unwrap());
+    let out = lines(&export(&db, &["--format", "doccano"]));
+    for r in &original {
+        let back = out
+            .iter()
+            .find(|o| o["text"] == r["column_data"])
+            .unwrap_or_else(|| panic!("{r} not exported"));
+        assert_eq!(back["label"], r["column_label"], "{r}");
+        // The column names are read, not kept as foreign fields written back.
+        assert!(back.get("column_data").is_none(), "{back}");
+    }
 }
 
 #[test]

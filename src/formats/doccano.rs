@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::{
     Ctx, Format, FormatError, Keep, Location, Offsets, Record, RecordSpan, Units, json, json_id,
-    json_spans, read_json_lines_keeping, to_json_line_with,
+    json_spans, read_json_lines_named, to_json_line_with,
 };
 
 /// The keys import reads; any other (doccano's `Comments`, a project's own columns) is
@@ -36,19 +36,34 @@ const KEEP: Keep = Keep {
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {
-    read_json_lines_keeping(name, src, ctx, Some(KEEP), json_id, |at, o, units, ctx| {
-        let relations = json::opt_array(at, "", o, "relations")?.len();
-        if relations > 0 {
-            *ctx.out
-                .ignored
-                .entry("doccano relations".to_string())
-                .or_default() += relations;
-        }
-        let keys = ["label", "labels", "entities"];
-        json_spans(at, o, &keys, ctx, |field, item, ctx| {
-            span(at, field, item, units, ctx)
-        })
-    })
+    // The columns as doccano's upload form names them (`column_data`, `column_label`).
+    let (data, label) = ctx.opts.doccano_columns;
+    let text_key = data.unwrap_or("text");
+    let label_keys: Vec<&str> = match label {
+        Some(l) => vec![l],
+        None => vec!["label", "labels", "entities"],
+    };
+    let names = (text_key, label_keys.as_slice());
+    read_json_lines_named(
+        name,
+        src,
+        ctx,
+        Some(KEEP),
+        names,
+        json_id,
+        |at, o, units, ctx| {
+            let relations = json::opt_array(at, "", o, "relations")?.len();
+            if relations > 0 {
+                *ctx.out
+                    .ignored
+                    .entry("doccano relations".to_string())
+                    .or_default() += relations;
+            }
+            json_spans(at, o, &label_keys, ctx, |field, item, ctx| {
+                span(at, field, item, units, ctx)
+            })
+        },
+    )
 }
 
 fn span(

@@ -382,6 +382,10 @@ pub struct ImportOptions<'a> {
     /// CoNLL: which tag column to read when a line has several (nested entities), from
     /// 0, the first after the token; the others are counted in [`Imported::notes`].
     pub conll_column: usize,
+    /// doccano: the names a project gave its text and label columns in doccano's
+    /// upload form (`column_data`, `column_label`); `None`: `text`, and `label`,
+    /// `labels`, `entities`.
+    pub doccano_columns: (Option<&'a str>, Option<&'a str>),
 }
 
 /// What an import read.
@@ -1246,9 +1250,37 @@ fn read_json_lines_keeping(
     id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
     spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
 ) -> Result<(), FormatError> {
+    read_json_lines_named(name, src, ctx, keep, ("text", &[]), id, spans)
+}
+
+/// [`read_json_lines_keeping`] with the text under `names.0` (doccano's upload form
+/// lets a project name its columns) and `names.1` read too (not kept as leftovers).
+fn read_json_lines_named(
+    name: &str,
+    src: &str,
+    ctx: &mut Ctx,
+    keep: Option<Keep>,
+    names: (&str, &[&str]),
+    id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
+    spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
+) -> Result<(), FormatError> {
+    let (text_key, also_read) = names;
     let record = |at: &Location, v: &Value, ctx: &mut Ctx| -> Result<Record, FormatError> {
         let o = json::object(at, "", v)?;
-        let text = json::text(at, "text", json::req(at, "", o, "text")?)?;
+        let doccano = keep.is_some_and(|k| k.format == Format::Doccano);
+        let text = match json::req(at, "", o, text_key) {
+            Ok(v) => json::text(at, text_key, v)?,
+            // A doccano project names its columns in its upload form, and its own
+            // import example uses other names than `text`.
+            Err(_) if doccano && text_key == "text" => {
+                return Err(FormatError::field(
+                    at,
+                    text_key,
+                    "missing; a doccano file whose columns have other names (column_data, column_label) is read with --column-data KEY and --column-label KEY",
+                ));
+            }
+            Err(e) => return Err(e),
+        };
         let id = id(at, o)?;
         let units = Units::new(text, ctx.opts.offsets);
         let spans = spans(at, o, &units, ctx)?;
@@ -1262,6 +1294,10 @@ fn read_json_lines_keeping(
                 let mut fields = leftovers(o, k.known);
                 fields.remove("meta");
                 fields.remove("flagged");
+                fields.remove(text_key);
+                for key in also_read {
+                    fields.remove(*key);
+                }
                 Foreign::new(k.format, fields, Map::new())
             }),
         })
