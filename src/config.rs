@@ -45,61 +45,53 @@ pub fn config_path() -> Option<PathBuf> {
     )
 }
 
-#[derive(serde::Deserialize, Default)]
+/// The settings file's contents (`$XDG_CONFIG_HOME/raqim/config.toml`), read once:
+/// each setting is `None` when the file does not give it (or does not exist).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Config {
+pub struct Settings {
     annotator: Option<String>,
     terminal: Option<crate::profile::Profile>,
     reject_project_after: Option<u32>,
 }
 
-fn read_config(path: &Path) -> anyhow::Result<Config> {
-    let src = match std::fs::read_to_string(path) {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
-    };
-    toml::from_str(&src).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-}
-
-/// The terminal profile the settings file names (`terminal = "kitty"`), if any.
-pub fn terminal(config: Option<&Path>) -> anyhow::Result<Option<crate::profile::Profile>> {
-    match config {
-        Some(path) => Ok(read_config(path)?.terminal),
-        None => Ok(None),
+impl Settings {
+    /// Reads the settings file at `path`; a missing file (or no path) gives the
+    /// defaults, an unreadable or malformed one an error naming it.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Settings> {
+        let Some(path) = path else {
+            return Ok(Settings::default());
+        };
+        let src = match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
+        };
+        toml::from_str(&src).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
-}
 
-/// In how many documents a string must be rejected, and never accepted, to be
-/// withdrawn from every document (`reject_project_after = N`; 0: only by `X`,
-/// reject all alike); the memory's default without the setting.
-pub fn reject_project_after(config: Option<&Path>) -> anyhow::Result<u32> {
-    let set = match config {
-        Some(path) => read_config(path)?.reject_project_after,
-        None => None,
-    };
-    Ok(set.unwrap_or(crate::suggest::memory::PROJECT_AFTER_DOCS))
-}
+    /// The terminal profile the file names (`terminal = "kitty"`), if any.
+    pub fn terminal(&self) -> Option<crate::profile::Profile> {
+        self.terminal
+    }
 
-/// Who is annotating: the flag, else the settings file, else the login name
-/// (`$USER`, `$LOGNAME`), else "unknown". A blank name counts as none.
-pub fn annotator(
-    flag: Option<&str>,
-    config: Option<&Path>,
-    login: Option<OsString>,
-) -> anyhow::Result<String> {
-    let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    if let Some(a) = flag.and_then(clean) {
-        return Ok(a);
+    /// In how many documents a string must be rejected, and never accepted, to be
+    /// withdrawn from every document (`reject_project_after = N`; 0: only by `X`,
+    /// reject all alike); the memory's default without the setting.
+    pub fn reject_project_after(&self) -> u32 {
+        self.reject_project_after
+            .unwrap_or(crate::suggest::memory::PROJECT_AFTER_DOCS)
     }
-    if let Some(path) = config
-        && let Some(a) = read_config(path)?.annotator.as_deref().and_then(clean)
-    {
-        return Ok(a);
+
+    /// Who is annotating: the flag, else the file's `annotator`, else the login name
+    /// (`$USER`, `$LOGNAME`), else "unknown". A blank name counts as none.
+    pub fn annotator(&self, flag: Option<&str>, login: Option<OsString>) -> String {
+        let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        flag.and_then(clean)
+            .or_else(|| self.annotator.as_deref().and_then(clean))
+            .or_else(|| login.and_then(|l| clean(&l.to_string_lossy())))
+            .unwrap_or_else(|| "unknown".to_string())
     }
-    Ok(login
-        .and_then(|l| clean(&l.to_string_lossy()))
-        .unwrap_or_else(|| "unknown".to_string()))
 }
 
 #[cfg(test)]
@@ -111,18 +103,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config.toml");
         let login = || Some(OsString::from("sami"));
-        assert_eq!(annotator(None, Some(&file), login()).unwrap(), "sami");
+        let annotator = |flag| {
+            Settings::load(Some(&file))
+                .unwrap()
+                .annotator(flag, login())
+        };
+        assert_eq!(annotator(None), "sami");
         std::fs::write(&file, "annotator = \"layla\"\n").unwrap();
-        assert_eq!(annotator(None, Some(&file), login()).unwrap(), "layla");
-        assert_eq!(
-            annotator(Some("nour"), Some(&file), login()).unwrap(),
-            "nour"
-        );
-        assert_eq!(annotator(Some("  "), None, None).unwrap(), "unknown");
+        assert_eq!(annotator(None), "layla");
+        assert_eq!(annotator(Some("nour")), "nour");
+        assert_eq!(Settings::default().annotator(Some("  "), None), "unknown");
         std::fs::write(&file, "annotater = \"x\"\n").unwrap();
-        let e = annotator(None, Some(&file), login())
-            .unwrap_err()
-            .to_string();
+        let e = Settings::load(Some(&file)).unwrap_err().to_string();
         assert!(e.contains("config.toml") && e.contains("annotater"), "{e}");
     }
 
@@ -130,12 +122,13 @@ mod tests {
     fn reject_project_after_is_read_from_the_file_else_two() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config.toml");
-        assert_eq!(reject_project_after(Some(&file)).unwrap(), 2);
-        assert_eq!(reject_project_after(None).unwrap(), 2);
+        let after = || Settings::load(Some(&file)).map(|s| s.reject_project_after());
+        assert_eq!(after().unwrap(), 2);
+        assert_eq!(Settings::load(None).unwrap().reject_project_after(), 2);
         std::fs::write(&file, "reject_project_after = 0\n").unwrap();
-        assert_eq!(reject_project_after(Some(&file)).unwrap(), 0);
+        assert_eq!(after().unwrap(), 0);
         std::fs::write(&file, "reject_project_after = -1\n").unwrap();
-        let e = reject_project_after(Some(&file)).unwrap_err().to_string();
+        let e = after().unwrap_err().to_string();
         assert!(e.contains("config.toml"), "{e}");
     }
 

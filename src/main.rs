@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use raqim::cli::{Cli, Command, LogLevel, StoreArgs, ViewArgs};
+use raqim::config::Settings;
 use raqim::logging;
 use raqim::profile::Profile;
 use raqim::session::open::{
@@ -153,7 +154,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Import(a)) => {
             let db = database_path(a.db.as_deref())?;
-            let annotator = annotator_named(a.annotator.as_deref())?;
+            let annotator = annotator_named(&settings()?, a.annotator.as_deref());
             let labels = match &a.labels_file {
                 Some(p) => raqim::suggest::labels::LabelSet::load(p)?,
                 None => raqim::suggest::labels::LabelSet::builtin(),
@@ -232,7 +233,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(path) => raqim::tui::load_keymap(&path)?,
                 None => raqim::tui::Keymap::default_keymap(),
             };
-            let settings = view_settings(&cli.view, cli.terminal)?;
+            let config = settings()?;
+            let settings = view_settings(&config, &cli.view, cli.terminal)?;
             if raqim::session::set::is_set(&file) {
                 let entries = raqim::session::set::load(&file)?;
                 if !std::io::stdout().is_terminal() {
@@ -243,7 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     documents = entries.len(),
                     "viewer: a set"
                 );
-                let keeper = keeper(&cli.store)?;
+                let keeper = keeper(&config, &cli.store)?;
                 let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
                 // Every document is in the database from now on, for an export; a
                 // database that cannot take them is said again by opening the first.
@@ -259,7 +261,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            let keeper = keeper(&cli.store)?;
+            let keeper = keeper(&config, &cli.store)?;
             let (doc, opened) =
                 keeper.open(doc, &file, engine.as_deref(), Some(&mut ask_changed))?;
             log_opened(&file.display().to_string(), &doc, opened.as_ref());
@@ -268,19 +270,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The settings file, read once per command that needs it.
+fn settings() -> anyhow::Result<Settings> {
+    Settings::load(raqim::config::config_path().as_deref())
+}
+
 /// Who is annotating: `--annotator`, else the settings file, else the login name.
-fn annotator_named(flag: Option<&str>) -> anyhow::Result<String> {
-    raqim::config::annotator(
+fn annotator_named(settings: &Settings, flag: Option<&str>) -> String {
+    settings.annotator(
         flag,
-        raqim::config::config_path().as_deref(),
         std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")),
     )
 }
 
 /// Where the viewer keeps documents: the annotator first, then the database (unless
 /// `--no-db`), so their errors come in that order.
-fn keeper(args: &StoreArgs) -> anyhow::Result<Keeper> {
-    let annotator = annotator_named(args.annotator.as_deref())?;
+fn keeper(settings: &Settings, args: &StoreArgs) -> anyhow::Result<Keeper> {
+    let annotator = annotator_named(settings, args.annotator.as_deref());
     let db = if args.no_db {
         None
     } else {
@@ -289,12 +295,14 @@ fn keeper(args: &StoreArgs) -> anyhow::Result<Keeper> {
     Ok(Keeper::new(db, annotator, args.changed))
 }
 
-fn view_settings(view: &ViewArgs, flag: Option<Profile>) -> anyhow::Result<ViewSettings> {
-    let config = raqim::config::terminal(raqim::config::config_path().as_deref())?;
+fn view_settings(
+    settings: &Settings,
+    view: &ViewArgs,
+    flag: Option<Profile>,
+) -> anyhow::Result<ViewSettings> {
     let picked = raqim::tui::picked_profile().map_err(anyhow::Error::msg)?;
-    let profile = Profile::choose(flag, config, picked, |k| std::env::var(k).ok());
-    let reject_project_after =
-        raqim::config::reject_project_after(raqim::config::config_path().as_deref())?;
+    let profile = Profile::choose(flag, settings.terminal(), picked, |k| std::env::var(k).ok());
+    let reject_project_after = settings.reject_project_after();
     tracing::info!(%profile, "viewer: terminal profile");
     Ok(ViewSettings {
         direction: view.direction,
