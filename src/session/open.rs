@@ -254,12 +254,19 @@ pub trait DocumentSource {
     fn name(&self, i: usize) -> String;
     /// The progress the list shows for a document not open (from the store).
     fn summary(&mut self, i: usize) -> String;
-    /// Reads document `i` and opens it for review (`None`: nothing is stored).
-    fn open(&mut self, i: usize) -> Result<(Document, Option<Opened>), OpenError>;
-    /// The id of document `i`'s text ([`Document::id`]), read without opening it for
-    /// review; `None` when it cannot be read or the source does not tell.
-    fn document_id(&mut self, _i: usize) -> Option<String> {
-        None
+    /// Reads document `i`, without opening it for review.
+    fn read(&mut self, i: usize) -> Result<Document, OpenError>;
+    /// Opens document `i`, as [`DocumentSource::read`] gave it, for review (`None`:
+    /// nothing is stored).
+    fn open_read(
+        &mut self,
+        i: usize,
+        doc: Document,
+    ) -> Result<(Document, Option<Opened>), OpenError>;
+    /// Reads document `i` and opens it for review.
+    fn open(&mut self, i: usize) -> Result<(Document, Option<Opened>), OpenError> {
+        let doc = self.read(i)?;
+        self.open_read(i, doc)
     }
 }
 
@@ -292,17 +299,22 @@ pub fn open_in_set(
     let mut unreadable = Vec::new();
     let mut i = i;
     loop {
-        if source.document_id(i).as_deref() == Some(open_id) {
-            let m = format!(
-                "{} has the same text as {}: the same document, kept open",
-                source.name(i),
-                source.name(current)
-            );
-            tracing::info!("viewer: {}", logging::clip(&m, logging::MESSAGE));
-            said.push(m);
-            return (Switched::Same { index: i }, said, unreadable);
-        }
-        match source.open(i) {
+        // The file is read once: its id says whether it is the open document.
+        let opened = match source.read(i) {
+            Ok(doc) if doc.id() == open_id => {
+                let m = format!(
+                    "{} has the same text as {}: the same document, kept open",
+                    source.name(i),
+                    source.name(current)
+                );
+                tracing::info!("viewer: {}", logging::clip(&m, logging::MESSAGE));
+                said.push(m);
+                return (Switched::Same { index: i }, said, unreadable);
+            }
+            Ok(doc) => source.open_read(i, doc),
+            Err(e) => Err(e),
+        };
+        match opened {
             Ok(opened) => {
                 let switched = Switched::Opened {
                     index: i,
@@ -464,15 +476,18 @@ impl DocumentSource for SetSource {
         }
     }
 
-    fn document_id(&mut self, i: usize) -> Option<String> {
-        self.entries[i].open(self.lossy).ok().map(|d| d.id())
-    }
-
     /// A changed file is not asked about here (the screen is taken): it follows the
     /// keeper's choice, or is refused.
-    fn open(&mut self, i: usize) -> Result<(Document, Option<Opened>), OpenError> {
+    fn read(&mut self, i: usize) -> Result<Document, OpenError> {
+        Ok(self.entries[i].open(self.lossy)?)
+    }
+
+    fn open_read(
+        &mut self,
+        i: usize,
+        doc: Document,
+    ) -> Result<(Document, Option<Opened>), OpenError> {
         let entry = &self.entries[i];
-        let doc = entry.open(self.lossy)?;
         let engine = self.engine.clone().unwrap_or_else(builtin_engine);
         let (doc, mut opened) = match &entry.path {
             Some(p) => self.keeper.open(doc, p, Some(&engine), None)?,
