@@ -41,6 +41,7 @@ mod error;
 mod flags;
 mod lock;
 mod open;
+mod register;
 pub mod schema;
 mod types;
 
@@ -59,8 +60,8 @@ use crate::document::document_id;
 
 pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
-pub use flags::Registration;
 pub use lock::DocLock;
+pub use register::Registration;
 pub use schema::SCHEMA_VERSION;
 pub use types::{ActionRow, Change, DocumentRow, Flag, NewSpan, StoredSpan, default_path_from};
 
