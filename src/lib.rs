@@ -5,6 +5,7 @@
 //! terminal; only `tui` (and the binary) may use ratatui or crossterm, and nothing
 //! below the TUI may use `crate::tui`. `tests/architecture.rs` checks.
 
+pub mod agreement;
 pub mod annotation;
 pub mod cli;
 pub mod commands;

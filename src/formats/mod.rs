@@ -41,7 +41,7 @@ mod error;
 mod jsonl;
 mod label_studio;
 mod prodigy;
-mod tokens;
+pub(crate) mod tokens;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;

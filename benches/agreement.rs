@@ -1,0 +1,145 @@
+//! `agreement::compute` on 1,000 documents of about 3 KB, each with the layers of
+//! three annotators (issue 15's figure: under 2 s): three pairs, Fleiss' kappa over
+//! every document, and the report rendered as JSON, table and CSV.
+//!
+//! The layers are made from one set of about 40 one-to-three-word entities per
+//! document; each annotator drops, relabels or moves a word of about one in five and
+//! adds a few of their own, so the figures are those of people who mostly agree.
+//! Run with `cargo bench --bench agreement`.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use raqim::agreement::{self, DocLayers, Options, Span};
+
+const DOCS: usize = 1_000;
+const ANNOTATORS: &[&str] = &["amal", "basel", "cyrus"];
+const LABELS: &[&str] = &["PER", "LOC", "ORG", "MISC"];
+const WORDS: &[&str] = &[
+    "قال",
+    "الرئيس",
+    "محمد",
+    "في",
+    "دمشق",
+    "إن",
+    "الجيش",
+    "السوري",
+    "انسحب",
+    "من",
+    "مدينة",
+    "دير",
+    "الزور",
+    "وأضاف",
+    "المتحدث",
+    "باسم",
+    "وزارة",
+    "الخارجية",
+    "أن",
+    "الوفد",
+    "وصل",
+    "إلى",
+    "بغداد",
+    "صباح",
+    "اليوم",
+    "لبحث",
+    "العلاقات",
+    "بين",
+    "البلدين",
+    "«داعش»",
+    "،",
+];
+
+/// xorshift64*: the same documents on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+    }
+}
+
+/// About 3 KB of words, and the code point range of each word.
+fn article(rng: &mut Rng) -> (String, Vec<(usize, usize)>) {
+    let (mut text, mut words, mut at) = (String::new(), Vec::new(), 0);
+    while text.len() < 3 * 1024 {
+        let w = WORDS[rng.below(WORDS.len())];
+        let n = w.chars().count();
+        words.push((at, at + n));
+        text.push_str(w);
+        text.push(if rng.below(12) == 0 { '\n' } else { ' ' });
+        at += n + 1;
+    }
+    (text, words)
+}
+
+fn documents() -> Vec<DocLayers> {
+    let mut rng = Rng(0xa9ee_0000_0000_0015);
+    (0..DOCS)
+        .map(|i| {
+            let (text, words) = article(&mut rng);
+            let entities: Vec<Span> = (0..40)
+                .map(|_| {
+                    let w = rng.below(words.len() - 3);
+                    let len = 1 + rng.below(3);
+                    Span::new(words[w].0, words[w + len - 1].1, LABELS[rng.below(4)])
+                })
+                .collect();
+            let layers = ANNOTATORS
+                .iter()
+                .map(|name| {
+                    let mut spans = Vec::new();
+                    for e in &entities {
+                        match rng.below(20) {
+                            0 => {}
+                            1 => spans.push(Span::new(e.start, e.end, LABELS[rng.below(4)])),
+                            2 => {
+                                let w = words.partition_point(|w| w.0 < e.start);
+                                let start = words[w.saturating_sub(1)].0;
+                                spans.push(Span::new(start, e.end, &e.label));
+                            }
+                            _ => spans.push(e.clone()),
+                        }
+                    }
+                    for _ in 0..3 {
+                        let w = words[rng.below(words.len())];
+                        spans.push(Span::new(w.0, w.1, LABELS[rng.below(4)]));
+                    }
+                    (name.to_string(), spans)
+                })
+                .collect::<BTreeMap<_, _>>();
+            DocLayers {
+                id: format!("article-{i:04}"),
+                text,
+                layers,
+            }
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let docs = documents();
+    let report = agreement::compute(&docs, &Options::default()).unwrap();
+    println!("{}", report.to_table());
+    let mut g = c.benchmark_group("agreement");
+    g.sample_size(10);
+    g.bench_function("compute_1000_docs_3_annotators", |b| {
+        b.iter(|| agreement::compute(black_box(&docs), &Options::default()).unwrap())
+    });
+    g.bench_function("render_json_table_csv", |b| {
+        b.iter(|| {
+            (
+                serde_json::to_string(black_box(&report)).unwrap(),
+                report.to_table(),
+                report.to_csv(),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
