@@ -6,6 +6,7 @@
 //! below the TUI may use `crate::tui`. `tests/architecture.rs` checks.
 
 pub mod annotation;
+pub mod assign;
 pub mod cli;
 pub mod commands;
 pub mod config;
