@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -114,6 +114,21 @@ CREATE UNIQUE INDEX flags_by_place ON flags(doc, ifnull(start, -1), ifnull(end, 
 /// no record had any. Not in the listing index: only an export reads it.
 const V4: &str = "
 ALTER TABLE documents ADD COLUMN foreign_fields TEXT;               -- JSON {FORMAT: {...}}
+";
+
+/// Version 5: which annotators each document is given to (`raqim assign`, issue 15),
+/// one row per document and annotator, with when it was assigned; the row order is
+/// the order of assignment. An index to list one annotator's documents (their
+/// queue) without reading everyone's. Spans are not yet per annotator: that comes
+/// with layers, in a later version.
+const V5: &str = "
+CREATE TABLE assignments (
+    doc TEXT NOT NULL REFERENCES documents(id),
+    annotator TEXT NOT NULL,
+    assigned INTEGER NOT NULL,        -- unix ms
+    PRIMARY KEY (doc, annotator)
+);
+CREATE INDEX assignments_by_annotator ON assignments(annotator);
 ";
 
 /// The 16 bytes every SQLite 3 database starts with.
