@@ -25,6 +25,7 @@ pub mod session;
 pub mod shell_files;
 pub mod store;
 pub mod suggest;
+pub mod team;
 pub mod train;
 pub mod tui;
 
