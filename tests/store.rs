@@ -1633,3 +1633,18 @@ fn a_version_4_database_takes_assignments_once_migrated_and_an_unknown_document_
     assert_eq!(store.assigned_to("amal").unwrap(), vec![id]);
     assert!(store.assigned_to("dina").unwrap().is_empty());
 }
+
+#[test]
+fn a_version_4_stamp_on_version_5_tables_is_refused_naming_the_assignments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_db(&path, 1);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 4).unwrap();
+    }
+    let err = assert_refused_untouched(&path, "version 4 with version 5's tables");
+    let msg = err.to_string();
+    assert!(msg.contains("table assignments has the columns"), "{msg}");
+    assert!(msg.contains("those of version 5"), "{msg}");
+}

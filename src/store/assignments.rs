@@ -82,7 +82,7 @@ impl Store {
             "SELECT a.doc, a.annotator, a.assigned, \
              EXISTS (SELECT 1 FROM actions x WHERE x.doc = a.doc AND x.annotator = a.annotator), \
              (SELECT count(*) FROM spans s WHERE s.doc = a.doc AND s.annotator = a.annotator) \
-             FROM assignments a {filter} ORDER BY a.rowid"
+             FROM assignments a {filter} ORDER BY a.id"
         );
         self.rows(&sql, p, |r| {
             Ok(Assignment {
