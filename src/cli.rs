@@ -231,6 +231,16 @@ pub enum Command {
     /// integrity_check, naming the table or index hit); exit status 2 when damaged.
     /// Nothing is written.
     Check(CheckArgs),
+    /// Give each document to N different annotators (issue 15): a balanced,
+    /// reproducible assignment (loads within one document, pairs of annotators
+    /// sharing documents evenly), recorded in the database. Documents already
+    /// assigned are left as they were, so a second run gives out only new ones.
+    /// Prints every annotator's load and the documents each pair shares.
+    Assign(AssignArgs),
+    /// Per annotator: documents assigned, started (acted on), done (the document's
+    /// done mark, until each annotator has a layer) and spans; per document, who it
+    /// is assigned to. Nothing is written.
+    Status(StatusArgs),
     /// Show one Arabic line drawn the ways terminals need it, numbered; the number
     /// pressed is kept as this terminal's profile (in terminals.toml beside the
     /// settings file) and used by the viewer from then on.
@@ -491,4 +501,43 @@ pub struct ImportArgs {
     /// name].
     #[arg(long, value_name = "NAME")]
     pub annotator: Option<String>,
+}
+
+/// The arguments of `raqim assign` (see [`Command::Assign`]).
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// Documents to assign, each a document id, an id prefix of at least 8 hex
+    /// digits, a name, an id as exported, or a source path as recorded [default:
+    /// every document, in the order it was added].
+    pub docs: Vec<String>,
+    /// Who annotates, comma-separated, e.g. amal,basel,dina (the order does not
+    /// matter).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        required = true,
+        value_name = "NAME,NAME,..."
+    )]
+    pub annotators: Vec<String>,
+    /// How many different annotators each document goes to.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub per_doc: usize,
+    /// The annotation database [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
+    /// exist.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+/// The arguments of `raqim status` (see [`Command::Status`]).
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// table (for reading) or json (one object: annotators and documents).
+    #[arg(long, default_value = "table", value_name = "table|json")]
+    pub format: crate::team::StatusFormat,
+    /// The annotation database [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
+    /// exist.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }

@@ -7,6 +7,7 @@
 
 pub mod agreement;
 pub mod annotation;
+pub mod assign;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -25,6 +26,7 @@ pub mod session;
 pub mod shell_files;
 pub mod store;
 pub mod suggest;
+pub mod team;
 pub mod train;
 pub mod tui;
 

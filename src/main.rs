@@ -179,6 +179,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(format = %a.format, "import: {summary}");
             Ok(())
         }
+        Some(Command::Assign(a)) => {
+            let db = database_path(a.db.as_deref())?;
+            let names: Vec<String> = a.annotators.iter().map(|n| n.trim().to_string()).collect();
+            raqim::team::assign(
+                &db,
+                &names,
+                a.per_doc,
+                &a.docs,
+                &mut std::io::stdout().lock(),
+            )
+        }
+        Some(Command::Status(a)) => {
+            let db = database_path(a.db.as_deref())?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            raqim::team::status(&db, a.format, &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
         Some(Command::TerminalCheck) => {
             println!("{}", raqim::tui::terminal_check()?);
             Ok(())

@@ -295,7 +295,15 @@ fn shell_files_installs_completions_and_a_man_page_for_every_subcommand() {
         page.contains("\\-\\-annotator"),
         "the main page lists the viewer's flags"
     );
-    for sub in ["import", "export", "eval", "check", "terminal-check"] {
+    for sub in [
+        "import",
+        "export",
+        "eval",
+        "check",
+        "terminal-check",
+        "assign",
+        "status",
+    ] {
         let path = data.join(format!("man/man1/raqim-{sub}.1"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
         let typed = format!("raqim {}", sub.replace('-', "\\-"));

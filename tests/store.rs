@@ -1562,3 +1562,89 @@ fn a_version_3_database_exports_unmigrated_and_takes_foreign_fields_once_migrate
     drop(store);
     assert_eq!(export(&path)["meta"]["wikiPageID"], 9);
 }
+
+#[test]
+fn a_version_4_database_takes_assignments_once_migrated_and_an_unknown_document_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    let id = sha(TEXT);
+    let other_text = "وصل الوفد إلى بغداد.";
+    let other = sha(other_text);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(V1_AS_RELEASED).unwrap();
+        for step in &raqim::store::schema::MIGRATIONS[1..4] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute(
+            "INSERT INTO documents (id, name, source_path, text, added, chars) \
+             VALUES (?1, 'news.txt', NULL, ?2, 5, 47), (?3, 'wafd.txt', NULL, ?4, 6, 20)",
+            (&id, TEXT, &other, other_text),
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO actions (doc, kind, payload, annotator, at) \
+             VALUES (?1, 'create', '{}', 'amal', 7)",
+            [&id],
+        )
+        .unwrap();
+    }
+    // Read only, a version 4 database is not migrated and has no assignments.
+    let store = Store::open_read_only(&path).unwrap();
+    assert!(store.assignments().unwrap().is_empty());
+    assert_eq!(store.schema_version().unwrap(), 4);
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let rows = |v: &[(&String, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(d, a)| (d.to_string(), a.to_string()))
+            .collect()
+    };
+    let first = rows(&[(&other, "basel"), (&id, "amal"), (&id, "basel")]);
+    assert_eq!(store.assign(&first).unwrap(), 3);
+    // Again: nothing new.
+    assert_eq!(store.assign(&first).unwrap(), 0);
+    // An unknown document refuses the whole batch, naming it.
+    let err = store
+        .assign(&rows(&[(&other, "amal"), (&"f00d".to_string(), "amal")]))
+        .unwrap_err();
+    assert!(matches!(&err, StoreError::UnknownDocument { doc, .. } if doc == "f00d"));
+    assert_names(&err, &path);
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    let got: Vec<_> = store
+        .assignments()
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.doc, a.annotator, a.started))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (other.clone(), "basel".to_string(), false),
+            (id.clone(), "amal".to_string(), true),
+            (id.clone(), "basel".to_string(), false),
+        ],
+        "in the order assigned; amal has acted on hers"
+    );
+    assert_eq!(store.assigned_to("basel").unwrap(), vec![other, id.clone()]);
+    assert_eq!(store.assigned_to("amal").unwrap(), vec![id]);
+    assert!(store.assigned_to("dina").unwrap().is_empty());
+}
+
+#[test]
+fn a_version_4_stamp_on_version_5_tables_is_refused_naming_the_assignments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raqim.db");
+    make_db(&path, 1);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 4).unwrap();
+    }
+    let err = assert_refused_untouched(&path, "version 4 with version 5's tables");
+    let msg = err.to_string();
+    assert!(msg.contains("table assignments has the columns"), "{msg}");
+    assert!(msg.contains("those of version 5"), "{msg}");
+}

@@ -36,6 +36,7 @@
 //! ([`Store::create`], [`Store::publish`]); export and check open read-only
 //! ([`Store::open_read_only`]). This module knows nothing of the terminal.
 
+mod assignments;
 mod bulk;
 mod error;
 mod flags;
@@ -58,6 +59,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::annotation::State;
 use crate::document::document_id;
 
+pub use assignments::Assignment;
 pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
 pub use lock::DocLock;

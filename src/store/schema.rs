@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -114,6 +114,22 @@ CREATE UNIQUE INDEX flags_by_place ON flags(doc, ifnull(start, -1), ifnull(end, 
 /// no record had any. Not in the listing index: only an export reads it.
 const V4: &str = "
 ALTER TABLE documents ADD COLUMN foreign_fields TEXT;               -- JSON {FORMAT: {...}}
+";
+
+/// Version 5: which annotators each document is given to (`raqim assign`, issue 15),
+/// one row per document and annotator, with when it was assigned; `id` is the order
+/// of assignment (an explicit INTEGER PRIMARY KEY, which VACUUM keeps). An index to
+/// list one annotator's documents (their queue) without reading everyone's. Spans
+/// are not yet per annotator: that comes with layers, in a later version.
+const V5: &str = "
+CREATE TABLE assignments (
+    id INTEGER PRIMARY KEY,           -- order of assignment
+    doc TEXT NOT NULL REFERENCES documents(id),
+    annotator TEXT NOT NULL,
+    assigned INTEGER NOT NULL,        -- unix ms
+    UNIQUE (doc, annotator)
+);
+CREATE INDEX assignments_by_annotator ON assignments(annotator, id);
 ";
 
 /// The 16 bytes every SQLite 3 database starts with.
@@ -318,9 +334,22 @@ pub fn check_structure(
     Ok(())
 }
 
-/// Each of raqim's tables with its columns, as `conn` has them.
+/// Every table some version of the schema has, in the order versions added them (a
+/// mismatch names the oldest difference first); one a version lacks has no columns,
+/// so that versions adding only a table (3's flags, 5's assignments) are told apart.
+const VERSIONED_TABLES: &[&str] = &[
+    "actions",
+    "documents",
+    "memory",
+    "paths",
+    "spans",
+    "flags",
+    "assignments",
+];
+
+/// Each of raqim's tables with its columns, as `conn` has them (none if missing).
 fn columns(conn: &Connection) -> rusqlite::Result<Vec<(&'static str, Vec<String>)>> {
-    RAQIM_TABLES
+    VERSIONED_TABLES
         .iter()
         .map(|&t| {
             let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;

@@ -1,0 +1,285 @@
+//! `raqim assign` and `raqim status` as a team lead meets them: every document given
+//! to N analysts with loads within one and pairs even, a second run giving out only
+//! the new documents, named documents only when named, bad requests refused with a
+//! message saying what was wrong and nothing recorded, and a status that says who
+//! has started and finished what.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::raqim;
+use serde_json::Value;
+
+const NEWSFANE: &str = "tests/fixtures/newsfane/dev.jsonl";
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Records `from..to` of the newsfane documents imported by `who` into `db`.
+fn import(dir: &Path, db: &Path, from: usize, to: usize, who: &str) {
+    let src = std::fs::read_to_string(NEWSFANE).unwrap();
+    let part: String = src
+        .lines()
+        .skip(from)
+        .take(to - from)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = dir.join(format!("part-{from}.jsonl"));
+    std::fs::write(&file, part).unwrap();
+    let o = raqim(
+        &[
+            "import",
+            "--db",
+            s(db),
+            "--annotator",
+            who,
+            "--format",
+            "jsonl",
+            s(&file),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+fn assign(db: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["assign", "--db", s(db)];
+    args.extend_from_slice(extra);
+    raqim(&args, None)
+}
+
+fn status(db: &Path) -> Value {
+    let o = raqim(&["status", "--db", s(db), "--format", "json"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+/// Each annotator's (assigned, started, done, spans), by name.
+fn per_annotator(st: &Value) -> Vec<(String, u64, u64, u64, u64)> {
+    st["annotators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let n = |k: &str| a[k].as_u64().unwrap();
+            (
+                a["name"].as_str().unwrap().to_string(),
+                n("assigned"),
+                n("started"),
+                n("done"),
+                n("spans"),
+            )
+        })
+        .collect()
+}
+
+/// Each document's name and annotators, in the order added.
+fn per_document(st: &Value) -> Vec<(String, Vec<String>)> {
+    st["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let who = d["annotators"].as_array().unwrap();
+            (
+                d["name"].as_str().unwrap().to_string(),
+                who.iter()
+                    .map(|w| w.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn database(dir: &Path) -> PathBuf {
+    let db = dir.join("team.db");
+    import(dir, &db, 0, 7, "lead");
+    db
+}
+
+#[test]
+fn every_document_goes_to_two_of_three_and_a_second_run_gives_out_only_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let o = assign(&db, &["--annotators", "dina,amal,basel", "--per-doc", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("assigned 7 documents to 2 annotator(s) each\n"),
+        "{out}"
+    );
+    for line in ["amal       5", "basel      5", "dina       4"] {
+        assert!(out.contains(line), "no {line:?} in\n{out}");
+    }
+    for line in [
+        "amal basel           3",
+        "amal dina            2",
+        "basel dina           2",
+    ] {
+        assert!(out.contains(line), "no {line:?} in\n{out}");
+    }
+    let first = per_document(&status(&db));
+    assert_eq!(first.len(), 7);
+    assert!(first.iter().all(|(_, who)| who.len() == 2), "{first:?}");
+
+    // Three more documents, and the same request again: only they are given out,
+    // and the loads come out within one again (20 readings: 7, 7, 6).
+    import(dir.path(), &db, 7, 10, "lead");
+    let o = assign(&db, &["--annotators", "amal,basel,dina", "--per-doc", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(
+            "assigned 3 documents to 2 annotator(s) each; 7 documents already assigned, left as they were\n"
+        ),
+        "{out}"
+    );
+    let second = per_document(&status(&db));
+    assert_eq!(
+        &second[..7],
+        &first[..],
+        "the first run's assignment changed"
+    );
+    let loads: Vec<u64> = per_annotator(&status(&db)).iter().map(|a| a.1).collect();
+    assert_eq!(loads, vec![7, 7, 6]);
+
+    // Again, nothing new: nothing is given out.
+    let o = assign(&db, &["--annotators", "amal,basel,dina", "--per-doc", "2"]);
+    assert!(
+        stdout(&o).starts_with("assigned 0 documents"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(per_document(&status(&db)), second);
+}
+
+#[test]
+fn named_documents_only_are_assigned_and_status_says_who_started_and_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let o = assign(
+        &db,
+        &[
+            "--annotators",
+            "amal,basel",
+            "--per-doc",
+            "1",
+            "newsfane-0001",
+            "newsfane-0004",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs = per_document(&status(&db));
+    let named: Vec<(&str, Vec<String>)> = docs
+        .iter()
+        .filter(|(_, who)| !who.is_empty())
+        .map(|(n, who)| (n.as_str(), who.clone()))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            ("newsfane-0001", vec!["amal".to_string()]),
+            ("newsfane-0004", vec!["basel".to_string()]),
+        ]
+    );
+    // Neither has acted yet; then amal marks a name in hers (an action of hers, and
+    // a span she made) and marks it done.
+    assert_eq!(
+        per_annotator(&status(&db)),
+        vec![("amal".into(), 1, 0, 0, 0), ("basel".into(), 1, 0, 0, 0)]
+    );
+    {
+        let mut store = raqim::store::Store::open(&db).unwrap();
+        let id = store.assigned_to("amal").unwrap().remove(0);
+        let span = raqim::store::NewSpan {
+            start: 0,
+            end: 3,
+            label: "PER".into(),
+            state: raqim::annotation::State::Accepted,
+            source: "analyst".into(),
+            score: 1.0,
+        };
+        let change = raqim::store::Change::Insert(span);
+        store
+            .commit(&id, "create", "{}", "amal", None, &[change])
+            .unwrap();
+        store.set_done(&id, true).unwrap();
+    }
+    let st = per_annotator(&status(&db));
+    assert_eq!(st[0], ("amal".into(), 1, 1, 1, 1), "{st:?}");
+    assert_eq!(st[1], ("basel".into(), 1, 0, 0, 0));
+    // The table says the same.
+    let o = raqim(&["status", "--db", s(&db)], None);
+    let table = stdout(&o);
+    assert!(
+        table.contains("annotator  assigned  started  done  spans"),
+        "{table}"
+    );
+    assert!(
+        table.contains("basel             1        0     0      0"),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("newsfane-0001") && l.ends_with("yes   amal")),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("newsfane-0000") && l.ends_with("no    -")),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_bad_request_says_what_was_wrong_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--annotators", "amal,basel", "--per-doc", "3"],
+            "--per-doc 3 but 2 annotator(s) given (amal, basel)",
+        ),
+        (&["--annotators", "amal", "--per-doc", "0"], "--per-doc 0"),
+        (&["--annotators", "amal,,basel"], "an empty annotator name"),
+        (
+            &["--annotators", "amal,basel,amal"],
+            "\"amal\" is named twice",
+        ),
+        (
+            &["--annotators", "amal,basel", "no-such-doc"],
+            "no document \"no-such-doc\"",
+        ),
+    ];
+    for (args, says) in cases {
+        let o = assign(&db, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+    assert!(
+        per_annotator(&status(&db)).is_empty(),
+        "something was recorded"
+    );
+    let missing = dir.path().join("nothing.db");
+    for o in [
+        assign(&missing, &["--annotators", "amal,basel"]),
+        raqim(&["status", "--db", s(&missing)], None),
+    ] {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("no such database"), "{}", stderr(&o));
+    }
+    assert!(!missing.exists(), "a database was created");
+}
