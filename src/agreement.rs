@@ -605,13 +605,20 @@ impl Report {
         } else {
             pair_tables(&mut out, &self.pairs);
         }
+        let counted = |n: usize, what: &str| {
+            if n == 1 {
+                format!("1 {what}")
+            } else {
+                format!("{n} {what}s")
+            }
+        };
         let _ = writeln!(
             out,
-            "\nFleiss' kappa: {} ({} annotators, {} documents with two or more of them, {} tokens)",
+            "\nFleiss' kappa: {} ({}, {} with two or more of them, {})",
             shown(self.fleiss_kappa),
-            self.annotators.len(),
-            self.fleiss_documents,
-            self.fleiss_tokens
+            counted(self.annotators.len(), "annotator"),
+            counted(self.fleiss_documents, "document"),
+            counted(self.fleiss_tokens, "token")
         );
         if !self.gold.is_empty() {
             out.push_str("\nAgainst gold\n");

@@ -296,7 +296,9 @@ fn the_table_is_aligned_and_shows_the_figures() {
         ["amal", "cyrus", "0.000", "-", "1.000"]
     );
     assert!(
-        t.contains("Fleiss' kappa: 0.511 (3 annotators, 1 documents"),
+        t.contains(
+            "Fleiss' kappa: 0.511 (3 annotators, 1 document with two or more of them, 6 tokens)"
+        ),
         "{t}"
     );
 }
