@@ -13,54 +13,13 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use raqim::agreement::{self, DocLayers, Options, Span};
 
+#[path = "support/bigdb.rs"]
+mod bigdb;
+
+use bigdb::{LABELS, Rng, WORDS};
+
 const DOCS: usize = 1_000;
 const ANNOTATORS: &[&str] = &["amal", "basel", "cyrus"];
-const LABELS: &[&str] = &["PER", "LOC", "ORG", "MISC"];
-const WORDS: &[&str] = &[
-    "قال",
-    "الرئيس",
-    "محمد",
-    "في",
-    "دمشق",
-    "إن",
-    "الجيش",
-    "السوري",
-    "انسحب",
-    "من",
-    "مدينة",
-    "دير",
-    "الزور",
-    "وأضاف",
-    "المتحدث",
-    "باسم",
-    "وزارة",
-    "الخارجية",
-    "أن",
-    "الوفد",
-    "وصل",
-    "إلى",
-    "بغداد",
-    "صباح",
-    "اليوم",
-    "لبحث",
-    "العلاقات",
-    "بين",
-    "البلدين",
-    "«داعش»",
-    "،",
-];
-
-/// xorshift64*: the same documents on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
-    }
-}
 
 /// About 3 KB of words, and the code point range of each word.
 fn article(rng: &mut Rng) -> (String, Vec<(usize, usize)>) {
@@ -77,7 +36,7 @@ fn article(rng: &mut Rng) -> (String, Vec<(usize, usize)>) {
 }
 
 fn documents() -> Vec<DocLayers> {
-    let mut rng = Rng(0xa9ee_0000_0000_0015);
+    let mut rng = Rng::new(0xa9ee_0000_0000_0015);
     (0..DOCS)
         .map(|i| {
             let (text, words) = article(&mut rng);
