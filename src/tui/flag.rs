@@ -100,14 +100,14 @@ impl App {
         })
     }
 
-    /// The status line's flag marks: the span under the cursor's flag and the
-    /// document's, each with its note.
+    /// What the status line says after its ⚑ sign for each flag here: the span under
+    /// the cursor's, then the document's, each with its note (`span flagged: NOTE`).
     pub(super) fn flag_marks(&mut self) -> Vec<String> {
         let mark = |what: &str, note: &str| {
             if note.is_empty() {
-                format!("⚑ {what} flagged")
+                format!("{what} flagged")
             } else {
-                format!("⚑ {what} flagged: {note}")
+                format!("{what} flagged: {note}")
             }
         };
         let mut out = Vec::new();

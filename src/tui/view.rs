@@ -537,8 +537,7 @@ pub fn status_parts(app: &mut App) -> Vec<Part> {
         // cuts before them.
         // The sign stays down to the narrowest screen; what it flags and the note go
         // first when room is short.
-        for mark in app.flag_marks() {
-            let words = mark.trim_start_matches('⚑').trim_start().to_string();
+        for words in app.flag_marks() {
             parts.push(Part::new("⚑".to_string(), 0));
             parts.push(Part::new(words, 2).glued());
         }
