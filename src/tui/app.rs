@@ -293,6 +293,19 @@ impl App {
             self.calibration_pick(line);
             return;
         }
+        // Esc and the key typed right after it, sent in one packet (over SSH), arrive
+        // as Alt and that key: an open prompt closes, as Esc closes it, and the key acts.
+        if let KeyCode::Char(c) = key.code
+            && key.modifiers.contains(KeyModifiers::ALT)
+            && (self.prompt.is_some() || self.flag_prompt.is_some())
+        {
+            self.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            self.key(KeyEvent::new(
+                KeyCode::Char(c),
+                key.modifiers - KeyModifiers::ALT,
+            ));
+            return;
+        }
         if self.prompt.is_some() {
             self.message = None;
             self.prompt_key(key);

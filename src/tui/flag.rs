@@ -76,15 +76,6 @@ impl App {
             KeyCode::Backspace => {
                 p.note.pop();
             }
-            // Esc and a key in one packet (see the search prompt): closed, then the key.
-            KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::ALT) => {
-                self.flag_prompt = None;
-                self.say("nothing flagged");
-                self.key(KeyEvent::new(
-                    KeyCode::Char(c),
-                    key.modifiers - KeyModifiers::ALT,
-                ));
-            }
             KeyCode::Char(c) if !c.is_control() => p.note.push(c),
             _ => {}
         }

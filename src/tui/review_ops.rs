@@ -322,13 +322,6 @@ impl App {
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 self.prompt = None
             }
-            // Esc and the key typed right after it, sent in one packet (over SSH),
-            // arrive as Alt and that key: the prompt closes and the key acts.
-            KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::ALT) => {
-                self.prompt = None;
-                let mods = key.modifiers - KeyModifiers::ALT;
-                self.key(crossterm::event::KeyEvent::new(KeyCode::Char(c), mods));
-            }
             KeyCode::Char(c) if !c.is_control() => q.push(c),
             _ => {}
         }
