@@ -22,8 +22,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Ctx, Format, FormatError, Keep, Location, Offsets, Record, RecordSpan, Units, json, json_id,
-    json_spans, read_json_lines_named, to_json_line_with,
+    Columns, Ctx, Format, FormatError, Keep, Location, Offsets, Record, RecordSpan, Units, json,
+    json_id, json_spans, read_json_lines_named, to_json_line_with,
 };
 
 /// The keys import reads; any other (doccano's `Comments`, a project's own columns) is
@@ -43,7 +43,14 @@ pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatErr
         Some(l) => vec![l],
         None => vec!["label", "labels", "entities"],
     };
-    let names = (text_key, label_keys.as_slice());
+    let names = Columns {
+        text: text_key,
+        also: &label_keys,
+        // doccano's own import example uses other names than `text`.
+        missing_text: data.is_none().then_some(
+            "a doccano file whose columns have other names (column_data, column_label) is read with --column-data KEY and --column-label KEY",
+        ),
+    };
     read_json_lines_named(
         name,
         src,

@@ -1250,36 +1250,45 @@ fn read_json_lines_keeping(
     id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
     spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
 ) -> Result<(), FormatError> {
-    read_json_lines_named(name, src, ctx, keep, ("text", &[]), id, spans)
+    let names = Columns {
+        text: "text",
+        also: &[],
+        missing_text: None,
+    };
+    read_json_lines_named(name, src, ctx, keep, names, id, spans)
 }
 
-/// [`read_json_lines_keeping`] with the text under `names.0` (doccano's upload form
-/// lets a project name its columns) and `names.1` read too (not kept as leftovers).
+/// Where a JSON-lines record's text is, when a format lets a file name it otherwise
+/// (doccano's upload form names its columns).
+#[derive(Clone, Copy)]
+struct Columns<'a> {
+    /// The key of the text.
+    text: &'a str,
+    /// Other keys the format reads (not kept as leftovers).
+    also: &'a [&'a str],
+    /// Said after "missing" when a line has no text under `text`.
+    missing_text: Option<&'a str>,
+}
+
+/// [`read_json_lines_keeping`] with the text where `names` says.
 fn read_json_lines_named(
     name: &str,
     src: &str,
     ctx: &mut Ctx,
     keep: Option<Keep>,
-    names: (&str, &[&str]),
+    names: Columns<'_>,
     id: impl Fn(&Location, &Object) -> Result<String, FormatError> + Sync,
     spans: impl Fn(&Location, &Object, &Units, &mut Ctx) -> Result<Vec<RecordSpan>, FormatError> + Sync,
 ) -> Result<(), FormatError> {
-    let (text_key, also_read) = names;
+    let (text_key, also_read) = (names.text, names.also);
     let record = |at: &Location, v: &Value, ctx: &mut Ctx| -> Result<Record, FormatError> {
         let o = json::object(at, "", v)?;
-        let doccano = keep.is_some_and(|k| k.format == Format::Doccano);
-        let text = match json::req(at, "", o, text_key) {
-            Ok(v) => json::text(at, text_key, v)?,
-            // A doccano project names its columns in its upload form, and its own
-            // import example uses other names than `text`.
-            Err(_) if doccano && text_key == "text" => {
-                return Err(FormatError::field(
-                    at,
-                    text_key,
-                    "missing; a doccano file whose columns have other names (column_data, column_label) is read with --column-data KEY and --column-label KEY",
-                ));
+        let text = match (json::req(at, "", o, text_key), names.missing_text) {
+            (Ok(v), _) => json::text(at, text_key, v)?,
+            (Err(_), Some(hint)) => {
+                return Err(FormatError::field(at, text_key, format!("missing; {hint}")));
             }
-            Err(e) => return Err(e),
+            (Err(e), None) => return Err(e),
         };
         let id = id(at, o)?;
         let units = Units::new(text, ctx.opts.offsets);
