@@ -104,6 +104,7 @@ fn export(db: &Path, format: Format, out: &Path) {
         ls_from_name: None,
         ls_to_name: None,
         conll_form: Default::default(),
+        layer: "bench",
     };
     exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap();
 }
@@ -150,7 +151,8 @@ fn bench(c: &mut Criterion) {
         let db: PathBuf = dir.path().join(format!("big-{n}.db"));
         import(&db, &jsonl, &labels);
         {
-            let store = Store::open(&db).unwrap();
+            let mut store = Store::open(&db).unwrap();
+            store.set_layer("bench");
             let id = raqim::document::document_id(&text);
             assert_eq!(store.spans(&id).unwrap().len(), n);
         }

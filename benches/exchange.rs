@@ -38,6 +38,7 @@ fn export_to(db: &Path, format: Format, state: ExportState, out: &Path, docs: &[
         ls_from_name: None,
         ls_to_name: None,
         conll_form: Default::default(),
+        layer: "bench",
     };
     let mut said = Vec::new();
     exchange::export(&args, &mut std::io::sink(), &mut said).unwrap();
@@ -187,6 +188,7 @@ fn bench(c: &mut Criterion) {
                 ls_from_name: None,
                 ls_to_name: None,
                 conll_form: Default::default(),
+                layer: "bench",
             };
             exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap()
         })

@@ -72,7 +72,8 @@ fn bench(c: &mut Criterion) {
     // Timed up to the first frame's data; closing (a WAL checkpoint) is not timed, and
     // each iteration lets go of its lock before the next opens.
     let open = || {
-        let store = Store::open(&db).unwrap();
+        let mut store = Store::open(&db).unwrap();
+        store.set_layer("bench");
         let (id, _name) = store.document_for_path(&opened).unwrap().unwrap();
         let text = store.document_text(&id).unwrap().unwrap();
         let spans = store.spans(&id).unwrap();
@@ -112,6 +113,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut store = Store::open(&db).unwrap();
+    store.set_layer("bench");
     let (id, _) = store.document_for_path(&opened).unwrap().unwrap();
     let _lock = store.lock_document(&id, "bench").unwrap();
     let target = store.spans(&id).unwrap().remove(0);

@@ -75,8 +75,7 @@ use serde::{Deserialize, Serialize};
 use crate::formats::tokens::{Token, tokenize_for_spans};
 use crate::offsets::OffsetMap;
 
-/// The name of the curated layer.
-pub const GOLD: &str = "gold";
+pub use crate::store::GOLD;
 
 /// A span of one layer, in code points, `end` exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -237,8 +237,8 @@ pub enum Command {
     /// assigned are left as they were, so a second run gives out only new ones.
     /// Prints every annotator's load and the documents each pair shares.
     Assign(AssignArgs),
-    /// Per annotator: documents assigned, started (acted on), done (the document's
-    /// done mark, until each annotator has a layer) and spans; per document, who it
+    /// Per annotator: documents assigned, started (acted on in their layer), done
+    /// (their layer's done mark) and accepted spans; per document, who it
     /// is assigned to. Nothing is written.
     Status(StatusArgs),
     /// Show one Arabic line drawn the ways terminals need it, numbered; the number
@@ -424,6 +424,11 @@ pub struct ExportArgs {
     /// [default: the one the document's Label Studio file had, else text].
     #[arg(long, value_name = "NAME")]
     pub ls_to_name: Option<String>,
+    /// The layer to write: an annotator's name, or gold (the curated layer) [default:
+    /// the caller's own, `annotator` in $XDG_CONFIG_HOME/raqim/config.toml, else the
+    /// login name].
+    #[arg(long, value_name = "NAME|gold")]
+    pub layer: Option<String>,
     /// The annotation database [default: $RAQIM_DB, else
     /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
     /// exist.

@@ -404,6 +404,8 @@ pub struct ExportArgs<'a> {
     /// CoNLL: 2003 (for spaCy, doccano, seqeval; `None` too) or raqim's commented
     /// form.
     pub conll_form: Option<formats::ConllForm>,
+    /// The layer written: an annotator's, or `gold`.
+    pub layer: &'a str,
 }
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
@@ -448,7 +450,8 @@ pub fn export(
     let conll_form = args.conll_form.unwrap_or_default();
     let offsets = args.offsets.unwrap_or(args.format.native_offsets());
     // Export only reads: a file without write permission exports too.
-    let store = Store::open_read_only(args.db)?;
+    let mut store = Store::open_read_only(args.db)?;
+    store.set_layer(args.layer);
     let rows = resolve(&store, args.docs)?;
     let mut records = Vec::with_capacity(rows.len());
     // Prodigy reads an accepted task's spans as all its entities: a document with
@@ -806,6 +809,7 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
         spans,
         flags,
         foreign,
+        layer: None,
     }
 }
 
@@ -827,6 +831,7 @@ fn import_existing(
     // queries reach, and could write beside it.
     Store::open_read_only(args.db)?.verify()?;
     let mut store = Store::open(args.db)?;
+    store.set_layer(args.annotator);
     // A document open in a viewer would not see the new spans and could undo over them.
     let known: HashSet<String> = store.documents()?.into_iter().map(|d| d.id).collect();
     let mut locks = Vec::new();
@@ -993,6 +998,7 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
     let mut published = false;
     if !args.db.try_exists().unwrap_or(true) {
         let mut store = Store::create(args.db)?;
+        store.set_layer(args.annotator);
         let report = store.import_documents(&docs, "import", args.annotator, &|i, n| {
             payload(&origin, i, n)
         })?;

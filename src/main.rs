@@ -136,6 +136,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Export(a)) => {
             let db = database_path(a.db.as_deref())?;
+            let layer = match a.layer {
+                Some(l) => l,
+                None => annotator_named(&settings()?, None),
+            };
             let args = raqim::exchange::ExportArgs {
                 db: &db,
                 format: a.format,
@@ -147,6 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ls_from_name: a.ls_from_name.as_deref(),
                 ls_to_name: a.ls_to_name.as_deref(),
                 conll_form: a.conll_form,
+                layer: &layer,
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());

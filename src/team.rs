@@ -1,10 +1,8 @@
-//! The team commands that exist before layers (issue 15): `raqim assign` records who
-//! reads which document, `raqim status` says how far each annotator is.
-//!
-//! Until spans are per annotator, "started" means the annotator has an action on the
-//! document and "done" is the document's own done mark, shared by all its
-//! annotators. Reads and writes the store; no terminal here. Who gets what is
-//! decided by [`crate::assign`].
+//! The team commands (issue 15): `raqim assign` records who reads which document,
+//! `raqim status` says how far each annotator is in their own layer ("started": an
+//! action there; "done": their layer's done mark).
+//! Reads and writes the store; no terminal here. Who gets what is decided by
+//! [`crate::assign`].
 
 use std::collections::HashMap;
 use std::fmt;
@@ -151,9 +149,9 @@ pub struct AnnotatorStatus {
     pub assigned: usize,
     /// Of those, the ones they have acted on.
     pub started: usize,
-    /// Of those, the ones marked done (the document's mark, until layers).
+    /// Of those, the ones they marked done (in their layer).
     pub done: usize,
-    /// Spans on their documents whose last change is theirs.
+    /// Accepted spans in their layers of those documents.
     pub spans: usize,
 }
 
@@ -162,8 +160,10 @@ pub struct AnnotatorStatus {
 pub struct DocumentStatus {
     pub id: String,
     pub name: String,
-    pub done: bool,
+    /// Who it is assigned to.
     pub annotators: Vec<String>,
+    /// The layers (annotators, or `gold`) marked done in it, assigned or not.
+    pub done_by: Vec<String>,
 }
 
 /// What `raqim status` reports.
@@ -179,7 +179,10 @@ pub fn status_of(db: &Path) -> anyhow::Result<Status> {
     existing(db)?;
     let store = Store::open_read_only(db)?;
     let docs = store.documents_as_added()?;
-    let done: HashMap<&str, bool> = docs.iter().map(|d| (d.id.as_str(), d.done)).collect();
+    let mut done_by: HashMap<String, Vec<String>> = HashMap::new();
+    for l in store.layers()?.into_iter().filter(|l| l.done) {
+        done_by.entry(l.doc).or_default().push(l.layer);
+    }
     let mut per_doc: HashMap<String, Vec<String>> = HashMap::new();
     let mut per_annotator: HashMap<String, AnnotatorStatus> = HashMap::new();
     for a in store.assignments()? {
@@ -194,7 +197,7 @@ pub fn status_of(db: &Path) -> anyhow::Result<Status> {
             });
         s.assigned += 1;
         s.started += usize::from(a.started);
-        s.done += usize::from(done.get(a.doc.as_str()).copied().unwrap_or(false));
+        s.done += usize::from(a.done);
         s.spans += a.spans;
         per_doc.entry(a.doc).or_default().push(a.annotator);
     }
@@ -208,8 +211,8 @@ pub fn status_of(db: &Path) -> anyhow::Result<Status> {
             DocumentStatus {
                 id: d.id.clone(),
                 name: d.name.clone(),
-                done: d.done,
                 annotators: who,
+                done_by: done_by.remove(&d.id).unwrap_or_default(),
             }
         })
         .collect();
@@ -256,19 +259,27 @@ pub fn status(db: &Path, format: StatusFormat, out: &mut dyn Write) -> anyhow::R
         .max()
         .unwrap_or(0)
         .max("document".len());
-    writeln!(out, "\n{:<w$}  id            done  annotators", "document")?;
+    writeln!(
+        out,
+        "\n{:<w$}  id            annotators  done by",
+        "document"
+    )?;
     for d in &s.documents {
         let who = if d.annotators.is_empty() {
             "-".to_string()
         } else {
             d.annotators.join(", ")
         };
+        let done = if d.done_by.is_empty() {
+            "-".to_string()
+        } else {
+            d.done_by.join(", ")
+        };
         writeln!(
             out,
-            "{:<w$}  {:<12}  {:<4}  {who}",
+            "{:<w$}  {:<12}  {who:<10}  {done}",
             d.name,
             d.id.get(..12).unwrap_or(&d.id),
-            if d.done { "yes" } else { "no" }
         )?;
     }
     Ok(())

@@ -514,7 +514,9 @@ fn every_action_survives_a_sigkill_and_undo_works_after_the_restart() {
     // In the database, from another process's point of view.
     let text = std::fs::read_to_string(sample_path()).unwrap();
     let doc = raqim::document::Document::from_text("x", text.clone(), false, false);
-    let store = raqim::store::Store::open(&db).unwrap();
+    let mut store = raqim::store::Store::open(&db).unwrap();
+    // The analyst's own layer, named by the login name.
+    store.set_layer("e2e-analyst");
     let spans = store.spans(&doc.id()).unwrap();
     let states: Vec<&str> = spans.iter().map(|s| s.span.state.as_str()).collect();
     assert_eq!(

@@ -41,6 +41,7 @@ fn doc(text: &str, spans: Vec<ImportSpan>) -> ImportDoc {
         record_id: None,
         flags: Vec::new(),
         foreign: None,
+        layer: None,
         spans,
     }
 }

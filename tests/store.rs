@@ -460,6 +460,7 @@ fn a_version_2_database_exports_without_being_migrated() {
         ls_from_name: None,
         ls_to_name: None,
         conll_form: Default::default(),
+        layer: "ana",
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     raqim::exchange::export(&args, &mut out, &mut err).unwrap();
@@ -1526,6 +1527,7 @@ fn a_version_3_database_exports_unmigrated_and_takes_foreign_fields_once_migrate
             ls_from_name: None,
             ls_to_name: None,
             conll_form: Default::default(),
+            layer: "ana",
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         raqim::exchange::export(&args, &mut out, &mut err).unwrap();
@@ -1555,6 +1557,7 @@ fn a_version_3_database_exports_unmigrated_and_takes_foreign_fields_once_migrate
             "doccano".into(),
             serde_json::json!({"fields": {"meta": {"wikiPageID": 9}}}),
         )),
+        layer: None,
     };
     store
         .import_documents(&[doc], "import", "ana", &|_, _| "{}".into())

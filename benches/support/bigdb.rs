@@ -156,6 +156,7 @@ pub fn new_span(rng: &mut Rng, chars: usize) -> NewSpan {
 pub fn build(path: &Path) {
     let started = Instant::now();
     let mut store = Store::open(path).unwrap();
+    store.set_layer("bench");
     let mut rng = Rng(0x5eed_0000_0000_0001);
     let per_doc = SPANS / DOCS;
     for i in 0..DOCS {

@@ -197,9 +197,10 @@ fn load_memory(
     Ok((memory, last, warnings, replayed))
 }
 
-/// Opens `doc` for review in `store`: records it (and the file it came from), takes
-/// the document lock (read-only, with the reason, when another raqim holds it),
-/// loads its spans, rebuilds its undo history from the log, and loads the memory.
+/// Opens `doc` for review in `store`, in the store's layer (the annotator's own when
+/// none was set): records it (and the file it came from), takes the lock of the
+/// document's layer (read-only, with the reason, when another raqim holds it), loads
+/// its spans, rebuilds its undo history from the log, and loads the memory.
 pub fn open_document(
     mut store: Store,
     doc: &Document,
@@ -207,6 +208,9 @@ pub fn open_document(
     annotator: &str,
     engine: &Engine,
 ) -> Result<Opened, StoreError> {
+    if store.layer().is_empty() {
+        store.set_layer(annotator);
+    }
     let id = doc.id();
     store.add_document(&id, &doc.name, source, &doc.text)?;
     let (lock, read_only) = match store.lock_document(&id, annotator) {

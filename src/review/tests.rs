@@ -331,7 +331,8 @@ fn a_forgotten_entry_is_in_the_log_and_undo_brings_it_back_after_a_restart() {
         assert_eq!(entry_of(&o.review, "داعش", "ORG"), None);
         // Quit without saving the memory: the log alone must carry the forget.
     }
-    let store = Store::open(&db).unwrap();
+    let mut store = Store::open(&db).unwrap();
+    store.set_layer("tester");
     let log = store.actions(&doc.id()).unwrap();
     let last = log.last().unwrap();
     assert_eq!(last.kind, FORGET_KIND);

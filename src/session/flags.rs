@@ -117,8 +117,9 @@ mod tests {
             Some("which army?")
         );
         assert!(s.flag_of(&FlagTarget::Document).is_some());
-        // A second raqim on the same document reads the flags, and may not change them.
-        let mut other = open(dir.path(), &file, "omar");
+        // A second raqim on the same document and layer reads the flags, and may not
+        // change them.
+        let mut other = open(dir.path(), &file, "ana");
         assert_eq!(other.flag_count(), 2);
         let out = other.set_flag(&FlagTarget::Span(span), None);
         assert!(

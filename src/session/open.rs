@@ -130,22 +130,54 @@ pub fn log_opened(name: &str, doc: &Document, opened: Option<&Opened>) {
 }
 
 /// Where documents are kept for review, and by whom: the database (`None`: nothing
-/// is kept), the annotator, what to do with a changed file (`None`: ask, or refuse
-/// when nobody can be asked).
+/// is kept), the annotator and the layer they work in (their own, or `gold` for a
+/// curator), what to do with a changed file (`None`: ask, or refuse when nobody can
+/// be asked).
 #[derive(Debug, Clone)]
 pub struct Keeper {
     db: Option<PathBuf>,
     annotator: String,
+    layer: String,
     changed: Option<Changed>,
 }
 
 impl Keeper {
+    /// Keeps the annotator's work in their own layer.
     pub fn new(db: Option<PathBuf>, annotator: String, changed: Option<Changed>) -> Keeper {
         Keeper {
             db,
+            layer: annotator.clone(),
             annotator,
             changed,
         }
+    }
+
+    /// Keeps the work in `layer` instead (a curator's, in `gold`).
+    pub fn in_layer(mut self, layer: &str) -> Keeper {
+        self.layer = layer.to_string();
+        self
+    }
+
+    /// The layer the work goes to.
+    pub fn layer(&self) -> &str {
+        &self.layer
+    }
+
+    /// The annotator.
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+
+    /// The database, if one is kept.
+    pub fn db(&self) -> Option<&Path> {
+        self.db.as_deref()
+    }
+
+    /// The database opened for writing in this keeper's layer.
+    fn store(&self, path: &Path) -> Result<Store, OpenError> {
+        let mut store = Store::open(path)?;
+        store.set_layer(&self.layer);
+        Ok(store)
     }
 
     /// Opens `doc` (read from `file`) for review. When the file changed since it was
@@ -161,7 +193,7 @@ impl Keeper {
         let Some(path) = &self.db else {
             return Ok((doc, None));
         };
-        let store = Store::open(path)?;
+        let store = self.store(path)?;
         let source = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
         let mut doc = doc;
         if let Some((old, _)) = store.document_for_path(&source)?
@@ -203,7 +235,7 @@ impl Keeper {
         let Some(path) = &self.db else {
             return Ok(None);
         };
-        let store = Store::open(path)?;
+        let store = self.store(path)?;
         Ok(Some(open_document(
             store,
             doc,
@@ -217,7 +249,9 @@ impl Keeper {
     /// written for that).
     fn existing_store(&self) -> Option<Store> {
         let path = self.db.as_ref().filter(|p| p.exists())?;
-        Store::open_read_only(path).ok()
+        let mut store = Store::open_read_only(path).ok()?;
+        store.set_layer(&self.layer);
+        Some(store)
     }
 }
 
@@ -753,7 +787,8 @@ mod tests {
         assert_eq!(ids, [Some("d1".to_string()), Some("d2".to_string())]);
         // The record's span is in the database before the document is ever opened,
         // so an export has it; opening it adds nothing more.
-        let store = Store::open_read_only(&db).unwrap();
+        let mut store = Store::open_read_only(&db).unwrap();
+        store.set_layer("tester");
         let d1 = crate::document::document_id("قال داعش");
         let spans = store.spans(&d1).unwrap();
         assert_eq!(spans.len(), 1, "{spans:?}");
@@ -763,7 +798,8 @@ mod tests {
         assert_eq!(opened.unwrap().review.ann.counts().0, 1);
         // Registering again seeds nothing twice.
         assert_eq!(source.register().unwrap(), 0);
-        let store = Store::open_read_only(&db).unwrap();
+        let mut store = Store::open_read_only(&db).unwrap();
+        store.set_layer("tester");
         assert_eq!(store.actions(&d1).unwrap().len(), 1);
     }
 

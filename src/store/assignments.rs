@@ -15,11 +15,12 @@ pub struct Assignment {
     pub annotator: String,
     /// Unix milliseconds.
     pub assigned: i64,
-    /// The annotator has an action on the document (until spans are per annotator,
-    /// this is what "started" can mean).
+    /// The annotator has an action in their layer of the document.
     pub started: bool,
-    /// The document's spans whose last change is the annotator's.
+    /// The accepted spans of their layer.
     pub spans: usize,
+    /// Their layer is marked done.
+    pub done: bool,
 }
 
 impl Store {
@@ -80,8 +81,10 @@ impl Store {
         }
         let sql = format!(
             "SELECT a.doc, a.annotator, a.assigned, \
-             EXISTS (SELECT 1 FROM actions x WHERE x.doc = a.doc AND x.annotator = a.annotator), \
-             (SELECT count(*) FROM spans s WHERE s.doc = a.doc AND s.annotator = a.annotator) \
+             EXISTS (SELECT 1 FROM actions x WHERE x.doc = a.doc AND x.layer = a.annotator), \
+             (SELECT count(*) FROM spans s WHERE s.doc = a.doc AND s.layer = a.annotator \
+              AND s.state = 'accepted'), \
+             coalesce((SELECT done FROM layers l WHERE l.doc = a.doc AND l.layer = a.annotator), 0) \
              FROM assignments a {filter} ORDER BY a.id"
         );
         self.rows(&sql, p, |r| {
@@ -91,7 +94,55 @@ impl Store {
                 assigned: r.get(2)?,
                 started: r.get(3)?,
                 spans: r.get::<_, i64>(4)? as usize,
+                done: r.get(5)?,
             })
         })
+    }
+}
+
+/// One layer of one document that has been worked in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerRow {
+    pub doc: String,
+    pub layer: String,
+    pub done: bool,
+}
+
+impl Store {
+    /// Every layer of every document that has spans, a done mark or a view (a layer
+    /// opened once has one), by document and layer.
+    pub fn layers(&self) -> Result<Vec<LayerRow>, StoreError> {
+        let sql = "SELECT doc, layer, max(done) FROM \
+             (SELECT doc, layer, done FROM layers \
+              UNION ALL SELECT DISTINCT doc, layer, 0 FROM spans) \
+             GROUP BY doc, layer ORDER BY doc, layer";
+        self.rows(sql, [], |r| {
+            Ok(LayerRow {
+                doc: r.get(0)?,
+                layer: r.get(1)?,
+                done: r.get(2)?,
+            })
+        })
+    }
+
+    /// The spans of `doc` in every layer (the store's own included), by layer name.
+    pub fn spans_of_all_layers(
+        &self,
+        doc: &str,
+    ) -> Result<std::collections::BTreeMap<String, Vec<super::StoredSpan>>, StoreError> {
+        let mut out: std::collections::BTreeMap<String, Vec<super::StoredSpan>> =
+            Default::default();
+        let rows = self.rows(
+            "SELECT id, start, end, label, state, source, score, annotator, created, \
+             updated, layer FROM spans WHERE doc = ?1 ORDER BY layer, start, end, id",
+            [doc],
+            |r| Ok((super::span_from_row(r)?, r.get::<_, String>(10)?)),
+        )?;
+        for (row, layer) in rows {
+            out.entry(layer)
+                .or_default()
+                .push(super::with_state(&self.path, row)?);
+        }
+        Ok(out)
     }
 }

@@ -28,7 +28,7 @@ pub struct ImportDoc {
     /// the path is recorded for it unless the path already leads to another document.
     pub source_path: Option<String>,
     pub text: String,
-    /// The done mark of a new document (a known one keeps its own).
+    /// The done mark of its layer when that layer has none yet (one set is kept).
     pub done: bool,
     pub spans: Vec<ImportSpan>,
     /// The id the record has in its file when it is its own (not the text's hash):
@@ -41,6 +41,9 @@ pub struct ImportDoc {
     /// it came from (opaque JSON to the store): kept for a new document, and for a
     /// known one that has nothing yet under that format's name.
     pub foreign: Option<(String, serde_json::Value)>,
+    /// The layer its spans, flags and done mark go to; `None`: the store's
+    /// ([`Store::set_layer`]).
+    pub layer: Option<String>,
 }
 
 /// A span to import and who made it.
@@ -129,16 +132,16 @@ impl<'c> SpanRows<'c> {
 
     fn sql(rows: usize) -> String {
         let mut sql = String::from(
-            "INSERT INTO spans (doc, start, end, label, state, source, score, annotator, \
-             created, updated) VALUES ",
+            "INSERT INTO spans (doc, layer, start, end, label, state, source, score, \
+             annotator, created, updated) VALUES ",
         );
         for j in 0..rows {
-            let b = 3 + 7 * j;
+            let b = 4 + 7 * j;
             if j > 0 {
                 sql.push(',');
             }
             sql.push_str(&format!(
-                "(?1, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?2, ?2)",
+                "(?1, ?3, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?2, ?2)",
                 b,
                 b + 1,
                 b + 2,
@@ -151,7 +154,13 @@ impl<'c> SpanRows<'c> {
         sql
     }
 
-    fn insert(&mut self, doc: &str, now: i64, spans: &[&ImportSpan]) -> rusqlite::Result<()> {
+    fn insert(
+        &mut self,
+        doc: &str,
+        layer: &str,
+        now: i64,
+        spans: &[&ImportSpan],
+    ) -> rusqlite::Result<()> {
         let mut rest = spans;
         while !rest.is_empty() {
             let k = rest.len().min(128).ilog2() as usize;
@@ -162,8 +171,9 @@ impl<'c> SpanRows<'c> {
             };
             stmt.raw_bind_parameter(1, doc)?;
             stmt.raw_bind_parameter(2, now)?;
+            stmt.raw_bind_parameter(3, layer)?;
             for (j, s) in chunk.iter().enumerate() {
-                let b = 3 + 7 * j;
+                let b = 4 + 7 * j;
                 let n = &s.span;
                 stmt.raw_bind_parameter(b, n.start as i64)?;
                 stmt.raw_bind_parameter(b + 1, n.end as i64)?;
@@ -362,9 +372,12 @@ impl Store {
                     .map_err(sq)?;
                 let mut add_flag = tx
                     .prepare(
-                        "INSERT OR IGNORE INTO flags (doc, start, end, note, annotator, at) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        "INSERT OR IGNORE INTO flags (doc, start, end, note, annotator, at, layer) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     )
+                    .map_err(sq)?;
+                let mut mark_done = tx
+                    .prepare("INSERT OR IGNORE INTO layers (doc, layer, done) VALUES (?1, ?2, 1)")
                     .map_err(sq)?;
                 let mut add_path = tx
                     .prepare(
@@ -372,6 +385,7 @@ impl Store {
                     )
                     .map_err(sq)?;
                 for (i, d) in docs.iter().enumerate() {
+                    let layer = d.layer.as_deref().unwrap_or(&self.layer);
                     let stored: Option<(String, Option<String>)> = get_text
                         .query_row([&d.id], |r| Ok((r.get(0)?, r.get(1)?)))
                         .optional()
@@ -400,7 +414,7 @@ impl Store {
                                     d.source_path,
                                     d.text,
                                     now,
-                                    d.done,
+                                    false,
                                     d.text.chars().count() as i64,
                                     d.record_id,
                                 ])
@@ -417,6 +431,9 @@ impl Store {
                     if let Some(p) = &d.source_path {
                         add_path.execute(params![p, d.id, now]).map_err(sq)?;
                     }
+                    if d.done {
+                        mark_done.execute(params![d.id, layer]).map_err(sq)?;
+                    }
                     let len = d.text.chars().count();
                     for (place, note) in &d.flags {
                         if let Some((a, b)) = *place
@@ -432,7 +449,7 @@ impl Store {
                         }
                         let (a, b) = (place.map(|p| p.0 as i64), place.map(|p| p.1 as i64));
                         add_flag
-                            .execute(params![d.id, a, b, note, annotator, now])
+                            .execute(params![d.id, a, b, note, annotator, now, layer])
                             .map_err(sq)?;
                     }
                 }
@@ -444,25 +461,26 @@ impl Store {
             let mut order: Vec<usize> = (0..docs.len()).collect();
             order.sort_by(|&a, &b| docs[a].id.cmp(&docs[b].id));
             let mut old_spans = tx
-                .prepare("SELECT start, end, label, state FROM spans WHERE doc = ?1")
+                .prepare("SELECT start, end, label, state FROM spans WHERE doc = ?1 AND layer = ?2")
                 .map_err(sq)?;
             let mut add_action = tx
                 .prepare(
-                    "INSERT INTO actions (doc, kind, payload, annotator, at, undoes) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
+                    "INSERT INTO actions (doc, kind, payload, annotator, at, undoes, layer) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
                 )
                 .map_err(sq)?;
             let mut rows = SpanRows::new(&tx);
             let mut updated: HashSet<&str> = HashSet::new();
             for i in order {
                 let d = &docs[i];
+                let layer = d.layer.as_deref().unwrap_or(&self.layer);
                 let len = d.text.chars().count();
                 // What the document has: every span for duplicates, the ones not
                 // rejected for overlaps.
                 let mut have = Have::default();
                 if !is_new[i] {
                     let found = old_spans
-                        .query_map([&d.id], |r| {
+                        .query_map([d.id.as_str(), layer], |r| {
                             Ok((
                                 r.get::<_, i64>(0)? as usize,
                                 r.get::<_, i64>(1)? as usize,
@@ -512,9 +530,16 @@ impl Store {
                 }
                 keep.sort_by_key(|s| (s.span.start, s.span.end));
                 add_action
-                    .execute(params![d.id, kind, payload(i, keep.len()), annotator, now])
+                    .execute(params![
+                        d.id,
+                        kind,
+                        payload(i, keep.len()),
+                        annotator,
+                        now,
+                        layer
+                    ])
                     .map_err(sq)?;
-                rows.insert(&d.id, now, &keep).map_err(sq)?;
+                rows.insert(&d.id, layer, now, &keep).map_err(sq)?;
                 report.actions += 1;
                 report.spans_added += keep.len();
                 if !added.contains(d.id.as_str()) {
@@ -640,10 +665,10 @@ impl Store {
             .conn
             .prepare(
                 "SELECT id, start, end, label, state, source, score, annotator, created, \
-                 updated, doc FROM spans",
+                 updated, doc FROM spans WHERE layer = ?1",
             )
             .map_err(|e| self.sq(e))?;
-        let mut found = stmt.query([]).map_err(|e| self.sq(e))?;
+        let mut found = stmt.query([&self.layer]).map_err(|e| self.sq(e))?;
         while let Some(r) = found.next().map_err(|e| self.sq(e))? {
             let doc = r
                 .get_ref(10)

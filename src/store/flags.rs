@@ -17,9 +17,9 @@ impl Store {
             return Ok(Vec::new());
         }
         self.rows(
-            "SELECT start, end, note, annotator, at FROM flags WHERE doc = ?1 \
+            "SELECT start, end, note, annotator, at FROM flags WHERE doc = ?1 AND layer = ?2 \
              ORDER BY start IS NOT NULL, start, end",
-            [doc],
+            [doc, &self.layer],
             |r| {
                 let start: Option<i64> = r.get(0)?;
                 let end: Option<i64> = r.get(1)?;
@@ -43,6 +43,7 @@ impl Store {
         annotator: &str,
     ) -> Result<(), StoreError> {
         self.writable()?;
+        let layer = self.layer.clone();
         let r = (|| {
             let (tx, sq) = immediate(&mut self.conn, &self.path, self.waited_ms)?;
             let known = tx
@@ -57,15 +58,15 @@ impl Store {
             }
             let (a, b) = (place.map(|p| p.0 as i64), place.map(|p| p.1 as i64));
             tx.execute(
-                "DELETE FROM flags WHERE doc = ?1 AND start IS ?2 AND end IS ?3",
-                params![doc, a, b],
+                "DELETE FROM flags WHERE doc = ?1 AND start IS ?2 AND end IS ?3 AND layer = ?4",
+                params![doc, a, b, layer],
             )
             .map_err(sq)?;
             if let Some(note) = note {
                 tx.execute(
-                    "INSERT INTO flags (doc, start, end, note, annotator, at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![doc, a, b, note, annotator, now_ms()],
+                    "INSERT INTO flags (doc, start, end, note, annotator, at, layer) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![doc, a, b, note, annotator, now_ms(), layer],
                 )
                 .map_err(sq)?;
             }

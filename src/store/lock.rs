@@ -1,6 +1,6 @@
-//! One writer per document: an OS advisory lock (`flock`, through std's
-//! [`File::try_lock`]) on `<database file name>.locks/<doc id>.lock` beside the
-//! database, and one line of JSON in that file naming the holder, so that a second
+//! One writer per document and layer: an OS advisory lock (`flock`, through std's
+//! [`File::try_lock`]) on `<database file name>.locks/<doc id>.<layer>.lock` beside the
+//! database (the layer's name hashed, as a name may hold any character), and one line of JSON in that file naming the holder, so that a second
 //! raqim can say who has the document. The database itself is not involved: the lock
 //! must vanish with its process, which a row in the database would not.
 
@@ -43,20 +43,29 @@ impl DocLock {
     }
 }
 
-/// `<folder>/<database file name>.locks/<doc>.lock`. `doc` must be a stored document id
-/// (SHA-256 hex), so it is a plain file name.
-pub fn lock_path(db: &Path, doc: &str) -> PathBuf {
+/// `<folder>/<database file name>.locks/<doc>.<layer>.lock`. `doc` must be a stored
+/// document id (SHA-256 hex), so it is a plain file name; the layer is the first 16
+/// hex digits of its name's SHA-256.
+pub fn lock_path(db: &Path, doc: &str, layer: &str) -> PathBuf {
     let mut folder = db.file_name().unwrap_or_default().to_os_string();
     folder.push(".locks");
-    db.with_file_name(folder).join(format!("{doc}.lock"))
+    let layer = crate::document::document_id(layer);
+    db.with_file_name(folder)
+        .join(format!("{doc}.{}.lock", &layer[..16]))
 }
 
 /// Takes the lock without waiting, then records the holder in the file. The file is
 /// never truncated before the lock is ours (it would erase the holder's name) and never
 /// deleted (a process that opened it just before the deletion would lock a file nobody
 /// else can see, and two processes would both hold "the" lock).
-pub fn lock(db: &Path, doc: &str, annotator: &str, now_ms: i64) -> Result<DocLock, StoreError> {
-    let path = lock_path(db, doc);
+pub fn lock(
+    db: &Path,
+    doc: &str,
+    layer: &str,
+    annotator: &str,
+    now_ms: i64,
+) -> Result<DocLock, StoreError> {
+    let path = lock_path(db, doc, layer);
     let failed = |source| StoreError::LockFile {
         path: db.to_path_buf(),
         lock: path.clone(),

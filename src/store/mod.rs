@@ -59,13 +59,15 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::annotation::State;
 use crate::document::document_id;
 
-pub use assignments::Assignment;
+pub use assignments::{Assignment, LayerRow};
 pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
 pub use lock::DocLock;
 pub use register::Registration;
 pub use schema::SCHEMA_VERSION;
-pub use types::{ActionRow, Change, DocumentRow, Flag, NewSpan, StoredSpan, default_path_from};
+pub use types::{
+    ActionRow, Change, DocumentRow, Flag, GOLD, NewSpan, StoredSpan, check_layer, default_path_from,
+};
 
 /// How long a write waits for another process's transaction before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -73,11 +75,16 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The queries that opening a document runs, named so a test can check that they
 /// search an index (their cost must not grow with the database).
 const SPANS_OF_DOC: &str = "SELECT id, start, end, label, state, source, score, annotator, \
-     created, updated FROM spans WHERE doc = ?1 ORDER BY start, end, id";
-const ACTIONS_OF_DOC: &str = "SELECT seq, doc, kind, payload, annotator, at, undoes \
-     FROM actions WHERE doc = ?1 ORDER BY seq";
-const ACTIONS_AFTER: &str = "SELECT seq, doc, kind, payload, annotator, at, undoes \
+     created, updated FROM spans WHERE doc = ?1 AND layer = ?2 ORDER BY start, end, id";
+const ACTIONS_OF_DOC: &str = "SELECT seq, doc, kind, payload, annotator, at, undoes, layer \
+     FROM actions WHERE doc = ?1 AND layer = ?2 ORDER BY seq";
+const ACTIONS_AFTER: &str = "SELECT seq, doc, kind, payload, annotator, at, undoes, layer \
      FROM actions WHERE seq > ?1 ORDER BY seq";
+
+/// Saves a layer's view of a document: (doc, layer, cursor, top).
+const SET_VIEW: &str = "INSERT INTO layers (doc, layer, cursor, top) SELECT ?1, ?2, ?3, ?4 \
+     FROM documents WHERE id = ?1 \
+     ON CONFLICT(doc, layer) DO UPDATE SET cursor = excluded.cursor, top = excluded.top";
 
 /// An open raqim database.
 #[derive(Debug)]
@@ -90,6 +97,9 @@ pub struct Store {
     damage: Arc<OnceLock<Damage>>,
     /// A new database not yet at its place ([`Store::create`]); dropped after `conn`.
     staged: Option<open::Staged>,
+    /// The layer a document's spans, history, view, done mark and flags are read from
+    /// and written to ([`Store::set_layer`]): an annotator's name, or `gold`.
+    layer: String,
 }
 
 /// Damage found in the file: SQLite's words, and the refusal of writes built on them.
@@ -334,6 +344,7 @@ impl Store {
             waited_ms: busy.as_millis() as u64,
             damage: Arc::new(OnceLock::new()),
             staged,
+            layer: String::new(),
         }
     }
 
@@ -369,6 +380,18 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Works in `layer` from now on: every per-document read and write (spans,
+    /// actions, view, done mark, flags, the document lock, imports) is of that layer.
+    /// An annotator's name, or `gold`; the caller has checked it ([`check_layer`]).
+    pub fn set_layer(&mut self, layer: &str) {
+        self.layer = layer.to_string();
+    }
+
+    /// The layer this store works in.
+    pub fn layer(&self) -> &str {
+        &self.layer
     }
 
     /// Every row `sql` selects with `params`, each read by `row`.
@@ -536,12 +559,12 @@ impl Store {
         if !known {
             return Err(self.unknown_document(doc));
         }
-        lock::lock(&self.path, doc, annotator, now_ms())
+        lock::lock(&self.path, doc, &self.layer, annotator, now_ms())
     }
 
     /// A document's spans, ordered by start (then end, then id).
     pub fn spans(&self, doc: &str) -> Result<Vec<StoredSpan>, StoreError> {
-        self.rows(SPANS_OF_DOC, [doc], span_from_row)?
+        self.rows(SPANS_OF_DOC, [doc, &self.layer], span_from_row)?
             .into_iter()
             .map(|row| with_state(&self.path, row))
             .collect()
@@ -609,6 +632,7 @@ impl Store {
             ..
         } = action;
         let path = self.path.clone();
+        let layer = self.layer.as_str();
         let now = now_ms();
         let (tx, sq) = immediate(&mut self.conn, &self.path, self.waited_ms)?;
         let len: Option<i64> = tx
@@ -624,8 +648,8 @@ impl Store {
         if let Some(seq) = action.undoes {
             let known: Option<i64> = tx
                 .query_row(
-                    "SELECT seq FROM actions WHERE seq = ?1 AND doc = ?2",
-                    params![seq, doc],
+                    "SELECT seq FROM actions WHERE seq = ?1 AND doc = ?2 AND layer = ?3",
+                    params![seq, doc, layer],
                     |r| r.get(0),
                 )
                 .optional()
@@ -639,10 +663,10 @@ impl Store {
             }
         }
         tx.prepare_cached(
-            "INSERT INTO actions (doc, kind, payload, annotator, at, undoes) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO actions (doc, kind, payload, annotator, at, undoes, layer) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
-        .and_then(|mut st| st.execute(params![doc, kind, "", annotator, now, action.undoes]))
+        .and_then(|mut st| st.execute(params![doc, kind, "", annotator, now, action.undoes, layer]))
         .map_err(sq)?;
         let seq = tx.last_insert_rowid();
         let check = |s: &NewSpan| {
@@ -666,11 +690,11 @@ impl Store {
         // One statement for Insert and Restore: `?1` is NULL (SQLite picks the next id,
         // above every id ever used, as the table is AUTOINCREMENT) or the id to restore.
         const INSERT: &str = "INSERT INTO spans (id, doc, start, end, label, state, source, \
-             score, annotator, created, updated) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)";
+             score, annotator, created, updated, layer) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)";
         const UPDATE: &str = "UPDATE spans SET start = ?3, end = ?4, label = ?5, state = ?6, \
              source = ?7, score = ?8, annotator = ?9, updated = ?10 \
-             WHERE id = ?1 AND doc = ?2";
+             WHERE id = ?1 AND doc = ?2 AND layer = ?11";
         // Both take the span's id, the document, the span and who and when, in order.
         let write = |sql: &str, id: &dyn rusqlite::ToSql, s: &NewSpan| {
             tx.prepare_cached(sql)?.execute(params![
@@ -683,7 +707,8 @@ impl Store {
                 s.source,
                 f64::from(s.score),
                 annotator,
-                now
+                now,
+                layer
             ])
         };
         let mut inserted = Vec::new();
@@ -718,8 +743,10 @@ impl Store {
                 }
                 Change::Delete { id } => {
                     let n = tx
-                        .prepare_cached("DELETE FROM spans WHERE id = ?1 AND doc = ?2")
-                        .and_then(|mut st| st.execute(params![id, doc]))
+                        .prepare_cached(
+                            "DELETE FROM spans WHERE id = ?1 AND doc = ?2 AND layer = ?3",
+                        )
+                        .and_then(|mut st| st.execute(params![id, doc, layer]))
                         .map_err(sq)?;
                     if n == 0 {
                         return Err(unknown_span(*id));
@@ -733,11 +760,9 @@ impl Store {
         )
         .map_err(sq)?;
         if let Some((cursor, top)) = action.view {
-            tx.execute(
-                "UPDATE documents SET cursor = ?2, top = ?3 WHERE id = ?1",
-                params![doc, cursor as i64, top as i64],
-            )
-            .map_err(sq)?;
+            tx.prepare_cached(SET_VIEW)
+                .and_then(|mut st| st.execute(params![doc, layer, cursor as i64, top as i64]))
+                .map_err(sq)?;
         }
         tx.commit().map_err(sq)?;
         Ok((seq, inserted))
@@ -745,15 +770,15 @@ impl Store {
 
     /// A document's actions, oldest first.
     pub fn actions(&self, doc: &str) -> Result<Vec<ActionRow>, StoreError> {
-        self.query_actions(ACTIONS_OF_DOC, doc)
+        self.query_actions(ACTIONS_OF_DOC, params![doc, self.layer])
     }
 
     fn query_actions(
         &self,
         sql: &str,
-        param: impl rusqlite::ToSql,
+        params: impl rusqlite::Params,
     ) -> Result<Vec<ActionRow>, StoreError> {
-        self.rows(sql, [param], |r| {
+        self.rows(sql, params, |r| {
             Ok(ActionRow {
                 seq: r.get(0)?,
                 doc: r.get(1)?,
@@ -762,6 +787,7 @@ impl Store {
                 annotator: r.get(4)?,
                 at: r.get(5)?,
                 undoes: r.get(6)?,
+                layer: r.get(7)?,
             })
         })
     }
@@ -771,8 +797,8 @@ impl Store {
     pub fn last_seq(&self, doc: &str) -> Result<i64, StoreError> {
         self.conn
             .query_row(
-                "SELECT COALESCE(MAX(seq), 0) FROM actions WHERE doc = ?1",
-                [doc],
+                "SELECT COALESCE(MAX(seq), 0) FROM actions WHERE doc = ?1 AND layer = ?2",
+                [doc, &self.layer],
                 |r| r.get(0),
             )
             .map_err(|e| self.sq(e))
@@ -794,10 +820,11 @@ impl Store {
 
     /// Remembers where the reader was: cursor (code points) and the first visible line.
     pub fn set_view(&mut self, doc: &str, cursor: usize, top: usize) -> Result<(), StoreError> {
+        let layer = self.layer.clone();
         self.update_document(
             doc,
-            "UPDATE documents SET cursor = ?2, top = ?3 WHERE id = ?1",
-            params![doc, cursor as i64, top as i64],
+            SET_VIEW,
+            params![doc, layer, cursor as i64, top as i64],
         )
     }
 
@@ -805,8 +832,8 @@ impl Store {
     pub fn view(&self, doc: &str) -> Result<Option<(usize, usize)>, StoreError> {
         let row: Option<(Option<i64>, Option<i64>)> = self
             .rows(
-                "SELECT cursor, top FROM documents WHERE id = ?1",
-                [doc],
+                "SELECT cursor, top FROM layers WHERE doc = ?1 AND layer = ?2",
+                [doc, &self.layer],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?
             .pop();
@@ -818,19 +845,26 @@ impl Store {
 
     /// Marks a document as reviewed (or not).
     pub fn set_done(&mut self, doc: &str, done: bool) -> Result<(), StoreError> {
+        let layer = self.layer.clone();
         self.update_document(
             doc,
-            "UPDATE documents SET done = ?2 WHERE id = ?1",
-            params![doc, done],
+            "INSERT INTO layers (doc, layer, done) SELECT ?1, ?2, ?3 \
+             FROM documents WHERE id = ?1 \
+             ON CONFLICT(doc, layer) DO UPDATE SET done = excluded.done",
+            params![doc, layer, done],
         )
     }
 
-    /// Whether the document is marked reviewed (`None` if unknown).
+    /// Whether the document is marked reviewed in this layer (`None` if the document
+    /// is unknown).
     pub fn done(&self, doc: &str) -> Result<Option<bool>, StoreError> {
         Ok(self
-            .rows("SELECT done FROM documents WHERE id = ?1", [doc], |r| {
-                r.get(0)
-            })?
+            .rows(
+                "SELECT (SELECT done FROM layers WHERE doc = d.id AND layer = ?2) \
+                 FROM documents d WHERE d.id = ?1",
+                [doc, &self.layer],
+                |r| Ok(r.get::<_, Option<bool>>(0)?.unwrap_or(false)),
+            )?
             .pop())
     }
 
@@ -839,10 +873,14 @@ impl Store {
     pub fn span_counts(&self, doc: &str) -> Result<(usize, usize, usize), StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT state, COUNT(*) FROM spans WHERE doc = ?1 GROUP BY state")
+            .prepare_cached(
+                "SELECT state, COUNT(*) FROM spans WHERE doc = ?1 AND layer = ?2 GROUP BY state",
+            )
             .map_err(|e| self.sq(e))?;
         let rows = stmt
-            .query_map([doc], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .query_map([doc, &self.layer], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
             .map_err(|e| self.sq(e))?;
         let mut c = (0, 0, 0);
         for row in rows {
@@ -885,7 +923,7 @@ impl Store {
     /// Every action after `seq`, of all documents, oldest first: what a memory snapshot
     /// taken at `seq` has not yet learnt.
     pub fn actions_after(&self, seq: i64) -> Result<Vec<ActionRow>, StoreError> {
-        self.query_actions(ACTIONS_AFTER, seq)
+        self.query_actions(ACTIONS_AFTER, [seq])
     }
 
     /// The newest action's seq in the whole database (0 if none): what a memory snapshot
@@ -898,7 +936,8 @@ impl Store {
             .map_err(|e| self.sq(e))
     }
 
-    /// Every document, oldest first (then by id), without its text.
+    /// Every document, oldest first (then by id), without its text; `done` is this
+    /// layer's mark.
     pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
         self.query_documents("ORDER BY added, id")
     }
@@ -912,9 +951,11 @@ impl Store {
             "NULL"
         };
         let sql = format!(
-            "SELECT id, name, source_path, done, added, {record_id} FROM documents {order}"
+            "SELECT id, name, source_path, \
+             coalesce((SELECT done FROM layers l WHERE l.doc = documents.id AND l.layer = ?1), 0), \
+             added, {record_id} FROM documents {order}"
         );
-        self.rows(&sql, [], |r| {
+        self.rows(&sql, [&self.layer], |r| {
             Ok(DocumentRow {
                 id: r.get(0)?,
                 name: r.get(1)?,

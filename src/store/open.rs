@@ -130,7 +130,14 @@ fn settings(conn: &Connection, path: &Path, waited_ms: u64) -> Result<(), StoreE
 /// migrated (every version's tables hold what a reader needs).
 pub(super) fn read_only(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
     let conn = read_only_unchecked(path, busy_timeout)?;
-    check_schema(&conn, path, busy_timeout.as_millis() as u64)?;
+    let waited_ms = busy_timeout.as_millis() as u64;
+    let version = check_schema(&conn, path, waited_ms)?;
+    // Temporary objects only, gone with the connection; `query_only` refuses those too.
+    let shim = conn
+        .pragma_update(None, "query_only", false)
+        .and_then(|()| schema::layered_view_of_old(&conn, version))
+        .and_then(|()| conn.pragma_update(None, "query_only", true));
+    shim.map_err(|e| StoreError::from_sqlite(path, waited_ms, e))?;
     Ok(conn)
 }
 

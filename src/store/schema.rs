@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -120,7 +120,7 @@ ALTER TABLE documents ADD COLUMN foreign_fields TEXT;               -- JSON {FOR
 /// one row per document and annotator, with when it was assigned; `id` is the order
 /// of assignment (an explicit INTEGER PRIMARY KEY, which VACUUM keeps). An index to
 /// list one annotator's documents (their queue) without reading everyone's. Spans
-/// are not yet per annotator: that comes with layers, in a later version.
+/// are not per annotator here: that is version 6.
 const V5: &str = "
 CREATE TABLE assignments (
     id INTEGER PRIMARY KEY,           -- order of assignment
@@ -131,6 +131,112 @@ CREATE TABLE assignments (
 );
 CREATE INDEX assignments_by_annotator ON assignments(annotator, id);
 ";
+
+/// The layer each document's work goes to when a database before version 6 is
+/// migrated (or read without migrating): the annotator with the most actions on the
+/// document, the earliest first among equals. Before layers a document had one set of
+/// spans, which everyone who opened it shared; its spans and history must stay
+/// together in one layer, or undo would name spans its layer does not have. A
+/// temporary table, gone with the connection.
+macro_rules! layer_of_old_documents {
+    () => {
+        "
+CREATE TEMP TABLE layer_of_old_doc AS
+    SELECT doc, annotator FROM (
+        SELECT doc, annotator,
+               row_number() OVER (PARTITION BY doc ORDER BY count(*) DESC, min(seq)) AS rank
+        FROM main.actions GROUP BY doc, annotator)
+    WHERE rank = 1;
+CREATE UNIQUE INDEX temp.layer_of_old_doc_by_doc ON layer_of_old_doc(doc);
+"
+    };
+}
+pub const LAYER_OF_OLD_DOCUMENTS: &str = layer_of_old_documents!();
+
+/// Version 6: layers (issue 15). Every span, action and flag belongs to a document
+/// and a layer: an annotator's name, or `gold`; undo history is per document and
+/// layer. Each layer of a document has its own done mark and view (`layers`, one row
+/// once the layer has any), so the columns `documents.done`, `cursor` and `top` are
+/// no longer read. The indexes lead with (doc, layer), the key of every query that
+/// opens a document. Existing work goes to the layer [`LAYER_OF_OLD_DOCUMENTS`] says;
+/// a span without any action on its document to its own annotator's. A per-annotator
+/// memory (`learning = "annotator"`) has its snapshot in `annotator_memory`.
+const V6: &str = concat!(
+    layer_of_old_documents!(),
+    "
+ALTER TABLE spans ADD COLUMN layer TEXT NOT NULL DEFAULT '';
+UPDATE spans SET layer = coalesce(
+    (SELECT annotator FROM layer_of_old_doc l WHERE l.doc = spans.doc), annotator);
+ALTER TABLE actions ADD COLUMN layer TEXT NOT NULL DEFAULT '';
+UPDATE actions SET layer = (SELECT annotator FROM layer_of_old_doc l WHERE l.doc = actions.doc);
+ALTER TABLE flags ADD COLUMN layer TEXT NOT NULL DEFAULT '';
+UPDATE flags SET layer = coalesce(
+    (SELECT annotator FROM layer_of_old_doc l WHERE l.doc = flags.doc), annotator);
+DROP INDEX spans_by_doc;
+CREATE INDEX spans_by_doc ON spans(doc, layer, start);
+DROP INDEX spans_by_doc_state;
+CREATE INDEX spans_by_doc_state ON spans(doc, layer, state);
+DROP INDEX actions_by_doc;
+CREATE INDEX actions_by_doc ON actions(doc, layer, seq);
+DROP INDEX flags_by_place;
+CREATE UNIQUE INDEX flags_by_place ON flags(doc, layer, ifnull(start, -1), ifnull(end, -1));
+CREATE TABLE layers (
+    id INTEGER PRIMARY KEY,
+    doc TEXT NOT NULL REFERENCES documents(id),
+    layer TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    cursor INTEGER,                   -- code points
+    top INTEGER,                      -- first visible line
+    UNIQUE (doc, layer)
+);
+INSERT INTO layers (doc, layer, done, cursor, top)
+    SELECT d.id, w.layer, d.done, d.cursor, d.top FROM documents d
+    JOIN (SELECT doc, annotator AS layer FROM layer_of_old_doc
+          UNION SELECT doc, min(layer) FROM spans
+                WHERE doc NOT IN (SELECT doc FROM layer_of_old_doc) GROUP BY doc) w
+      ON w.doc = d.id;
+CREATE TABLE annotator_memory (
+    annotator TEXT PRIMARY KEY,
+    json TEXT NOT NULL,
+    updated INTEGER NOT NULL,
+    upto_seq INTEGER NOT NULL DEFAULT 0
+);
+DROP TABLE temp.layer_of_old_doc;
+"
+);
+
+/// Gives a database before version 6, opened only for reading (not migrated), the
+/// columns and table of layers as temporary views over its tables, which they shadow
+/// (SQLite looks up a name in `temp` first): the work of each document in the layer
+/// migrating would give it. Nothing is written to the file.
+pub fn layered_view_of_old(conn: &Connection, version: i64) -> rusqlite::Result<()> {
+    if !(1..6).contains(&version) {
+        return Ok(());
+    }
+    let mut sql = String::from(LAYER_OF_OLD_DOCUMENTS);
+    sql.push_str(
+        "
+CREATE TEMP VIEW spans AS SELECT s.*, coalesce(l.annotator, s.annotator) AS layer
+    FROM main.spans s LEFT JOIN layer_of_old_doc l ON l.doc = s.doc;
+CREATE TEMP VIEW actions AS SELECT a.*, l.annotator AS layer
+    FROM main.actions a LEFT JOIN layer_of_old_doc l ON l.doc = a.doc;
+CREATE TEMP VIEW layers AS SELECT d.rowid AS id, d.id AS doc, w.layer, d.done, d.cursor, d.top
+    FROM main.documents d
+    JOIN (SELECT doc, annotator AS layer FROM layer_of_old_doc
+          UNION SELECT doc, min(annotator) FROM main.spans
+                WHERE doc NOT IN (SELECT doc FROM layer_of_old_doc) GROUP BY doc) w
+      ON w.doc = d.id;
+",
+    );
+    if version >= 3 {
+        sql.push_str(
+            "CREATE TEMP VIEW flags AS SELECT f.*, coalesce(l.annotator, f.annotator) AS layer
+    FROM main.flags f LEFT JOIN layer_of_old_doc l ON l.doc = f.doc;
+",
+        );
+    }
+    conn.execute_batch(&sql)
+}
 
 /// The 16 bytes every SQLite 3 database starts with.
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -345,6 +451,8 @@ const VERSIONED_TABLES: &[&str] = &[
     "spans",
     "flags",
     "assignments",
+    "layers",
+    "annotator_memory",
 ];
 
 /// Each of raqim's tables with its columns, as `conn` has them (none if missing).

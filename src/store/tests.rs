@@ -179,8 +179,12 @@ fn plan(store: &Store, sql: &str) -> String {
         .conn
         .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
         .unwrap();
+    let n = stmt.parameter_count();
     let rows: Vec<String> = stmt
-        .query_map(["x"], |r| r.get::<_, String>(3))
+        .query_map(
+            rusqlite::params_from_iter(std::iter::repeat_n("x", n)),
+            |r| r.get::<_, String>(3),
+        )
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -235,6 +239,7 @@ fn import_doc(text: &str, spans: &[(usize, usize, &str, State)]) -> ImportDoc {
         record_id: None,
         flags: Vec::new(),
         foreign: None,
+        layer: None,
         spans: spans
             .iter()
             .map(|&(start, end, label, state)| ImportSpan {

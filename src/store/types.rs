@@ -66,6 +66,8 @@ pub struct ActionRow {
     pub at: i64,
     /// The action this one undoes, if it is an undo.
     pub undoes: Option<i64>,
+    /// The layer it was taken in.
+    pub layer: String,
 }
 
 /// A document as the document list shows it (without its text).
@@ -76,7 +78,7 @@ pub struct DocumentRow {
     pub name: String,
     /// The file it was last recorded from, if any.
     pub source_path: Option<String>,
-    /// Marked reviewed.
+    /// Marked reviewed in the layer of the store that read it.
     pub done: bool,
     /// Unix milliseconds.
     pub added: i64,
@@ -111,4 +113,32 @@ pub fn default_path_from(
         return Some(PathBuf::from(p));
     }
     Some(crate::config::xdg_dir(xdg_data_home, home, ".local/share")?.join("raqim.db"))
+}
+
+/// The name of the curated layer, which `raqim adjudicate` writes.
+pub const GOLD: &str = "gold";
+
+/// Refuses a name that cannot be a layer: empty, longer than 100 characters, with a
+/// control character or white space at either end. `gold` is the curator's (only
+/// `adjudicate` opens it for writing); the caller decides where that applies.
+pub fn check_layer(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("an annotator's name is empty".to_string());
+    }
+    if name.chars().count() > 100 {
+        return Err(format!(
+            "an annotator's name is longer than 100 characters: {name:.40}…"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "an annotator's name has a control character: {name:?}"
+        ));
+    }
+    if name.trim() != name {
+        return Err(format!(
+            "an annotator's name starts or ends with a space: {name:?}"
+        ));
+    }
+    Ok(())
 }
