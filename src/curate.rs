@@ -148,6 +148,11 @@ pub struct Variant {
     pub annotators: Vec<String>,
 }
 
+/// Whether two ranges share a code point.
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
 /// Merges one document's layers (name -> spans; a [`GOLD`] layer among them is
 /// ignored) by `rule`; see the module header for what is agreed and what is a
 /// disagreement.
@@ -232,6 +237,106 @@ fn disagreement(
         end,
         agreed: suggested.into_iter().collect(),
         variants,
+    }
+}
+
+/// The indices (into [`Merge::disagreements`]) of the disagreements still to settle.
+///
+/// A disagreement is settled once gold has a span overlapping its extent (the
+/// curator accepted a variant, or marked the text otherwise), or once its exact
+/// extent is among `settled`: the caller's record of disagreements the curator
+/// settled by rejecting every variant, which leaves nothing in gold to tell. The
+/// extent must match exactly: when a layer changes and a cluster grows or shrinks,
+/// that is a new question, open again.
+pub fn open_disagreements(merge: &Merge, gold: &[Span], settled: &[(usize, usize)]) -> Vec<usize> {
+    merge
+        .disagreements
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            !settled.contains(&(d.start, d.end))
+                && !gold
+                    .iter()
+                    .any(|g| overlaps((g.start, g.end), (d.start, d.end)))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What `adjudicate --auto` did, over one document or, summed with `+=`, many.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoReport {
+    pub documents: usize,
+    /// Agreed spans added to gold.
+    pub agreed: usize,
+    /// Disagreements still open ([`open_disagreements`]), left to the curator.
+    pub disagreements: usize,
+    /// Agreed spans not added because gold already covers their text: the same span,
+    /// or a span overlapping it, which is the curator's decision and stands.
+    pub already_in_gold: usize,
+}
+
+impl std::ops::AddAssign for AutoReport {
+    fn add_assign(&mut self, o: AutoReport) {
+        self.documents += o.documents;
+        self.agreed += o.agreed;
+        self.disagreements += o.disagreements;
+        self.already_in_gold += o.already_in_gold;
+    }
+}
+
+/// `n thing` or `n things`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl fmt::Display for AutoReport {
+    /// One line: `3 documents: 12 agreed spans added to gold, 2 already in gold,
+    /// 4 disagreements left to adjudicate`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} added to gold, {} already in gold, {} left to adjudicate",
+            counted(self.documents, "document", "documents"),
+            counted(self.agreed, "agreed span", "agreed spans"),
+            self.already_in_gold,
+            counted(self.disagreements, "disagreement", "disagreements"),
+        )
+    }
+}
+
+/// What `adjudicate --auto` does to one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Auto {
+    /// The spans to add to gold, in order.
+    pub add: Vec<Span>,
+    pub report: AutoReport,
+}
+
+/// The uncontested agreed spans of one document that gold lacks, and the counts.
+/// Gold is only ever added to, never changed: an agreed span whose text gold already
+/// covers (the same span, or one overlapping it) is left out, and a contested agreed
+/// span waits for the curator (see the module header). `settled` is as in
+/// [`open_disagreements`].
+pub fn auto(
+    layers: &BTreeMap<String, Vec<Span>>,
+    gold: &[Span],
+    settled: &[(usize, usize)],
+    rule: MergeRule,
+) -> Auto {
+    let m = merge(layers, rule);
+    let (covered, add): (Vec<Span>, Vec<Span>) = m.agreed.iter().cloned().partition(|s| {
+        gold.iter()
+            .any(|g| overlaps((g.start, g.end), (s.start, s.end)))
+    });
+    Auto {
+        report: AutoReport {
+            documents: 1,
+            agreed: add.len(),
+            disagreements: open_disagreements(&m, gold, settled).len(),
+            already_in_gold: covered.len(),
+        },
+        add,
     }
 }
 

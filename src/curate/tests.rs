@@ -150,6 +150,9 @@ fn a_majority_span_against_a_minority_reading_stays_for_the_curator() {
     assert_eq!(d.variants[0].spans, [Span::new(4, 16, "ORG")]);
     assert_eq!(names(&d.variants[1]), ["carim"]);
     assert_eq!(d.variants[1].spans, [Span::new(4, 9, "ORG")]);
+    let a = auto(&l, &[], &[], MergeRule::Majority);
+    assert!(a.add.is_empty());
+    assert_eq!(a.report.disagreements, 1);
 }
 
 #[test]
@@ -229,6 +232,72 @@ fn gold_among_the_layers_is_no_annotator_and_repeats_count_once() {
     assert_eq!(m.disagreements[0].variants.len(), 2);
 }
 
+#[test]
+fn a_disagreement_is_settled_by_gold_over_it_or_by_the_curator_s_mark() {
+    let l = layers(&[
+        (
+            "amal",
+            marked("قال [ORG:الجيش السوري] إن [LOC:دير الزور] آمنة"),
+        ),
+        (
+            "basel",
+            marked("قال [ORG:الجيش] السوري إن دير [LOC:الزور] آمنة"),
+        ),
+    ]);
+    let m = merge(&l, MergeRule::Unanimous);
+    assert_eq!(open_disagreements(&m, &[], &[]), [0, 1]);
+    // The curator took the shorter army, which overlaps the first.
+    assert_eq!(open_disagreements(&m, &[Span::new(4, 9, "ORG")], &[]), [1]);
+    // Gold right after the first ends touches it, but does not settle it.
+    assert_eq!(
+        open_disagreements(&m, &[Span::new(16, 20, "X")], &[]),
+        [0, 1]
+    );
+    // Rejected all of the second: only its exact extent counts.
+    assert_eq!(open_disagreements(&m, &[], &[(20, 29)]), [0]);
+    assert_eq!(open_disagreements(&m, &[], &[(20, 28)]), [0, 1]);
+}
+
+#[test]
+fn auto_adds_agreed_spans_and_never_touches_the_curator_s_work() {
+    let l = layers(&[
+        (
+            "amal",
+            marked("[PER:قال] [ORG:الجيش السوري] إن [LOC:دير الزور] [LOC:آمنة]"),
+        ),
+        (
+            "basel",
+            marked("[PER:قال] [ORG:الجيش السوري] إن [LOC:دير الزور] [LOC:آمنة]"),
+        ),
+        (
+            "carim",
+            marked("قال [ORG:الجيش السوري] إن [LOC:دير] الزور آمنة"),
+        ),
+    ]);
+    // Gold has the army already, and the curator read «آمنة» otherwise.
+    let gold = [Span::new(4, 16, "ORG"), Span::new(30, 34, "PER")];
+    let a = auto(&l, &gold, &[], MergeRule::Majority);
+    assert_eq!(a.add, [Span::new(0, 3, "PER")]);
+    assert_eq!(
+        a.report,
+        AutoReport {
+            documents: 1,
+            agreed: 1,
+            disagreements: 1,
+            already_in_gold: 2,
+        }
+    );
+    // Unanimous: قال is open, the marked Deir ez-Zor and the curator's «آمنة» not.
+    let u = auto(&l, &gold, &[(20, 29)], MergeRule::Unanimous);
+    assert!(u.add.is_empty());
+    let mut total = a.report;
+    total += u.report;
+    assert_eq!(
+        total.to_string(),
+        "2 documents: 1 agreed span added to gold, 3 already in gold, 2 disagreements left to adjudicate"
+    );
+}
+
 const NAMES: [&str; 5] = ["amal", "basel", "carim", "dina", "emad"];
 
 fn a_span() -> impl Strategy<Value = Span> {
@@ -291,5 +360,21 @@ proptest! {
         want.sort();
         want.dedup();
         prop_assert_eq!(m.agreed, want);
+    }
+
+    #[test]
+    fn auto_only_adds_agreed_spans_clear_of_gold(
+        l in some_layers(),
+        gold in prop::collection::vec(a_span(), 0..4),
+        rule in a_rule(),
+    ) {
+        let m = merge(&l, rule);
+        let a = auto(&l, &gold, &[], rule);
+        for s in &a.add {
+            prop_assert!(m.agreed.contains(s));
+            prop_assert!(gold.iter().all(|g| !overlaps((g.start, g.end), (s.start, s.end))));
+        }
+        prop_assert_eq!(a.report.agreed + a.report.already_in_gold, m.agreed.len());
+        prop_assert_eq!(a.report.disagreements, open_disagreements(&m, &gold, &[]).len());
     }
 }
