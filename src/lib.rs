@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod corpus;
+pub mod curate;
 pub mod document;
 pub mod eval;
 pub mod exchange;
