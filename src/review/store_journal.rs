@@ -15,7 +15,7 @@ use crate::document::Document;
 use crate::offsets::CharIndex;
 use crate::store::{Change, DocLock, NewSpan, Store, StoreError};
 use crate::suggest::Engine;
-use crate::suggest::memory::Memory;
+use crate::suggest::memory::{Memory, doc_key};
 
 use super::{LogRow, PROJECT_KINDS, Payload, Review, Snapshot, rebuild_history, rebuild_notes};
 
@@ -143,11 +143,12 @@ fn load_memory(
             .map_err(|e| e.to_string())
             .and_then(|s| {
                 let json = s.memory.to_string();
-                let old = Memory::version_of(&json) == Some(1);
+                // Before version 3 the documents it names are not in layers.
+                let old = Memory::version_of(&json).is_some_and(|v| v < 3);
                 Ok((Memory::from_json(&json)?, s.also, old))
             }) {
             Ok((_, _, true)) => {
-                tracing::info!("memory: a version 1 snapshot; rebuilt from the log");
+                tracing::info!("memory: a snapshot before layers; rebuilt from the log");
                 (Memory::new(), 0, Vec::new())
             }
             Ok((m, also, false)) => (m, upto, also),
@@ -192,7 +193,8 @@ fn load_memory(
         // Without the text, decisions cannot be read; the entries a forget names are
         // whole and need none.
         let text = texts.get(&row.doc).and_then(|t| t.as_deref()).unwrap_or("");
-        p.replay(engine, &mut memory, (text, &row.doc, row.at), is_project);
+        let key = doc_key(&row.doc, &row.layer);
+        p.replay(engine, &mut memory, (text, &key, row.at), is_project);
     }
     Ok((memory, last, warnings, replayed))
 }
@@ -297,7 +299,7 @@ pub fn open_document(
     }
     let (memory, base_seq, mw, replayed) = load_memory(&store, engine)?;
     warnings.extend(mw);
-    let id_for_memory = id.clone();
+    let id_for_memory = doc_key(&id, store.layer());
     let journal = StoreJournal {
         store,
         doc: id,

@@ -648,3 +648,5 @@ fn accepting_the_rest_of_a_paragraph_is_one_step() {
 }
 
 mod memory;
+
+mod layers;

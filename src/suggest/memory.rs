@@ -24,8 +24,20 @@ use super::dict::{Dict, DocTokens, key_of_span};
 use super::rerank::Reranker;
 use super::tagger::Learnt;
 
-/// The memory's JSON version: 2 keeps rejects by document.
-const VERSION: u32 = 2;
+/// The memory's JSON version: 2 keeps rejects by document; 3 by document and layer
+/// ([`doc_key`]), so that one analyst's decisions on a document are not suggested to
+/// another annotating it blind.
+const VERSION: u32 = 3;
+
+/// The memory's name for a document in a layer: `DOC/LAYER` (a document id is hex, so
+/// the first `/` ends it); the document id alone for work in no layer.
+pub fn doc_key(doc: &str, layer: &str) -> String {
+    if layer.is_empty() {
+        doc.to_string()
+    } else {
+        format!("{doc}/{layer}")
+    }
+}
 
 /// Documents a string must be rejected in (and never accepted) before it is
 /// withdrawn from the whole project, unless the settings file says otherwise.
@@ -156,6 +168,23 @@ impl Counts {
     fn is_blank(&self) -> bool {
         self.accepts == 0 && self.rejects == 0
     }
+
+    /// These counts without the decisions taken in the documents `hidden` (indexes):
+    /// the other layers of the document being annotated, whose decisions must not
+    /// reach it (blind double annotation). Borrowed when none of them has any.
+    pub fn without(&self, hidden: &[u32]) -> std::borrow::Cow<'_, Counts> {
+        if !hidden.iter().any(|h| self.docs.contains_key(h)) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut c = self.clone();
+        for h in hidden {
+            if let Some(t) = c.docs.remove(h) {
+                c.accepts = c.accepts.saturating_sub(t.accepts);
+                c.rejects = c.rejects.saturating_sub(t.rejects);
+            }
+        }
+        std::borrow::Cow::Owned(c)
+    }
 }
 
 /// What the memory knows of one string: counts per label name.
@@ -282,6 +311,22 @@ impl Memory {
     /// The index of a document the memory has decisions from.
     pub fn doc_index(&self, id: &str) -> Option<u32> {
         self.doc_index.get(id).copied()
+    }
+
+    /// The other layers of the document `key` ([`doc_key`]) the memory has decisions
+    /// from: what a suggestion for `key` must leave out, so that two analysts given
+    /// one document annotate it blind. Empty for a key of no layer.
+    pub fn other_layers_of(&self, key: &str) -> Vec<u32> {
+        let Some(cut) = key.find('/') else {
+            return Vec::new();
+        };
+        let prefix = &key[..=cut];
+        self.docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.starts_with(prefix) && d.as_str() != key)
+            .map(|(i, _)| i as u32)
+            .collect()
     }
 
     fn intern(&mut self, id: &str) -> u32 {
@@ -574,7 +619,8 @@ impl Memory {
         Ok(m)
     }
 
-    /// Whether this memory was read from a version before documents were kept.
+    /// The version a saved memory was written in (before 3, its documents are not
+    /// in layers: the caller rebuilds it from the log).
     pub fn version_of(s: &str) -> Option<u32> {
         #[derive(Deserialize)]
         struct V {
@@ -679,9 +725,9 @@ mod tests {
         assert!(m.vetoed_in(counts(&m, "LOC"), None));
         assert!(!m.vetoed_in(counts(&m, "ORG"), None));
         assert_eq!(m.decisions(), 6);
-        // Written again, it is version 2 and keeps that reading.
+        // Written again, it is the current version and keeps that reading.
         let json = m.to_json();
-        assert_eq!(Memory::version_of(&json), Some(2));
+        assert_eq!(Memory::version_of(&json), Some(VERSION));
         let back = Memory::from_json(&json).unwrap();
         assert_eq!(counts(&back, "LOC").scope(2), Scope::Asked);
     }

@@ -442,6 +442,12 @@ impl Engine {
                 .collect(),
             None => Vec::new(),
         };
+        // The other layers of this document: their analysts' decisions on it are not
+        // suggested here (blind double annotation).
+        let hidden = match (memory, names.doc.as_deref()) {
+            (Some(mem), Some(d)) => mem.other_layers_of(d),
+            _ => Vec::new(),
+        };
         if let Some(mem) = memory {
             let here = names.doc.as_deref().and_then(|d| mem.doc_index(d));
             for hit in find_all(&mem.dict, doc) {
@@ -469,7 +475,8 @@ impl Engine {
                         continue;
                     };
                     let li = li as u16;
-                    if mem.vetoed_in(counts, here) {
+                    let counts = counts.without(&hidden);
+                    if mem.vetoed_in(&counts, here) {
                         vetoes.entry((hit.start, hit.end)).or_default().push(li);
                     } else if counts.accepts > 0 {
                         let factor = if hit.stripped { STRIPPED_FACTOR } else { 1.0 };
@@ -514,7 +521,10 @@ impl Engine {
                 let elsewhere = || {
                     mem.get(&dict::key_of_span(doc, c.start, c.end))
                         .and_then(|r| r.get(label))
-                        .is_some_and(|k| k.rejects > 0 && k.accepts == 0 && !mem.vetoed_in(k, here))
+                        .map(|k| k.without(&hidden))
+                        .is_some_and(|k| {
+                            k.rejects > 0 && k.accepts == 0 && !mem.vetoed_in(&k, here)
+                        })
                 };
                 !off && (!mem.reranker.rejects(&feats) || elsewhere())
             });

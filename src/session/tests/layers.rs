@@ -1,0 +1,67 @@
+//! Blind double annotation: two analysts given the same document each work in their
+//! own layer, and what one decides there is never suggested to the other in that
+//! document; elsewhere the team's memory is shared.
+
+use std::path::Path;
+
+use super::*;
+use crate::session::open::Keeper;
+
+/// No list or rule knows «زمردة»; only the memory can suggest it.
+const FIRST: &str = "وصل الوفد إلى زمردة مساء أمس\n";
+const SECOND: &str = "غادر الوفد زمردة صباح اليوم\n";
+
+/// A session on `file` kept in `dir`'s database by `who`, in their own layer.
+fn open(dir: &Path, file: &Path, who: &str) -> Session {
+    let keeper = Keeper::new(Some(dir.join("raqim.db")), who.into(), None);
+    let doc = Document::open(file, false).unwrap();
+    let (doc, opened) = keeper.open(doc, file, None, None).unwrap();
+    let mut s = Session::new(doc, None, true);
+    s.set_review(opened.unwrap().review);
+    s
+}
+
+fn label(s: &mut Session, word: &str) {
+    let loc = s.labels().index("LOC").unwrap();
+    let out = s.at(word, Op::LabelWord { label: loc });
+    assert_eq!(
+        out.message.as_deref(),
+        Some(&*format!("added «{word}» as LOC"))
+    );
+}
+
+#[test]
+fn one_analysts_decision_is_not_suggested_to_another_in_the_same_document_only_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.txt");
+    let second = dir.path().join("second.txt");
+    std::fs::write(&first, FIRST).unwrap();
+    std::fs::write(&second, SECOND).unwrap();
+    {
+        let mut basel = open(dir.path(), &first, "basel");
+        assert!(!basel.markup().contains("زمردة}"), "{}", basel.markup());
+        label(&mut basel, "زمردة");
+        assert!(basel.markup().contains("[LOC:زمردة]"));
+    }
+    // amal, in the same document at the same time or later, is not told.
+    let mut amal = open(dir.path(), &first, "amal");
+    assert_eq!(
+        amal.markup(),
+        FIRST,
+        "basel's span must not reach amal's layer"
+    );
+    assert!(
+        amal.review().read_only().is_none(),
+        "amal writes her own layer"
+    );
+    // In another document the team's memory suggests it, to amal too.
+    let mut amal_elsewhere = open(dir.path(), &second, "amal");
+    assert!(
+        amal_elsewhere.markup().contains("{LOC:زمردة}"),
+        "{}",
+        amal_elsewhere.markup()
+    );
+    // basel's own layer still has his span after a restart.
+    let mut basel = open(dir.path(), &first, "basel");
+    assert!(basel.markup().contains("[LOC:زمردة]"));
+}
