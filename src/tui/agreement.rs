@@ -279,7 +279,7 @@ fn header(area: Rect, buf: &mut Buffer, report: &Report, state: &AgreementView) 
         }
     };
     let parts = [
-        Part::new(" agreement".to_string(), 3),
+        Part::new("agreement".to_string(), 3),
         Part::new(counted(n, "annotator", "annotators"), 1),
         Part::new(
             counted(
@@ -291,8 +291,9 @@ fn header(area: Rect, buf: &mut Buffer, report: &Report, state: &AgreementView) 
         ),
         Part::new(format!("Fleiss' kappa {}", shown(report.fleiss_kappa)), 0),
     ];
-    let text = fit::fit_parts(&parts, area.width as usize, state.shaping);
-    buf.set_stringn(area.x, area.y, text, area.width as usize, HEADER);
+    let room = area.width.saturating_sub(1) as usize;
+    let text = fit::fit_parts(&parts, room, state.shaping);
+    buf.set_stringn(area.x + 1, area.y, text, room, HEADER);
 }
 
 /// The bottom row: the keys.
@@ -696,8 +697,16 @@ fn table(area: Rect, buf: &mut Buffer, report: &Report, state: &AgreementView) {
         return;
     }
     let inner_w = area.width.saturating_sub(2) as usize;
-    // docs (4), F1 (5), kappa (6), four gaps: what is left goes to the names.
-    let fixed = 4 + 5 + 6 + 4;
+    let docs_w = report
+        .pairs
+        .iter()
+        .chain(&report.gold)
+        .map(|p| p.documents.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    // docs, F1 (5), kappa (6), four gaps: what is left goes to the names.
+    let fixed = docs_w + 5 + 6 + 4;
     let longest = report
         .pairs
         .iter()
@@ -742,7 +751,7 @@ fn table(area: Rect, buf: &mut Buffer, report: &Report, state: &AgreementView) {
     let widths = [
         Constraint::Length(name_w as u16),
         Constraint::Length(name_w as u16),
-        Constraint::Length(4),
+        Constraint::Length(docs_w as u16),
         Constraint::Length(5),
         Constraint::Length(6),
     ];

@@ -239,6 +239,11 @@ fn forty_by_twelve_keeps_the_table_and_draws_nothing_outside_its_area() {
         "{all}"
     );
     assert!(all.contains("q close"), "{all}");
+    // The bars were dropped first; with a few more rows and columns they come back.
+    assert!(!all.contains("F1 per label"), "{all}");
+    let all = rows(&screen(&r, &v, 64, 20)).join("\n");
+    assert!(all.contains("F1 per label: amal × dana"), "{all}");
+    assert!(all.contains("F1 by pair"), "{all}");
     // Everything smaller does not panic either.
     for (w, h) in [
         (40, 12),
@@ -338,4 +343,20 @@ fn tab_cycles_through_the_pairs_then_gold_then_all_pairs() {
     assert!(!v.closed());
     press(&mut v, &r, KeyCode::Char('q'));
     assert!(v.closed());
+}
+
+#[test]
+fn an_arabic_name_reads_right_to_left_and_goes_out_by_word_for_kitty() {
+    let r = report(&[doc("d1", &[("amal", AMAL), ("سارة", BASEL)])]);
+    let all = rows(&screen(&r, &view(), 80, 20)).join("\n");
+    // Cells left to right: the letters right to left, as the article's text.
+    assert!(all.contains("ةراس"), "{all}");
+    // kitty shapes each Arabic word right to left itself: it gets the word's
+    // letters in logical order and puts each back on its cell.
+    let kitty = AgreementView {
+        profile: Profile::Kitty,
+        ..view()
+    };
+    let all = rows(&screen(&r, &kitty, 80, 20)).join("\n");
+    assert!(all.contains("سارة") && !all.contains("ةراس"), "{all}");
 }
