@@ -778,8 +778,8 @@ fn table(area: Rect, buf: &mut Buffer, report: &Report, state: &AgreementView) {
 }
 
 /// Shows the agreement screen until `q` or Esc, with the terminal profile the viewer
-/// would pick without flags (the analyst's pick, else detected), shaping by raqim and
-/// the default keymap. A command with the viewer's settings and keymap at hand uses
+/// would pick without a flag or a settings file (the analyst's pick, else detected),
+/// shaping by raqim and the default keymap. A command with the viewer's settings and keymap at hand uses
 /// [`show_with`].
 pub fn show(report: &Report) -> anyhow::Result<()> {
     let picked = super::picked_profile().map_err(anyhow::Error::msg)?;
