@@ -304,8 +304,9 @@ fn footer(area: Rect, buf: &mut Buffer, report: &Report, state: &AgreementView) 
         parts.insert(1, Part::new("↑ previous".to_string(), 2));
         parts.insert(2, Part::new("g all pairs".to_string(), 3));
     }
-    let text = fit::fit_parts(&parts, area.width as usize, state.shaping);
-    buf.set_stringn(area.x, area.y, text, area.width as usize, DIM);
+    let room = area.width.saturating_sub(1) as usize;
+    let text = fit::fit_parts(&parts, room, state.shaping);
+    buf.set_stringn(area.x + 1, area.y, text, room, DIM);
 }
 
 /// Fewer than two annotators, or no document that two of them did: says so, and
