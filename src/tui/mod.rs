@@ -28,6 +28,7 @@
 //! paragraphs near the view (cached), whatever the size of the document.
 
 mod action;
+pub mod agreement;
 mod app;
 pub mod calibrate;
 mod doclist;
