@@ -1,6 +1,8 @@
 //! `agreement::compute` on 1,000 documents of about 3 KB, each with the layers of
 //! three annotators (issue 15's figure: under 2 s): three pairs, Fleiss' kappa over
-//! every document, and the report rendered as JSON, table and CSV.
+//! every document, and the report rendered as JSON, table and CSV. Then the same
+//! layers in a database (each marked done), read and computed as `raqim agreement`
+//! does (`team::agreement::report`).
 //!
 //! The layers are made from one set of about 40 one-to-three-word entities per
 //! document; each annotator drops, relabels or moves a word of about one in five and
@@ -97,7 +99,67 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    // The same layers in a database, each its annotator's and marked done.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("team.db");
+    {
+        let mut store = raqim::store::Store::open(&db).unwrap();
+        let mut import = Vec::new();
+        for d in &docs {
+            for (who, spans) in &d.layers {
+                import.push(raqim::store::ImportDoc {
+                    id: raqim::document::document_id(&d.text),
+                    name: d.id.clone(),
+                    source_path: None,
+                    text: d.text.clone(),
+                    done: true,
+                    spans: dedup(spans)
+                        .into_iter()
+                        .map(|s| raqim::store::ImportSpan {
+                            span: raqim::store::NewSpan {
+                                start: s.start,
+                                end: s.end,
+                                label: s.label.clone(),
+                                state: raqim::annotation::State::Accepted,
+                                source: "bench".into(),
+                                score: 1.0,
+                            },
+                            annotator: who.clone(),
+                        })
+                        .collect(),
+                    record_id: None,
+                    flags: Vec::new(),
+                    foreign: None,
+                    layer: Some(who.clone()),
+                });
+            }
+        }
+        store
+            .import_documents(&import, "import", "bench", &|_, _| "{}".into())
+            .unwrap();
+    }
+    let scope = raqim::team::agreement::Scope::default();
+    let from_db = raqim::team::agreement::report(&db, &scope, &Options::default()).unwrap();
+    assert_eq!(from_db.pairs.len(), 3);
+    assert_eq!(from_db.pairs[0].documents, DOCS);
+    g.bench_function("from_database_1000_docs_3_annotators", |b| {
+        b.iter(|| raqim::team::agreement::report(&db, &scope, &Options::default()).unwrap())
+    });
     g.finish();
+}
+
+/// A layer's spans without overlaps (the store keeps none): each kept unless it
+/// overlaps one kept before it, in order of start.
+fn dedup(spans: &[Span]) -> Vec<Span> {
+    let mut sorted = spans.to_vec();
+    sorted.sort();
+    let mut out: Vec<Span> = Vec::new();
+    for s in sorted {
+        if out.last().is_none_or(|l| l.end <= s.start) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 criterion_group!(benches, bench);

@@ -241,6 +241,12 @@ pub enum Command {
     /// (their layer's done mark) and accepted spans; per document, who it
     /// is assigned to. Nothing is written.
     Status(StatusArgs),
+    /// Inter-annotator agreement over the documents two or more annotators have
+    /// marked done in their layers (--all: every layer with work): for each pair, the
+    /// documents shared, exact-match F1 (span and label) overall and per label, and
+    /// Cohen's kappa over tokens (BIO); Fleiss' kappa over all; each annotator against
+    /// gold once there is a gold layer. Only accepted spans count. Nothing is written.
+    Agreement(AgreementArgs),
     /// Show one Arabic line drawn the ways terminals need it, numbered; the number
     /// pressed is kept as this terminal's profile (in terminals.toml beside the
     /// settings file) and used by the viewer from then on.
@@ -527,6 +533,26 @@ pub struct AssignArgs {
     /// How many different annotators each document goes to.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub per_doc: usize,
+    /// The annotation database [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
+    /// exist.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+/// The arguments of `raqim agreement` (see [`Command::Agreement`]).
+#[derive(Debug, Args)]
+pub struct AgreementArgs {
+    /// table, json, csv, or chart (a screen: a heatmap of pairwise F1, a bar per
+    /// label, the table; Tab chooses a pair, q closes).
+    #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+    pub format: crate::team::agreement::AgreementFormat,
+    /// Only these labels, comma-separated [default: every label].
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,LABEL,...")]
+    pub labels: Vec<String>,
+    /// Count every layer with work in it, not only those marked done.
+    #[arg(long)]
+    pub all: bool,
     /// The annotation database [default: $RAQIM_DB, else
     /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
     /// exist.

@@ -195,6 +195,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &mut std::io::stdout().lock(),
             )
         }
+        Some(Command::Agreement(a)) => {
+            use raqim::team::agreement::{self, AgreementFormat, Scope};
+            let db = database_path(a.db.as_deref())?;
+            let opts = raqim::agreement::Options {
+                labels: (!a.labels.is_empty())
+                    .then(|| a.labels.iter().map(|l| l.trim().to_string()).collect()),
+            };
+            let report = agreement::report(&db, &Scope { all: a.all }, &opts)?;
+            if a.format == AgreementFormat::Chart && std::io::stdout().is_terminal() {
+                let config = settings()?;
+                let view = view_settings(&config, &cli.view, cli.terminal)?;
+                let keymap = match raqim::tui::user_keymap_path().filter(|p| p.exists()) {
+                    Some(path) => raqim::tui::load_keymap(&path)?,
+                    None => raqim::tui::Keymap::default_keymap(),
+                };
+                return raqim::tui::agreement::show_with(&report, &view, &keymap);
+            }
+            let mut out = std::io::stdout().lock();
+            out.write_all(agreement::write(&report, a.format)?.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
         Some(Command::Status(a)) => {
             let db = database_path(a.db.as_deref())?;
             let stdout = std::io::stdout();

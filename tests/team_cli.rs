@@ -193,14 +193,15 @@ fn named_documents_only_are_assigned_and_status_says_who_started_and_finished() 
             ("newsfane-0004", vec!["basel".to_string()]),
         ]
     );
-    // Neither has acted yet; then amal marks a name in hers (an action of hers, and
-    // a span she made) and marks it done.
+    // Neither has acted yet; then amal marks a name in her layer of hers (an action
+    // there, an accepted span) and marks it done.
     assert_eq!(
         per_annotator(&status(&db)),
         vec![("amal".into(), 1, 0, 0, 0), ("basel".into(), 1, 0, 0, 0)]
     );
     {
         let mut store = raqim::store::Store::open(&db).unwrap();
+        store.set_layer("amal");
         let id = store.assigned_to("amal").unwrap().remove(0);
         let span = raqim::store::NewSpan {
             start: 0,
@@ -233,13 +234,13 @@ fn named_documents_only_are_assigned_and_status_says_who_started_and_finished() 
     assert!(
         table
             .lines()
-            .any(|l| l.starts_with("newsfane-0001") && l.ends_with("yes   amal")),
+            .any(|l| l.starts_with("newsfane-0001") && l.ends_with("amal        amal")),
         "{table}"
     );
     assert!(
         table
             .lines()
-            .any(|l| l.starts_with("newsfane-0000") && l.ends_with("no    -")),
+            .any(|l| l.starts_with("newsfane-0000") && l.ends_with("-           -")),
         "{table}"
     );
 }
@@ -282,4 +283,165 @@ fn a_bad_request_says_what_was_wrong_and_records_nothing() {
         assert!(stderr(&o).contains("no such database"), "{}", stderr(&o));
     }
     assert!(!missing.exists(), "a database was created");
+}
+
+/// The gold spans of the first `n` newsfane documents as `(start, end, label)` in
+/// code points, by document.
+fn gold_spans(n: usize) -> Vec<(Value, Vec<(u64, u64, String)>)> {
+    let src = std::fs::read_to_string(NEWSFANE).unwrap();
+    src.lines()
+        .take(n)
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let spans = v["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["start"].as_u64().unwrap(),
+                        s["end"].as_u64().unwrap(),
+                        s["label"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            (v, spans)
+        })
+        .collect()
+}
+
+/// Writes `who`'s layer of each document (`spans`, marked done or not) as raqim
+/// JSON lines and imports it as theirs, accepted.
+fn import_layer(dir: &Path, db: &Path, who: &str, docs: &[(Value, Vec<(u64, u64, String)>, bool)]) {
+    let mut lines = String::new();
+    for (v, spans, done) in docs {
+        let spans: Vec<Value> = spans
+            .iter()
+            .map(|(a, b, l)| serde_json::json!({"start": a, "end": b, "label": l}))
+            .collect();
+        let rec = serde_json::json!({
+            "id": v["id"], "text": v["text"], "spans": spans, "meta": {"done": done}
+        });
+        lines.push_str(&format!("{rec}\n"));
+    }
+    let file = dir.join(format!("{who}.jsonl"));
+    std::fs::write(&file, lines).unwrap();
+    let o = raqim(
+        &[
+            "import",
+            "--db",
+            s(db),
+            "--annotator",
+            who,
+            "--as",
+            "accepted",
+            "--format",
+            "jsonl",
+            s(&file),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn agreement_counts_the_documents_both_marked_done_and_its_f1_is_that_of_the_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("team.db");
+    let gold = gold_spans(5);
+    // amal marks the gold spans of all five and is done with them; basel leaves out
+    // every third span and calls every fifth a LOC, and is done with four.
+    let amal: Vec<_> = gold
+        .iter()
+        .map(|(v, sp)| (v.clone(), sp.clone(), true))
+        .collect();
+    let basel: Vec<_> = gold
+        .iter()
+        .enumerate()
+        .map(|(d, (v, sp))| {
+            let changed = sp
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 3 != 2)
+                .map(|(i, (a, b, l))| {
+                    let l = if i % 5 == 4 {
+                        "LOC".to_string()
+                    } else {
+                        l.clone()
+                    };
+                    (*a, *b, l)
+                })
+                .collect();
+            (v.clone(), changed, d < 4)
+        })
+        .collect();
+    import_layer(dir.path(), &db, "amal", &amal);
+    import_layer(dir.path(), &db, "basel", &basel);
+
+    // The same figure by hand: exact (start, end, label) matches over the four
+    // documents both are done with.
+    let (mut m, mut na, mut nb) = (0usize, 0usize, 0usize);
+    for d in 0..4 {
+        let a: std::collections::BTreeSet<_> = amal[d].1.iter().collect();
+        let b: std::collections::BTreeSet<_> = basel[d].1.iter().collect();
+        m += a.intersection(&b).count();
+        na += a.len();
+        nb += b.len();
+    }
+    let f1 = 2.0 * m as f64 / (na + nb) as f64;
+    assert!(m > 0 && m < na, "the layers must partly agree: {m} of {na}");
+
+    let o = raqim(&["agreement", "--db", s(&db), "--format", "json"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let pair = &report["pairs"][0];
+    assert_eq!(
+        (pair["a"].as_str(), pair["b"].as_str()),
+        (Some("amal"), Some("basel"))
+    );
+    assert_eq!(
+        pair["documents"], 4,
+        "the fifth is not done in basel's layer"
+    );
+    assert!((pair["f1"].as_f64().unwrap() - f1).abs() < 1e-9, "{pair}");
+    assert!(pair["kappa"].as_f64().unwrap() < 1.0);
+    assert!(pair["labels"]["LOC"]["f1"].as_f64().is_some(), "{pair}");
+    // --all counts the fifth too.
+    let o = raqim(
+        &["agreement", "--db", s(&db), "--format", "json", "--all"],
+        None,
+    );
+    let all: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(all["pairs"][0]["documents"], 5);
+    // The table names the pair and the figure, rounded.
+    let o = raqim(&["agreement", "--db", s(&db)], None);
+    let table = stdout(&o);
+    assert!(table.contains("amal") && table.contains("basel"), "{table}");
+    assert!(table.contains(&format!("{f1:.3}")), "{f1:.3} in {table}");
+    // Labels narrow it: only PER spans.
+    let o = raqim(
+        &[
+            "agreement",
+            "--db",
+            s(&db),
+            "--format",
+            "json",
+            "--labels",
+            "PER",
+        ],
+        None,
+    );
+    let per: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let labels = per["pairs"][0]["labels"].as_object().unwrap();
+    assert_eq!(labels.keys().collect::<Vec<_>>(), ["PER"]);
+}
+
+#[test]
+fn agreement_without_a_database_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let o = raqim(&["agreement", "--db", s(&db)], None);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("none.db"), "{}", stderr(&o));
+    assert!(!db.exists(), "nothing is made");
 }

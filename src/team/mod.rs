@@ -14,6 +14,8 @@ use serde::Serialize;
 
 use crate::store::Store;
 
+pub mod agreement;
+
 /// Failures of the team commands themselves (the store and the assignment have
 /// their own).
 #[derive(Debug, thiserror::Error)]
