@@ -285,9 +285,11 @@ fn a_bad_request_says_what_was_wrong_and_records_nothing() {
     assert!(!missing.exists(), "a database was created");
 }
 
-/// The gold spans of the first `n` newsfane documents as `(start, end, label)` in
-/// code points, by document.
-fn gold_spans(n: usize) -> Vec<(Value, Vec<(u64, u64, String)>)> {
+/// A span as `(start, end, label)` in code points.
+type Triple = (u64, u64, String);
+
+/// The gold spans of the first `n` newsfane documents, by document.
+fn gold_spans(n: usize) -> Vec<(Value, Vec<Triple>)> {
     let src = std::fs::read_to_string(NEWSFANE).unwrap();
     src.lines()
         .take(n)
@@ -312,7 +314,7 @@ fn gold_spans(n: usize) -> Vec<(Value, Vec<(u64, u64, String)>)> {
 
 /// Writes `who`'s layer of each document (`spans`, marked done or not) as raqim
 /// JSON lines and imports it as theirs, accepted.
-fn import_layer(dir: &Path, db: &Path, who: &str, docs: &[(Value, Vec<(u64, u64, String)>, bool)]) {
+fn import_layer(dir: &Path, db: &Path, who: &str, docs: &[(Value, Vec<Triple>, bool)]) {
     let mut lines = String::new();
     for (v, spans, done) in docs {
         let spans: Vec<Value> = spans
