@@ -259,9 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         None => {
             let Some(file) = cli.file else {
-                anyhow::bail!(
-                    "no article given; try `raqim samples/deir-ez-zor.txt` or `raqim --help`"
-                );
+                return queue(&cli);
             };
             if file.as_os_str() == "-" {
                 anyhow::bail!(
@@ -314,6 +312,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             raqim::tui::run_with(doc, settings, engine, keymap, opened)
         }
     }
+}
+
+/// `raqim` with no file: the caller's queue, the documents assigned to them, as a
+/// set in their own layer (not done first).
+fn queue(cli: &Cli) -> anyhow::Result<()> {
+    let config = settings()?;
+    if cli.store.no_db {
+        anyhow::bail!(
+            "no article given; try `raqim samples/deir-ez-zor.txt` or `raqim --help` (--no-db has no queue)"
+        );
+    }
+    let keeper = keeper(&config, &cli.store)?;
+    let db = keeper.db().map(Path::to_path_buf).unwrap_or_default();
+    let (entries, done) = raqim::session::queue::entries(&db, keeper.annotator())?;
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!("the viewer needs a terminal on standard output");
+    }
+    tracing::info!(
+        annotator = %keeper.annotator(),
+        documents = entries.len(),
+        done,
+        "viewer: the queue"
+    );
+    let engine = review_engine(&cli.sources.options())?;
+    let keymap = match cli
+        .keymap
+        .clone()
+        .or_else(|| raqim::tui::user_keymap_path().filter(|p| p.exists()))
+    {
+        Some(path) => raqim::tui::load_keymap(&path)?,
+        None => raqim::tui::Keymap::default_keymap(),
+    };
+    let settings = view_settings(&config, &cli.view, cli.terminal)?;
+    let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
+    raqim::tui::run_set(settings, engine, keymap, &mut source, 0)
 }
 
 /// The settings file, read once per command that needs it.

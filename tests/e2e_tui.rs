@@ -952,3 +952,128 @@ fn a_reject_stays_in_its_document_and_the_memory_screen_forgets_and_undoes() {
     });
     s.send(b"q");
 }
+
+/// A database with the first three newsfane texts (no spans), each assigned to both
+/// amal and basel.
+fn team_database(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("team.db");
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/newsfane/dev.jsonl"),
+    )
+    .unwrap();
+    let mut lines = String::new();
+    for l in src.lines().take(3) {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        lines.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"id": v["id"], "text": v["text"]})
+        ));
+    }
+    let file = dir.join("texts.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+            .args(args)
+            .env("USER", "lead")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let d = db.to_str().unwrap();
+    run(&[
+        "import",
+        "--db",
+        d,
+        "--format",
+        "jsonl",
+        file.to_str().unwrap(),
+    ]);
+    run(&[
+        "assign",
+        "--db",
+        d,
+        "--annotators",
+        "amal,basel",
+        "--per-doc",
+        "2",
+    ]);
+    db
+}
+
+#[test]
+fn two_analysts_review_their_queues_at_once_each_in_their_own_layer() {
+    let home = tempfile::tempdir().unwrap();
+    let db = team_database(home.path());
+    let d = db.to_str().unwrap();
+    // `raqim` with no file: each analyst's queue, both writable at the same time.
+    let mut amal = Session::start_sized(&["--db", d], &[("USER", "amal")], 100, 30);
+    let mut basel = Session::start_sized(&["--db", d], &[("USER", "basel")], 100, 30);
+    for s in [&mut amal, &mut basel] {
+        s.wait_for("the first document of the queue", |s| {
+            s.row(0).contains("newsfane-0000") && s.row(0).contains("to review")
+        });
+        assert!(!s.row(0).contains("read-only"), "{}", s.screen_text());
+    }
+    amal.send(b"\t\r");
+    amal.wait_for("amal's accept", |s| s.row(0).contains("1 accepted"));
+    basel.send(b"\tx");
+    basel.wait_for("basel's reject", |s| s.row(0).contains("1 rejected"));
+    // Neither sees the other's decision.
+    assert!(
+        basel.row(0).contains("0 accepted"),
+        "{}",
+        basel.screen_text()
+    );
+    amal.send(b"D");
+    amal.wait_for("the question", |s| s.row(29).contains("(y/n)"));
+    amal.send(b"y");
+    amal.wait_for("done", |s| {
+        s.row(0).contains("done") || s.row(0).contains("100%")
+    });
+    // `L` lists the queue with each document's state in amal's layer.
+    amal.send(b"L");
+    amal.wait_for("the list", |s| s.screen_text().contains("newsfane-0002"));
+    for s in [&mut amal, &mut basel] {
+        s.send(b"\x1bq");
+        s.wait_for("quit", |s| !s.parser.screen().alternate_screen());
+    }
+    drop((amal, basel));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args(["status", "--db", d, "--format", "json"])
+        .output()
+        .unwrap();
+    let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let who = |name: &str| {
+        st["annotators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(who("amal")["started"], 1, "{st}");
+    assert_eq!(who("amal")["done"], 1, "{st}");
+    assert_eq!(who("amal")["spans"], 1, "{st}");
+    assert_eq!(who("basel")["started"], 1, "{st}");
+    assert_eq!(who("basel")["done"], 0, "{st}");
+    assert_eq!(who("basel")["spans"], 0, "{st}");
+    assert_eq!(st["documents"][0]["done_by"], serde_json::json!(["amal"]));
+}
+
+#[test]
+fn with_nothing_assigned_raqim_without_a_file_says_how_to_get_work() {
+    let home = tempfile::tempdir().unwrap();
+    let db = team_database(home.path());
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args(["--db", db.to_str().unwrap()])
+        .env("USER", "carim")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("nothing is assigned to carim") && err.contains("raqim assign"),
+        "{err}"
+    );
+}

@@ -15,6 +15,7 @@ mod flags;
 mod memory;
 pub mod open;
 mod ops;
+pub mod queue;
 pub mod set;
 mod shown;
 #[cfg(test)]
