@@ -1,11 +1,12 @@
 //! The user's settings file (`$XDG_CONFIG_HOME/raqim/config.toml`, else
 //! `~/.config/raqim/config.toml`) and the values taken from it or the environment.
-//! It holds three settings:
+//! It holds four settings:
 //!
 //! ```toml
 //! annotator = "layla"
 //! terminal = "kitty"   # the terminal's profile, see crate::profile
 //! reject_project_after = 2   # see crate::suggest::memory; 0: only X
+//! learning = "team"    # or "annotator": suggestions learn from my decisions only
 //! ```
 //!
 //! Owns: where the file is and how a value is chosen, and the one rule for the XDG base
@@ -53,6 +54,19 @@ pub struct Settings {
     annotator: Option<String>,
     terminal: Option<crate::profile::Profile>,
     reject_project_after: Option<u32>,
+    learning: Option<Learning>,
+}
+
+/// Whose decisions an analyst's suggestions learn from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Learning {
+    /// Everyone's (one memory for the team), never another analyst's decisions on
+    /// the document being annotated.
+    #[default]
+    Team,
+    /// Their own only.
+    Annotator,
 }
 
 impl Settings {
@@ -81,6 +95,12 @@ impl Settings {
     pub fn reject_project_after(&self) -> u32 {
         self.reject_project_after
             .unwrap_or(crate::suggest::memory::PROJECT_AFTER_DOCS)
+    }
+
+    /// Whose decisions suggestions learn from (`learning = "team"`, the default, or
+    /// `"annotator"`).
+    pub fn learning(&self) -> Learning {
+        self.learning.unwrap_or_default()
     }
 
     /// Who is annotating: the flag, else the file's `annotator`, else the login name
@@ -130,6 +150,19 @@ mod tests {
         std::fs::write(&file, "reject_project_after = -1\n").unwrap();
         let e = after().unwrap_err().to_string();
         assert!(e.contains("config.toml"), "{e}");
+    }
+
+    #[test]
+    fn learning_is_the_teams_unless_the_file_says_annotator() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let learning = || Settings::load(Some(&file)).map(|s| s.learning());
+        assert_eq!(learning().unwrap(), Learning::Team);
+        std::fs::write(&file, "learning = \"annotator\"\n").unwrap();
+        assert_eq!(learning().unwrap(), Learning::Annotator);
+        std::fs::write(&file, "learning = \"alone\"\n").unwrap();
+        let e = learning().unwrap_err().to_string();
+        assert!(e.contains("config.toml") && e.contains("annotator"), "{e}");
     }
 
     #[test]

@@ -371,7 +371,8 @@ fn keeper(settings: &Settings, args: &StoreArgs) -> anyhow::Result<Keeper> {
     } else {
         Some(database_path(args.db.as_deref())?)
     };
-    Ok(Keeper::new(db, annotator, args.changed))
+    let alone = settings.learning() == raqim::config::Learning::Annotator;
+    Ok(Keeper::new(db, annotator, args.changed).learning_alone(alone))
 }
 
 fn view_settings(

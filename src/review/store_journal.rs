@@ -180,6 +180,10 @@ fn load_memory(
         if also.contains(&row.seq) {
             continue;
         }
+        // An analyst's own memory learns from their decisions only.
+        if store.memory_owner().is_some_and(|who| who != row.annotator) {
+            continue;
+        }
         let Ok(p) = serde_json::from_str::<Payload>(&row.payload) else {
             continue;
         };

@@ -139,6 +139,9 @@ pub struct Keeper {
     annotator: String,
     layer: String,
     changed: Option<Changed>,
+    /// The annotator's memory learns from their decisions only (`learning =
+    /// "annotator"`), instead of the team's from everyone's.
+    alone: bool,
 }
 
 impl Keeper {
@@ -149,7 +152,14 @@ impl Keeper {
             layer: annotator.clone(),
             annotator,
             changed,
+            alone: false,
         }
+    }
+
+    /// Whether the annotator learns alone (`learning = "annotator"`) or with the team.
+    pub fn learning_alone(mut self, alone: bool) -> Keeper {
+        self.alone = alone;
+        self
     }
 
     /// Keeps the work in `layer` instead (a curator's, in `gold`).
@@ -177,6 +187,9 @@ impl Keeper {
     fn store(&self, path: &Path) -> Result<Store, OpenError> {
         let mut store = Store::open(path)?;
         store.set_layer(&self.layer);
+        if self.alone {
+            store.set_memory_owner(Some(&self.annotator));
+        }
         Ok(store)
     }
 

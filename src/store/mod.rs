@@ -100,6 +100,9 @@ pub struct Store {
     /// The layer a document's spans, history, view, done mark and flags are read from
     /// and written to ([`Store::set_layer`]): an annotator's name, or `gold`.
     layer: String,
+    /// Whose own memory is read and saved (`learning = "annotator"`); `None`: the
+    /// team's, which learns from everyone's decisions.
+    memory_owner: Option<String>,
 }
 
 /// Damage found in the file: SQLite's words, and the refusal of writes built on them.
@@ -345,6 +348,7 @@ impl Store {
             damage: Arc::new(OnceLock::new()),
             staged,
             layer: String::new(),
+            memory_owner: None,
         }
     }
 
@@ -392,6 +396,17 @@ impl Store {
     /// The layer this store works in.
     pub fn layer(&self) -> &str {
         &self.layer
+    }
+
+    /// Reads and saves `who`'s own memory from now on, learnt from their decisions
+    /// only; `None`: the team's (the default).
+    pub fn set_memory_owner(&mut self, who: Option<&str>) {
+        self.memory_owner = who.map(str::to_string);
+    }
+
+    /// Whose own memory this store reads and saves (`None`: the team's).
+    pub fn memory_owner(&self) -> Option<&str> {
+        self.memory_owner.as_deref()
     }
 
     /// Every row `sql` selects with `params`, each read by `row`.
@@ -899,6 +914,19 @@ impl Store {
     /// including `upto_seq`; later actions are replayed from [`Store::actions_after`].
     pub fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), StoreError> {
         self.writable()?;
+        if let Some(who) = &self.memory_owner {
+            return self
+                .conn
+                .execute(
+                    "INSERT INTO annotator_memory (annotator, json, updated, upto_seq) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT(annotator) DO UPDATE SET \
+                     json = excluded.json, updated = excluded.updated, \
+                     upto_seq = excluded.upto_seq",
+                    params![who, json, now_ms(), upto_seq],
+                )
+                .map(|_| ())
+                .map_err(|e| self.sq(e));
+        }
         self.conn
             .execute(
                 "INSERT INTO memory (id, json, updated, upto_seq) VALUES (1, ?1, ?2, ?3) \
@@ -913,6 +941,18 @@ impl Store {
     /// The suggestion memory and the last action seq it includes, if one was saved. A
     /// memory saved before schema version 2 reports 0 (it did not record one).
     pub fn load_memory(&self) -> Result<Option<(String, i64)>, StoreError> {
+        if let Some(who) = &self.memory_owner {
+            if self.schema_version()? < 6 {
+                return Ok(None);
+            }
+            return Ok(self
+                .rows(
+                    "SELECT json, upto_seq FROM annotator_memory WHERE annotator = ?1",
+                    [who],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
+                .pop());
+        }
         Ok(self
             .rows("SELECT json, upto_seq FROM memory WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))

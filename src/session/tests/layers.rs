@@ -65,3 +65,35 @@ fn one_analysts_decision_is_not_suggested_to_another_in_the_same_document_only_e
     let mut basel = open(dir.path(), &first, "basel");
     assert!(basel.markup().contains("[LOC:زمردة]"));
 }
+
+#[test]
+fn an_analyst_who_learns_alone_is_taught_by_their_own_decisions_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.txt");
+    let second = dir.path().join("second.txt");
+    std::fs::write(&first, FIRST).unwrap();
+    std::fs::write(&second, SECOND).unwrap();
+    let alone = |who: &str, file: &Path| {
+        let keeper =
+            Keeper::new(Some(dir.path().join("raqim.db")), who.into(), None).learning_alone(true);
+        let doc = Document::open(file, false).unwrap();
+        let (doc, opened) = keeper.open(doc, file, None, None).unwrap();
+        let mut s = Session::new(doc, None, true);
+        s.set_review(opened.unwrap().review);
+        s
+    };
+    {
+        let mut basel = alone("basel", &first);
+        label(&mut basel, "زمردة");
+        // Saved on the way out, as quitting does: the snapshot must be basel's own.
+        basel.review.save_memory().unwrap();
+    }
+    // amal, learning alone, is not taught by basel, even in another document...
+    let mut amal = alone("amal", &second);
+    assert_eq!(amal.markup(), SECOND);
+    // ...while basel is, by himself, and the team's memory (the default) by him too.
+    let mut basel = alone("basel", &second);
+    assert!(basel.markup().contains("{LOC:زمردة}"), "{}", basel.markup());
+    let mut team = open(dir.path(), &second, "dina");
+    assert!(team.markup().contains("{LOC:زمردة}"), "{}", team.markup());
+}
