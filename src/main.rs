@@ -278,7 +278,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => raqim::tui::Keymap::default_keymap(),
             };
             let config = settings()?;
-            let settings = view_settings(&config, &cli.view, cli.terminal)?;
+            let mut settings = view_settings(&config, &cli.view, cli.terminal)?;
             if raqim::session::set::is_set(&file) {
                 let entries = raqim::session::set::load(&file)?;
                 if !std::io::stdout().is_terminal() {
@@ -290,6 +290,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "viewer: a set"
                 );
                 let keeper = keeper(&config, &cli.store)?;
+                settings.team_db = keeper.db().map(Path::to_path_buf);
                 let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
                 // Every document is in the database from now on, for an export; a
                 // database that cannot take them is said again by opening the first.
@@ -306,6 +307,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let keeper = keeper(&config, &cli.store)?;
+            settings.team_db = keeper.db().map(Path::to_path_buf);
             let (doc, opened) =
                 keeper.open(doc, &file, engine.as_deref(), Some(&mut ask_changed))?;
             log_opened(&file.display().to_string(), &doc, opened.as_ref());
@@ -344,7 +346,8 @@ fn queue(cli: &Cli) -> anyhow::Result<()> {
         Some(path) => raqim::tui::load_keymap(&path)?,
         None => raqim::tui::Keymap::default_keymap(),
     };
-    let settings = view_settings(&config, &cli.view, cli.terminal)?;
+    let mut settings = view_settings(&config, &cli.view, cli.terminal)?;
+    settings.team_db = keeper.db().map(Path::to_path_buf);
     let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
     raqim::tui::run_set(settings, engine, keymap, &mut source, 0)
 }

@@ -151,6 +151,8 @@ actions! {
     DocumentList => "document_list",
     /// What the memory learnt; d forgets an entry, u undoes
     Memory => "memory",
+    /// The team's agreement: pairwise F1 heatmap, a bar per label, kappas
+    Agreement => "agreement",
     /// Calibrate the terminal: pick the line that reads right
     TerminalCheck => "terminal_check",
     /// Drop the selection, the search prompt or the help

@@ -842,3 +842,40 @@ pub fn show_with(report: &Report, settings: &ViewSettings, keymap: &Keymap) -> a
 
 #[cfg(test)]
 mod tests;
+
+impl super::App {
+    /// The agreement screen's share of the viewer's keys: `K` opens it (the figures
+    /// read from the database then), its own keys move in it, Esc or `q` closes it.
+    /// True when the action was taken here.
+    pub(super) fn agreement_action(&mut self, action: Action) -> bool {
+        if let Some((report, view)) = self.agreement.as_mut() {
+            if self.show_help {
+                return false;
+            }
+            view.apply(action, report);
+            if view.closed() {
+                self.agreement = None;
+            }
+            // Nothing reaches the text under the screen.
+            return true;
+        }
+        if action != Action::Agreement {
+            return false;
+        }
+        let Some(db) = self.settings.team_db.clone() else {
+            self.say("nothing is kept (--no-db): no team to compare");
+            return true;
+        };
+        let opts = crate::agreement::Options::default();
+        match crate::team::agreement::report(&db, &Default::default(), &opts) {
+            Ok(report) => {
+                if report.pairs.is_empty() {
+                    self.say("no two annotators have marked the same document done yet");
+                }
+                self.agreement = Some((report, AgreementView::new(&self.settings)));
+            }
+            Err(e) => self.say(format!("agreement: {e:#}")),
+        }
+        true
+    }
+}

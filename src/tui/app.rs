@@ -42,6 +42,8 @@ pub struct ViewSettings {
     /// Rejected in this many documents and never accepted, a string is withdrawn from
     /// every document (0: only by reject all alike); see `crate::suggest::memory`.
     pub reject_project_after: u32,
+    /// The database the team's agreement is read from (`K`); `None`: nothing kept.
+    pub team_db: Option<std::path::PathBuf>,
 }
 
 impl Default for ViewSettings {
@@ -54,6 +56,7 @@ impl Default for ViewSettings {
             suggest: true,
             profile: Profile::default(),
             reject_project_after: crate::suggest::memory::PROJECT_AFTER_DOCS,
+            team_db: None,
         }
     }
 }
@@ -123,6 +126,8 @@ pub struct App {
     pub(super) docs: Option<DocList>,
     /// The memory screen, while it is open.
     pub(super) memory: Option<super::memory::MemoryPane>,
+    /// The team's agreement screen (`K`), while it is open, with its figures.
+    pub(super) agreement: Option<(crate::agreement::Report, super::agreement::AgreementView)>,
 }
 
 impl App {
@@ -169,6 +174,7 @@ impl App {
             screen: Default::default(),
             docs: None,
             memory: None,
+            agreement: None,
         };
         if !app.session.document().is_blank() {
             app.cursor.offset = app.first_stop(0).unwrap_or(0);
@@ -475,6 +481,9 @@ impl App {
         {
             self.show_help = false;
             self.say("help closed: nothing done");
+            return;
+        }
+        if self.agreement_action(action) {
             return;
         }
         if action.label_index().is_some() && self.memory.is_some() {

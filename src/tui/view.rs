@@ -230,6 +230,12 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
         document_list(area, buf, app);
     }
     super::memory::memory_pane(area, buf, app);
+    if let Some((report, view)) = &app.agreement {
+        let h = area.height.saturating_sub(2).max(1);
+        let rect = Rect::new(area.x, area.y + 1, area.width, h);
+        Clear.render(rect, buf);
+        super::agreement::render(rect, buf, report, view);
+    }
     if app.show_help {
         help_overlay(area, buf, app);
     }

@@ -360,3 +360,69 @@ fn an_arabic_name_reads_right_to_left_and_goes_out_by_word_for_kitty() {
     let all = rows(&screen(&r, &kitty, 80, 20)).join("\n");
     assert!(all.contains("سارة") && !all.contains("ةراس"), "{all}");
 }
+
+/// A database where amal and basel have each marked their layer of one document done.
+fn team_db(dir: &std::path::Path) -> std::path::PathBuf {
+    use crate::store::{Change, NewSpan, Store};
+    let db = dir.join("team.db");
+    let id = crate::document::document_id(TEXT);
+    for (who, spans) in [("amal", AMAL), ("basel", BASEL)] {
+        let mut store = Store::open(&db).unwrap();
+        store.set_layer(who);
+        store.add_document(&id, "news.txt", None, TEXT).unwrap();
+        let changes: Vec<Change> = spans
+            .iter()
+            .map(|&(start, end, label)| {
+                Change::Insert(NewSpan {
+                    start,
+                    end,
+                    label: label.into(),
+                    state: crate::annotation::State::Accepted,
+                    source: "analyst".into(),
+                    score: 1.0,
+                })
+            })
+            .collect();
+        store
+            .commit(&id, "create", "{}", who, None, &changes)
+            .unwrap();
+        store.set_done(&id, true).unwrap();
+    }
+    db
+}
+
+#[test]
+fn k_in_the_viewer_shows_the_teams_agreement_over_the_text_and_esc_closes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = ViewSettings {
+        team_db: Some(team_db(dir.path())),
+        suggest: false,
+        ..Default::default()
+    };
+    let doc = crate::document::Document::from_text("news.txt", TEXT.into(), false, false);
+    let mut app = super::super::App::new(doc, settings);
+    app.apply(Action::Agreement);
+    let buf = crate::tui::tests_pane::draw_app(&mut app, 100, 30);
+    let all: String = (0..30).map(|y| row(&buf, y)).collect();
+    assert!(all.contains("amal") && all.contains("basel"), "{all}");
+    assert!(
+        all.contains("0.67"),
+        "amal and basel agree on 2 of 3: {all}"
+    );
+    // A label key does nothing to the text under the screen.
+    app.apply(Action::Label1);
+    assert_eq!(app.session.review().ann.counts(), (0, 0, 0));
+    app.apply(Action::Cancel);
+    let buf = crate::tui::tests_pane::draw_app(&mut app, 100, 30);
+    let all: String = (0..30).map(|y| row(&buf, y)).collect();
+    assert!(!all.contains("basel"), "closed: {all}");
+}
+
+#[test]
+fn k_without_a_database_says_there_is_no_team_to_compare() {
+    let doc = crate::document::Document::from_text("news.txt", TEXT.into(), false, false);
+    let mut app = super::super::App::new(doc, ViewSettings::default());
+    app.apply(Action::Agreement);
+    assert!(app.agreement.is_none());
+    assert!(app.message.as_deref().unwrap().contains("no team"));
+}
