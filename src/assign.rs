@@ -40,6 +40,8 @@ pub enum AssignError {
         "an empty annotator name in --annotators (a stray comma?); expected names separated by commas, e.g. amal,basel,dina"
     )]
     EmptyName,
+    #[error("{0}: an annotator's name is their layer's; choose another name")]
+    BadName(String),
 }
 
 /// Checks the request: `per_doc` at least 1 and at most the number of annotators,
@@ -49,6 +51,9 @@ pub fn check(annotators: &[String], per_doc: usize) -> Result<(), AssignError> {
     for a in annotators {
         if a.trim().is_empty() {
             return Err(AssignError::EmptyName);
+        }
+        if let Err(why) = crate::store::check_annotator(a) {
+            return Err(AssignError::BadName(why));
         }
         if !seen.insert(a.as_str()) {
             return Err(AssignError::Duplicate(a.clone()));

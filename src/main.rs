@@ -279,6 +279,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let config = settings()?;
             let mut settings = view_settings(&config, &cli.view, cli.terminal)?;
+            // Who annotates, and where, is settled (or refused) before anything opens.
+            let keeper = keeper(&config, &cli.store)?;
+            settings.team_db = keeper.db().map(Path::to_path_buf);
             if raqim::session::set::is_set(&file) {
                 let entries = raqim::session::set::load(&file)?;
                 if !std::io::stdout().is_terminal() {
@@ -289,8 +292,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     documents = entries.len(),
                     "viewer: a set"
                 );
-                let keeper = keeper(&config, &cli.store)?;
-                settings.team_db = keeper.db().map(Path::to_path_buf);
                 let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
                 // Every document is in the database from now on, for an export; a
                 // database that cannot take them is said again by opening the first.
@@ -306,8 +307,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            let keeper = keeper(&config, &cli.store)?;
-            settings.team_db = keeper.db().map(Path::to_path_buf);
             let (doc, opened) =
                 keeper.open(doc, &file, engine.as_deref(), Some(&mut ask_changed))?;
             log_opened(&file.display().to_string(), &doc, opened.as_ref());
@@ -369,6 +368,8 @@ fn annotator_named(settings: &Settings, flag: Option<&str>) -> String {
 /// `--no-db`), so their errors come in that order.
 fn keeper(settings: &Settings, args: &StoreArgs) -> anyhow::Result<Keeper> {
     let annotator = annotator_named(settings, args.annotator.as_deref());
+    raqim::store::check_annotator(&annotator)
+        .map_err(|why| anyhow::anyhow!("--annotator: {why}"))?;
     let db = if args.no_db {
         None
     } else {

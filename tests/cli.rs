@@ -315,3 +315,26 @@ fn shell_files_installs_completions_and_a_man_page_for_every_subcommand() {
         stdout(&o)
     );
 }
+
+#[test]
+fn an_analyst_named_gold_is_refused_before_anything_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("raqim.db");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--annotator",
+            "gold",
+            "samples/deir-ez-zor.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("curated layer") && err.contains("raqim adjudicate"),
+        "{err}"
+    );
+    assert!(!db.exists(), "nothing was made");
+}

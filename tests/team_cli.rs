@@ -257,6 +257,10 @@ fn a_bad_request_says_what_was_wrong_and_records_nothing() {
         (&["--annotators", "amal", "--per-doc", "0"], "--per-doc 0"),
         (&["--annotators", "amal,,basel"], "an empty annotator name"),
         (
+            &["--annotators", "amal,gold"],
+            "\"gold\" is the curated layer",
+        ),
+        (
             &["--annotators", "amal,basel,amal"],
             "\"amal\" is named twice",
         ),

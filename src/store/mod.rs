@@ -66,7 +66,8 @@ pub use lock::DocLock;
 pub use register::Registration;
 pub use schema::SCHEMA_VERSION;
 pub use types::{
-    ActionRow, Change, DocumentRow, Flag, GOLD, NewSpan, StoredSpan, check_layer, default_path_from,
+    ActionRow, Change, DocumentRow, Flag, GOLD, NewSpan, StoredSpan, check_annotator, check_layer,
+    default_path_from,
 };
 
 /// How long a write waits for another process's transaction before giving up.

@@ -142,3 +142,17 @@ pub fn check_layer(name: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Refuses a name an annotator cannot have: one that cannot be a layer
+/// ([`check_layer`]), or `gold`, the curated layer (a curator writes it through
+/// `raqim adjudicate`, under their own name).
+pub fn check_annotator(name: &str) -> Result<(), String> {
+    check_layer(name)?;
+    if name == GOLD {
+        return Err(
+            "\"gold\" is the curated layer, not an annotator; `raqim adjudicate` writes it"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
