@@ -138,7 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = database_path(a.db.as_deref())?;
             let layer = match a.layer {
                 Some(l) => l,
-                None => annotator_named(&settings()?, None),
+                None => raqim::team::default_layer(&db, &annotator_named(&settings()?, None))?,
             };
             let args = raqim::exchange::ExportArgs {
                 db: &db,

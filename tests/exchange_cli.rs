@@ -516,8 +516,9 @@ fn skip_bad_leaves_out_a_document_open_in_a_viewer_and_says_so_as_an_import() {
             .as_str()
             .unwrap(),
     );
-    // As a viewer holds it.
-    let store = raqim::store::Store::open(&db).unwrap();
+    // As a viewer holds it, in the importer's layer.
+    let mut store = raqim::store::Store::open(&db).unwrap();
+    store.set_layer("tester");
     let _lock = store.lock_document(&id, "سارة").unwrap();
     let o = import(
         &db,
@@ -1120,6 +1121,7 @@ fn flags_are_exported_with_their_notes_and_come_back_on_import() {
     );
     {
         let mut store = raqim::store::Store::open(&db).unwrap();
+        store.set_layer("tester");
         let id = store.documents().unwrap()[0].id.clone();
         store
             .set_flag(&id, None, Some("ask Rana about the convoy"), "ana")

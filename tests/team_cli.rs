@@ -451,3 +451,45 @@ fn agreement_without_a_database_names_it() {
     assert!(stderr(&o).contains("none.db"), "{}", stderr(&o));
     assert!(!db.exists(), "nothing is made");
 }
+
+#[test]
+fn export_writes_the_callers_layer_the_only_one_or_asks_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("team.db");
+    let gold = gold_spans(1);
+    let (v, spans) = &gold[0];
+    let one = vec![(v.clone(), spans[..2].to_vec(), true)];
+    import_layer(dir.path(), &db, "amal", &one);
+    let export = |user: &str, extra: &[&str]| {
+        let mut args = vec!["export", "--db", s(&db), "--format", "jsonl"];
+        args.extend_from_slice(extra);
+        std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+            .args(&args)
+            .env("USER", user)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .output()
+            .unwrap()
+    };
+    let spans_of = |o: &Output| -> usize {
+        let v: Value = serde_json::from_str(stdout(o).lines().next().unwrap()).unwrap();
+        v["spans"].as_array().unwrap().len()
+    };
+    // One layer: whoever exports gets it.
+    let o = export("carim", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(spans_of(&o), 2);
+    // Two: the caller's own, else a question naming them.
+    let other = vec![(v.clone(), spans[..1].to_vec(), true)];
+    import_layer(dir.path(), &db, "basel", &other);
+    assert_eq!(spans_of(&export("basel", &[])), 1);
+    assert_eq!(spans_of(&export("carim", &["--layer", "amal"])), 2);
+    let o = export("carim", &[]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("carim has no layer")
+            && err.contains("amal, basel")
+            && err.contains("--layer"),
+        "{err}"
+    );
+}

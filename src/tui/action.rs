@@ -151,7 +151,7 @@ actions! {
     DocumentList => "document_list",
     /// What the memory learnt; d forgets an entry, u undoes
     Memory => "memory",
-    /// The team's agreement: pairwise F1 heatmap, a bar per label, kappas
+    /// The team's agreement: F1 heatmap, bars per label, kappas
     Agreement => "agreement",
     /// Calibrate the terminal: pick the line that reads right
     TerminalCheck => "terminal_check",
