@@ -347,17 +347,21 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
     }
     let mut store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    // Each document's work went to the layer of the one who did it (version 6).
+    store.set_layer("ana");
     assert_eq!(store.view(&id).unwrap(), Some((5, 0)));
     let spans = store.spans(&id).unwrap();
     assert_eq!(
         (spans[0].span.start, spans[0].span.end, spans[0].span.state),
         (4, 10, State::Accepted)
     );
+    store.set_layer("omar");
     let theirs = &store.spans(&other).unwrap()[0].span;
     assert_eq!(
         (theirs.start, theirs.label.as_str(), theirs.score),
         (13, "LOC", 0.5)
     );
+    store.set_layer("ana");
     assert_eq!(store.actions(&id).unwrap()[0].kind, "create");
     // The memory saved by version 1 did not say which actions it had seen: 0, so
     // every action is replayed over it.
@@ -422,7 +426,8 @@ fn a_version_1_database_opens_with_its_data_at_the_current_version() {
         .set_flag(&id, Some((4, 10)), Some("which Mohammed?"), "omar")
         .unwrap();
     drop(store);
-    let store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path).unwrap();
+    store.set_layer("ana");
     assert_eq!(store.load_memory().unwrap(), Some(("{}".to_string(), 3)));
     let flags = store.flags(&id).unwrap();
     assert_eq!(
@@ -1041,8 +1046,17 @@ fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_g
     let second = Store::open(&path).unwrap();
 
     let lock = first.lock_document(&id, "سارة").unwrap();
-    let file = dir.path().join("raqim.db.locks").join(format!("{id}.lock"));
-    assert_eq!(lock.path(), file);
+    // One lock file per document and layer, named by the document's id.
+    let file = lock.path().to_path_buf();
+    assert_eq!(
+        file.parent(),
+        Some(dir.path().join("raqim.db.locks").as_path())
+    );
+    let name = file.file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.starts_with(&format!("{id}.")) && name.ends_with(".lock"),
+        "{name}"
+    );
     let info: serde_json::Value =
         serde_json::from_str(std::fs::read_to_string(&file).unwrap().trim_end()).unwrap();
     assert_eq!(info["pid"], std::process::id());
@@ -1412,7 +1426,7 @@ fn a_version_number_that_does_not_match_the_tables_is_refused_naming_both() {
     let msg = err.to_string();
     assert!(msg.contains("schema version 1"), "{msg}");
     assert!(
-        msg.contains("table documents has the columns") && msg.contains("chars"),
+        msg.contains("table actions has the columns") && msg.contains("layer"),
         "{msg}"
     );
     assert!(
@@ -1638,16 +1652,19 @@ fn a_version_4_database_takes_assignments_once_migrated_and_an_unknown_document_
 }
 
 #[test]
-fn a_version_4_stamp_on_version_5_tables_is_refused_naming_the_assignments() {
+fn a_version_5_stamp_on_version_6_tables_is_refused_naming_the_layers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raqim.db");
     make_db(&path, 1);
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.pragma_update(None, "user_version", 5).unwrap();
     }
-    let err = assert_refused_untouched(&path, "version 4 with version 5's tables");
+    let err = assert_refused_untouched(&path, "version 5 with version 6's tables");
     let msg = err.to_string();
-    assert!(msg.contains("table assignments has the columns"), "{msg}");
-    assert!(msg.contains("those of version 5"), "{msg}");
+    assert!(
+        msg.contains("table actions has the columns") && msg.contains("layer"),
+        "{msg}"
+    );
+    assert!(msg.contains("those of version 6"), "{msg}");
 }
