@@ -117,6 +117,31 @@ pub enum ExchangeError {
     #[error("brat writes a directory of .txt and .ann files: give it with --out DIR")]
     BratNeedsOut,
     #[error(
+        "{format} has no field that says whose annotation a record is, so --all-layers cannot put several layers in one {format} file; export each layer on its own with --layer NAME, or use jsonl or prodigy, which say it in each record"
+    )]
+    NoLayerField { format: Format },
+    #[error(
+        "{}: no document has a layer {layer:?}; the layers are: {}; nothing was written",
+        db.display(),
+        if known.is_empty() { "none yet".to_string() } else { known.join(", ") }
+    )]
+    UnknownLayer {
+        db: PathBuf,
+        layer: String,
+        known: Vec<String>,
+    },
+    #[error("--layer {layer:?}: {why}")]
+    BadLayer { layer: String, why: String },
+    #[error(
+        "{file}, record {record:?}: its layer {layer:?} cannot be one: {why} (import it with --annotator NAME to put it in a layer you name); nothing was imported"
+    )]
+    BadRecordLayer {
+        file: String,
+        record: String,
+        layer: String,
+        why: String,
+    },
+    #[error(
         "{}: document {} ({name}) is open in another raqim; close it there and import again (or pass --skip-bad to leave it out); nothing was imported",
         db.display(),
         short_id(doc)
@@ -245,6 +270,7 @@ pub fn to_record(d: FullDocument, state: ExportState, ids: Ids) -> Record {
             .collect();
     }
     Record {
+        layer: None,
         id: match ids {
             Ids::Name => export_id(&d.row),
             Ids::Hash => d.row.id,
@@ -406,7 +432,17 @@ pub struct ExportArgs<'a> {
     pub conll_form: Option<formats::ConllForm>,
     /// The layer written: an annotator's, or `gold`.
     pub layer: &'a str,
+    /// `layer` was named on the command line (not the caller's own by default): a
+    /// layer no document has is then an error.
+    pub layer_named: bool,
+    /// Every layer of every document, one record per (document, layer) that has spans
+    /// or a done mark, each saying its layer ([`Record::layer`]); `layer` is not used.
+    pub all_layers: bool,
 }
+
+/// The formats whose records say whose annotation they are ([`Record::layer`]), so
+/// that `--all-layers` can write several layers in one file.
+pub const LAYER_FIELD: [Format; 2] = [Format::Jsonl, Format::Prodigy];
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
 /// and a line saying what was written to `stderr`.
@@ -447,57 +483,160 @@ pub fn export(
             args.format
         )?;
     }
+    if args.all_layers && !LAYER_FIELD.contains(&args.format) {
+        return Err(ExchangeError::NoLayerField {
+            format: args.format,
+        }
+        .into());
+    }
+    if !args.all_layers
+        && let Err(why) = crate::store::check_layer(args.layer)
+    {
+        return Err(ExchangeError::BadLayer {
+            layer: args.layer.to_string(),
+            why,
+        }
+        .into());
+    }
     let conll_form = args.conll_form.unwrap_or_default();
     let offsets = args.offsets.unwrap_or(args.format.native_offsets());
     // Export only reads: a file without write permission exports too.
     let mut store = Store::open_read_only(args.db)?;
-    store.set_layer(args.layer);
     let rows = resolve(&store, args.docs)?;
-    let mut records = Vec::with_capacity(rows.len());
+    // The layers written, each with the documents (of `rows`) it is written for.
+    let worked = store.layers()?;
+    let mut names: Vec<String> = worked.iter().map(|l| l.layer.clone()).collect();
+    names.sort();
+    names.dedup();
+    if args.layer_named && !args.all_layers && !names.iter().any(|n| n == args.layer) {
+        return Err(ExchangeError::UnknownLayer {
+            db: args.db.to_path_buf(),
+            layer: args.layer.to_string(),
+            known: names,
+        }
+        .into());
+    }
+    let passes: Vec<(String, Vec<DocumentRow>)> = if args.all_layers {
+        names
+            .iter()
+            .map(|name| {
+                let has: HashSet<&str> = worked
+                    .iter()
+                    .filter(|l| &l.layer == name)
+                    .map(|l| l.doc.as_str())
+                    .collect();
+                let docs = rows
+                    .iter()
+                    .filter(|r| has.contains(r.id.as_str()))
+                    .cloned()
+                    .collect();
+                (name.clone(), docs)
+            })
+            .collect()
+    } else {
+        vec![(args.layer.to_string(), rows.clone())]
+    };
+    // (place of the document in `rows`, layer) of each record, to order them.
+    let place: std::collections::HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut records: Vec<(usize, Record)> = Vec::with_capacity(rows.len());
+    let mut unreviewed: Vec<String> = Vec::new();
+    for (layer, rows) in &passes {
+        store.set_layer(layer);
+        store.read_documents::<StoreError>(rows, |d| {
+            let untouched = d.spans.is_empty() && !d.row.done;
+            // A layer only looked at (a view kept, nothing done) is not written.
+            if args.all_layers && untouched {
+                return Ok(());
+            }
+            let at = place.get(d.row.id.as_str()).copied().unwrap_or(usize::MAX);
+            let name = if args.all_layers {
+                format!("{} ({layer})", d.row.name)
+            } else {
+                d.row.name.clone()
+            };
+            let mut r = match export_record(d, args, &mut unreviewed, name) {
+                Some(r) => r,
+                None => return Ok(()),
+            };
+            if args.all_layers {
+                r.layer = Some(layer.clone());
+            }
+            records.push((at, r));
+            Ok(())
+        })?;
+    }
+    drop(store);
+    // In document order, each document's layers by name (the passes were by layer).
+    records.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.layer.cmp(&b.1.layer)));
+    let records: Vec<Record> = records.into_iter().map(|(_, r)| r).collect();
+    write_export(
+        args, records, unreviewed, offsets, conll_form, stdout, stderr,
+    )
+}
+
+/// A document read for an export as its record, or `None` for one Prodigy would
+/// misread (listed in `unreviewed` under `name`).
+fn export_record(
+    d: FullDocument,
+    args: &ExportArgs,
+    unreviewed: &mut Vec<String>,
+    name: String,
+) -> Option<Record> {
     // Prodigy reads an accepted task's spans as all its entities: a document with
     // suggestions still to review, or a text nobody has reviewed (no span, not marked
     // done), would teach that there are none.
     let prodigy = args.format == Format::Prodigy;
-    let mut unreviewed: Vec<String> = Vec::new();
-    store.read_documents::<StoreError>(&rows, |d| {
-        let pending = d.spans.iter().any(|s| s.span.state == State::Pending);
-        let untouched = d.spans.is_empty() && !d.row.done;
-        if prodigy && args.state == ExportState::Accepted && (pending || untouched) {
-            unreviewed.push(d.row.name.clone());
-            return Ok(());
-        }
-        let mut foreign = foreign_for(d.foreign.as_ref(), args.format);
-        if prodigy && untouched {
-            // Written without an answer (pending spans say so by themselves).
-            let f = foreign.get_or_insert_with(|| formats::Foreign {
-                format: Format::Prodigy,
-                fields: Default::default(),
-                layout: Default::default(),
-            });
-            f.layout.insert("answer".to_string(), Value::Null);
-        }
-        if args.format == Format::LabelStudio {
-            let names = [
-                ("from_name", args.ls_from_name),
-                ("to_name", args.ls_to_name),
-            ];
-            for (key, name) in names {
-                if let Some(name) = name {
-                    let f = foreign.get_or_insert_with(|| formats::Foreign {
-                        format: Format::LabelStudio,
-                        fields: Default::default(),
-                        layout: Default::default(),
-                    });
-                    f.layout.insert(key.to_string(), Value::from(name));
-                }
+    let pending = d.spans.iter().any(|s| s.span.state == State::Pending);
+    let untouched = d.spans.is_empty() && !d.row.done;
+    if prodigy && args.state == ExportState::Accepted && (pending || untouched) {
+        unreviewed.push(name);
+        return None;
+    }
+    let mut foreign = foreign_for(d.foreign.as_ref(), args.format);
+    if prodigy && untouched {
+        // Written without an answer (pending spans say so by themselves).
+        let f = foreign.get_or_insert_with(|| formats::Foreign {
+            format: Format::Prodigy,
+            fields: Default::default(),
+            layout: Default::default(),
+        });
+        f.layout.insert("answer".to_string(), Value::Null);
+    }
+    if args.format == Format::LabelStudio {
+        let names = [
+            ("from_name", args.ls_from_name),
+            ("to_name", args.ls_to_name),
+        ];
+        for (key, name) in names {
+            if let Some(name) = name {
+                let f = foreign.get_or_insert_with(|| formats::Foreign {
+                    format: Format::LabelStudio,
+                    fields: Default::default(),
+                    layout: Default::default(),
+                });
+                f.layout.insert(key.to_string(), Value::from(name));
             }
         }
-        let mut r = to_record(d, args.state, args.ids);
-        r.foreign = foreign;
-        records.push(r);
-        Ok(())
-    })?;
-    drop(store);
+    }
+    let mut r = to_record(d, args.state, args.ids);
+    r.foreign = foreign;
+    Some(r)
+}
+
+/// Writes an export's records where `args` says, and what was written to `stderr`.
+fn write_export(
+    args: &ExportArgs,
+    records: Vec<Record>,
+    unreviewed: Vec<String>,
+    offsets: Offsets,
+    conll_form: formats::ConllForm,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
     // Two documents of one name (two folders' a.txt, a text edited after it was
     // annotated) get one id: said, since a tool that reads the file by id would
     // merge them (brat gives them files of their own).
@@ -648,6 +787,10 @@ pub struct ImportArgs<'a> {
     pub conll_column: Option<usize>,
     /// Who imports (the action rows; spans without an annotator of their own).
     pub annotator: &'a str,
+    /// `annotator` was named on the command line: every record goes to that layer.
+    /// Otherwise a record that names its layer ([`Record::layer`]) goes to it, and
+    /// any other to `annotator`'s.
+    pub annotator_named: bool,
 }
 
 /// What `raqim import` did, as its last line on standard error says.
@@ -799,6 +942,11 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
         })
         .collect();
     let id = document_id(&r.text);
+    let layer = if args.annotator_named {
+        args.annotator.to_string()
+    } else {
+        r.layer.unwrap_or_else(|| args.annotator.to_string())
+    };
     ImportDoc {
         record_id: (r.id != id).then_some(r.id),
         id,
@@ -809,7 +957,7 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
         spans,
         flags,
         foreign,
-        layer: None,
+        layer: Some(layer),
     }
 }
 
@@ -835,12 +983,16 @@ fn import_existing(
     // A document open in a viewer would not see the new spans and could undo over them.
     let known: HashSet<String> = store.documents()?.into_iter().map(|d| d.id).collect();
     let mut locks = Vec::new();
-    let mut refused: HashSet<&str> = HashSet::new();
-    let mut tried: HashSet<&str> = HashSet::new();
+    let mut refused: HashSet<(&str, &str)> = HashSet::new();
+    let mut tried: HashSet<(&str, &str)> = HashSet::new();
     for (i, d) in docs.iter().enumerate() {
-        if !known.contains(&d.id) || !tried.insert(&d.id) {
+        let layer = d.layer.as_deref().unwrap_or(args.annotator);
+        if !known.contains(&d.id) || !tried.insert((&d.id, layer)) {
             continue;
         }
+        // The lock is the layer's: another analyst's viewer on the document is no
+        // obstacle, the one of the layer written into is.
+        store.set_layer(layer);
         match store.lock_document(&d.id, args.annotator) {
             Ok(l) => locks.push(l),
             Err(StoreError::DocumentInUse { holder, .. }) => {
@@ -859,14 +1011,18 @@ fn import_existing(
                      nothing was imported into it",
                     d.name, origin[i].0, origin[i].1
                 )?;
-                refused.insert(&d.id);
+                refused.insert((&d.id, layer));
             }
             Err(e) => return Err(e.into()),
         }
     }
+    store.set_layer(args.annotator);
     let keep: Vec<bool> = docs
         .iter()
-        .map(|d| !refused.contains(d.id.as_str()))
+        .map(|d| {
+            let layer = d.layer.as_deref().unwrap_or(args.annotator);
+            !refused.contains(&(d.id.as_str(), layer))
+        })
         .collect();
     summary.problems += keep.iter().filter(|k| !**k).count();
     let (docs, origin): (Vec<ImportDoc>, Vec<(String, String)>) = docs
@@ -977,6 +1133,18 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
             )?;
         }
         for r in imported.records {
+            if !args.annotator_named
+                && let Some(layer) = &r.layer
+                && let Err(why) = crate::store::check_layer(layer)
+            {
+                return Err(ExchangeError::BadRecordLayer {
+                    file: file.display().to_string(),
+                    record: r.id.clone(),
+                    layer: layer.clone(),
+                    why,
+                }
+                .into());
+            }
             origin.push((file.display().to_string(), r.id.clone()));
             docs.push(to_import_doc(r, args.format, args));
         }

@@ -444,6 +444,7 @@ fn foreign_fields_come_back_in_their_own_format_and_in_no_other() {
     };
     let obj = |v: Value| v.as_object().unwrap().clone();
     let record = |format: Format, fields: Value, layout: Value| Record {
+        layer: None,
         id: "a1".into(),
         text: "😀 زار ماكرون القاهرة".into(),
         spans: vec![RecordSpan {

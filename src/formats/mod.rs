@@ -69,6 +69,12 @@ pub use tokens::{Token, tokenize_for_spans};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     pub id: String,
+    /// Whose annotation this is: the store's layer it was exported from (an
+    /// annotator's name, or `gold`), written in the format's own field (raqim's
+    /// record-level `annotator`, Prodigy's `_annotator_id`); `None` where the record
+    /// does not say (every export but `--all-layers`, and formats without such a field).
+    #[serde(rename = "annotator", skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
     pub text: String,
     pub spans: Vec<RecordSpan>,
     /// The analyst flagged the document "unsure, to discuss" (Prodigy's task flag);
@@ -249,6 +255,7 @@ impl From<DocRecord> for Record {
     /// A gold or suggestion record of `corpus` (code points), with no state.
     fn from(d: DocRecord) -> Record {
         Record {
+            layer: None,
             id: d.id,
             text: d.text,
             spans: d
@@ -513,6 +520,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
         check_record(format, r)?;
     }
     let keep = |r: &Record, f: &dyn Fn(&Record, &RecordSpan) -> RecordSpan| Record {
+        layer: None,
         id: r.id.clone(),
         text: r.text.clone(),
         spans: r
@@ -540,6 +548,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
             .map(|r| Record {
                 flagged: r.flagged,
                 meta: r.meta.clone().filter(|m| !m.is_null()),
+                layer: r.layer.clone(),
                 ..keep(r, &prodigy::expected_span)
             })
             .collect(),
@@ -602,6 +611,7 @@ pub fn expected_conll_round_trip(
                 .collect();
             spans.sort_by_key(|s| (s.start, s.end));
             Record {
+                layer: None,
                 id: r.id.clone(),
                 text: r.text.clone(),
                 spans,
@@ -1232,6 +1242,8 @@ type Object = serde_json::Map<String, Value>;
 struct Keep {
     format: Format,
     known: &'static [&'static str],
+    /// The key that names the record's layer ([`Record::layer`]), if the format has one.
+    layer: Option<&'static str>,
 }
 
 /// Reads a JSON-lines format (native, Prodigy, doccano), one record a line: blank lines
@@ -1291,10 +1303,16 @@ fn read_json_lines_named(
             (Err(e), None) => return Err(e),
         };
         let id = id(at, o)?;
+        let layer_key = keep.and_then(|k| k.layer);
+        let layer = match layer_key {
+            Some(key) => json::opt_name(at, "", o, key)?,
+            None => None,
+        };
         let units = Units::new(text, ctx.opts.offsets);
         let spans = spans(at, o, &units, ctx)?;
         Ok(Record {
             id,
+            layer,
             text: text.to_string(),
             spans,
             flagged: json::opt_bool(at, "", o, "flagged")?.unwrap_or(false),
@@ -1302,6 +1320,9 @@ fn read_json_lines_named(
             foreign: keep.and_then(|k| {
                 let mut fields = leftovers(o, k.known);
                 fields.remove("meta");
+                if let Some(key) = layer_key {
+                    fields.remove(key);
+                }
                 fields.remove("flagged");
                 fields.remove(text_key);
                 for key in also_read {
