@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::raqim;
+use common::{raqim, raqim_env};
 use serde_json::Value;
 
 const GOLD: &str = "tests/fixtures/gold/deir-ez-zor.jsonl";
@@ -52,11 +52,12 @@ fn import_refused(db: &Path, format: &str, file: &Path) -> String {
     stderr(&o)
 }
 
-/// `raqim export --db DB ARGS`, which must succeed.
+/// `raqim export --db DB ARGS` by the analyst who imported ([`import`]: their
+/// layer, unless ARGS name another), which must succeed.
 fn export(db: &Path, args: &[&str]) -> Output {
     let mut all = vec!["export", "--db", s(db)];
     all.extend_from_slice(args);
-    let o = raqim(&all, None);
+    let o = raqim_env(&all, None, &[("USER", Path::new("tester"))]);
     assert!(o.status.success(), "export {args:?}: {}", stderr(&o));
     o
 }
@@ -516,8 +517,9 @@ fn skip_bad_leaves_out_a_document_open_in_a_viewer_and_says_so_as_an_import() {
             .as_str()
             .unwrap(),
     );
-    // As a viewer holds it.
-    let store = raqim::store::Store::open(&db).unwrap();
+    // As a viewer of the layer the import writes into holds it.
+    let mut store = raqim::store::Store::open(&db).unwrap();
+    store.set_layer("tester");
     let _lock = store.lock_document(&id, "سارة").unwrap();
     let o = import(
         &db,
@@ -1119,7 +1121,9 @@ fn flags_are_exported_with_their_notes_and_come_back_on_import() {
         first["spans"][0]["end"].as_u64().unwrap() as usize,
     );
     {
+        // Flagged in the layer the import filled and the export writes.
         let mut store = raqim::store::Store::open(&db).unwrap();
+        store.set_layer("tester");
         let id = store.documents().unwrap()[0].id.clone();
         store
             .set_flag(&id, None, Some("ask Rana about the convoy"), "ana")
