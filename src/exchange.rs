@@ -6,6 +6,10 @@
 //! the summaries on standard error. The formats themselves are `formats`; what an
 //! import adds to a document that already has spans is decided by
 //! [`Store::import_documents`] (duplicates and overlaps are skipped and counted).
+//! Layers: an export writes one layer, or every layer with each record saying its
+//! own ([`Record::layer`], in the formats that have a field for it, [`LAYER_FIELD`]);
+//! an import puts each record in the layer `--annotator` names, else the one the
+//! record says, else the importer's, and locks each document in each layer it writes.
 //!
 //! Must not: touch the terminal, or write a database it was asked only to read (an
 //! export from a missing database is an error, not a new empty file).
@@ -117,7 +121,8 @@ pub enum ExchangeError {
     #[error("brat writes a directory of .txt and .ann files: give it with --out DIR")]
     BratNeedsOut,
     #[error(
-        "{format} has no field that says whose annotation a record is, so --all-layers cannot put several layers in one {format} file; export each layer on its own with --layer NAME, or use jsonl or prodigy, which say it in each record"
+        "{format} has no field that says whose annotation a record is ({}), so --all-layers cannot put several layers in one export; export each layer on its own with --layer NAME, or use jsonl or prodigy, which say it in each record",
+        no_layer_field_why(*format)
     )]
     NoLayerField { format: Format },
     #[error(
@@ -151,6 +156,29 @@ pub enum ExchangeError {
         doc: String,
         name: String,
     },
+}
+
+/// Why a format cannot say a record's layer, and what the tool itself does instead.
+fn no_layer_field_why(format: Format) -> &'static str {
+    match format {
+        // backend/data_export/celery_tasks.py: a project without collaborative
+        // annotation is exported as one USER.jsonl per member.
+        Format::Doccano => {
+            "doccano's own export writes one file per user, USER.jsonl: --layer NAME --out NAME.jsonl gives that"
+        }
+        // label_studio/tasks/serializers.py: an imported annotation keeps its result
+        // and a completed_by that must be a user id of the server, nothing else.
+        Format::LabelStudio => {
+            "an annotation keeps only a completed_by that is a user id of the Label Studio server, not a name"
+        }
+        Format::Brat => {
+            "a document is a .txt and an .ann file: --layer NAME --out DIR/NAME gives one directory per layer"
+        }
+        Format::Conll => {
+            "one file of tokens and tags: --layer NAME --out NAME.conll gives one file per layer"
+        }
+        Format::Jsonl | Format::Prodigy => "",
+    }
 }
 
 fn short_id(id: &str) -> &str {

@@ -1606,3 +1606,43 @@ fn a_bad_layer_name_is_refused_on_export_and_in_a_file_on_import() {
     assert!(err.contains("its layer \"\""), "{err}");
     assert!(!fresh.exists());
 }
+
+#[test]
+fn an_import_waits_only_for_a_viewer_of_the_layer_it_writes_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_layers(dir.path());
+    let id = raqim::document::document_id(LAYER_TEXT);
+    // amal has the document open in her viewer.
+    let mut store = raqim::store::Store::open(&db).unwrap();
+    store.set_layer("amal");
+    let _lock = store.lock_document(&id, "amal").unwrap();
+    let file = one_span_file(dir.path(), "more.jsonl", (27, 38, "ORG"));
+    let import_as = |who: &str| {
+        raqim(
+            &[
+                "import",
+                "--db",
+                s(&db),
+                "--annotator",
+                who,
+                "--format",
+                "jsonl",
+                s(&file),
+            ],
+            None,
+        )
+    };
+    // basel's layer is his own: his import goes in.
+    let o = import_as("basel");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(layer_spans(&db, "basel").len(), 2);
+    // Into amal's layer it would write under her viewer: refused, nothing imported.
+    let o = import_as("amal");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("is open in another raqim"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(layer_spans(&db, "amal"), [(11, 15, "PER".to_string())]);
+}

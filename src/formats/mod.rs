@@ -16,13 +16,17 @@
 //!
 //! | format | keeps | loses |
 //! |---|---|---|
-//! | `jsonl` (native) | everything, and the line's other keys (foreign fields) | nothing |
-//! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer); the line's other keys (foreign fields: `_input_hash`, `_task_hash`, `_view_id`...) | rejected spans; the file's tokens (raqim writes its own) |
-//! | `doccano` | id, text, meta, spans, the line's other keys (foreign fields) | rejected spans; state, source, score, annotator; flags; relations |
-//! | `label-studio` | id (the task id when it named the record), text and its field, object meta, the task's and `data`'s other fields, the regions' control names; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags; annotation, prediction and region ids and their other fields |
-//! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
-//! | `conll` (CoNLL-2003) | tokens and tags | rejected spans; the id; the text's spacing (rebuilt from the tokens); a record without tokens; meta; state, source, score, annotator, flags; refuses overlapping spans, spans starting or ending on white space |
+//! | `jsonl` (native) | everything (the layer as the record's `annotator`), and the line's other keys (foreign fields) | nothing |
+//! | `prodigy` | id, text, meta, flags, the layer (`_annotator_id`, written in `_session_id` too), spans with state, source, score, annotator, flags (a span without state takes the task's answer); the line's other keys (foreign fields: `_input_hash`, `_task_hash`, `_view_id`...) | rejected spans; the file's tokens (raqim writes its own) |
+//! | `doccano` | id, text, meta, spans, the line's other keys (foreign fields) | rejected spans; state, source, score, annotator; the layer; flags; relations |
+//! | `label-studio` | id (the task id when it named the record), text and its field, object meta, the task's and `data`'s other fields, the regions' control names; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the layer; the source of accepted spans; flags; annotation, prediction and region ids and their other fields |
+//! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, the layer, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
+//! | `conll` (CoNLL-2003) | tokens and tags | rejected spans; the id; the text's spacing (rebuilt from the tokens); a record without tokens; meta; state, source, score, annotator, the layer, flags; refuses overlapping spans, spans starting or ending on white space |
 //! | `conll` commented ([`ConllForm::Commented`]) | id, text, spans | as CoNLL-2003 but for the id and the text |
+//!
+//! The layer ([`Record::layer`]: whose annotation a record is) has a field in `jsonl`
+//! and `prodigy` only, so only they can hold several layers of a document in one file
+//! (`raqim export --all-layers`).
 //!
 //! Foreign fields ([`Foreign`]) are what a record held that the model has no field for;
 //! they are written back only by the format that read them.
