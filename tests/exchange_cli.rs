@@ -1646,3 +1646,23 @@ fn an_import_waits_only_for_a_viewer_of_the_layer_it_writes_into() {
     );
     assert_eq!(layer_spans(&db, "amal"), [(11, 15, "PER".to_string())]);
 }
+
+#[test]
+fn an_adjudicated_file_addressed_to_gold_is_imported_into_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("adjudicated.jsonl");
+    let line = serde_json::json!({
+        "id": "news-1",
+        "annotator": "gold",
+        "text": LAYER_TEXT,
+        "spans": [{"start": 11, "end": 15, "label": "PER", "state": "accepted"}],
+    });
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let db = dir.path().join("raqim.db");
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(layer_spans(&db, "gold"), [(11, 15, "PER".to_string())]);
+}
