@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::raqim;
+use common::{raqim, raqim_env};
 use serde_json::{Value, json};
 
 fn s(p: &Path) -> &str {
@@ -46,7 +46,8 @@ fn import_refused(db: &Path, args: &[&str]) -> String {
 fn export(db: &Path, args: &[&str]) -> String {
     let mut all = vec!["export", "--db", s(db)];
     all.extend_from_slice(args);
-    let o = raqim(&all, None);
+    // As the analyst who imported: the default layer is the caller's login name.
+    let o = raqim_env(&all, None, &[("USER", Path::new("tester"))]);
     assert!(o.status.success(), "export {args:?}: {}", stderr(&o));
     String::from_utf8(o.stdout).unwrap()
 }
