@@ -1073,6 +1073,13 @@ const LISTED: usize = 20;
 /// without `skip_bad` a bad record anywhere (or a document open in another raqim)
 /// means nothing is imported. Messages and the summary go to `stderr`.
 pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<ImportSummary> {
+    // `gold` included: `--annotator gold` imports an adjudicated file into gold.
+    if let Err(why) = crate::store::check_layer(args.annotator) {
+        anyhow::bail!(
+            "--annotator {:?}: {why}; nothing was imported",
+            args.annotator
+        );
+    }
     let files = input_files(args.format, args.paths)?;
     if args.brat_triggers && args.format != Format::Brat {
         writeln!(
