@@ -668,9 +668,24 @@ fn write_export(
     // Two documents of one name (two folders' a.txt, a text edited after it was
     // annotated) get one id: said, since a tool that reads the file by id would
     // merge them (brat gives them files of their own).
+    // (With every layer, a document's records share its id by design: one a layer.)
     let mut seen: std::collections::HashMap<&str, usize> = Default::default();
     for r in &records {
         *seen.entry(r.id.as_str()).or_default() += 1;
+    }
+    if args.all_layers {
+        let mut one_a_layer: std::collections::HashMap<(&str, Option<&str>), usize> =
+            Default::default();
+        for r in &records {
+            *one_a_layer
+                .entry((r.id.as_str(), r.layer.as_deref()))
+                .or_default() += 1;
+        }
+        seen = Default::default();
+        for ((id, _), n) in one_a_layer {
+            let e = seen.entry(id).or_default();
+            *e = (*e).max(n);
+        }
     }
     let mut shared: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
     shared.sort();
@@ -738,10 +753,21 @@ fn write_export(
     } else {
         String::new()
     };
+    let what = if args.all_layers {
+        let texts: HashSet<&str> = records.iter().map(|r| r.text.as_str()).collect();
+        let layers: HashSet<Option<&str>> = records.iter().map(|r| r.layer.as_deref()).collect();
+        format!(
+            "{} ({} in {})",
+            count(records.len(), "record"),
+            count(texts.len(), "document"),
+            count(layers.len(), "layer")
+        )
+    } else {
+        count(records.len(), "document")
+    };
     write!(
         stderr,
-        "raqim: exported {}, {} to {target} ({}{unit})",
-        count(records.len(), "document"),
+        "raqim: exported {what}, {} to {target} ({}{unit})",
         count(
             spans,
             match args.state {

@@ -1464,10 +1464,16 @@ fn all_layers_go_out_one_record_each_and_an_import_puts_each_back_in_its_layer()
     let db = two_layers(dir.path());
     for (format, field) in [("jsonl", "annotator"), ("prodigy", "_annotator_id")] {
         let file = dir.path().join(format!("all.{format}.jsonl"));
-        export(
+        let o = export(
             &db,
             &["--format", format, "--all-layers", "--out", s(&file)],
         );
+        let said = stderr(&o);
+        assert!(
+            said.contains("exported 2 records (1 document in 2 layers)"),
+            "{said}"
+        );
+        assert!(!said.contains("have the id"), "{said}");
         let written = records_in(&file);
         let layers: Vec<&str> = written.iter().map(|r| r[field].as_str().unwrap()).collect();
         assert_eq!(layers, ["amal", "basel"], "{format}");
