@@ -88,6 +88,7 @@ fn import_as(format: Format, db: &Path, file: &Path, labels: &LabelSet) {
         doccano_columns: (None, None),
         conll_column: None,
         annotator: "bench",
+        annotator_named: false,
     };
     exchange::import(&args, &mut std::io::sink()).unwrap();
 }
@@ -105,6 +106,8 @@ fn export(db: &Path, format: Format, out: &Path) {
         ls_to_name: None,
         conll_form: Default::default(),
         layer: "bench",
+        layer_named: false,
+        all_layers: false,
     };
     exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap();
 }

@@ -39,6 +39,8 @@ fn export_to(db: &Path, format: Format, state: ExportState, out: &Path, docs: &[
         ls_to_name: None,
         conll_form: Default::default(),
         layer: "bench",
+        layer_named: false,
+        all_layers: false,
     };
     let mut said = Vec::new();
     exchange::export(&args, &mut std::io::sink(), &mut said).unwrap();
@@ -63,6 +65,7 @@ fn import_from(db: &Path, file: &Path, labels: &LabelSet) {
         doccano_columns: (None, None),
         conll_column: None,
         annotator: "bench",
+        annotator_named: false,
     };
     let mut said = Vec::new();
     let summary = exchange::import(&args, &mut said).unwrap();
@@ -189,6 +192,8 @@ fn bench(c: &mut Criterion) {
                 ls_to_name: None,
                 conll_form: Default::default(),
                 layer: "bench",
+                layer_named: false,
+                all_layers: false,
             };
             exchange::export(&args, &mut std::io::sink(), &mut std::io::sink()).unwrap()
         })

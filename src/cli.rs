@@ -435,6 +435,12 @@ pub struct ExportArgs {
     /// login name].
     #[arg(long, value_name = "NAME|gold")]
     pub layer: Option<String>,
+    /// Every layer (each annotator's and gold): one record per document and layer
+    /// that has spans or a done mark, by document then layer name, each saying its
+    /// layer (jsonl: the record's "annotator"; prodigy: "_annotator_id"). An import
+    /// puts each record back in its layer. jsonl and prodigy only.
+    #[arg(long, conflicts_with = "layer")]
+    pub all_layers: bool,
     /// The annotation database [default: $RAQIM_DB, else
     /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
     /// exist.
@@ -509,7 +515,10 @@ pub struct ImportArgs {
     pub db: Option<PathBuf>,
     /// Who imports, stored with the import and with spans that name no annotator
     /// [default: `annotator` in $XDG_CONFIG_HOME/raqim/config.toml, else the login
-    /// name].
+    /// name]. Given here, it is also the layer every record goes to; without it, a
+    /// record that names its layer (jsonl's record "annotator", prodigy's
+    /// "_annotator_id", as `export --all-layers` writes them) goes to that layer, gold
+    /// included, and any other to the importer's.
     #[arg(long, value_name = "NAME")]
     pub annotator: Option<String>,
 }

@@ -6,6 +6,10 @@
 //! the summaries on standard error. The formats themselves are `formats`; what an
 //! import adds to a document that already has spans is decided by
 //! [`Store::import_documents`] (duplicates and overlaps are skipped and counted).
+//! Layers: an export writes one layer, or every layer with each record saying its
+//! own ([`Record::layer`], in the formats that have a field for it, [`LAYER_FIELD`]);
+//! an import puts each record in the layer `--annotator` names, else the one the
+//! record says, else the importer's, and locks each document in each layer it writes.
 //!
 //! Must not: touch the terminal, or write a database it was asked only to read (an
 //! export from a missing database is an error, not a new empty file).
@@ -117,6 +121,32 @@ pub enum ExchangeError {
     #[error("brat writes a directory of .txt and .ann files: give it with --out DIR")]
     BratNeedsOut,
     #[error(
+        "{format} has no field that says whose annotation a record is ({}), so --all-layers cannot put several layers in one export; export each layer on its own with --layer NAME, or use jsonl or prodigy, which say it in each record",
+        no_layer_field_why(*format)
+    )]
+    NoLayerField { format: Format },
+    #[error(
+        "{}: no document has a layer {layer:?}; the layers are: {}; nothing was written",
+        db.display(),
+        if known.is_empty() { "none yet".to_string() } else { known.join(", ") }
+    )]
+    UnknownLayer {
+        db: PathBuf,
+        layer: String,
+        known: Vec<String>,
+    },
+    #[error("--layer {layer:?}: {why}")]
+    BadLayer { layer: String, why: String },
+    #[error(
+        "{file}, record {record:?}: its layer {layer:?} cannot be one: {why} (import it with --annotator NAME to put it in a layer you name); nothing was imported"
+    )]
+    BadRecordLayer {
+        file: String,
+        record: String,
+        layer: String,
+        why: String,
+    },
+    #[error(
         "{}: document {} ({name}) is open in another raqim; close it there and import again (or pass --skip-bad to leave it out); nothing was imported",
         db.display(),
         short_id(doc)
@@ -126,6 +156,29 @@ pub enum ExchangeError {
         doc: String,
         name: String,
     },
+}
+
+/// Why a format cannot say a record's layer, and what the tool itself does instead.
+fn no_layer_field_why(format: Format) -> &'static str {
+    match format {
+        // backend/data_export/celery_tasks.py: a project without collaborative
+        // annotation is exported as one USER.jsonl per member.
+        Format::Doccano => {
+            "doccano's own export writes one file per user, USER.jsonl: --layer NAME --out NAME.jsonl gives that"
+        }
+        // label_studio/tasks/serializers.py: an imported annotation keeps its result
+        // and a completed_by that must be a user id of the server, nothing else.
+        Format::LabelStudio => {
+            "an annotation keeps only a completed_by that is a user id of the Label Studio server, not a name"
+        }
+        Format::Brat => {
+            "a document is a .txt and an .ann file: --layer NAME --out DIR/NAME gives one directory per layer"
+        }
+        Format::Conll => {
+            "one file of tokens and tags: --layer NAME --out NAME.conll gives one file per layer"
+        }
+        Format::Jsonl | Format::Prodigy => "",
+    }
 }
 
 fn short_id(id: &str) -> &str {
@@ -245,6 +298,7 @@ pub fn to_record(d: FullDocument, state: ExportState, ids: Ids) -> Record {
             .collect();
     }
     Record {
+        layer: None,
         id: match ids {
             Ids::Name => export_id(&d.row),
             Ids::Hash => d.row.id,
@@ -406,7 +460,17 @@ pub struct ExportArgs<'a> {
     pub conll_form: Option<formats::ConllForm>,
     /// The layer written: an annotator's, or `gold`.
     pub layer: &'a str,
+    /// `layer` was named on the command line (not the caller's own by default): a
+    /// layer no document has is then an error.
+    pub layer_named: bool,
+    /// Every layer of every document, one record per (document, layer) that has spans
+    /// or a done mark, each saying its layer ([`Record::layer`]); `layer` is not used.
+    pub all_layers: bool,
 }
+
+/// The formats whose records say whose annotation they are ([`Record::layer`]), so
+/// that `--all-layers` can write several layers in one file.
+pub const LAYER_FIELD: [Format; 2] = [Format::Jsonl, Format::Prodigy];
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
 /// and a line saying what was written to `stderr`.
@@ -447,63 +511,181 @@ pub fn export(
             args.format
         )?;
     }
+    if args.all_layers && !LAYER_FIELD.contains(&args.format) {
+        return Err(ExchangeError::NoLayerField {
+            format: args.format,
+        }
+        .into());
+    }
+    if !args.all_layers
+        && let Err(why) = crate::store::check_layer(args.layer)
+    {
+        return Err(ExchangeError::BadLayer {
+            layer: args.layer.to_string(),
+            why,
+        }
+        .into());
+    }
     let conll_form = args.conll_form.unwrap_or_default();
     let offsets = args.offsets.unwrap_or(args.format.native_offsets());
     // Export only reads: a file without write permission exports too.
     let mut store = Store::open_read_only(args.db)?;
-    store.set_layer(args.layer);
     let rows = resolve(&store, args.docs)?;
-    let mut records = Vec::with_capacity(rows.len());
+    // The layers written, each with the documents (of `rows`) it is written for.
+    let worked = store.layers()?;
+    let mut names: Vec<String> = worked.iter().map(|l| l.layer.clone()).collect();
+    names.sort();
+    names.dedup();
+    if args.layer_named && !args.all_layers && !names.iter().any(|n| n == args.layer) {
+        return Err(ExchangeError::UnknownLayer {
+            db: args.db.to_path_buf(),
+            layer: args.layer.to_string(),
+            known: names,
+        }
+        .into());
+    }
+    let passes: Vec<(String, Vec<DocumentRow>)> = if args.all_layers {
+        names
+            .iter()
+            .map(|name| {
+                let has: HashSet<&str> = worked
+                    .iter()
+                    .filter(|l| &l.layer == name)
+                    .map(|l| l.doc.as_str())
+                    .collect();
+                let docs = rows
+                    .iter()
+                    .filter(|r| has.contains(r.id.as_str()))
+                    .cloned()
+                    .collect();
+                (name.clone(), docs)
+            })
+            .collect()
+    } else {
+        vec![(args.layer.to_string(), rows.clone())]
+    };
+    // (place of the document in `rows`, layer) of each record, to order them.
+    let place: std::collections::HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut records: Vec<(usize, Record)> = Vec::with_capacity(rows.len());
+    let mut unreviewed: Vec<String> = Vec::new();
+    for (layer, rows) in &passes {
+        store.set_layer(layer);
+        store.read_documents::<StoreError>(rows, |d| {
+            let untouched = d.spans.is_empty() && !d.row.done;
+            // A layer only looked at (a view kept, nothing done) is not written.
+            if args.all_layers && untouched {
+                return Ok(());
+            }
+            let at = place.get(d.row.id.as_str()).copied().unwrap_or(usize::MAX);
+            let name = if args.all_layers {
+                format!("{} ({layer})", d.row.name)
+            } else {
+                d.row.name.clone()
+            };
+            let mut r = match export_record(d, args, &mut unreviewed, name) {
+                Some(r) => r,
+                None => return Ok(()),
+            };
+            if args.all_layers {
+                r.layer = Some(layer.clone());
+            }
+            records.push((at, r));
+            Ok(())
+        })?;
+    }
+    drop(store);
+    // In document order, each document's layers by name (the passes were by layer).
+    records.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.layer.cmp(&b.1.layer)));
+    let records: Vec<Record> = records.into_iter().map(|(_, r)| r).collect();
+    write_export(
+        args, records, unreviewed, offsets, conll_form, stdout, stderr,
+    )
+}
+
+/// A document read for an export as its record, or `None` for one Prodigy would
+/// misread (listed in `unreviewed` under `name`).
+fn export_record(
+    d: FullDocument,
+    args: &ExportArgs,
+    unreviewed: &mut Vec<String>,
+    name: String,
+) -> Option<Record> {
     // Prodigy reads an accepted task's spans as all its entities: a document with
     // suggestions still to review, or a text nobody has reviewed (no span, not marked
     // done), would teach that there are none.
     let prodigy = args.format == Format::Prodigy;
-    let mut unreviewed: Vec<String> = Vec::new();
-    store.read_documents::<StoreError>(&rows, |d| {
-        let pending = d.spans.iter().any(|s| s.span.state == State::Pending);
-        let untouched = d.spans.is_empty() && !d.row.done;
-        if prodigy && args.state == ExportState::Accepted && (pending || untouched) {
-            unreviewed.push(d.row.name.clone());
-            return Ok(());
-        }
-        let mut foreign = foreign_for(d.foreign.as_ref(), args.format);
-        if prodigy && untouched {
-            // Written without an answer (pending spans say so by themselves).
-            let f = foreign.get_or_insert_with(|| formats::Foreign {
-                format: Format::Prodigy,
-                fields: Default::default(),
-                layout: Default::default(),
-            });
-            f.layout.insert("answer".to_string(), Value::Null);
-        }
-        if args.format == Format::LabelStudio {
-            let names = [
-                ("from_name", args.ls_from_name),
-                ("to_name", args.ls_to_name),
-            ];
-            for (key, name) in names {
-                if let Some(name) = name {
-                    let f = foreign.get_or_insert_with(|| formats::Foreign {
-                        format: Format::LabelStudio,
-                        fields: Default::default(),
-                        layout: Default::default(),
-                    });
-                    f.layout.insert(key.to_string(), Value::from(name));
-                }
+    let pending = d.spans.iter().any(|s| s.span.state == State::Pending);
+    let untouched = d.spans.is_empty() && !d.row.done;
+    if prodigy && args.state == ExportState::Accepted && (pending || untouched) {
+        unreviewed.push(name);
+        return None;
+    }
+    let mut foreign = foreign_for(d.foreign.as_ref(), args.format);
+    if prodigy && untouched {
+        // Written without an answer (pending spans say so by themselves).
+        let f = foreign.get_or_insert_with(|| formats::Foreign {
+            format: Format::Prodigy,
+            fields: Default::default(),
+            layout: Default::default(),
+        });
+        f.layout.insert("answer".to_string(), Value::Null);
+    }
+    if args.format == Format::LabelStudio {
+        let names = [
+            ("from_name", args.ls_from_name),
+            ("to_name", args.ls_to_name),
+        ];
+        for (key, name) in names {
+            if let Some(name) = name {
+                let f = foreign.get_or_insert_with(|| formats::Foreign {
+                    format: Format::LabelStudio,
+                    fields: Default::default(),
+                    layout: Default::default(),
+                });
+                f.layout.insert(key.to_string(), Value::from(name));
             }
         }
-        let mut r = to_record(d, args.state, args.ids);
-        r.foreign = foreign;
-        records.push(r);
-        Ok(())
-    })?;
-    drop(store);
+    }
+    let mut r = to_record(d, args.state, args.ids);
+    r.foreign = foreign;
+    Some(r)
+}
+
+/// Writes an export's records where `args` says, and what was written to `stderr`.
+fn write_export(
+    args: &ExportArgs,
+    records: Vec<Record>,
+    unreviewed: Vec<String>,
+    offsets: Offsets,
+    conll_form: formats::ConllForm,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
     // Two documents of one name (two folders' a.txt, a text edited after it was
     // annotated) get one id: said, since a tool that reads the file by id would
     // merge them (brat gives them files of their own).
+    // (With every layer, a document's records share its id by design: one a layer.)
     let mut seen: std::collections::HashMap<&str, usize> = Default::default();
     for r in &records {
         *seen.entry(r.id.as_str()).or_default() += 1;
+    }
+    if args.all_layers {
+        let mut one_a_layer: std::collections::HashMap<(&str, Option<&str>), usize> =
+            Default::default();
+        for r in &records {
+            *one_a_layer
+                .entry((r.id.as_str(), r.layer.as_deref()))
+                .or_default() += 1;
+        }
+        seen = Default::default();
+        for ((id, _), n) in one_a_layer {
+            let e = seen.entry(id).or_default();
+            *e = (*e).max(n);
+        }
     }
     let mut shared: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
     shared.sort();
@@ -571,10 +753,21 @@ pub fn export(
     } else {
         String::new()
     };
+    let what = if args.all_layers {
+        let texts: HashSet<&str> = records.iter().map(|r| r.text.as_str()).collect();
+        let layers: HashSet<Option<&str>> = records.iter().map(|r| r.layer.as_deref()).collect();
+        format!(
+            "{} ({} in {})",
+            count(records.len(), "record"),
+            count(texts.len(), "document"),
+            count(layers.len(), "layer")
+        )
+    } else {
+        count(records.len(), "document")
+    };
     write!(
         stderr,
-        "raqim: exported {}, {} to {target} ({}{unit})",
-        count(records.len(), "document"),
+        "raqim: exported {what}, {} to {target} ({}{unit})",
         count(
             spans,
             match args.state {
@@ -648,6 +841,10 @@ pub struct ImportArgs<'a> {
     pub conll_column: Option<usize>,
     /// Who imports (the action rows; spans without an annotator of their own).
     pub annotator: &'a str,
+    /// `annotator` was named on the command line: every record goes to that layer.
+    /// Otherwise a record that names its layer ([`Record::layer`]) goes to it, and
+    /// any other to `annotator`'s.
+    pub annotator_named: bool,
 }
 
 /// What `raqim import` did, as its last line on standard error says.
@@ -799,6 +996,11 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
         })
         .collect();
     let id = document_id(&r.text);
+    let layer = if args.annotator_named {
+        args.annotator.to_string()
+    } else {
+        r.layer.unwrap_or_else(|| args.annotator.to_string())
+    };
     ImportDoc {
         record_id: (r.id != id).then_some(r.id),
         id,
@@ -809,7 +1011,7 @@ pub fn to_import_doc(r: Record, format: Format, args: &ImportArgs) -> ImportDoc 
         spans,
         flags,
         foreign,
-        layer: None,
+        layer: Some(layer),
     }
 }
 
@@ -835,12 +1037,16 @@ fn import_existing(
     // A document open in a viewer would not see the new spans and could undo over them.
     let known: HashSet<String> = store.documents()?.into_iter().map(|d| d.id).collect();
     let mut locks = Vec::new();
-    let mut refused: HashSet<&str> = HashSet::new();
-    let mut tried: HashSet<&str> = HashSet::new();
+    let mut refused: HashSet<(&str, &str)> = HashSet::new();
+    let mut tried: HashSet<(&str, &str)> = HashSet::new();
     for (i, d) in docs.iter().enumerate() {
-        if !known.contains(&d.id) || !tried.insert(&d.id) {
+        let layer = d.layer.as_deref().unwrap_or(args.annotator);
+        if !known.contains(&d.id) || !tried.insert((&d.id, layer)) {
             continue;
         }
+        // The lock is the layer's: another analyst's viewer on the document is no
+        // obstacle, the one of the layer written into is.
+        store.set_layer(layer);
         match store.lock_document(&d.id, args.annotator) {
             Ok(l) => locks.push(l),
             Err(StoreError::DocumentInUse { holder, .. }) => {
@@ -859,14 +1065,18 @@ fn import_existing(
                      nothing was imported into it",
                     d.name, origin[i].0, origin[i].1
                 )?;
-                refused.insert(&d.id);
+                refused.insert((&d.id, layer));
             }
             Err(e) => return Err(e.into()),
         }
     }
+    store.set_layer(args.annotator);
     let keep: Vec<bool> = docs
         .iter()
-        .map(|d| !refused.contains(d.id.as_str()))
+        .map(|d| {
+            let layer = d.layer.as_deref().unwrap_or(args.annotator);
+            !refused.contains(&(d.id.as_str(), layer))
+        })
         .collect();
     summary.problems += keep.iter().filter(|k| !**k).count();
     let (docs, origin): (Vec<ImportDoc>, Vec<(String, String)>) = docs
@@ -889,6 +1099,13 @@ const LISTED: usize = 20;
 /// without `skip_bad` a bad record anywhere (or a document open in another raqim)
 /// means nothing is imported. Messages and the summary go to `stderr`.
 pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<ImportSummary> {
+    // `gold` included: `--annotator gold` imports an adjudicated file into gold.
+    if let Err(why) = crate::store::check_layer(args.annotator) {
+        anyhow::bail!(
+            "--annotator {:?}: {why}; nothing was imported",
+            args.annotator
+        );
+    }
     let files = input_files(args.format, args.paths)?;
     if args.brat_triggers && args.format != Format::Brat {
         writeln!(
@@ -977,6 +1194,18 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
             )?;
         }
         for r in imported.records {
+            if !args.annotator_named
+                && let Some(layer) = &r.layer
+                && let Err(why) = crate::store::check_layer(layer)
+            {
+                return Err(ExchangeError::BadRecordLayer {
+                    file: file.display().to_string(),
+                    record: r.id.clone(),
+                    layer: layer.clone(),
+                    why,
+                }
+                .into());
+            }
             origin.push((file.display().to_string(), r.id.clone()));
             docs.push(to_import_doc(r, args.format, args));
         }

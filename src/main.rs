@@ -136,8 +136,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Export(a)) => {
             let db = database_path(a.db.as_deref())?;
+            let layer_named = a.layer.is_some();
             let layer = match a.layer {
                 Some(l) => l,
+                // Every layer is written: none to choose.
+                None if a.all_layers => annotator_named(&settings()?, None),
                 None => raqim::team::default_layer(&db, &annotator_named(&settings()?, None))?,
             };
             let args = raqim::exchange::ExportArgs {
@@ -152,6 +155,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ls_to_name: a.ls_to_name.as_deref(),
                 conll_form: a.conll_form,
                 layer: &layer,
+                layer_named,
+                all_layers: a.all_layers,
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -179,6 +184,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 doccano_columns: (a.column_data.as_deref(), a.column_label.as_deref()),
                 conll_column: a.conll_column.map(|n| usize::from(n) - 1),
                 annotator: &annotator,
+                annotator_named: a.annotator.is_some(),
             };
             let summary = raqim::exchange::import(&args, &mut std::io::stderr())?;
             tracing::info!(format = %a.format, "import: {summary}");

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::raqim;
+use common::{raqim, raqim_env};
 use serde_json::Value;
 
 const GOLD: &str = "tests/fixtures/gold/deir-ez-zor.jsonl";
@@ -52,11 +52,12 @@ fn import_refused(db: &Path, format: &str, file: &Path) -> String {
     stderr(&o)
 }
 
-/// `raqim export --db DB ARGS`, which must succeed.
+/// `raqim export --db DB ARGS` by the analyst who imported ([`import`]: their
+/// layer, unless ARGS name another), which must succeed.
 fn export(db: &Path, args: &[&str]) -> Output {
     let mut all = vec!["export", "--db", s(db)];
     all.extend_from_slice(args);
-    let o = raqim(&all, None);
+    let o = raqim_env(&all, None, &[("USER", Path::new("tester"))]);
     assert!(o.status.success(), "export {args:?}: {}", stderr(&o));
     o
 }
@@ -516,7 +517,7 @@ fn skip_bad_leaves_out_a_document_open_in_a_viewer_and_says_so_as_an_import() {
             .as_str()
             .unwrap(),
     );
-    // As a viewer holds it, in the importer's layer.
+    // As a viewer of the layer the import writes into holds it.
     let mut store = raqim::store::Store::open(&db).unwrap();
     store.set_layer("tester");
     let _lock = store.lock_document(&id, "سارة").unwrap();
@@ -1120,6 +1121,7 @@ fn flags_are_exported_with_their_notes_and_come_back_on_import() {
         first["spans"][0]["end"].as_u64().unwrap() as usize,
     );
     {
+        // Flagged in the layer the import filled and the export writes.
         let mut store = raqim::store::Store::open(&db).unwrap();
         store.set_layer("tester");
         let id = store.documents().unwrap()[0].id.clone();
@@ -1391,4 +1393,282 @@ fn prodigy_hashes_and_view_ids_come_back_through_the_store() {
     // In Prodigy's files only: a JSON lines export has no Prodigy hash.
     let out = records(&export(&db, &["--format", "jsonl"]));
     assert!(out.iter().all(|r| r.get("_task_hash").is_none()));
+}
+
+// Layers (issue 15): every analyst's work goes out and comes back in its own layer.
+
+const LAYER_TEXT: &str = "قال الرئيس محمد في دمشق إن الجيش السوري انسحب.";
+
+/// A JSON lines file of one record of [`LAYER_TEXT`] with one span.
+fn one_span_file(dir: &Path, name: &str, (start, end, label): (usize, usize, &str)) -> PathBuf {
+    let p = dir.join(name);
+    let line = serde_json::json!({
+        "id": "news-1",
+        "text": LAYER_TEXT,
+        "spans": [{"start": start, "end": end, "label": label, "state": "accepted"}],
+    });
+    std::fs::write(&p, format!("{line}\n")).unwrap();
+    p
+}
+
+/// A database where amal marked محمد a PER and basel دمشق a LOC, in one document.
+fn two_layers(dir: &Path) -> PathBuf {
+    let db = dir.join("team.db");
+    let a = one_span_file(dir, "amal.jsonl", (11, 15, "PER"));
+    let b = one_span_file(dir, "basel.jsonl", (19, 23, "LOC"));
+    for (who, file) in [("amal", &a), ("basel", &b)] {
+        let o = raqim(
+            &[
+                "import",
+                "--db",
+                s(&db),
+                "--annotator",
+                who,
+                "--format",
+                "jsonl",
+                s(file),
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    db
+}
+
+/// The (start, end, label) of the spans a layer has, from a jsonl export of it.
+fn layer_spans(db: &Path, layer: &str) -> Vec<(u64, u64, String)> {
+    let o = export(db, &["--format", "jsonl", "--layer", layer]);
+    records(&o)
+        .iter()
+        .flat_map(|r| r["spans"].as_array().unwrap().clone())
+        .map(|s| {
+            (
+                s["start"].as_u64().unwrap(),
+                s["end"].as_u64().unwrap(),
+                s["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `raqim ARGS`, which must fail; its error output.
+fn refused(args: &[&str]) -> String {
+    let o = raqim(args, None);
+    assert!(!o.status.success(), "{args:?} succeeded");
+    stderr(&o)
+}
+
+#[test]
+fn all_layers_go_out_one_record_each_and_an_import_puts_each_back_in_its_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_layers(dir.path());
+    for (format, field) in [("jsonl", "annotator"), ("prodigy", "_annotator_id")] {
+        let file = dir.path().join(format!("all.{format}.jsonl"));
+        let o = export(
+            &db,
+            &["--format", format, "--all-layers", "--out", s(&file)],
+        );
+        let said = stderr(&o);
+        assert!(
+            said.contains("exported 2 records (1 document in 2 layers)"),
+            "{said}"
+        );
+        assert!(!said.contains("have the id"), "{said}");
+        let written = records_in(&file);
+        let layers: Vec<&str> = written.iter().map(|r| r[field].as_str().unwrap()).collect();
+        assert_eq!(layers, ["amal", "basel"], "{format}");
+        assert!(written.iter().all(|r| r["text"] == LAYER_TEXT));
+        if format == "prodigy" {
+            // Prodigy gives both fields one value.
+            assert!(
+                written
+                    .iter()
+                    .all(|r| r["_session_id"] == r["_annotator_id"])
+            );
+        }
+        // Imported by someone else, without --annotator: each record in its layer.
+        let fresh = dir.path().join(format!("fresh-{format}.db"));
+        let o = raqim(
+            &["import", "--db", s(&fresh), "--format", format, s(&file)],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            layer_spans(&fresh, "amal"),
+            [(11, 15, "PER".to_string())],
+            "{format}"
+        );
+        assert_eq!(
+            layer_spans(&fresh, "basel"),
+            [(19, 23, "LOC".to_string())],
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn import_with_annotator_puts_every_record_in_that_layer_whatever_the_file_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_layers(dir.path());
+    let file = dir.path().join("all.jsonl");
+    export(
+        &db,
+        &["--format", "jsonl", "--all-layers", "--out", s(&file)],
+    );
+    let other = dir.path().join("other.db");
+    let o = raqim(
+        &[
+            "import",
+            "--db",
+            s(&other),
+            "--annotator",
+            "basel",
+            "--format",
+            "jsonl",
+            s(&file),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        layer_spans(&other, "basel"),
+        [(11, 15, "PER".to_string()), (19, 23, "LOC".to_string())]
+    );
+    // amal's record went to basel: there is no layer of amal's, and the error says
+    // which layers there are.
+    let err = refused(&[
+        "export",
+        "--db",
+        s(&other),
+        "--format",
+        "jsonl",
+        "--layer",
+        "amal",
+    ]);
+    assert!(err.contains("no document has a layer \"amal\""), "{err}");
+    assert!(err.contains("the layers are: basel"), "{err}");
+}
+
+#[test]
+fn all_layers_is_refused_where_a_record_cannot_say_its_layer_or_with_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_layers(dir.path());
+    let out = dir.path().join("out");
+    for format in ["brat", "conll", "doccano", "label-studio"] {
+        let err = refused(&[
+            "export",
+            "--db",
+            s(&db),
+            "--format",
+            format,
+            "--all-layers",
+            "--out",
+            s(&out),
+        ]);
+        assert!(err.contains("--layer NAME"), "{format}: {err}");
+        assert!(err.contains(format), "{format}: {err}");
+        assert!(!out.exists(), "{format}");
+    }
+    let err = refused(&[
+        "export",
+        "--db",
+        s(&db),
+        "--format",
+        "jsonl",
+        "--all-layers",
+        "--layer",
+        "amal",
+    ]);
+    assert!(
+        err.contains("--all-layers") && err.contains("--layer"),
+        "{err}"
+    );
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
+#[test]
+fn a_bad_layer_name_is_refused_on_export_and_in_a_file_on_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_layers(dir.path());
+    let err = refused(&[
+        "export",
+        "--db",
+        s(&db),
+        "--format",
+        "jsonl",
+        "--layer",
+        " amal",
+    ]);
+    assert!(err.contains("starts or ends with a space"), "{err}");
+    // A record whose layer is empty: nothing is imported, and the error names the
+    // file, the record and the name.
+    let file = dir.path().join("bad.jsonl");
+    let line = serde_json::json!({"id": "news-1", "annotator": "", "text": LAYER_TEXT});
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let fresh = dir.path().join("fresh.db");
+    let err = refused(&["import", "--db", s(&fresh), "--format", "jsonl", s(&file)]);
+    assert!(err.contains(s(&file)), "{err}");
+    assert!(err.contains("record \"news-1\""), "{err}");
+    assert!(err.contains("its layer \"\""), "{err}");
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn an_import_waits_only_for_a_viewer_of_the_layer_it_writes_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_layers(dir.path());
+    let id = raqim::document::document_id(LAYER_TEXT);
+    // amal has the document open in her viewer.
+    let mut store = raqim::store::Store::open(&db).unwrap();
+    store.set_layer("amal");
+    let _lock = store.lock_document(&id, "amal").unwrap();
+    let file = one_span_file(dir.path(), "more.jsonl", (27, 38, "ORG"));
+    let import_as = |who: &str| {
+        raqim(
+            &[
+                "import",
+                "--db",
+                s(&db),
+                "--annotator",
+                who,
+                "--format",
+                "jsonl",
+                s(&file),
+            ],
+            None,
+        )
+    };
+    // basel's layer is his own: his import goes in.
+    let o = import_as("basel");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(layer_spans(&db, "basel").len(), 2);
+    // Into amal's layer it would write under her viewer: refused, nothing imported.
+    let o = import_as("amal");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("is open in another raqim"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(layer_spans(&db, "amal"), [(11, 15, "PER".to_string())]);
+}
+
+#[test]
+fn an_adjudicated_file_addressed_to_gold_is_imported_into_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("adjudicated.jsonl");
+    let line = serde_json::json!({
+        "id": "news-1",
+        "annotator": "gold",
+        "text": LAYER_TEXT,
+        "spans": [{"start": 11, "end": 15, "label": "PER", "state": "accepted"}],
+    });
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let db = dir.path().join("raqim.db");
+    let o = raqim(
+        &["import", "--db", s(&db), "--format", "jsonl", s(&file)],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(layer_spans(&db, "gold"), [(11, 15, "PER".to_string())]);
 }

@@ -77,6 +77,7 @@ fn handmade() -> Vec<Record> {
     });
     vec![
         Record {
+            layer: None,
             id: "handmade-1".into(),
             text: text.into(),
             spans: spans.to_vec(),
@@ -85,6 +86,7 @@ fn handmade() -> Vec<Record> {
             foreign: None,
         },
         Record {
+            layer: None,
             id: "empty".into(),
             text: String::new(),
             spans: vec![],
@@ -330,6 +332,7 @@ fn walk(dir: &Path) -> Vec<String> {
 fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
     let text = "قال الجيش السوري";
     let overlapping = Record {
+        layer: None,
         id: "x/y".into(),
         text: text.into(),
         spans: vec![RecordSpan::new(4, 16, "ORG"), RecordSpan::new(4, 9, "ORG")],
@@ -366,6 +369,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
     }
     // A span across a line break has no brat .ann line.
     let multiline = Record {
+        layer: None,
         id: "m".into(),
         text: "دير\nالزور".into(),
         spans: vec![RecordSpan::new(0, 9, "LOC")],
@@ -386,6 +390,7 @@ fn what_a_format_cannot_hold_is_refused_before_anything_is_written() {
     // A span starting on white space is not whole CoNLL tokens; Prodigy makes the
     // space a token of its own.
     let spacey = Record {
+        layer: None,
         id: "s".into(),
         text: text.into(),
         spans: vec![RecordSpan::new(3, 9, "ORG")],
@@ -477,6 +482,7 @@ fn prodigy_tokens_and_their_spaces_give_back_the_text_and_hold_every_span() {
     records.extend(newsfane());
     records.extend(handmade());
     records.push(Record {
+        layer: None,
         id: "breaks".into(),
         text: "قال الجيش  السوري\n\n \tإن داعش انسحب \r\n".into(),
         spans: vec![RecordSpan::new(4, 9, "ORG"), RecordSpan::new(24, 28, "ORG")],
@@ -514,6 +520,7 @@ fn prodigy_tokens_and_their_spaces_give_back_the_text_and_hold_every_span() {
 fn a_document_with_pending_spans_is_a_prodigy_task_without_an_answer() {
     let text = "قال الجيش السوري";
     let rec = |state: Option<State>| Record {
+        layer: None,
         id: "a".into(),
         text: text.into(),
         spans: vec![RecordSpan {
@@ -854,6 +861,7 @@ fn a_nul_character_in_a_json_text_is_refused_by_every_import_and_export() {
     );
     // No format writes one: it would not be read back.
     let r = Record {
+        layer: None,
         id: "n".into(),
         text: "قال\0محمد".into(),
         spans: vec![],
@@ -918,6 +926,7 @@ fn a_score_outside_0_to_1_is_refused_naming_the_file_line_and_field() {
     );
     // Export leaves out a score no import would take (kept in a database from before).
     let r = Record {
+        layer: None,
         id: "s".into(),
         text: "قال محمد".into(),
         spans: vec![RecordSpan {

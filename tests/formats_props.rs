@@ -143,6 +143,7 @@ fn record() -> impl Strategy<Value = Record> {
         })
         .prop_map(|(text, id, meta, tidy, spans)| {
             let mut r = Record {
+                layer: None,
                 id: id.to_string(),
                 text,
                 spans,

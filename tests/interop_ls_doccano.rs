@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::raqim;
+use common::{raqim, raqim_env};
 use serde_json::{Value, json};
 
 fn s(p: &Path) -> &str {
@@ -46,7 +46,8 @@ fn import_refused(db: &Path, args: &[&str]) -> String {
 fn export(db: &Path, args: &[&str]) -> String {
     let mut all = vec!["export", "--db", s(db)];
     all.extend_from_slice(args);
-    let o = raqim(&all, None);
+    // As the analyst who imported: the default layer is the caller's login name.
+    let o = raqim_env(&all, None, &[("USER", Path::new("tester"))]);
     assert!(o.status.success(), "export {args:?}: {}", stderr(&o));
     String::from_utf8(o.stdout).unwrap()
 }
@@ -444,6 +445,7 @@ fn foreign_fields_come_back_in_their_own_format_and_in_no_other() {
     };
     let obj = |v: Value| v.as_object().unwrap().clone();
     let record = |format: Format, fields: Value, layout: Value| Record {
+        layer: None,
         id: "a1".into(),
         text: "😀 زار ماكرون القاهرة".into(),
         spans: vec![RecordSpan {

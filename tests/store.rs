@@ -466,6 +466,8 @@ fn a_version_2_database_exports_without_being_migrated() {
         ls_to_name: None,
         conll_form: Default::default(),
         layer: "ana",
+        layer_named: false,
+        all_layers: false,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     raqim::exchange::export(&args, &mut out, &mut err).unwrap();
@@ -1542,6 +1544,8 @@ fn a_version_3_database_exports_unmigrated_and_takes_foreign_fields_once_migrate
             ls_to_name: None,
             conll_form: Default::default(),
             layer: "ana",
+            layer_named: false,
+            all_layers: false,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         raqim::exchange::export(&args, &mut out, &mut err).unwrap();

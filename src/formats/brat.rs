@@ -167,6 +167,7 @@ fn doc(
         }
     }
     Ok(Record {
+        layer: None,
         id: id.to_string(),
         text: text.to_string(),
         spans,
@@ -461,6 +462,7 @@ pub(super) fn expected(records: &[Record]) -> Vec<Record> {
         .into_iter()
         .zip(records)
         .map(|(id, r)| Record {
+            layer: None,
             id,
             text: r.text.clone(),
             spans: r

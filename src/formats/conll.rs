@@ -298,6 +298,7 @@ pub(super) fn expected_2003(records: &[Record]) -> Result<Vec<Record>, FormatErr
             }
         }
         out.push(Record {
+            layer: None,
             id: format!("#{}", out.len() + 1),
             text,
             spans,
@@ -633,6 +634,7 @@ fn build(name: &str, n: usize, doc: Doc, ctx: &mut Ctx) -> Result<Record, Format
         close(&mut open, ctx)?;
     }
     Ok(Record {
+        layer: None,
         id,
         text,
         spans,

@@ -33,6 +33,7 @@ use super::{
 const KEEP: Keep = Keep {
     format: Format::Doccano,
     known: &["id", "text", "label", "labels", "entities", "relations"],
+    layer: None,
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {

@@ -1,13 +1,15 @@
 //! raqim's own JSON lines, one document a line:
-//! `{"id", "text", "spans": [{"start", "end", "label", "state"?, "source"?, "score"?,
-//! "annotator"?, "flagged"?, "meta"?}], "flagged"?, "meta"?}`; the shape of the gold
+//! `{"id", "annotator"?, "text", "spans": [{"start", "end", "label", "state"?, "source"?,
+//! "score"?, "annotator"?, "flagged"?, "meta"?}], "flagged"?, "meta"?}`; the shape of the gold
 //! files, with the review fields added, and readable by Prodigy (which keeps unknown
 //! keys; `flagged` is its own task flag).
 //!
 //! Import takes `id` as a string or a number (missing: `FILE:LINE`), `spans` may be
 //! missing, and a span may quote its `text` (checked against the offsets). Other keys
 //! of a line (and of its `meta`, which the caller splits) are the record's foreign
-//! fields, written back by export.
+//! fields, written back by export. The record's own `annotator` is its layer
+//! ([`Record::layer`]: whose annotation it is, `export --all-layers` writes it); a
+//! span's `annotator` is who made that span.
 
 use serde_json::Value;
 
@@ -23,6 +25,7 @@ use super::{
 const KEEP: Keep = Keep {
     format: Format::Jsonl,
     known: &["id", "text", "spans"],
+    layer: Some("annotator"),
 };
 
 pub(super) fn read(name: &str, src: &str, ctx: &mut Ctx) -> Result<(), FormatError> {

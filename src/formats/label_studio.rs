@@ -217,6 +217,7 @@ fn task(at: &Location, v: &Value, ctx: &mut Ctx) -> Result<Record, FormatError> 
         layout.insert("to_name".into(), n.into());
     }
     Ok(Record {
+        layer: None,
         id,
         text: text.to_string(),
         spans,
@@ -602,6 +603,7 @@ pub(super) fn expected(r: &Record) -> Record {
         Foreign::new(Format::LabelStudio, fields, layout)
     });
     Record {
+        layer: None,
         id: r.id.clone(),
         text: r.text.clone(),
         spans,

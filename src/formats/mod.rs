@@ -16,13 +16,17 @@
 //!
 //! | format | keeps | loses |
 //! |---|---|---|
-//! | `jsonl` (native) | everything, and the line's other keys (foreign fields) | nothing |
-//! | `prodigy` | id, text, meta, flags, spans with state, source, score, annotator, flags (a span without state takes the task's answer); the line's other keys (foreign fields: `_input_hash`, `_task_hash`, `_view_id`...) | rejected spans; the file's tokens (raqim writes its own) |
-//! | `doccano` | id, text, meta, spans, the line's other keys (foreign fields) | rejected spans; state, source, score, annotator; flags; relations |
-//! | `label-studio` | id (the task id when it named the record), text and its field, object meta, the task's and `data`'s other fields, the regions' control names; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the source of accepted spans; flags; annotation, prediction and region ids and their other fields |
-//! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
-//! | `conll` (CoNLL-2003) | tokens and tags | rejected spans; the id; the text's spacing (rebuilt from the tokens); a record without tokens; meta; state, source, score, annotator, flags; refuses overlapping spans, spans starting or ending on white space |
+//! | `jsonl` (native) | everything (the layer as the record's `annotator`), and the line's other keys (foreign fields) | nothing |
+//! | `prodigy` | id, text, meta, flags, the layer (`_annotator_id`, written in `_session_id` too), spans with state, source, score, annotator, flags (a span without state takes the task's answer); the line's other keys (foreign fields: `_input_hash`, `_task_hash`, `_view_id`...) | rejected spans; the file's tokens (raqim writes its own) |
+//! | `doccano` | id, text, meta, spans, the line's other keys (foreign fields) | rejected spans; state, source, score, annotator; the layer; flags; relations |
+//! | `label-studio` | id (the task id when it named the record), text and its field, object meta, the task's and `data`'s other fields, the regions' control names; accepted spans as annotations, pending ones as predictions (source = `model_version`, score) | rejected spans; annotator; the layer; the source of accepted spans; flags; annotation, prediction and region ids and their other fields |
+//! | `brat` | text, spans, ids as safe file names (`-2`... against collisions) | rejected spans; meta; state, source, score, annotator, the layer, flags; refuses a span across a line break; on import events, relations, attributes, normalizations, notes and (unless asked for) event triggers are passed over and counted |
+//! | `conll` (CoNLL-2003) | tokens and tags | rejected spans; the id; the text's spacing (rebuilt from the tokens); a record without tokens; meta; state, source, score, annotator, the layer, flags; refuses overlapping spans, spans starting or ending on white space |
 //! | `conll` commented ([`ConllForm::Commented`]) | id, text, spans | as CoNLL-2003 but for the id and the text |
+//!
+//! The layer ([`Record::layer`]: whose annotation a record is) has a field in `jsonl`
+//! and `prodigy` only, so only they can hold several layers of a document in one file
+//! (`raqim export --all-layers`).
 //!
 //! Foreign fields ([`Foreign`]) are what a record held that the model has no field for;
 //! they are written back only by the format that read them.
@@ -69,6 +73,12 @@ pub use tokens::{Token, tokenize_for_spans};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     pub id: String,
+    /// Whose annotation this is: the store's layer it was exported from (an
+    /// annotator's name, or `gold`), written in the format's own field (raqim's
+    /// record-level `annotator`, Prodigy's `_annotator_id`); `None` where the record
+    /// does not say (every export but `--all-layers`, and formats without such a field).
+    #[serde(rename = "annotator", skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
     pub text: String,
     pub spans: Vec<RecordSpan>,
     /// The analyst flagged the document "unsure, to discuss" (Prodigy's task flag);
@@ -249,6 +259,7 @@ impl From<DocRecord> for Record {
     /// A gold or suggestion record of `corpus` (code points), with no state.
     fn from(d: DocRecord) -> Record {
         Record {
+            layer: None,
             id: d.id,
             text: d.text,
             spans: d
@@ -513,6 +524,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
         check_record(format, r)?;
     }
     let keep = |r: &Record, f: &dyn Fn(&Record, &RecordSpan) -> RecordSpan| Record {
+        layer: None,
         id: r.id.clone(),
         text: r.text.clone(),
         spans: r
@@ -540,6 +552,7 @@ pub fn expected_round_trip(format: Format, records: &[Record]) -> Result<Vec<Rec
             .map(|r| Record {
                 flagged: r.flagged,
                 meta: r.meta.clone().filter(|m| !m.is_null()),
+                layer: r.layer.clone(),
                 ..keep(r, &prodigy::expected_span)
             })
             .collect(),
@@ -602,6 +615,7 @@ pub fn expected_conll_round_trip(
                 .collect();
             spans.sort_by_key(|s| (s.start, s.end));
             Record {
+                layer: None,
                 id: r.id.clone(),
                 text: r.text.clone(),
                 spans,
@@ -1232,6 +1246,8 @@ type Object = serde_json::Map<String, Value>;
 struct Keep {
     format: Format,
     known: &'static [&'static str],
+    /// The key that names the record's layer ([`Record::layer`]), if the format has one.
+    layer: Option<&'static str>,
 }
 
 /// Reads a JSON-lines format (native, Prodigy, doccano), one record a line: blank lines
@@ -1291,10 +1307,16 @@ fn read_json_lines_named(
             (Err(e), None) => return Err(e),
         };
         let id = id(at, o)?;
+        let layer_key = keep.and_then(|k| k.layer);
+        let layer = match layer_key {
+            Some(key) => json::opt_name(at, "", o, key)?,
+            None => None,
+        };
         let units = Units::new(text, ctx.opts.offsets);
         let spans = spans(at, o, &units, ctx)?;
         Ok(Record {
             id,
+            layer,
             text: text.to_string(),
             spans,
             flagged: json::opt_bool(at, "", o, "flagged")?.unwrap_or(false),
@@ -1302,6 +1324,9 @@ fn read_json_lines_named(
             foreign: keep.and_then(|k| {
                 let mut fields = leftovers(o, k.known);
                 fields.remove("meta");
+                if let Some(key) = layer_key {
+                    fields.remove(key);
+                }
                 fields.remove("flagged");
                 fields.remove(text_key);
                 for key in also_read {

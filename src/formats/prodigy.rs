@@ -23,7 +23,7 @@
 //! `_view_id` and one span) rejects its span; a manual task (`ner_manual`...) rejected
 //! is a bad example, not wrong entities, so its text comes in without spans (counted
 //! in [`super::Imported::notes`]). The annotator is the span's own `annotator`, else
-//! the task's `_annotator_id` (the Prodigy session). The id is `id`, else
+//! the task's `_annotator_id` (the Prodigy session), which is also the record's layer. The id is `id`, else
 //! `_input_hash`, else `FILE:LINE`.
 
 use serde::Serialize;
@@ -37,8 +37,15 @@ use super::{
 use crate::annotation::State;
 
 /// The keys import reads (raqim writes them anew); any other (`_input_hash`,
-/// `_task_hash`, `_view_id`, `_session_id`, `_annotator_id`, a recipe's own) is kept as
-/// the record's foreign fields and written back.
+/// `_task_hash`, `_view_id`, `_session_id`, a recipe's own) is kept as the record's
+/// foreign fields and written back.
+///
+/// `_annotator_id` is the record's layer ([`Record::layer`]). Prodigy fills it and
+/// `_session_id` with one value, `<dataset>-<session name>` (`ner_news-alex` for
+/// `?session=alex` on dataset `ner_news`; a timestamp for an unnamed session), as its
+/// `db-out` and its own test data show. raqim has no dataset name, so a record with a
+/// layer is written with the layer's name in both; one without (an export of one
+/// layer) gets no `_annotator_id` and its `_session_id` as it came.
 ///
 /// `answer` is kept too, though read: an import marks a new document whose task was
 /// accepted as done (Prodigy's "no entities here" is a reviewed text), and the writer
@@ -46,6 +53,7 @@ use crate::annotation::State;
 const KEEP: Keep = Keep {
     format: Format::Prodigy,
     known: &["id", "text", "tokens", "spans"],
+    layer: Some("_annotator_id"),
 };
 
 /// The answer a task is written with: none while a span is pending, nor for a document
@@ -246,6 +254,11 @@ struct Task<'a> {
     flagged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     meta: Option<&'a Value>,
+    /// The record's layer, in both fields as Prodigy fills them (see [`KEEP`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    _annotator_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    _session_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -348,6 +361,8 @@ pub(super) fn write(records: &[Record], offsets: Offsets) -> Result<String, Form
                 answer: answer(r),
                 flagged: r.flagged,
                 meta: r.meta.as_ref().filter(|m| !m.is_null()),
+                _annotator_id: r.layer.as_deref(),
+                _session_id: r.layer.as_deref(),
             },
             foreign.as_ref(),
         );

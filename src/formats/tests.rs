@@ -2,6 +2,7 @@ use super::*;
 
 fn rec(id: &str, text: &str, spans: &[(usize, usize, &str)]) -> Record {
     Record {
+        layer: None,
         id: id.into(),
         text: text.into(),
         spans: spans
