@@ -637,6 +637,77 @@ pub fn ready_documents(store: &Store) -> Result<Vec<DocumentRow>, StoreError> {
         .collect())
 }
 
+/// The documents `names` says, in that order: each an article or a set (a directory,
+/// a JSON lines file) as the viewer opens it, when a file of that name exists, else
+/// a document of the database as `export` names one; none named: the documents ready
+/// ([`ready_documents`]). A file whose text the database does not have is an error
+/// naming it.
+pub fn resolve(store: &Store, names: &[String], lossy: bool) -> anyhow::Result<Vec<DocumentRow>> {
+    if names.is_empty() {
+        return Ok(ready_documents(store)?);
+    }
+    let all = store.documents_as_added()?;
+    let mut out: Vec<DocumentRow> = Vec::new();
+    for name in names {
+        let path = Path::new(name);
+        let ids: Vec<(String, String)> = if path.is_dir() || path.is_file() {
+            let docs = if super::set::is_set(path) {
+                let entries = super::set::load(path)?;
+                entries
+                    .iter()
+                    .filter_map(|e| e.open(lossy).ok())
+                    .collect::<Vec<_>>()
+            } else {
+                vec![super::open::load(path, lossy)?]
+            };
+            docs.into_iter().map(|d| (d.id(), d.name)).collect()
+        } else {
+            crate::exchange::resolve(store, std::slice::from_ref(name))?
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect()
+        };
+        for (id, doc_name) in ids {
+            let Some(row) = all.iter().find(|r| r.id == id) else {
+                anyhow::bail!(
+                    "{name}: {doc_name} is not in {}: nobody has annotated it",
+                    store.path().display()
+                );
+            };
+            if !out.iter().any(|r| r.id == id) {
+                out.push(row.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A document opened for adjudication: its text, its gold review, the curation and
+/// what the auto-merge did on opening.
+pub type Adjudication = (Document, Opened, Curation, AutoReport);
+
+/// Opens for the view the first of `docs` with a disagreement left (the only one,
+/// when one is named); `None` when none has.
+pub fn first_to_adjudicate(
+    db: &Path,
+    docs: &[DocumentRow],
+    curator: &str,
+    rule: MergeRule,
+    engine: &Engine,
+) -> anyhow::Result<Option<Adjudication>> {
+    for row in docs {
+        let text = Store::open_read_only(db)?
+            .document_text(&row.id)?
+            .ok_or(OpenError::StoredVersionMissing)?;
+        let doc = Document::from_text(&row.name, text, false, false);
+        let (opened, mut curation, report) = open(db, &doc, curator, rule, engine)?;
+        if docs.len() == 1 || !curation.open_in(&opened.review.ann).is_empty() {
+            return Ok(Some((doc, opened, curation, report)));
+        }
+    }
+    Ok(None)
+}
+
 /// `raqim adjudicate --auto`: for each document, the agreed spans gold lacks, as one
 /// `auto_merge` step of its gold layer; a document whose gold layer is open in a
 /// viewer is left as it is and named. One line per document on `out`, then the total.
