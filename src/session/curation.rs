@@ -750,4 +750,4 @@ pub fn run_auto(
 
 #[cfg(test)]
 #[path = "tests/curation.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -44,6 +44,8 @@ pub mod terminal;
 mod view;
 
 #[cfg(test)]
+mod tests_adjudicate;
+#[cfg(test)]
 mod tests_flags;
 #[cfg(test)]
 mod tests_keys;

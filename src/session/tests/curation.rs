@@ -8,7 +8,7 @@ use super::*;
 use crate::store::{Change, NewSpan};
 use crate::suggest::builtin_engine;
 
-const TEXT: &str = "قال الجيش السوري إن داعش انسحب من دير الزور";
+pub(crate) const TEXT: &str = "قال الجيش السوري إن داعش انسحب من دير الزور";
 
 /// The code point range of `needle` in [`TEXT`].
 fn cp(needle: &str) -> (usize, usize) {
@@ -19,7 +19,7 @@ fn cp(needle: &str) -> (usize, usize) {
 
 /// amal, basel and carim all mark الجيش السوري; amal and basel داعش; on دير الزور
 /// each reads otherwise (amal the whole name, basel دير, carim nothing). All done.
-fn database(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn database(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("raqim.db");
     let id = crate::document::document_id(TEXT);
     let readings: [(&str, &[(&str, &str)]); 3] = [
