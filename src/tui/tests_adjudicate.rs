@@ -51,6 +51,7 @@ fn open_disagreements_are_underlined_the_one_under_the_cursor_on_grey_and_named(
         ]
     );
     // The quoted text as the article shows it: right to left, so in visual order.
+    assert!(row(&buf, 6).ends_with("underline=disagreement fill=gold "));
     let status = row(&buf, 7);
     assert!(
         status.contains("1/2 · a: amal, basel «شعاد» ORG · b: carim nothing"),

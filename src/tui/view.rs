@@ -224,7 +224,7 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
     }
     if legend {
         let row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
-        legend_row(row, buf, app.session.labels());
+        legend_row(row, buf, app.session.labels(), app.curation.is_some());
     }
     status_line(
         Rect::new(area.x, area.bottom() - 1, area.width, 1),
