@@ -247,6 +247,13 @@ pub enum Command {
     /// Cohen's kappa over tokens (BIO); Fleiss' kappa over all; each annotator against
     /// gold once there is a gold layer. Only accepted spans count. Nothing is written.
     Agreement(AgreementArgs),
+    /// Settle the annotators' layers of a document into gold (issue 15): the spans
+    /// they agree on are copied into gold, and a view shows each disagreement with
+    /// every annotator's variant, for the curator to take one (t then its letter),
+    /// edit it with the review keys, or reject them all (t x); Tab goes to the next
+    /// one. Every step is an undoable action of the gold layer. With --auto, only the
+    /// copying, without a screen, and the counts.
+    Adjudicate(AdjudicateArgs),
     /// Show one Arabic line drawn the ways terminals need it, numbered; the number
     /// pressed is kept as this terminal's profile (in terminals.toml beside the
     /// settings file) and used by the viewer from then on.
@@ -255,6 +262,38 @@ pub enum Command {
     /// these very options, where the shells and `man` find a user's own: under
     /// $XDG_DATA_HOME (else ~/.local/share), or --dir.
     ShellFiles(ShellFilesArgs),
+}
+
+/// The arguments of `raqim adjudicate` (see [`Command::Adjudicate`]).
+#[derive(Debug, Args)]
+pub struct AdjudicateArgs {
+    /// Documents: an id, an id prefix of at least 8 hex digits, a name, an id as
+    /// exported, a source path as recorded, or an article or set (a directory, a
+    /// .jsonl) as the viewer opens it [default: every document that two or more
+    /// annotators marked done; the view opens the first with a disagreement left].
+    #[arg(value_name = "DOC|SET|FILE")]
+    pub docs: Vec<String>,
+    /// No screen: copy into gold what the annotators agree on, in every document
+    /// named (or ready), and print the counts. A document whose gold layer is open
+    /// in a viewer is skipped and named.
+    #[arg(long)]
+    pub auto: bool,
+    /// How many annotators must agree on a span: unanimous (all) or majority (more
+    /// than half) [default: `merge` in $XDG_CONFIG_HOME/raqim/config.toml, else
+    /// unanimous].
+    #[arg(long, value_name = "unanimous|majority")]
+    pub rule: Option<crate::curate::MergeRule>,
+    /// The annotation database [default: $RAQIM_DB, else
+    /// $XDG_DATA_HOME/raqim/raqim.db, else ~/.local/share/raqim/raqim.db]. It must
+    /// exist.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The curator, stored with every action [default: `annotator` in
+    /// $XDG_CONFIG_HOME/raqim/config.toml, else the login name].
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+    #[command(flatten)]
+    pub view: ViewArgs,
 }
 
 /// The arguments of `raqim shell-files` (see [`Command::ShellFiles`]).

@@ -1,12 +1,13 @@
 //! The user's settings file (`$XDG_CONFIG_HOME/raqim/config.toml`, else
 //! `~/.config/raqim/config.toml`) and the values taken from it or the environment.
-//! It holds four settings:
+//! It holds five settings:
 //!
 //! ```toml
 //! annotator = "layla"
 //! terminal = "kitty"   # the terminal's profile, see crate::profile
 //! reject_project_after = 2   # see crate::suggest::memory; 0: only X
 //! learning = "team"    # or "annotator": suggestions learn from my decisions only
+//! merge = "majority"   # adjudicate's rule, see crate::curate
 //! ```
 //!
 //! Owns: where the file is and how a value is chosen, and the one rule for the XDG base
@@ -55,6 +56,7 @@ pub struct Settings {
     terminal: Option<crate::profile::Profile>,
     reject_project_after: Option<u32>,
     learning: Option<Learning>,
+    merge: Option<crate::curate::MergeRule>,
 }
 
 /// Whose decisions an analyst's suggestions learn from.
@@ -101,6 +103,12 @@ impl Settings {
     /// `"annotator"`).
     pub fn learning(&self) -> Learning {
         self.learning.unwrap_or_default()
+    }
+
+    /// How many annotators must agree on a span for `adjudicate` to copy it into
+    /// gold (`merge = "majority"`); unanimous without the setting.
+    pub fn merge(&self) -> crate::curate::MergeRule {
+        self.merge.unwrap_or_default()
     }
 
     /// Who is annotating: the flag, else the file's `annotator`, else the login name
@@ -163,6 +171,20 @@ mod tests {
         std::fs::write(&file, "learning = \"alone\"\n").unwrap();
         let e = learning().unwrap_err().to_string();
         assert!(e.contains("config.toml") && e.contains("annotator"), "{e}");
+    }
+
+    #[test]
+    fn the_merge_rule_is_read_from_the_file_else_unanimous() {
+        use crate::curate::MergeRule;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let rule = || Settings::load(Some(&file)).map(|s| s.merge());
+        assert_eq!(rule().unwrap(), MergeRule::Unanimous);
+        std::fs::write(&file, "merge = \"majority\"\n").unwrap();
+        assert_eq!(rule().unwrap(), MergeRule::Majority);
+        std::fs::write(&file, "merge = \"most\"\n").unwrap();
+        let e = rule().unwrap_err().to_string();
+        assert!(e.contains("config.toml") && e.contains("most"), "{e}");
     }
 
     #[test]

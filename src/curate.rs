@@ -57,7 +57,7 @@ use serde::{Deserialize, Serialize};
 use crate::agreement::{GOLD, Span};
 
 /// How many annotators must have a span for it to be agreed (see the module header).
-/// The setting `adjudicate.rule` and the option `--rule`, written `unanimous` or
+/// The setting `merge` (config.toml) and the option `--rule`, written `unanimous` or
 /// `majority`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

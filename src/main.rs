@@ -257,6 +257,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Command::Adjudicate(a)) => adjudicate(a),
         Some(Command::Check(a)) => {
             let db = database_path(a.db.as_deref())?;
             let report = raqim::store::check(&db)?;
@@ -355,6 +356,52 @@ fn queue(cli: &Cli) -> anyhow::Result<()> {
     settings.team_db = keeper.db().map(Path::to_path_buf);
     let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
     raqim::tui::run_set(settings, engine, keymap, &mut source, 0)
+}
+
+/// `raqim adjudicate`: the documents, then the batch merge or the view.
+fn adjudicate(a: raqim::cli::AdjudicateArgs) -> anyhow::Result<()> {
+    use raqim::session::curation;
+    let db = database_path(a.db.as_deref())?;
+    let config = settings()?;
+    let curator = annotator_named(&config, a.annotator.as_deref());
+    let rule = a.rule.unwrap_or_else(|| config.merge());
+    let docs = curation::resolve(
+        &raqim::store::Store::open_read_only(&db)?,
+        &a.docs,
+        a.view.lossy,
+    )?;
+    let engine = raqim::suggest::builtin_engine();
+    if a.auto {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        curation::run_auto(&db, &docs, &curator, rule, &engine, &mut out)?;
+        return Ok(());
+    }
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the adjudication view needs a terminal on standard output; --auto needs none"
+        );
+    }
+    let Some((doc, opened, curation, report)) =
+        curation::first_to_adjudicate(&db, &docs, &curator, rule, &engine)?
+    else {
+        anyhow::bail!(
+            "{}: no disagreement left to adjudicate (the agreed spans are in gold)",
+            match docs.len() {
+                1 => "1 document".to_string(),
+                n => format!("{n} documents"),
+            }
+        );
+    };
+    log_opened(&doc.name, &doc, Some(&opened));
+    tracing::info!(%rule, "adjudicate: {report}");
+    let keymap = match raqim::tui::user_keymap_path().filter(|p| p.exists()) {
+        Some(path) => raqim::tui::load_keymap(&path)?,
+        None => raqim::tui::Keymap::default_keymap(),
+    };
+    let mut settings = view_settings(&config, &a.view, None)?;
+    settings.suggest = false;
+    raqim::tui::run_curation(doc, settings, engine, keymap, opened, curation, report)
 }
 
 /// The settings file, read once per command that needs it.

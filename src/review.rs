@@ -201,6 +201,12 @@ pub struct Payload {
     /// Memory entries put back by this action (undoing a forget).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restore: Vec<Forgotten>,
+    /// What a front end keeps beside the spans, opaque here (the adjudication view's
+    /// disagreement settled with no span, `crate::session::curation`): undo and redo
+    /// take the step back and again like any other, and the front end reads its note
+    /// from the log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<serde_json::Value>,
 }
 
 impl Payload {
@@ -618,9 +624,27 @@ impl Review {
         }
         let started = Instant::now();
         let what = tracing::enabled!(tracing::Level::INFO).then(|| describe(&edit, text));
-        let r = self.act_unlogged(engine, text, kind, edit);
+        let r = self.act_unlogged(engine, text, kind, edit, None);
         self.logged(kind, what.as_deref(), started, &r);
         r
+    }
+
+    /// As [`Review::act`], with a front end's `note` kept in the payload (see
+    /// [`Payload::note`]); committed even when the edit is empty, as a step of the
+    /// history that undo takes back. Returns the action's seq.
+    pub fn act_noted(
+        &mut self,
+        engine: &Engine,
+        text: &str,
+        kind: &str,
+        edit: Edit,
+        note: serde_json::Value,
+    ) -> Result<i64, ReviewError> {
+        let started = Instant::now();
+        let what = tracing::enabled!(tracing::Level::INFO).then(|| describe(&edit, text));
+        let r = self.act_unlogged(engine, text, kind, edit, Some(note));
+        self.logged(kind, what.as_deref(), started, &r);
+        r.map(|()| self.last_seq)
     }
 
     fn act_unlogged(
@@ -629,6 +653,7 @@ impl Review {
         text: &str,
         kind: &str,
         mut edit: Edit,
+        note: Option<serde_json::Value>,
     ) -> Result<(), ReviewError> {
         self.writable()?;
         self.ann.check(text, &edit)?;
@@ -648,6 +673,7 @@ impl Review {
                 unlearn: Vec::new(),
                 forget: Vec::new(),
                 restore: Vec::new(),
+                note: note.clone(),
             };
             serde_json::to_string(&p).expect("payload serializes")
         };
@@ -713,6 +739,7 @@ impl Review {
             unlearn: Vec::new(),
             forget: forgot.clone(),
             restore: Vec::new(),
+            note: None,
         };
         let json = serde_json::to_string(&p).expect("payload serializes");
         let entry = Entry {
@@ -833,6 +860,7 @@ impl Review {
             unlearn,
             forget,
             restore,
+            note: None,
         };
         let json = serde_json::to_string(&payload).expect("payload serializes");
         let kind = if forward { "redo" } else { "undo" };

@@ -303,6 +303,7 @@ fn shell_files_installs_completions_and_a_man_page_for_every_subcommand() {
         "terminal-check",
         "assign",
         "status",
+        "adjudicate",
     ] {
         let path = data.join(format!("man/man1/raqim-{sub}.1"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));

@@ -1077,3 +1077,105 @@ fn with_nothing_assigned_raqim_without_a_file_says_how_to_get_work() {
         "{err}"
     );
 }
+
+/// Runs `raqim ARGS` to its end (never the user's settings or log), for what a test
+/// needs done before or after the screen.
+fn raqim_done(home: &Path, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("XDG_STATE_HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "raqim {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn adjudicate_shows_the_variants_and_the_letter_taken_goes_to_gold() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("raqim.db");
+    let db = db.to_str().unwrap();
+    for who in ["amal", "basel", "carim"] {
+        let file = format!("tests/fixtures/adjudicate/{who}.jsonl");
+        raqim_done(
+            home.path(),
+            &[
+                "import",
+                "--format",
+                "jsonl",
+                "--as",
+                "accepted",
+                "--annotator",
+                who,
+                "--db",
+                db,
+                &file,
+            ],
+        );
+    }
+    let (cols, rows) = (100, 12);
+    let args = ["adjudicate", "--db", db, "--annotator", "dina"];
+    let mut s = Session::start_sized(&args, &[], cols, rows);
+    let status = move |s: &Session| s.row(rows - 1);
+    s.wait_for("the disagreements counted", |s| {
+        s.row(0).contains("2 disagreements left")
+    });
+    // The cursor is on the first one, داعش, which carim left unmarked.
+    s.wait_for("its variants named", |s| {
+        status(s).contains("1/2 · a: amal, basel «") && status(s).contains("b: carim nothing")
+    });
+    s.send(b"\t");
+    s.wait_for("the next one's variants", |s| {
+        status(s).contains("2/2 · a: basel «")
+            && status(s).contains("b: amal «")
+            && status(s).contains("c: carim nothing")
+    });
+    s.send(b"t");
+    s.wait_for("the letter asked for", |s| {
+        status(s).contains("take which? a/b/c")
+    });
+    s.send(b"b");
+    s.wait_for("amal's reading taken", |s| {
+        status(s).contains("took b: amal · 1 disagreement left")
+            && s.row(0).contains("1 disagreement left")
+    });
+    s.send(b"q");
+    let deadline = Instant::now() + TIMEOUT;
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "raqim did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(s);
+    let out = raqim_done(
+        home.path(),
+        &["export", "--db", db, "--format", "jsonl", "--layer", "gold"],
+    );
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spans: Vec<(u64, u64, &str, &str)> = record["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_u64().unwrap(),
+                s["end"].as_u64().unwrap(),
+                s["label"].as_str().unwrap(),
+                s["source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // What all three agreed on came in on opening; دير الزور is amal's.
+    assert_eq!(
+        spans,
+        [
+            (4, 16, "ORG", "adjudicated:amal,basel,carim"),
+            (34, 43, "LOC", "adjudicated:amal"),
+        ]
+    );
+}

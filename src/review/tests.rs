@@ -72,6 +72,7 @@ fn a_log_that_does_not_hang_together_gives_no_history() {
         unlearn: vec![],
         forget: vec![],
         restore: vec![],
+        note: None,
     })
     .unwrap();
     let row = |seq, kind, undoes| LogRow {

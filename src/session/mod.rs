@@ -11,6 +11,7 @@
 //! Cost: a step looks at the paragraphs it touches; only progress on a short document
 //! (and accept-all-like, search) walks them all.
 
+pub mod curation;
 mod flags;
 mod memory;
 pub mod open;

@@ -69,9 +69,9 @@ actions! {
     DocumentStart => "document_start",
     /// End of the document
     DocumentEnd => "document_end",
-    /// Next suggestion to review, in reading order
+    /// Next suggestion, or disagreement when adjudicating
     NextPending => "next_pending",
-    /// Previous suggestion to review, in reading order
+    /// Previous suggestion, or disagreement when adjudicating
     PrevPending => "prev_pending",
     /// Next span of any state, in reading order
     NextSpan => "next_span",
@@ -133,6 +133,8 @@ actions! {
     Redo => "redo",
     /// Mark the document done (or not); asks if any are left
     ToggleDone => "toggle_done",
+    /// Adjudicating: take a variant (then its letter; x: none)
+    TakeVariant => "take_variant",
     /// Flag the span (else the document) as unsure; again: unflag
     Flag => "flag",
     /// Flag the document as unsure, with a note; again: unflag

@@ -128,6 +128,8 @@ pub struct App {
     pub(super) memory: Option<super::memory::MemoryPane>,
     /// The team's agreement screen (`K`), while it is open, with its figures.
     pub(super) agreement: Option<(crate::agreement::Report, super::agreement::AgreementView)>,
+    /// The curation, when this is an adjudication view (`adjudicate.rs`).
+    pub(super) curation: Option<super::adjudicate::CurationView>,
 }
 
 impl App {
@@ -175,6 +177,7 @@ impl App {
             docs: None,
             memory: None,
             agreement: None,
+            curation: None,
         };
         if !app.session.document().is_blank() {
             app.cursor.offset = app.first_stop(0).unwrap_or(0);
@@ -320,6 +323,10 @@ impl App {
         }
         if self.confirm_done {
             self.confirm_key(key);
+            return;
+        }
+        if self.taking() {
+            self.take_key(key);
             return;
         }
         if self.flag_prompt.is_some() {
@@ -502,7 +509,7 @@ impl App {
             return;
         }
         self.tap = None;
-        if self.list_action(action) || self.memory_action(action) {
+        if self.list_action(action) || self.memory_action(action) || self.curation_action(action) {
             return;
         }
         match action {

@@ -93,22 +93,25 @@ fn label_pieces(labels: &LabelSet) -> Vec<(String, Style)> {
 }
 
 /// What the two states look like, longest form first; the widest that fits is shown.
-fn state_forms() -> [Vec<(&'static str, Style)>; 2] {
+/// In an adjudication view (`adjudicating`) an underline is an open disagreement
+/// and a fill a gold span.
+fn state_forms(adjudicating: bool) -> [Vec<(&'static str, Style)>; 2] {
     let sample = Color::Gray;
     let pending = span_style(sample, State::Pending).fg(Color::Reset);
     let accepted = span_style(sample, State::Accepted);
+    let (under, fill) = if adjudicating {
+        (("=disagreement ", "disagreement"), ("=gold", "gold"))
+    } else {
+        (("=suggested ", "suggested"), ("=accepted", "accepted"))
+    };
     [
         vec![
             ("underline", pending),
-            ("=suggested ", Style::new()),
+            (under.0, Style::new()),
             ("fill", accepted),
-            ("=accepted", Style::new()),
+            (fill.0, Style::new()),
         ],
-        vec![
-            ("suggested", pending),
-            (" ", Style::new()),
-            ("accepted", accepted),
-        ],
+        vec![(under.1, pending), (" ", Style::new()), (fill.1, accepted)],
     ]
 }
 
@@ -135,7 +138,7 @@ fn put<S: AsRef<str>>(
 
 /// The legend row: labels from the left (cut at the right edge when too narrow), and
 /// the state key at the right when it fits after them.
-pub fn legend_row(area: Rect, buf: &mut Buffer, labels: &LabelSet) {
+pub fn legend_row(area: Rect, buf: &mut Buffer, labels: &LabelSet, adjudicating: bool) {
     if area.is_empty() {
         return;
     }
@@ -144,7 +147,7 @@ pub fn legend_row(area: Rect, buf: &mut Buffer, labels: &LabelSet) {
     let start = area.x + u16::from(area.width > 1);
     let after = put(buf, start, area.y, end, &label_pieces(labels));
     let room = end.saturating_sub(after) as usize;
-    for form in state_forms() {
+    for form in state_forms(adjudicating) {
         let w = width_of(&form);
         // Two columns apart from the labels, one from the right edge.
         if w + 3 <= room {

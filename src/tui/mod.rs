@@ -28,6 +28,7 @@
 //! paragraphs near the view (cached), whatever the size of the document.
 
 mod action;
+mod adjudicate;
 pub mod agreement;
 mod app;
 pub mod calibrate;
@@ -42,6 +43,8 @@ mod review_ops;
 pub mod terminal;
 mod view;
 
+#[cfg(test)]
+mod tests_adjudicate;
 #[cfg(test)]
 mod tests_flags;
 #[cfg(test)]
@@ -90,6 +93,31 @@ pub fn run_with(
     opened: Option<crate::review::Opened>,
 ) -> anyhow::Result<()> {
     let app = build_app(doc, opened, &settings, &engine, &keymap);
+    run_app(app, None)
+}
+
+/// Opens the adjudication view: the viewer on the gold layer `opened` of `doc`, with
+/// its `curation` (see `adjudicate.rs`); the status line first says what the
+/// auto-merge did on opening.
+pub fn run_curation(
+    doc: Document,
+    settings: ViewSettings,
+    engine: std::sync::Arc<crate::suggest::Engine>,
+    keymap: Keymap,
+    opened: crate::review::Opened,
+    curation: crate::session::curation::Curation,
+    report: crate::curate::AutoReport,
+) -> anyhow::Result<()> {
+    let mut app = build_app(doc, Some(opened), &settings, &Some(engine), &keymap);
+    let names = curation.annotators().join(", ");
+    let rule = curation.rule();
+    app.set_curation(curation);
+    if app.message().is_none() {
+        app.say(format!(
+            "adjudicating {names} ({rule}): {} agreed spans copied into gold",
+            report.agreed
+        ));
+    }
     run_app(app, None)
 }
 

@@ -44,12 +44,12 @@ fn runs<K: PartialEq + Copy>(
 }
 
 /// Underlined runs of row `y`, right to left, with their foreground colour.
-fn underlined_runs(buf: &Buffer, y: u16) -> Vec<(String, Color)> {
+pub(super) fn underlined_runs(buf: &Buffer, y: u16) -> Vec<(String, Color)> {
     runs(buf, y, |x| underlined(buf, x, y).then(|| buf[(x, y)].fg))
 }
 
 /// Runs of row `y` filled with a background colour, right to left.
-fn filled_runs(buf: &Buffer, y: u16) -> Vec<(String, Color)> {
+pub(super) fn filled_runs(buf: &Buffer, y: u16) -> Vec<(String, Color)> {
     runs(buf, y, |x| {
         let bg = buf[(x, y)].bg;
         (bg != Color::Reset).then_some(bg)

@@ -63,6 +63,8 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 pub struct Screen {
     /// The paragraphs in view, from the first one shown: layout and shown spans.
     paras: Vec<(Rc<ParagraphLayout>, Rc<[ViewSpan]>)>,
+    /// In an adjudication view, the open disagreements of those paragraphs.
+    marks: Vec<Vec<super::adjudicate::ScreenMark>>,
     /// The title bar's progress, in the form that fits ("" for an empty document or
     /// when none fits).
     progress: String,
@@ -120,7 +122,7 @@ pub fn prepare(area: Rect, app: &mut App) {
     let forms = if blank {
         None
     } else {
-        Some(app.session.progress_forms())
+        Some(app.progress_forms())
     };
     if let (Some(d), Some(f)) = (app.docs.as_mut().filter(|d| d.open), &forms) {
         // The open document's progress is live, the others' as last seen.
@@ -128,6 +130,7 @@ pub fn prepare(area: Rect, app: &mut App) {
     }
     let (progress, brand) = title_fit(area.width as usize, app, forms);
     let mut paras = Vec::new();
+    let mut marks = Vec::new();
     if !blank {
         let (mut p, skip) = app.top;
         let mut rows = 0;
@@ -135,6 +138,7 @@ pub fn prepare(area: Rect, app: &mut App) {
             let lay = app.layout(p);
             rows += app.sep(p) + lay.lines.len();
             paras.push((lay, app.session.spans_in(p)));
+            marks.push(app.curation_marks(p));
             p += 1;
         }
     }
@@ -160,6 +164,7 @@ pub fn prepare(area: Rect, app: &mut App) {
     }
     app.screen = Screen {
         paras,
+        marks,
         progress,
         brand,
         status,
@@ -219,7 +224,7 @@ fn paint(area: Rect, buf: &mut Buffer, app: &App) {
     }
     if legend {
         let row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
-        legend_row(row, buf, app.session.labels());
+        legend_row(row, buf, app.session.labels(), app.curation.is_some());
     }
     status_line(
         Rect::new(area.x, area.bottom() - 1, area.width, 1),
@@ -439,6 +444,11 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &App) {
             let lo = spans.partition_point(|s| s.end <= from);
             let hi = spans.partition_point(|s| s.start < to).max(lo);
             let here = &spans[lo..hi];
+            let marks = app
+                .screen
+                .marks
+                .get(p - app.top.0)
+                .map_or(&[][..], Vec::as_slice);
             let style_of = |cell: &Cell| {
                 let range = base + cell.start as usize..base + cell.end as usize;
                 // A bidi control's mark is dim: seen, but not read as text.
@@ -447,6 +457,9 @@ fn text_pane(area: Rect, buf: &mut Buffer, app: &App) {
                 } else {
                     Style::new()
                 };
+                // An open disagreement where gold has no span.
+                let plain =
+                    super::adjudicate::mark_at(marks, range.clone()).map_or(plain, |m| m.style());
                 let style = if here.is_empty() {
                     plain
                 } else {
@@ -528,7 +541,7 @@ pub fn status_parts(app: &mut App) -> Vec<Part> {
     let mut dir = app.settings.direction.to_string();
     let mut after = Vec::new();
     // A question waiting for its answer (`D`'s y/n) goes before anything else.
-    let question = app.confirm_done;
+    let question = app.confirm_done || app.taking();
     if question && let Some(m) = app.message() {
         parts.push(Part::new(m.to_string(), 0));
     }
@@ -543,6 +556,9 @@ pub fn status_parts(app: &mut App) -> Vec<Part> {
         // cuts before them.
         // The sign stays down to the narrowest screen; what it flags and the note go
         // first when room is short.
+        if let Some(words) = app.curation_status() {
+            parts.push(Part::new(words, 1));
+        }
         for words in app.flag_marks() {
             parts.push(Part::new("⚑".to_string(), 0));
             parts.push(Part::new(words, 2).glued());
