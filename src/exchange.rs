@@ -561,6 +561,28 @@ pub fn export(
                 (name.clone(), docs)
             })
             .collect()
+    } else if args.layer == crate::store::GOLD {
+        // Gold is written for the documents adjudicated (with a span or a done mark
+        // there): one not yet adjudicated would read as a text without entities.
+        let has: HashSet<&str> = worked
+            .iter()
+            .filter(|l| l.layer == args.layer)
+            .map(|l| l.doc.as_str())
+            .collect();
+        let docs: Vec<DocumentRow> = rows
+            .iter()
+            .filter(|r| has.contains(r.id.as_str()))
+            .cloned()
+            .collect();
+        let left = rows.len() - docs.len();
+        if left > 0 {
+            writeln!(
+                stderr,
+                "raqim: note: {left} of {} documents have no gold yet (not adjudicated): left out",
+                rows.len()
+            )?;
+        }
+        vec![(args.layer.to_string(), docs)]
     } else {
         vec![(args.layer.to_string(), rows.clone())]
     };

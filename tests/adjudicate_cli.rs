@@ -135,3 +135,48 @@ fn a_document_nobody_annotated_is_named() {
         "{err}"
     );
 }
+
+#[test]
+fn export_of_gold_leaves_out_the_documents_not_adjudicated_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = three_layers(dir.path());
+    // A second article amal has worked on, which nobody has adjudicated.
+    let other = dir.path().join("other.jsonl");
+    std::fs::write(
+        &other,
+        "{\"id\":\"other\",\"text\":\"وصل الوفد إلى حمص\",\"spans\":[{\"start\":14,\"end\":17,\"label\":\"LOC\"}]}\n",
+    )
+    .unwrap();
+    let args = [
+        "import",
+        "--format",
+        "jsonl",
+        "--annotator",
+        "amal",
+        "--db",
+        &db,
+    ];
+    let mut with_file = args.to_vec();
+    with_file.push(other.to_str().unwrap());
+    assert!(raqim(&with_file, None).status.success());
+    let auto = raqim(
+        &["adjudicate", "--auto", "--db", &db, "--annotator", "dina"],
+        None,
+    );
+    assert!(auto.status.success());
+    let out = raqim(
+        &[
+            "export", "--db", &db, "--format", "jsonl", "--layer", "gold",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let records: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(
+        records.len(),
+        1,
+        "only the adjudicated article: {records:?}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 of 2 documents have no gold yet"), "{err}");
+}

@@ -261,17 +261,27 @@ pub fn status(db: &Path, format: StatusFormat, out: &mut dyn Write) -> anyhow::R
         .max()
         .unwrap_or(0)
         .max("document".len());
-    writeln!(
-        out,
-        "\n{:<w$}  id            annotators  done by",
-        "document"
-    )?;
-    for d in &s.documents {
-        let who = if d.annotators.is_empty() {
+    let who_of = |d: &DocumentStatus| {
+        if d.annotators.is_empty() {
             "-".to_string()
         } else {
             d.annotators.join(", ")
-        };
+        }
+    };
+    let ww = s
+        .documents
+        .iter()
+        .map(|d| who_of(d).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("annotators".len());
+    writeln!(
+        out,
+        "\n{:<w$}  id            {:<ww$}  done by",
+        "document", "annotators"
+    )?;
+    for d in &s.documents {
+        let who = who_of(d);
         let done = if d.done_by.is_empty() {
             "-".to_string()
         } else {
@@ -279,7 +289,7 @@ pub fn status(db: &Path, format: StatusFormat, out: &mut dyn Write) -> anyhow::R
         };
         writeln!(
             out,
-            "{:<w$}  {:<12}  {who:<10}  {done}",
+            "{:<w$}  {:<12}  {who:<ww$}  {done}",
             d.name,
             d.id.get(..12).unwrap_or(&d.id),
         )?;
