@@ -13,7 +13,7 @@ use crate::annotation::State;
 use crate::document::document_id;
 
 use super::{
-    DocumentRow, NewSpan, Store, StoreError, StoredSpan, immediate, now_ms, span_from_row,
+    DocumentRow, NewSpan, SqliteStore, StoreError, StoredSpan, immediate, now_ms, span_from_row,
     stored_state, with_state,
 };
 
@@ -262,7 +262,7 @@ struct ImportJob<'a> {
     payload: &'a dyn Fn(usize, usize) -> String,
 }
 
-impl Store {
+impl SqliteStore {
     /// Adds documents and their spans in ONE transaction: all of it or nothing. Each
     /// document that gets spans gets one action row of `kind` by `annotator`, whose
     /// payload `payload(doc index, number of spans added)` makes; undo does not reach

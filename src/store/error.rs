@@ -176,6 +176,15 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+
+    /// A PostgreSQL server's error (`path` is its URL, without a password).
+    #[error("{}: {detail}", path.display())]
+    Server { path: PathBuf, detail: String },
+
+    /// A database URL that cannot be used as given (a password in it, an unknown
+    /// sslmode...), saying what was expected.
+    #[error("{}: {why}", path.display())]
+    BadUrl { path: PathBuf, why: String },
 }
 
 impl StoreError {
@@ -243,7 +252,9 @@ impl StoreError {
             | StoreError::BadValue { path, .. }
             | StoreError::CannotOpen { path, .. }
             | StoreError::Io { path, .. }
-            | StoreError::Sqlite { path, .. } => path,
+            | StoreError::Sqlite { path, .. }
+            | StoreError::Server { path, .. }
+            | StoreError::BadUrl { path, .. } => path,
         }
     }
 }
