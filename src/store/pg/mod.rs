@@ -8,12 +8,14 @@
 //! Must not: know the terminal.
 
 mod bulk;
+pub(crate) mod lock;
 mod review;
 pub mod schema;
 pub mod testing;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::StoreError;
@@ -61,8 +63,11 @@ impl PgUrl {
 
 /// An open connection to a raqim database on a PostgreSQL server.
 pub struct PgStore {
-    /// One connection, used by one thread at a time.
-    client: Mutex<postgres::Client>,
+    /// One connection, used by one thread at a time; shared (weakly) with the
+    /// document locks it holds, which release themselves through it.
+    client: Arc<Mutex<postgres::Client>>,
+    /// The keys of the document locks this store holds (see [`lock`]).
+    held: Arc<Mutex<HashSet<i64>>>,
     url: PgUrl,
     /// The URL, as a path for messages (the type every store error carries).
     path: PathBuf,
@@ -113,7 +118,8 @@ impl PgStore {
             .connect(postgres::NoTls)
             .map_err(|e| server_error(&path, e))?;
         Ok(PgStore {
-            client: Mutex::new(client),
+            client: Arc::new(Mutex::new(client)),
+            held: Arc::default(),
             url,
             path,
             layer: String::new(),
@@ -255,33 +261,4 @@ pub(crate) fn server_error(path: &Path, e: postgres::Error) -> StoreError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_fresh_database_gets_the_schema_once_and_a_url_with_a_password_is_refused() {
-        let Some(server) = testing::server() else {
-            return;
-        };
-        let url = server.fresh_database();
-        let path = PathBuf::from(&url);
-        let open = {
-            let path = path.clone();
-            move || PgStore::open(PgUrl::of(&path).unwrap().unwrap(), Duration::from_secs(5))
-        };
-        let store = open().unwrap();
-        assert_eq!(
-            store.schema_version().unwrap(),
-            schema::MIGRATIONS.len() as i64
-        );
-        drop(store);
-        // Twice at once: the second waits for the first's migration, then finds it done.
-        let a = std::thread::spawn(open.clone());
-        let b = open().unwrap();
-        a.join().unwrap().unwrap();
-        assert_eq!(b.schema_version().unwrap(), 1);
-        let with_password = PathBuf::from("postgresql://amal:secret@localhost/team");
-        let e = PgUrl::of(&with_password).unwrap().unwrap_err().to_string();
-        assert!(e.contains("PGPASSWORD") && !e.contains("secret"), "{e}");
-    }
-}
+mod tests;

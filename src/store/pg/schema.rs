@@ -8,7 +8,7 @@
 
 /// Migration `i` takes the schema from version `i` to `i + 1`; version 1 here is the
 /// whole of SQLite's version 6.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The key of the advisory lock taken while migrating (any fixed number: "raqim").
 pub const MIGRATION_LOCK: i64 = 0x7261_7169_6d00_0001;
@@ -102,5 +102,22 @@ CREATE TABLE layers (
     cursor BIGINT,
     top BIGINT,
     UNIQUE (doc, layer)
+);
+"#;
+
+/// Version 2: who holds each document lock (the lock itself is an advisory lock of
+/// the holder's connection, `super::lock`): the annotator, raqim's process id and
+/// when, for the message a second raqim shows, and the server process of the holder's
+/// connection (`backend`), so that a row left by a connection that ended is not
+/// believed. Written when a lock is taken; a row is replaced by the next holder.
+const V2: &str = r#"
+CREATE TABLE doc_locks (
+    doc TEXT NOT NULL REFERENCES documents(id),
+    layer TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    pid BIGINT NOT NULL,
+    backend INTEGER NOT NULL,
+    since BIGINT NOT NULL,
+    PRIMARY KEY (doc, layer)
 );
 "#;
