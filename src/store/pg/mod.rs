@@ -3,15 +3,18 @@
 //! `postgres://`) URL wherever a database path is taken.
 //!
 //! Owns: reading the URL (never with a password: that comes from `PGPASSWORD` or the
-//! password file), connecting, and the schema's migrations. Each group of methods has
+//! password file, [`pgpass`]), connecting (TLS as `sslmode` says, [`tls`]), and the
+//! schema's migrations. Each group of methods has
 //! its own file: `review` (one document in a layer), `bulk` (imports and exports).
 //! Must not: know the terminal.
 
 mod bulk;
 pub(crate) mod lock;
+pub mod pgpass;
 mod review;
 pub mod schema;
 pub mod testing;
+pub mod tls;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -25,7 +28,12 @@ use super::StoreError;
 pub struct PgUrl {
     /// The URL as the user wrote it; shown in messages and the status line.
     pub text: String,
+    /// What the URL says, for the `postgres` crate (`sslmode` as it knows it).
     pub config: postgres::Config,
+    /// The URL's `sslmode` (libpq's default: `prefer`).
+    pub ssl_mode: tls::SslMode,
+    /// The URL's `sslrootcert`: the authorities `verify-ca` and `verify-full` trust.
+    pub root_cert: Option<PathBuf>,
 }
 
 impl PgUrl {
@@ -44,7 +52,34 @@ impl PgUrl {
             path: PathBuf::from(text),
             why,
         };
-        let config: postgres::Config = text
+        // `sslmode` and `sslrootcert` are read here: the `postgres` crate knows neither
+        // verify-ca nor verify-full, nor root certificates.
+        let (base, query) = text.split_once('?').unwrap_or((text, ""));
+        let mut ssl_mode = tls::SslMode::Prefer;
+        let mut root_cert = None;
+        let mut rest = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "sslmode" => {
+                    ssl_mode = tls::SslMode::parse(value).ok_or_else(|| {
+                        bad(format!(
+                            "unknown sslmode {value:?}; expected disable, prefer, require, \
+                             verify-ca or verify-full"
+                        ))
+                    })?;
+                }
+                "sslrootcert" => root_cert = Some(PathBuf::from(percent_decoded(value))),
+                _ => rest.push(pair),
+            }
+        }
+        rest.push(match ssl_mode.for_client() {
+            "disable" => "sslmode=disable",
+            "prefer" => "sslmode=prefer",
+            _ => "sslmode=require",
+        });
+        let for_client = format!("{base}?{}", rest.join("&"));
+        let config: postgres::Config = for_client
             .parse()
             .map_err(|e| bad(format!("not a PostgreSQL URL ({e}); expected postgresql://user@host:port/dbname?sslmode=...")))?;
         if config.get_password().is_some() {
@@ -57,8 +92,34 @@ impl PgUrl {
         Ok(PgUrl {
             text: text.to_string(),
             config,
+            ssl_mode,
+            root_cert,
         })
     }
+}
+
+/// `%XX` escapes decoded (a path in a URL's query); anything else kept as it is.
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An open connection to a raqim database on a PostgreSQL server.
@@ -111,12 +172,33 @@ impl PgStore {
         Ok(store)
     }
 
+    /// Connects with the password from the environment or the password file (kept in
+    /// a copy of the configuration that is dropped once connected) and TLS as the
+    /// URL's `sslmode` says; a Unix socket never has TLS.
     fn connect(url: PgUrl, read_only: bool) -> Result<PgStore, StoreError> {
         let path = PathBuf::from(&url.text);
-        let client = url
+        let mut config = url.config.clone();
+        if let Some(password) = pgpass::password(&target(&url.config)) {
+            config.password(password);
+        }
+        let tcp = url
             .config
-            .connect(postgres::NoTls)
-            .map_err(|e| server_error(&path, e))?;
+            .get_hosts()
+            .iter()
+            .any(|h| matches!(h, postgres::config::Host::Tcp(_)));
+        let client = if url.ssl_mode == tls::SslMode::Disable || !tcp {
+            config.connect(postgres::NoTls)
+        } else {
+            let tls = tls::config(url.ssl_mode, url.root_cert.as_deref()).map_err(|why| {
+                StoreError::BadUrl {
+                    path: path.clone(),
+                    why,
+                }
+            })?;
+            config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        };
+        drop(config);
+        let client = client.map_err(|e| server_error(&path, e))?;
         Ok(PgStore {
             client: Arc::new(Mutex::new(client)),
             held: Arc::default(),
@@ -236,6 +318,23 @@ impl PgStore {
             )
             .map_err(|e| self.sq(e))?;
         Ok(row.map_or(0, |r| r.get(0)))
+    }
+}
+
+/// What the password file is searched for: the first host (`localhost` for a Unix
+/// socket, as libpq), its port (5432 by default), the database (the user's name by
+/// default) and the user (the login's name by default).
+fn target(config: &postgres::Config) -> pgpass::Target<'_> {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.as_str(),
+        _ => "localhost",
+    };
+    let user = config.get_user().unwrap_or_default();
+    pgpass::Target {
+        host,
+        port: config.get_ports().first().copied().unwrap_or(5432),
+        dbname: config.get_dbname().unwrap_or(user),
+        user,
     }
 }
 

@@ -556,3 +556,88 @@ fn a_store_opened_for_reading_refuses_every_write() {
         assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
     }
 }
+
+#[test]
+fn sslmode_and_sslrootcert_are_read_from_the_url_which_is_shown_as_written() {
+    let text = "postgresql://amal@db.example.org:5433/team?sslmode=verify-full\
+                &sslrootcert=%2Fetc%2Fraqim%2Fca.pem&application_name=raqim";
+    let url = PgUrl::of(Path::new(text)).unwrap().unwrap();
+    assert_eq!(url.text, text);
+    assert_eq!(url.ssl_mode, tls::SslMode::VerifyFull);
+    assert_eq!(
+        url.root_cert.as_deref(),
+        Some(Path::new("/etc/raqim/ca.pem"))
+    );
+    assert_eq!(
+        url.config.get_ssl_mode(),
+        postgres::config::SslMode::Require
+    );
+    assert_eq!(url.config.get_application_name(), Some("raqim"));
+    assert_eq!(url.config.get_dbname(), Some("team"));
+    let plain = PgUrl::of(Path::new("postgres://amal@db.example.org/team"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(plain.ssl_mode, tls::SslMode::Prefer);
+    for (mode, client) in [
+        ("disable", postgres::config::SslMode::Disable),
+        ("require", postgres::config::SslMode::Require),
+        ("verify-ca", postgres::config::SslMode::Require),
+    ] {
+        let url = PgUrl::of(Path::new(&format!("postgresql://a@h/db?sslmode={mode}")))
+            .unwrap()
+            .unwrap();
+        assert_eq!(url.config.get_ssl_mode(), client, "{mode}");
+    }
+    let err = PgUrl::of(Path::new("postgresql://a@h/db?sslmode=sometimes"))
+        .unwrap()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"sometimes\"") && err.contains("verify-full"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_sslmode_has_a_tls_configuration_and_a_bad_root_certificate_file_is_named() {
+    for mode in ["prefer", "require", "verify-ca", "verify-full"] {
+        let mode = tls::SslMode::parse(mode).unwrap();
+        tls::config(mode, None).unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("ca.pem");
+    std::fs::write(&junk, "not a certificate\n").unwrap();
+    for file in [junk, dir.path().join("missing.pem")] {
+        let err = tls::config(tls::SslMode::VerifyFull, Some(&file)).unwrap_err();
+        assert!(err.contains(&file.display().to_string()), "{err}");
+    }
+}
+
+#[test]
+fn the_password_file_is_searched_for_the_urls_host_port_database_and_user() {
+    let url = PgUrl::of(Path::new("postgresql://amal@db.example.org:5433/team"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        target(&url.config),
+        pgpass::Target {
+            host: "db.example.org",
+            port: 5433,
+            dbname: "team",
+            user: "amal",
+        }
+    );
+    // A Unix socket is "localhost"; the database defaults to the user's name.
+    let url = PgUrl::of(Path::new("postgresql://amal@/?host=/run/postgresql"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        target(&url.config),
+        pgpass::Target {
+            host: "localhost",
+            port: 5432,
+            dbname: "amal",
+            user: "amal",
+        }
+    );
+}
