@@ -12,6 +12,7 @@ pub struct Backend {
     /// A file's path, or the server database's URL: what `--db` takes.
     pub path: PathBuf,
     /// The schema version a store opened on it reports.
+    #[allow(dead_code)] // Not every test binary checks it.
     pub schema_version: i64,
     /// Holds the SQLite file's folder.
     _dir: Option<tempfile::TempDir>,
