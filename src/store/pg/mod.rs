@@ -4,8 +4,8 @@
 //!
 //! Owns: reading the URL (never with a password: that comes from `PGPASSWORD` or the
 //! password file, [`pgpass`]), connecting (TLS as `sslmode` says, [`tls`]), and the
-//! schema's migrations. Each group of methods has
-//! its own file: `review` (one document in a layer), `bulk` (imports and exports).
+//! schema's migrations. Each group of methods has its own file: `review` (one
+//! document in a layer), `bulk` (imports and exports), `lock` (document locks).
 //! Must not: know the terminal.
 
 mod bulk;
@@ -73,11 +73,7 @@ impl PgUrl {
                 _ => rest.push(pair),
             }
         }
-        rest.push(match ssl_mode.for_client() {
-            "disable" => "sslmode=disable",
-            "prefer" => "sslmode=prefer",
-            _ => "sslmode=require",
-        });
+        rest.push(ssl_mode.for_client());
         let for_client = format!("{base}?{}", rest.join("&"));
         let config: postgres::Config = for_client
             .parse()
@@ -354,7 +350,17 @@ pub(crate) fn server_error(path: &Path, e: postgres::Error) -> StoreError {
         path: path.to_path_buf(),
         detail: match e.as_db_error() {
             Some(db) => format!("{}: {}", db.severity(), db.message()),
-            None => e.to_string(),
+            // With its causes: "error performing TLS handshake: invalid peer
+            // certificate: UnknownIssuer" says what to fix.
+            None => {
+                let mut detail = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    detail.push_str(&format!(": {c}"));
+                    cause = c.source();
+                }
+                detail
+            }
         },
     }
 }

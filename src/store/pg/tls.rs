@@ -40,13 +40,13 @@ impl SslMode {
         })
     }
 
-    /// What the `postgres` crate is told (it knows only these three): whether TLS
-    /// must be had; which certificate is accepted is [`config`]'s verifier.
+    /// The `sslmode` parameter the `postgres` crate is given (it knows only three):
+    /// whether TLS must be had; which certificate is accepted is [`config`]'s verifier.
     pub fn for_client(self) -> &'static str {
         match self {
-            SslMode::Disable => "disable",
-            SslMode::Prefer => "prefer",
-            _ => "require",
+            SslMode::Disable => "sslmode=disable",
+            SslMode::Prefer => "sslmode=prefer",
+            _ => "sslmode=require",
         }
     }
 }
