@@ -212,6 +212,21 @@ fn an_action_applies_whole_or_not_at_all_and_undo_restores_ids() {
         );
     }
 
+    // A failing action with a view leaves the view where the last action left it.
+    let err = store
+        .commit_with(
+            &id,
+            "delete",
+            &|_| "{}".to_string(),
+            "ana",
+            None,
+            &[Change::Delete { id: 9999 }],
+            Some((1, 0)),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownSpan { .. }), "{err:?}");
+    assert_eq!(store.view(&id).unwrap(), Some((19, 2)));
+
     // Delete, then undo it: the span comes back under its id; new ids never reuse it.
     let (del, _) = store
         .commit(
