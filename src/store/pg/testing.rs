@@ -21,7 +21,7 @@ pub struct Server {
 }
 
 /// Where PostgreSQL's server programs are: on the PATH, else Debian's place.
-fn bin(name: &str) -> Option<PathBuf> {
+pub(super) fn bin(name: &str) -> Option<PathBuf> {
     if let Ok(path) = std::env::var("PATH") {
         for dir in std::env::split_paths(&path) {
             let p = dir.join(name);
@@ -41,7 +41,7 @@ fn bin(name: &str) -> Option<PathBuf> {
 }
 
 /// Runs `program` as the server's user: `nobody` when this process is root.
-fn as_server_user(program: &Path, root: bool) -> Command {
+pub(super) fn as_server_user(program: &Path, root: bool) -> Command {
     if root {
         let mut c = Command::new("runuser");
         c.args(["-u", "nobody", "--"]).arg(program);

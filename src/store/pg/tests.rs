@@ -656,3 +656,185 @@ fn the_password_file_is_searched_for_the_urls_host_port_database_and_user() {
         }
     );
 }
+
+/// A second throwaway server, on TCP with TLS (a certificate for `localhost` signed by
+/// a CA of its own, made with `openssl`), stopped on drop; `None` without `openssl`.
+struct TlsServer {
+    dir: tempfile::TempDir,
+    port: u16,
+    pg_ctl: PathBuf,
+    root: bool,
+}
+
+impl TlsServer {
+    fn start() -> Option<TlsServer> {
+        use std::process::Command;
+        let (openssl, initdb, pg_ctl) = (
+            testing::bin("openssl")?,
+            testing::bin("initdb")?,
+            testing::bin("pg_ctl")?,
+        );
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        let dir = tempfile::Builder::new()
+            .prefix("raqim-pg-tls-")
+            .tempdir()
+            .unwrap();
+        let run = |c: &mut Command| {
+            let out = c.current_dir(dir.path()).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{c:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(Command::new(&openssl).args([
+            "req",
+            "-new",
+            "-x509",
+            "-days",
+            "2",
+            "-nodes",
+            "-subj",
+            "/CN=raqim test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+        ]));
+        run(Command::new(&openssl).args([
+            "req",
+            "-new",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+        ]));
+        std::fs::write(
+            dir.path().join("ext"),
+            "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        run(Command::new(&openssl).args([
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+            "-out",
+            "srv.crt",
+        ]));
+        if root {
+            run(Command::new("chown").args(["-R", "nobody", "."]));
+        }
+        run(Command::new("chmod").args(["600", "srv.key"]));
+        // A free port: the OS's pick, let go just before the server takes it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let data = dir.path().join("data");
+        run(testing::as_server_user(&initdb, root)
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "raqim", "--auth=trust", "-E", "UTF8", "--no-sync"]));
+        let d = dir.path().display();
+        let options = format!(
+            "-c listen_addresses=localhost -p {port} -k {d} -c fsync=off -c ssl=on \
+             -c ssl_cert_file={d}/srv.crt -c ssl_key_file={d}/srv.key"
+        );
+        run(testing::as_server_user(&pg_ctl, root)
+            .arg("-D")
+            .arg(&data)
+            .args(["-w", "-l"])
+            .arg(dir.path().join("log"))
+            .args(["-o", &options, "start"]));
+        Some(TlsServer {
+            dir,
+            port,
+            pg_ctl,
+            root,
+        })
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = testing::as_server_user(&self.pg_ctl, self.root)
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+}
+
+#[test]
+fn a_server_with_tls_is_reached_as_each_sslmode_says() {
+    if testing::server().is_none() {
+        return;
+    }
+    let Some(server) = TlsServer::start() else {
+        eprintln!("raqim: the TLS test was skipped: no openssl to make its certificates");
+        return;
+    };
+    let ca = server.dir.path().join("ca.crt");
+    let ca = ca.display();
+    let port = server.port;
+    // (host, sslmode and more, Some(TLS used) or None: refused).
+    let cases = [
+        ("localhost", "disable".to_string(), Some(false)),
+        ("localhost", "prefer".to_string(), Some(true)),
+        // require encrypts without checking the certificate, as libpq.
+        ("localhost", "require".to_string(), Some(true)),
+        // The CA is not the web's: refused unless sslrootcert names it.
+        ("localhost", "verify-full".to_string(), None),
+        (
+            "localhost",
+            format!("verify-full&sslrootcert={ca}"),
+            Some(true),
+        ),
+        // The certificate names localhost, not 127.0.0.1: only verify-ca lets it be.
+        ("127.0.0.1", format!("verify-full&sslrootcert={ca}"), None),
+        (
+            "127.0.0.1",
+            format!("verify-ca&sslrootcert={ca}"),
+            Some(true),
+        ),
+    ];
+    for (host, mode, expected) in cases {
+        let url = format!("postgresql://raqim@{host}:{port}/postgres?sslmode={mode}");
+        let store = PgStore::connect(PgUrl::of(Path::new(&url)).unwrap().unwrap(), true);
+        match (store, expected) {
+            (Ok(store), Some(tls)) => {
+                let used: bool = store
+                    .client()
+                    .query_one(
+                        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                        &[],
+                    )
+                    .unwrap()
+                    .get(0);
+                assert_eq!(used, tls, "{url}");
+            }
+            (Err(e), None) => {
+                let e = e.to_string();
+                assert!(e.starts_with(&url) && e.contains("certificate"), "{e}");
+            }
+            (r, _) => panic!("{url}: {:?}", r.err()),
+        }
+    }
+}
