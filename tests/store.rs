@@ -6,7 +6,8 @@
 //! The behaviour both backends share runs on each ([`backends::each_backend`]: a
 //! SQLite file, and a PostgreSQL database when the server's programs are installed):
 //! reopening, failing actions, refused texts, flags, the action log, two stores at
-//! once, undoing a delete, and a lock dying with a killed raqim. SQLite-only, as they
+//! once, undoing a delete, a second raqim told who holds a document, and a lock dying
+//! with a killed raqim. SQLite-only, as they
 //! are about the file: damage, headers, garbage, truncation and integrity checks;
 //! another program's database; file permissions and read-only files or folders;
 //! migrating old schema versions (a server's schema has its own history); SQLite's
@@ -1064,12 +1065,60 @@ fn two_docs_one_damaged(path: &Path) -> (String, String, Vec<u8>) {
 
 #[test]
 fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_go() {
+    each_backend(|b| {
+        let path = b.path.clone();
+        let (id, other) = make_two_docs(&path);
+        let first = Store::open(&path).unwrap();
+        let second = Store::open(&path).unwrap();
+
+        let lock = first.lock_document(&id, "سارة").unwrap();
+        // Two handles on one lock file conflict even within one process (flock locks
+        // belong to the open file, not the process), as two server connections do: so
+        // this stands for a second raqim.
+        let err = second.lock_document(&id, "omar").unwrap_err();
+        let StoreError::DocumentInUse { doc, holder, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(doc, &id);
+        assert!(holder.contains("سارة"), "{holder}");
+        assert_names(&err, &path);
+        let msg = err.to_string();
+        let expected = format!(
+            "{}: document {} is open in another raqim (annotator سارة, pid {}, since ",
+            path.display(),
+            &id[..12],
+            std::process::id()
+        );
+        assert!(msg.starts_with(&expected), "{msg}");
+        assert!(msg.ends_with(" UTC); opening it read-only"), "{msg}");
+        // Taking it again from the same store is refused too: one lock, one holder.
+        assert!(matches!(
+            first.lock_document(&id, "سارة"),
+            Err(StoreError::DocumentInUse { .. })
+        ));
+
+        // Another document is free.
+        let _other = second.lock_document(&other, "omar").unwrap();
+
+        drop(lock);
+        let taken = second.lock_document(&id, "omar").unwrap();
+        let err = first.lock_document(&id, "سارة").unwrap_err().to_string();
+        assert!(err.contains("annotator omar"), "{err}");
+        assert!(
+            !err.contains("سارة"),
+            "the old holder is still named: {err}"
+        );
+        drop(taken);
+    });
+}
+
+#[test]
+fn a_lock_file_beside_the_database_names_the_holder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raqim.db");
-    let (id, other) = make_two_docs(&path);
+    let (id, _) = make_two_docs(&path);
     let first = Store::open(&path).unwrap();
     let second = Store::open(&path).unwrap();
-
     let lock = first.lock_document(&id, "سارة").unwrap();
     // One lock file per document and layer, named by the document's id.
     let file = lock.path().to_path_buf();
@@ -1087,33 +1136,6 @@ fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_g
     assert_eq!(info["pid"], std::process::id());
     assert_eq!(info["annotator"], "سارة");
     assert!(info["since_ms"].as_i64().unwrap() > 0);
-
-    // Two handles on one file conflict even within one process (flock locks belong to
-    // the open file, not the process), so this stands for a second raqim.
-    let err = second.lock_document(&id, "omar").unwrap_err();
-    let StoreError::DocumentInUse { doc, holder, .. } = &err else {
-        panic!("{err:?}");
-    };
-    assert_eq!(doc, &id);
-    assert!(holder.contains("سارة"), "{holder}");
-    assert_names(&err, &path);
-    let msg = err.to_string();
-    let expected = format!(
-        "{}: document {} is open in another raqim (annotator سارة, pid {}, since ",
-        path.display(),
-        &id[..12],
-        std::process::id()
-    );
-    assert!(msg.starts_with(&expected), "{msg}");
-    assert!(msg.ends_with(" UTC); opening it read-only"), "{msg}");
-    // Taking it again from the same store is refused too: one lock, one holder.
-    assert!(matches!(
-        first.lock_document(&id, "سارة"),
-        Err(StoreError::DocumentInUse { .. })
-    ));
-
-    // Another document is free.
-    let _other = second.lock_document(&other, "omar").unwrap();
 
     drop(lock);
     let taken = second.lock_document(&id, "omar").unwrap();
