@@ -24,6 +24,55 @@ fn as_user(url: &str, who: &str) -> String {
     url.replacen("postgresql://raqim@", &format!("postgresql://{who}@"), 1)
 }
 
+fn raqim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_raqim"))
+        .args(args)
+        .args(["--log-level", "off"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn db_roles_prints_the_script_and_refuses_what_cannot_be_a_role_or_a_server() {
+    let o = raqim(&[
+        "db",
+        "roles",
+        "--annotators",
+        "amal,basel",
+        "--curators",
+        "rana",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "CREATE ROLE \"basel\" LOGIN",
+        "GRANT \"raqim_curator\" TO \"rana\"",
+        "ALTER TABLE spans ENABLE ROW LEVEL SECURITY",
+        "USING (layer = current_user) WITH CHECK (layer = current_user)",
+        "COMMIT;",
+    ] {
+        assert!(out.contains(want), "{want} is not in:\n{out}");
+    }
+    let o = raqim(&["db", "roles", "--annotators", "amal,gold"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("curated layer"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.db");
+    let o = raqim(&[
+        "db",
+        "roles",
+        "--annotators",
+        "amal",
+        "--apply",
+        "--db",
+        file.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("postgresql:// URL"), "{err}");
+    assert!(!file.exists(), "nothing was made");
+}
+
 fn names(n: &[&str]) -> Vec<String> {
     n.iter().map(|s| s.to_string()).collect()
 }
@@ -47,8 +96,19 @@ fn an_annotator_cannot_change_another_annotators_layer_through_raqim_or_plain_sq
     let url = server.fresh_database();
     // The schema, made by raqim as the owner, then the roles (twice: it only adds).
     drop(Store::open(Path::new(&url)).unwrap());
+    let o = raqim(&[
+        "db",
+        "roles",
+        "--annotators",
+        "amal,basel",
+        "--curators",
+        "rana",
+        "--apply",
+        "--db",
+        &url,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let script = roles::script(&names(&["amal", "basel"]), &names(&["rana"])).unwrap();
-    roles::apply(Path::new(&url), &script).unwrap();
     roles::apply(Path::new(&url), &script).unwrap();
 
     let mut owner = connect(&url);
