@@ -148,6 +148,17 @@ impl Store {
         each!(self, s => s.schema_version())
     }
 
+    /// Refuses, before anything is sent, a write into `layer` that the connected
+    /// user may not make: on a server whose roles `raqim db roles` made, an
+    /// annotator writes only their own layer and `gold` only a curator
+    /// ([`super::pg::roles`]). A SQLite file has no users to tell apart.
+    pub fn may_write(&self, layer: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(()),
+            Store::Pg(s) => s.may_write(layer),
+        }
+    }
+
     pub fn add_document(
         &mut self,
         id: &str,
@@ -187,6 +198,7 @@ impl Store {
         undoes: Option<i64>,
         changes: &[Change],
     ) -> Result<(i64, Vec<i64>), StoreError> {
+        self.may_write(self.layer())?;
         each!(self, s => s.commit(doc, kind, payload, annotator, undoes, changes))
     }
 
@@ -201,6 +213,7 @@ impl Store {
         changes: &[Change],
         view: Option<(usize, usize)>,
     ) -> Result<(i64, Vec<i64>), StoreError> {
+        self.may_write(self.layer())?;
         each!(self, s => s.commit_with(doc, kind, payload, annotator, undoes, changes, view))
     }
 
@@ -213,6 +226,7 @@ impl Store {
     }
 
     pub fn set_view(&mut self, doc: &str, cursor: usize, top: usize) -> Result<(), StoreError> {
+        self.may_write(self.layer())?;
         each!(self, s => s.set_view(doc, cursor, top))
     }
 
@@ -221,6 +235,7 @@ impl Store {
     }
 
     pub fn set_done(&mut self, doc: &str, done: bool) -> Result<(), StoreError> {
+        self.may_write(self.layer())?;
         each!(self, s => s.set_done(doc, done))
     }
 
@@ -233,6 +248,10 @@ impl Store {
     }
 
     pub fn save_memory(&mut self, json: &str, upto_seq: i64) -> Result<(), StoreError> {
+        // One's own memory is a row named as oneself, held like a layer.
+        if let Some(owner) = self.memory_owner() {
+            self.may_write(owner)?;
+        }
         each!(self, s => s.save_memory(json, upto_seq))
     }
 
@@ -259,6 +278,15 @@ impl Store {
         annotator: &str,
         payload: &dyn Fn(usize, usize) -> String,
     ) -> Result<ImportReport, StoreError> {
+        let mut layers: Vec<&str> = docs
+            .iter()
+            .map(|d| d.layer.as_deref().unwrap_or(self.layer()))
+            .collect();
+        layers.sort_unstable();
+        layers.dedup();
+        for layer in layers {
+            self.may_write(layer)?;
+        }
         each!(self, s => s.import_documents(docs, kind, annotator, payload))
     }
 
@@ -295,10 +323,14 @@ impl Store {
         note: Option<&str>,
         annotator: &str,
     ) -> Result<(), StoreError> {
+        self.may_write(self.layer())?;
         each!(self, s => s.set_flag(doc, place, note, annotator))
     }
 
     pub fn assign(&mut self, rows: &[(String, String)]) -> Result<usize, StoreError> {
+        if let Store::Pg(s) = self {
+            s.may_assign()?;
+        }
         each!(self, s => s.assign(rows))
     }
 

@@ -45,6 +45,11 @@ pub enum StoreError {
     #[error("{}: the database is read-only ({detail}); nothing was written", path.display())]
     ReadOnly { path: PathBuf, detail: String },
 
+    /// The connected user may not write there (another's layer, or gold without
+    /// being a curator: `raqim db roles`); refused before anything was sent.
+    #[error("{}: {detail}", path.display())]
+    Forbidden { path: PathBuf, detail: String },
+
     /// SQLite reported SQLITE_FULL (the disk, or the database's size limit, is full) or
     /// could not grow its shared-memory file beside the database (no space left there).
     #[error(
@@ -237,6 +242,7 @@ impl StoreError {
             | StoreError::Foreign { path, .. }
             | StoreError::Locked { path, .. }
             | StoreError::ReadOnly { path, .. }
+            | StoreError::Forbidden { path, .. }
             | StoreError::Full { path }
             | StoreError::SchemaMismatch { path, .. }
             | StoreError::Damaged { path, .. }

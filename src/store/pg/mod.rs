@@ -12,6 +12,7 @@ mod bulk;
 pub(crate) mod lock;
 pub mod pgpass;
 mod review;
+pub mod roles;
 pub mod schema;
 pub mod testing;
 pub mod tls;
@@ -133,6 +134,8 @@ pub struct PgStore {
     memory_owner: Option<String>,
     /// Opened only for reading: every write is refused.
     read_only: bool,
+    /// Who the connection is, for the layers it may write ([`roles::Member`]).
+    member: std::sync::OnceLock<roles::Member>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -203,6 +206,7 @@ impl PgStore {
             layer: String::new(),
             memory_owner: None,
             read_only,
+            member: std::sync::OnceLock::new(),
         })
     }
 
@@ -218,12 +222,19 @@ impl PgStore {
             &[&schema::MIGRATION_LOCK],
         )
         .map_err(sq)?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS raqim_schema (version BIGINT NOT NULL)")
-            .map_err(sq)?;
-        let found: Option<i64> = tx
-            .query_opt("SELECT version FROM raqim_schema", &[])
+        // Read before anything is written: an annotator's role (`raqim db roles`)
+        // may read the schema's version but not create or change a table.
+        let made: bool = tx
+            .query_one("SELECT to_regclass('raqim_schema') IS NOT NULL", &[])
             .map_err(sq)?
-            .map(|r| r.get(0));
+            .get(0);
+        let found: Option<i64> = if made {
+            tx.query_opt("SELECT version FROM raqim_schema", &[])
+                .map_err(sq)?
+                .map(|r| r.get(0))
+        } else {
+            None
+        };
         let target = schema::MIGRATIONS.len() as i64;
         let found = found.unwrap_or(0);
         if found > target {
@@ -233,6 +244,12 @@ impl PgStore {
                 supported: target,
             });
         }
+        if found == target {
+            tx.commit().map_err(sq)?;
+            return Ok(target);
+        }
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS raqim_schema (version BIGINT NOT NULL)")
+            .map_err(sq)?;
         for step in &schema::MIGRATIONS[found as usize..] {
             tx.batch_execute(step).map_err(sq)?;
         }

@@ -5,7 +5,9 @@
 //! gets a database of its own on it.
 //!
 //! Without PostgreSQL's server programs installed, [`server`] is `None` and says once
-//! on standard error that the PostgreSQL tests were skipped and how to enable them.
+//! on standard error that the PostgreSQL tests were skipped and how to enable them
+//! (libtest hides that for a passing test: `tests/postgresql.rs` says it where
+//! `cargo test` shows it). With `RAQIM_PG_TESTS=require` (CI), it panics instead.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -132,6 +134,9 @@ pub fn server() -> Option<&'static Server> {
     SERVER
         .get_or_init(|| match start() {
             Ok(s) => Some(s),
+            Err(why) if std::env::var("RAQIM_PG_TESTS").as_deref() == Ok("require") => {
+                panic!("RAQIM_PG_TESTS=require, but no PostgreSQL server for the tests: {why}")
+            }
             Err(why) => {
                 eprintln!(
                     "raqim: PostgreSQL tests skipped ({why}); install PostgreSQL's server \
