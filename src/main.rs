@@ -212,10 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if a.format == AgreementFormat::Chart && std::io::stdout().is_terminal() {
                 let config = settings()?;
                 let view = view_settings(&config, &cli.view, cli.terminal)?;
-                let keymap = match raqim::tui::user_keymap_path().filter(|p| p.exists()) {
-                    Some(path) => raqim::tui::load_keymap(&path)?,
-                    None => raqim::tui::Keymap::default_keymap(),
-                };
+                let keymap = keymap(cli.keymap.as_deref())?;
                 return raqim::tui::agreement::show_with(&report, &view, &keymap);
             }
             let mut out = std::io::stdout().lock();
@@ -293,14 +290,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // A user's files are read (and any error shown) before the screen is
             // taken; the built-in engine is built while the article is decoded.
             let engine = review_engine(&cli.sources.options())?;
-            let keymap = match cli
-                .keymap
-                .clone()
-                .or_else(|| raqim::tui::user_keymap_path().filter(|p| p.exists()))
-            {
-                Some(path) => raqim::tui::load_keymap(&path)?,
-                None => raqim::tui::Keymap::default_keymap(),
-            };
+            let keymap = keymap(cli.keymap.as_deref())?;
             let config = settings()?;
             let mut settings = view_settings(&config, &cli.view, cli.terminal)?;
             // Who annotates, and where, is settled (or refused) before anything opens.
@@ -361,14 +351,7 @@ fn queue(cli: &Cli) -> anyhow::Result<()> {
         "viewer: the queue"
     );
     let engine = review_engine(&cli.sources.options())?;
-    let keymap = match cli
-        .keymap
-        .clone()
-        .or_else(|| raqim::tui::user_keymap_path().filter(|p| p.exists()))
-    {
-        Some(path) => raqim::tui::load_keymap(&path)?,
-        None => raqim::tui::Keymap::default_keymap(),
-    };
+    let keymap = keymap(cli.keymap.as_deref())?;
     let mut settings = view_settings(&config, &cli.view, cli.terminal)?;
     settings.team_db = keeper.db().map(Path::to_path_buf);
     let mut source = SetSource::new(entries, keeper, cli.view.lossy, engine.clone());
@@ -412,13 +395,20 @@ fn adjudicate(a: raqim::cli::AdjudicateArgs) -> anyhow::Result<()> {
     };
     log_opened(&doc.name, &doc, Some(&opened));
     tracing::info!(%rule, "adjudicate: {report}");
-    let keymap = match raqim::tui::user_keymap_path().filter(|p| p.exists()) {
-        Some(path) => raqim::tui::load_keymap(&path)?,
-        None => raqim::tui::Keymap::default_keymap(),
-    };
+    let keymap = keymap(None)?;
     let mut settings = view_settings(&config, &a.view, None)?;
     settings.suggest = false;
     raqim::tui::run_curation(doc, settings, engine, keymap, opened, curation, report)
+}
+
+/// The keymap: `--keymap FILE`, else the user's keymap file if there is one, each
+/// merged over the defaults; else the defaults.
+fn keymap(flag: Option<&Path>) -> anyhow::Result<raqim::tui::Keymap> {
+    let user = || raqim::tui::user_keymap_path().filter(|p| p.exists());
+    Ok(match flag.map(Path::to_path_buf).or_else(user) {
+        Some(path) => raqim::tui::load_keymap(&path)?,
+        None => raqim::tui::Keymap::default_keymap(),
+    })
 }
 
 /// The settings file, read once per command that needs it.

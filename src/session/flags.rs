@@ -77,7 +77,6 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::document::Document;
     use crate::session::open::Keeper;
 
     const TEXT: &str = "قال الجيش السوري إن داعش انسحب\n";
@@ -85,11 +84,7 @@ mod tests {
     /// A session on `file` kept in `dir`'s database by `who`.
     fn open(dir: &Path, file: &Path, who: &str) -> Session {
         let keeper = Keeper::new(Some(dir.join("raqim.db")), who.into(), None);
-        let doc = Document::open(file, false).unwrap();
-        let (doc, opened) = keeper.open(doc, file, None, None).unwrap();
-        let mut s = Session::new(doc, None, true);
-        s.set_review(opened.unwrap().review);
-        s
+        crate::session::tests::kept(&keeper, file)
     }
 
     fn first_suggestion(s: &mut Session) -> ViewSpan {

@@ -71,6 +71,16 @@ impl Session {
     }
 }
 
+/// A session on `file` as the viewer opens it through `keeper` (kept in its
+/// database, in its layer).
+pub(crate) fn kept(keeper: &crate::session::open::Keeper, file: &std::path::Path) -> Session {
+    let doc = Document::open(file, false).unwrap();
+    let (doc, opened) = keeper.open(doc, file, None, None).unwrap();
+    let mut s = Session::new(doc, None, true);
+    s.set_review(opened.unwrap().review);
+    s
+}
+
 fn settle(accept: bool) -> Op {
     Op::Settle {
         accept,

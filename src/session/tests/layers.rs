@@ -13,12 +13,10 @@ const SECOND: &str = "غادر الوفد زمردة صباح اليوم\n";
 
 /// A session on `file` kept in `dir`'s database by `who`, in their own layer.
 fn open(dir: &Path, file: &Path, who: &str) -> Session {
-    let keeper = Keeper::new(Some(dir.join("raqim.db")), who.into(), None);
-    let doc = Document::open(file, false).unwrap();
-    let (doc, opened) = keeper.open(doc, file, None, None).unwrap();
-    let mut s = Session::new(doc, None, true);
-    s.set_review(opened.unwrap().review);
-    s
+    kept(
+        &Keeper::new(Some(dir.join("raqim.db")), who.into(), None),
+        file,
+    )
 }
 
 fn label(s: &mut Session, word: &str) {
@@ -74,13 +72,11 @@ fn an_analyst_who_learns_alone_is_taught_by_their_own_decisions_only() {
     std::fs::write(&first, FIRST).unwrap();
     std::fs::write(&second, SECOND).unwrap();
     let alone = |who: &str, file: &Path| {
-        let keeper =
-            Keeper::new(Some(dir.path().join("raqim.db")), who.into(), None).learning_alone(true);
-        let doc = Document::open(file, false).unwrap();
-        let (doc, opened) = keeper.open(doc, file, None, None).unwrap();
-        let mut s = Session::new(doc, None, true);
-        s.set_review(opened.unwrap().review);
-        s
+        let db = Some(dir.path().join("raqim.db"));
+        kept(
+            &Keeper::new(db, who.into(), None).learning_alone(true),
+            file,
+        )
     };
     {
         let mut basel = alone("basel", &first);
