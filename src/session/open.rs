@@ -264,7 +264,7 @@ impl Keeper {
     /// The database, if it exists (for reading progress: never created, migrated or
     /// written for that).
     fn existing_store(&self) -> Option<Store> {
-        let path = self.db.as_ref().filter(|p| p.exists())?;
+        let path = self.db.as_ref().filter(|p| crate::store::exists(p))?;
         let mut store = Store::open_read_only(path).ok()?;
         store.set_layer(&self.layer);
         Some(store)

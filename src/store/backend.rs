@@ -16,8 +16,10 @@ use super::{
     ImportReport, LayerRow, Registration, SqliteStore, StoreError, StoredSpan,
 };
 
-/// An open raqim database, of either backend.
+/// An open raqim database, of either backend. (The SQLite one is kept unboxed: a
+/// store is made once per opening, and the viewer's hot path goes through it.)
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Store {
     Sqlite(SqliteStore),
     Pg(Box<PgStore>),
