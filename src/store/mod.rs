@@ -41,6 +41,7 @@ mod backend;
 mod bulk;
 mod error;
 mod flags;
+mod import_rules;
 mod lock;
 mod open;
 pub mod pg;
@@ -63,14 +64,14 @@ use crate::document::document_id;
 
 pub use assignments::{Assignment, LayerRow};
 pub use backend::{Store, exists};
-pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use error::StoreError;
+pub use import_rules::{ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use lock::DocLock;
 pub use register::Registration;
 pub use schema::SCHEMA_VERSION;
 pub use types::{
-    ActionRow, Change, DocumentRow, Flag, GOLD, NewSpan, StoredSpan, check_annotator, check_layer,
-    default_path_from,
+    ActionRow, Change, DocumentRow, Flag, FullDocument, GOLD, NewSpan, StoredSpan, check_annotator,
+    check_layer, default_path_from,
 };
 
 /// How long a write waits for another process's transaction before giving up.
