@@ -272,6 +272,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Command::Db(raqim::cli::DbCommand::Copy(a))) => {
+            let report = raqim::store::copy::copy(&a.from, &a.to)?;
+            print!("{report}");
+            Ok(())
+        }
         Some(Command::Check(a)) => {
             let db = database_path(a.db.as_deref())?;
             let report = raqim::store::check(&db)?;

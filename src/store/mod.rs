@@ -39,6 +39,7 @@
 mod assignments;
 mod backend;
 mod bulk;
+pub mod copy;
 mod error;
 mod flags;
 mod import_rules;

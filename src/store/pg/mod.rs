@@ -9,6 +9,7 @@
 //! Must not: know the terminal.
 
 mod bulk;
+mod copy;
 pub(crate) mod lock;
 pub mod pgpass;
 mod review;
