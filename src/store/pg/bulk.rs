@@ -726,3 +726,7 @@ impl Drop for Snapshot<'_> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "bulk_tests.rs"]
+mod tests;
