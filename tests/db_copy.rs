@@ -299,6 +299,16 @@ fn a_copy_into_a_database_that_holds_anything_is_refused_and_writes_nothing() {
     assert_eq!(rows(&b), before);
     let out = copy(a.to_str().unwrap(), a.to_str().unwrap());
     assert!(!out.status.success());
+    // A source that is not there is said, and not made.
+    let missing = dir.path().join("missing.db");
+    let out = copy(
+        missing.to_str().unwrap(),
+        dir.path().join("d.db").to_str().unwrap(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no such database"), "{err}");
+    assert!(!missing.exists() && !dir.path().join("d.db").exists());
 
     let Some(server) = testing::server() else {
         return;

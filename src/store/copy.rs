@@ -245,6 +245,10 @@ pub enum CopyError {
     NotEmpty { path: PathBuf, tables: String },
     #[error("--from and --to name the same database: {}", .0.display())]
     Same(PathBuf),
+    #[error("{}: no such database to copy from; nothing was written", .0.display())]
+    NoSource(PathBuf),
+    #[error("{}: another raqim made a database there during the copy; it was left as it was and the copy dropped", .0.display())]
+    Raced(PathBuf),
     #[error("{}: after the copy, table {table} has {target} rows where {} has {found}; nothing was written", .to.display(), .from.display())]
     Count {
         from: PathBuf,
@@ -286,6 +290,10 @@ pub fn copy(from: &Path, to: &Path) -> Result<CopyReport, CopyError> {
     if from == to {
         return Err(CopyError::Same(from.to_path_buf()));
     }
+    // Opening a file that is not there would make an empty one.
+    if !super::exists(from) {
+        return Err(CopyError::NoSource(from.to_path_buf()));
+    }
     let source = Store::open(from)?;
     let dump = match &source {
         Store::Sqlite(s) => s.dump_tables()?,
@@ -318,8 +326,8 @@ pub fn copy(from: &Path, to: &Path) -> Result<CopyReport, CopyError> {
             });
         }
     };
-    if fresh {
-        target.publish()?;
+    if fresh && !target.publish()? {
+        return Err(CopyError::Raced(to.to_path_buf()));
     }
     Ok(CopyReport {
         from: from.to_path_buf(),
