@@ -284,8 +284,13 @@ impl SqliteStore {
             // fast as inserting all over them. The order of the spans of one document
             // as the file gives them decides which of two overlapping ones is kept.
             let order = span_order(docs);
+            // In a fixed order (the index's, by start), not whichever index the planner
+            // picks: it decides the span named in a conflict, the same on PostgreSQL.
             let mut old_spans = tx
-                .prepare("SELECT start, end, label, state FROM spans WHERE doc = ?1 AND layer = ?2")
+                .prepare(
+                    "SELECT start, end, label, state FROM spans WHERE doc = ?1 AND layer = ?2 \
+                     ORDER BY start, id",
+                )
                 .map_err(sq)?;
             let mut add_action = tx
                 .prepare(

@@ -392,28 +392,38 @@ impl PgStore {
         let mut updated: HashSet<&str> = HashSet::new();
         let mut actions: Vec<(usize, String)> = Vec::new();
         let mut spans: Vec<(usize, Vec<&ImportSpan>)> = Vec::new();
+        // The spans of the document being imported, per layer, each with its place in
+        // the order of ids (those stored before, then those added, in order).
         let mut current: Option<&str> = None;
-        let mut haves: HashMap<&str, Have> = HashMap::new();
+        let mut has: HashMap<&str, Vec<(usize, Old)>> = HashMap::new();
+        let mut next = 1usize << 40;
         for i in span_order(docs) {
             let d = &docs[i];
             let layer = layers[i].as_str();
             if current != Some(d.id.as_str()) {
-                haves.clear();
+                has.clear();
                 current = Some(d.id.as_str());
             }
-            let have = haves.entry(layer).or_insert_with(|| {
-                let mut h = Have::default();
-                for s in old
-                    .remove(&(d.id.clone(), layer.to_string()))
-                    .unwrap_or_default()
-                {
-                    h.add(s);
-                }
-                h
+            let list = has.entry(layer).or_insert_with(|| {
+                let stored = old.remove(&(d.id.clone(), layer.to_string()));
+                stored.unwrap_or_default().into_iter().enumerate().collect()
             });
-            let keep = keep_spans(have, i, d, &path, &mut report)?;
+            // As SQLite reads them again for a second record of the same document (its
+            // index: by start, then id): that order decides the span named in a
+            // conflict.
+            list.sort_by_key(|(o, s)| (s.0, *o));
+            let mut have = Have::default();
+            for (_, s) in list.iter() {
+                have.add(s.clone());
+            }
+            let keep = keep_spans(&mut have, i, d, &path, &mut report)?;
             if keep.is_empty() {
                 continue;
+            }
+            for s in &keep {
+                let n = &s.span;
+                list.push((next, (n.start, n.end, n.label.clone(), n.state)));
+                next += 1;
             }
             actions.push((i, payload(i, keep.len())));
             report.actions += 1;
