@@ -192,6 +192,7 @@ fn bench(c: &mut Criterion) {
     eprint!("pg bench:   {report}");
 
     let rows = store.documents_as_added().unwrap();
+    review_figures(db, &rows);
     let some: Vec<_> = rows.iter().step_by(rows.len() / 100).cloned().collect();
     let mut g = c.benchmark_group("pg");
     g.sample_size(20);
@@ -203,6 +204,138 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// The review's figures on the 10,000-document database (issue 16): opening one
+/// document as the viewer's store part does (lock, spans, actions, view), the p99 of
+/// an accept, and 8 analysts (threads, each with its own connection, as separate
+/// processes would have) taking 500 actions each at once on different documents.
+fn review_figures(db: &Path, rows: &[raqim::store::DocumentRow]) {
+    use raqim::annotation::State;
+    use raqim::store::{Change, NewSpan};
+    use std::time::Instant;
+    let open = |doc: &str, who: &str| {
+        let mut store = Store::open(db).unwrap();
+        store.set_layer("bench");
+        let lock = store.lock_document(doc, who).unwrap();
+        let spans = store.spans(doc).unwrap();
+        let actions = store.actions(doc).unwrap();
+        let view = store.view(doc).unwrap();
+        (store, lock, spans, actions.len(), view)
+    };
+    let doc = &rows[rows.len() / 2].id;
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let opened = open(doc, "bench");
+        times.push(t.elapsed());
+        drop(opened);
+    }
+    times.sort();
+    eprintln!(
+        "pg bench: open a document of the 10,000 (connect, lock, spans, actions, view): median {:.1?}, worst {:.1?} of 20",
+        times[10], times[19]
+    );
+    // Accepting a span and taking it back, one action each, as the viewer commits.
+    let (mut store, _lock, spans, _, _) = open(doc, "bench");
+    let target = spans[0].clone();
+    let mut times = Vec::new();
+    for i in 0..400 {
+        let span = NewSpan {
+            state: if i % 2 == 0 {
+                State::Accepted
+            } else {
+                State::Pending
+            },
+            ..target.span.clone()
+        };
+        let t = Instant::now();
+        store
+            .commit_with(
+                doc,
+                "accept",
+                &|_| "{}".to_string(),
+                "bench",
+                None,
+                &[Change::Update {
+                    id: target.id,
+                    span,
+                }],
+                Some((0, 0)),
+            )
+            .unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    eprintln!(
+        "pg bench: accept (one action, one transaction with the view): p50 {:.2?}, p99 {:.2?}, max {:.2?} of 400",
+        p(0.5),
+        p(0.99),
+        times[times.len() - 1]
+    );
+    drop(store);
+    // 8 analysts at once, 500 actions each, each on a document of their own.
+    let before = Store::open(db).unwrap().max_seq().unwrap();
+    let started = Instant::now();
+    let handles: Vec<_> = (0..8)
+        .map(|k| {
+            let db = db.to_path_buf();
+            let doc = rows[k * 997].id.clone();
+            std::thread::spawn(move || -> (usize, usize) {
+                let who = format!("analyst{k}");
+                let mut store = Store::open(&db).unwrap();
+                store.set_layer(&who);
+                let _lock = store.lock_document(&doc, &who).unwrap();
+                let (mut ok, mut failed) = (0, 0);
+                for i in 0..500 {
+                    let span = NewSpan {
+                        start: i % 50,
+                        end: i % 50 + 1,
+                        label: "LOC".into(),
+                        state: State::Accepted,
+                        source: "analyst".into(),
+                        score: 1.0,
+                    };
+                    let change = if i % 2 == 0 {
+                        Change::Insert(span)
+                    } else {
+                        let last = store.spans(&doc).unwrap().pop().unwrap().id;
+                        Change::Delete { id: last }
+                    };
+                    match store.commit(&doc, "create", "{}", &who, None, &[change]) {
+                        Ok(_) => ok += 1,
+                        Err(e) => {
+                            eprintln!("pg bench: {who}: {e}");
+                            failed += 1
+                        }
+                    }
+                }
+                (ok, failed)
+            })
+        })
+        .collect();
+    let (mut ok, mut failed) = (0, 0);
+    for h in handles {
+        let (o, f) = h.join().unwrap();
+        ok += o;
+        failed += f;
+    }
+    let took = started.elapsed();
+    let after = Store::open(db).unwrap().max_seq().unwrap();
+    let logged = {
+        let mut n = 0;
+        for k in 0..8 {
+            let mut s = Store::open(db).unwrap();
+            s.set_layer(&format!("analyst{k}"));
+            n += s.actions(&rows[k * 997].id).unwrap().len();
+        }
+        n
+    };
+    eprintln!(
+        "pg bench: 8 analysts x 500 actions at once: {ok} committed, {failed} errors, {logged} in the log (seqs {before}..{after}), {took:.2?} in all"
+    );
+    assert_eq!((ok, failed, logged), (4000, 0, 4000));
 }
 
 criterion_group!(benches, bench);
