@@ -262,6 +262,58 @@ pub enum Command {
     /// these very options, where the shells and `man` find a user's own: under
     /// $XDG_DATA_HOME (else ~/.local/share), or --dir.
     ShellFiles(ShellFilesArgs),
+    /// The database itself: copying a project between SQLite and PostgreSQL, a team
+    /// server's roles (see `raqim db --help`).
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `raqim db ...`: the database as a whole.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Print the SQL that makes a PostgreSQL role per annotator and curator and turns
+    /// on row-level security, so that the server itself lets an annotator who
+    /// connects as themselves write only their own layer, and gold only a curator
+    /// (with --apply, run it on --db as the connected, privileged user).
+    Roles(DbRolesArgs),
+    /// Copy a whole project (documents, spans with their ids, the action log with its
+    /// seqs and undo links, done marks and views, flags, paths, memory, assignments)
+    /// from one database to another, SQLite or PostgreSQL either way, into an empty
+    /// target in one transaction; the row counts of every table are checked before it
+    /// commits and printed.
+    Copy(DbCopyArgs),
+}
+
+/// The arguments of `raqim db roles` (see [`DbCommand::Roles`]).
+#[derive(Debug, Args)]
+pub struct DbRolesArgs {
+    /// The annotators, comma-separated, each a role named as their layer, e.g.
+    /// amal,basel.
+    #[arg(long, value_delimiter = ',', value_name = "NAME,NAME,...")]
+    pub annotators: Vec<String>,
+    /// The curators, who also write gold, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "NAME,NAME,...")]
+    pub curators: Vec<String>,
+    /// Run the script on the database instead of printing it (its schema is made
+    /// first if missing).
+    #[arg(long)]
+    pub apply: bool,
+    /// The team server, a postgresql:// URL connecting as its owner or a superuser
+    /// [default: $RAQIM_DB]. Only with --apply.
+    #[arg(long, value_name = "URL", requires = "apply")]
+    pub db: Option<PathBuf>,
+}
+
+/// The arguments of `raqim db copy` (see [`DbCommand::Copy`]).
+#[derive(Debug, Args)]
+pub struct DbCopyArgs {
+    /// The database copied: a file, or a postgresql:// URL.
+    #[arg(long, value_name = "PATH|URL")]
+    pub from: PathBuf,
+    /// The database written: a file (made if missing) or a postgresql:// URL; it must
+    /// hold nothing yet.
+    #[arg(long, value_name = "PATH|URL")]
+    pub to: PathBuf,
 }
 
 /// The arguments of `raqim adjudicate` (see [`Command::Adjudicate`]).

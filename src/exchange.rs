@@ -479,7 +479,8 @@ pub fn export(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if !args.db.exists() {
+    // A server's database (a URL) is there as far as a path can tell; connecting says.
+    if !crate::store::exists(args.db) {
         return Err(ExchangeError::NoDatabase {
             path: args.db.to_path_buf(),
         }
@@ -1247,7 +1248,9 @@ pub fn import(args: &ImportArgs, stderr: &mut dyn Write) -> anyhow::Result<Impor
     // (a full disk) leaves nothing behind. If another raqim made one there meanwhile,
     // the import goes into that one.
     let mut published = false;
-    if !args.db.try_exists().unwrap_or(true) {
+    // A server's database is never made here: it goes the way of an existing one
+    // (its documents locked first).
+    if !crate::store::exists(args.db) && !args.db.try_exists().unwrap_or(true) {
         let mut store = Store::create(args.db)?;
         store.set_layer(args.annotator);
         let report = store.import_documents(&docs, "import", args.annotator, &|i, n| {

@@ -255,6 +255,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Adjudicate(a)) => adjudicate(a),
+        Some(Command::Db(raqim::cli::DbCommand::Roles(a))) => {
+            use raqim::store::pg::roles;
+            let trim = |v: &[String]| v.iter().map(|n| n.trim().to_string()).collect::<Vec<_>>();
+            let script = roles::script(&trim(&a.annotators), &trim(&a.curators))
+                .map_err(anyhow::Error::msg)?;
+            if !a.apply {
+                print!("{script}");
+                return Ok(());
+            }
+            let db = database_path(a.db.as_deref())?;
+            roles::apply(&db, &script)?;
+            println!(
+                "{}: roles, grants and row-level security applied",
+                db.display()
+            );
+            Ok(())
+        }
+        Some(Command::Db(raqim::cli::DbCommand::Copy(a))) => {
+            let report = raqim::store::copy::copy(&a.from, &a.to)?;
+            print!("{report}");
+            Ok(())
+        }
         Some(Command::Check(a)) => {
             let db = database_path(a.db.as_deref())?;
             let report = raqim::store::check(&db)?;

@@ -1,8 +1,14 @@
 //! Layers (issue 15): each analyst's work on a document is their own, in the store as
-//! a second raqim sees it; and a database from before layers keeps every document's
-//! work together, in the layer of the analyst who did it.
+//! a second raqim sees it (on both backends: a SQLite file and, when installed, a
+//! PostgreSQL server); and a database from before layers keeps every document's work
+//! together, in the layer of the analyst who did it (SQLite-only: a server's schema
+//! began with layers).
+
+mod backends;
 
 use std::path::Path;
+
+use backends::each_backend;
 
 use raqim::annotation::State;
 use raqim::document::document_id;
@@ -29,94 +35,95 @@ fn in_layer(path: &Path, layer: &str) -> Store {
 
 #[test]
 fn two_analysts_on_one_document_each_write_and_undo_only_their_own_layer() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("raqim.db");
-    let id = document_id(TEXT);
-    let mut amal = in_layer(&db, "amal");
-    amal.add_document(&id, "news.txt", None, TEXT).unwrap();
-    let mut basel = in_layer(&db, "basel");
-    // Both hold their layer's lock at once: neither is read-only.
-    let _a = amal.lock_document(&id, "amal").unwrap();
-    let _b = basel.lock_document(&id, "basel").unwrap();
-    // A second raqim of amal's on the same document is refused her lock.
-    let again = in_layer(&db, "amal");
-    assert!(matches!(
-        again.lock_document(&id, "amal"),
-        Err(StoreError::DocumentInUse { .. })
-    ));
+    each_backend(|b| {
+        let db = b.path.clone();
+        let id = document_id(TEXT);
+        let mut amal = in_layer(&db, "amal");
+        amal.add_document(&id, "news.txt", None, TEXT).unwrap();
+        let mut basel = in_layer(&db, "basel");
+        // Both hold their layer's lock at once: neither is read-only.
+        let _a = amal.lock_document(&id, "amal").unwrap();
+        let _b = basel.lock_document(&id, "basel").unwrap();
+        // A second raqim of amal's on the same document is refused her lock.
+        let again = in_layer(&db, "amal");
+        assert!(matches!(
+            again.lock_document(&id, "amal"),
+            Err(StoreError::DocumentInUse { .. })
+        ));
 
-    let (a_seq, a_ids) = amal
-        .commit(
-            &id,
-            "create",
-            "{}",
-            "amal",
-            None,
-            &[Change::Insert(span(11, 15, "PER"))],
-        )
-        .unwrap();
-    basel
-        .commit(
-            &id,
-            "create",
-            "{}",
-            "basel",
-            None,
-            &[Change::Insert(span(19, 23, "LOC"))],
-        )
-        .unwrap();
-    amal.set_done(&id, true).unwrap();
-    amal.set_view(&id, 12, 0).unwrap();
+        let (a_seq, a_ids) = amal
+            .commit(
+                &id,
+                "create",
+                "{}",
+                "amal",
+                None,
+                &[Change::Insert(span(11, 15, "PER"))],
+            )
+            .unwrap();
+        basel
+            .commit(
+                &id,
+                "create",
+                "{}",
+                "basel",
+                None,
+                &[Change::Insert(span(19, 23, "LOC"))],
+            )
+            .unwrap();
+        amal.set_done(&id, true).unwrap();
+        amal.set_view(&id, 12, 0).unwrap();
 
-    let labels = |s: &Store| -> Vec<String> {
-        s.spans(&id)
+        let labels = |s: &Store| -> Vec<String> {
+            s.spans(&id)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.span.label)
+                .collect()
+        };
+        assert_eq!(labels(&amal), ["PER"]);
+        assert_eq!(labels(&basel), ["LOC"]);
+        assert_eq!(amal.actions(&id).unwrap().len(), 1);
+        assert_eq!(basel.actions(&id).unwrap().len(), 1);
+        assert_eq!(amal.done(&id).unwrap(), Some(true));
+        assert_eq!(basel.done(&id).unwrap(), Some(false));
+        assert_eq!(amal.view(&id).unwrap(), Some((12, 0)));
+        assert_eq!(basel.view(&id).unwrap(), None);
+        assert!(!basel.documents().unwrap()[0].done);
+        assert!(amal.documents().unwrap()[0].done);
+
+        // basel can neither change amal's span nor undo amal's action.
+        let hers = Change::Delete { id: a_ids[0] };
+        assert!(matches!(
+            basel.commit(
+                &id,
+                "delete",
+                "{}",
+                "basel",
+                None,
+                std::slice::from_ref(&hers)
+            ),
+            Err(StoreError::UnknownSpan { .. })
+        ));
+        assert!(matches!(
+            basel.commit(&id, "undo", "{}", "basel", Some(a_seq), &[]),
+            Err(StoreError::UnknownAction { .. })
+        ));
+        amal.commit(&id, "undo", "{}", "amal", Some(a_seq), &[hers])
+            .unwrap();
+        assert!(labels(&amal).is_empty());
+        assert_eq!(labels(&basel), ["LOC"]);
+
+        let all = amal.spans_of_all_layers(&id).unwrap();
+        assert_eq!(all.keys().collect::<Vec<_>>(), ["basel"]);
+        let layers: Vec<(String, bool)> = amal
+            .layers()
             .unwrap()
             .into_iter()
-            .map(|s| s.span.label)
-            .collect()
-    };
-    assert_eq!(labels(&amal), ["PER"]);
-    assert_eq!(labels(&basel), ["LOC"]);
-    assert_eq!(amal.actions(&id).unwrap().len(), 1);
-    assert_eq!(basel.actions(&id).unwrap().len(), 1);
-    assert_eq!(amal.done(&id).unwrap(), Some(true));
-    assert_eq!(basel.done(&id).unwrap(), Some(false));
-    assert_eq!(amal.view(&id).unwrap(), Some((12, 0)));
-    assert_eq!(basel.view(&id).unwrap(), None);
-    assert!(!basel.documents().unwrap()[0].done);
-    assert!(amal.documents().unwrap()[0].done);
-
-    // basel can neither change amal's span nor undo amal's action.
-    let hers = Change::Delete { id: a_ids[0] };
-    assert!(matches!(
-        basel.commit(
-            &id,
-            "delete",
-            "{}",
-            "basel",
-            None,
-            std::slice::from_ref(&hers)
-        ),
-        Err(StoreError::UnknownSpan { .. })
-    ));
-    assert!(matches!(
-        basel.commit(&id, "undo", "{}", "basel", Some(a_seq), &[]),
-        Err(StoreError::UnknownAction { .. })
-    ));
-    amal.commit(&id, "undo", "{}", "amal", Some(a_seq), &[hers])
-        .unwrap();
-    assert!(labels(&amal).is_empty());
-    assert_eq!(labels(&basel), ["LOC"]);
-
-    let all = amal.spans_of_all_layers(&id).unwrap();
-    assert_eq!(all.keys().collect::<Vec<_>>(), ["basel"]);
-    let layers: Vec<(String, bool)> = amal
-        .layers()
-        .unwrap()
-        .into_iter()
-        .map(|l| (l.layer, l.done))
-        .collect();
-    assert_eq!(layers, [("amal".into(), true), ("basel".into(), false)]);
+            .map(|l| (l.layer, l.done))
+            .collect();
+        assert_eq!(layers, [("amal".into(), true), ("basel".into(), false)]);
+    });
 }
 
 /// A database of schema version 5 (before layers) where amal did most of the work on

@@ -2,12 +2,27 @@
 //! leaves nothing behind, a bad or foreign database is refused with a message that
 //! names it and is never modified, two raqim processes on different documents of one
 //! database both write, and a second raqim on the same document is told who has it.
+//!
+//! The behaviour both backends share runs on each ([`backends::each_backend`]: a
+//! SQLite file, and a PostgreSQL database when the server's programs are installed):
+//! reopening, failing actions, refused texts, flags, the action log, two stores at
+//! once, undoing a delete, a second raqim told who holds a document, and a lock dying
+//! with a killed raqim. SQLite-only, as they
+//! are about the file: damage, headers, garbage, truncation and integrity checks;
+//! another program's database; file permissions and read-only files or folders;
+//! migrating old schema versions (a server's schema has its own history); SQLite's
+//! busy timeout; making missing folders and databases made at once; and the lock
+//! files beside the database (their place and content; a server names the holder
+//! from its own table, tested in `src/store/pg/tests.rs`). Registering a set runs on
+//! SQLite only until the server's bulk methods exist.
 
+mod backends;
 mod common;
 
 use std::path::Path;
 use std::time::Duration;
 
+use backends::each_backend;
 use common::damage_spans_leaf;
 use raqim::annotation::State;
 use raqim::store::{Change, NewSpan, SCHEMA_VERSION, Store, StoreError};
@@ -67,231 +82,235 @@ fn assert_names(err: &StoreError, path: &Path) {
 
 #[test]
 fn reopening_restores_document_spans_history_view_done_and_memory() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("data").join("raqim.db");
-    let id = sha(TEXT);
-    let (ids, seqs) = {
-        let mut store = Store::open(&path).unwrap();
-        store
-            .add_document(&id, "news.txt", Some(Path::new("in/news.txt")), TEXT)
-            .unwrap();
-        let (s1, ids) = store
-            .commit(
-                &id,
-                "create",
-                "{\"a\":1}",
-                "ana",
-                None,
-                &[
-                    Change::Insert(span(21, 25, "LOC", State::Pending)),
-                    Change::Insert(span(11, 15, "PER", State::Accepted)),
-                ],
-            )
-            .unwrap();
-        let (s2, none) = store
-            .commit(
-                &id,
-                "accept",
-                "{\"b\":2}",
-                "omar",
-                None,
-                &[Change::Update {
-                    id: ids[0],
-                    span: span(21, 25, "LOC", State::Accepted),
-                }],
-            )
-            .unwrap();
-        assert!(none.is_empty());
-        let (s3, _) = store
-            .commit(
-                &id,
-                "undo",
-                "{}",
-                "omar",
-                Some(s2),
-                &[Change::Update {
-                    id: ids[0],
-                    span: span(21, 25, "LOC", State::Pending),
-                }],
-            )
-            .unwrap();
-        store.set_view(&id, 23, 2).unwrap();
-        store.set_done(&id, true).unwrap();
-        store.save_memory("{\"محمد\":\"PER\"}", s3).unwrap();
-        (ids, [s1, s2, s3])
-    };
+    each_backend(|b| {
+        let path = b.path.clone();
+        let id = sha(TEXT);
+        let (ids, seqs) = {
+            let mut store = Store::open(&path).unwrap();
+            store
+                .add_document(&id, "news.txt", Some(Path::new("in/news.txt")), TEXT)
+                .unwrap();
+            let (s1, ids) = store
+                .commit(
+                    &id,
+                    "create",
+                    "{\"a\":1}",
+                    "ana",
+                    None,
+                    &[
+                        Change::Insert(span(21, 25, "LOC", State::Pending)),
+                        Change::Insert(span(11, 15, "PER", State::Accepted)),
+                    ],
+                )
+                .unwrap();
+            let (s2, none) = store
+                .commit(
+                    &id,
+                    "accept",
+                    "{\"b\":2}",
+                    "omar",
+                    None,
+                    &[Change::Update {
+                        id: ids[0],
+                        span: span(21, 25, "LOC", State::Accepted),
+                    }],
+                )
+                .unwrap();
+            assert!(none.is_empty());
+            let (s3, _) = store
+                .commit(
+                    &id,
+                    "undo",
+                    "{}",
+                    "omar",
+                    Some(s2),
+                    &[Change::Update {
+                        id: ids[0],
+                        span: span(21, 25, "LOC", State::Pending),
+                    }],
+                )
+                .unwrap();
+            store.set_view(&id, 23, 2).unwrap();
+            store.set_done(&id, true).unwrap();
+            store.save_memory("{\"محمد\":\"PER\"}", s3).unwrap();
+            (ids, [s1, s2, s3])
+        };
 
-    let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(store.document_text(&id).unwrap().as_deref(), Some(TEXT));
-    assert_eq!(
-        store.document_for_path(Path::new("in/news.txt")).unwrap(),
-        Some((id.clone(), "news.txt".to_string()))
-    );
-    let spans = store.spans(&id).unwrap();
-    assert_eq!(spans.len(), 2);
-    // Ordered by start.
-    assert_eq!(
-        (spans[0].id, spans[0].span.start, spans[0].span.end),
-        (ids[1], 11, 15)
-    );
-    assert_eq!(spans[0].span.label, "PER");
-    assert_eq!(spans[0].span.state, State::Accepted);
-    assert_eq!(spans[0].span.source, "gazetteer:places");
-    assert_eq!(spans[0].span.score, 0.75);
-    assert_eq!(spans[0].annotator, "ana");
-    assert_eq!(spans[0].created, spans[0].updated);
-    assert_eq!(
-        (spans[1].id, spans[1].span.start, spans[1].span.end),
-        (ids[0], 21, 25)
-    );
-    assert_eq!(spans[1].span.state, State::Pending);
-    assert_eq!(spans[1].annotator, "omar");
-    assert!(spans[1].updated >= spans[1].created);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), b.schema_version);
+        assert_eq!(store.document_text(&id).unwrap().as_deref(), Some(TEXT));
+        assert_eq!(
+            store.document_for_path(Path::new("in/news.txt")).unwrap(),
+            Some((id.clone(), "news.txt".to_string()))
+        );
+        let spans = store.spans(&id).unwrap();
+        assert_eq!(spans.len(), 2);
+        // Ordered by start.
+        assert_eq!(
+            (spans[0].id, spans[0].span.start, spans[0].span.end),
+            (ids[1], 11, 15)
+        );
+        assert_eq!(spans[0].span.label, "PER");
+        assert_eq!(spans[0].span.state, State::Accepted);
+        assert_eq!(spans[0].span.source, "gazetteer:places");
+        assert_eq!(spans[0].span.score, 0.75);
+        assert_eq!(spans[0].annotator, "ana");
+        assert_eq!(spans[0].created, spans[0].updated);
+        assert_eq!(
+            (spans[1].id, spans[1].span.start, spans[1].span.end),
+            (ids[0], 21, 25)
+        );
+        assert_eq!(spans[1].span.state, State::Pending);
+        assert_eq!(spans[1].annotator, "omar");
+        assert!(spans[1].updated >= spans[1].created);
 
-    let actions = store.actions(&id).unwrap();
-    let got: Vec<_> = actions
-        .iter()
-        .map(|a| {
-            (
-                a.seq,
-                a.kind.as_str(),
-                a.payload.as_str(),
-                a.annotator.as_str(),
-                a.undoes,
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (seqs[0], "create", "{\"a\":1}", "ana", None),
-            (seqs[1], "accept", "{\"b\":2}", "omar", None),
-            (seqs[2], "undo", "{}", "omar", Some(seqs[1])),
-        ]
-    );
-    assert!(actions.iter().all(|a| a.doc == id && a.at > 0));
-    assert_eq!(store.last_seq(&id).unwrap(), seqs[2]);
-    assert_eq!(store.view(&id).unwrap(), Some((23, 2)));
-    assert_eq!(store.done(&id).unwrap(), Some(true));
-    assert_eq!(
-        store.load_memory().unwrap(),
-        Some(("{\"محمد\":\"PER\"}".to_string(), seqs[2]))
-    );
+        let actions = store.actions(&id).unwrap();
+        let got: Vec<_> = actions
+            .iter()
+            .map(|a| {
+                (
+                    a.seq,
+                    a.kind.as_str(),
+                    a.payload.as_str(),
+                    a.annotator.as_str(),
+                    a.undoes,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (seqs[0], "create", "{\"a\":1}", "ana", None),
+                (seqs[1], "accept", "{\"b\":2}", "omar", None),
+                (seqs[2], "undo", "{}", "omar", Some(seqs[1])),
+            ]
+        );
+        assert!(actions.iter().all(|a| a.doc == id && a.at > 0));
+        assert_eq!(store.last_seq(&id).unwrap(), seqs[2]);
+        assert_eq!(store.view(&id).unwrap(), Some((23, 2)));
+        assert_eq!(store.done(&id).unwrap(), Some(true));
+        assert_eq!(
+            store.load_memory().unwrap(),
+            Some(("{\"محمد\":\"PER\"}".to_string(), seqs[2]))
+        );
+    });
 }
 
 #[test]
 fn a_new_document_has_no_view_no_actions_and_no_memory() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
-    let id = sha(TEXT);
-    store.add_document(&id, "n", None, TEXT).unwrap();
-    store.add_document(&id, "n", None, TEXT).unwrap(); // idempotent
-    assert_eq!(store.view(&id).unwrap(), None);
-    assert_eq!(store.done(&id).unwrap(), Some(false));
-    assert!(store.actions(&id).unwrap().is_empty());
-    assert_eq!(store.last_seq(&id).unwrap(), 0);
-    assert_eq!(store.load_memory().unwrap(), None);
-    assert_eq!(store.document_text("nope").unwrap(), None);
+    each_backend(|b| {
+        let mut store = Store::open(&b.path).unwrap();
+        let id = sha(TEXT);
+        store.add_document(&id, "n", None, TEXT).unwrap();
+        store.add_document(&id, "n", None, TEXT).unwrap(); // idempotent
+        assert_eq!(store.view(&id).unwrap(), None);
+        assert_eq!(store.done(&id).unwrap(), Some(false));
+        assert!(store.actions(&id).unwrap().is_empty());
+        assert_eq!(store.last_seq(&id).unwrap(), 0);
+        assert_eq!(store.load_memory().unwrap(), None);
+        assert_eq!(store.document_text("nope").unwrap(), None);
+    });
 }
 
 #[test]
 fn a_failing_action_applies_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let id = make_db(&path, 1);
-    let mut store = Store::open(&path).unwrap();
-    let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
-    let good = Change::Insert(span(0, 3, "PER", State::Pending));
+    each_backend(|b| {
+        let path = b.path.clone();
+        let id = make_db(&path, 1);
+        let mut store = Store::open(&path).unwrap();
+        let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
+        let good = Change::Insert(span(0, 3, "PER", State::Pending));
 
-    let err = store
-        .commit(
-            &id,
-            "edit",
-            "{}",
-            "ana",
-            None,
-            &[good.clone(), Change::Delete { id: 999 }],
-        )
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::UnknownSpan { id: 999, .. }),
-        "{err:?}"
-    );
-    assert_names(&err, &path);
+        let err = store
+            .commit(
+                &id,
+                "edit",
+                "{}",
+                "ana",
+                None,
+                &[good.clone(), Change::Delete { id: 999 }],
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::UnknownSpan { id: 999, .. }),
+            "{err:?}"
+        );
+        assert_names(&err, &path);
 
-    let update = Change::Update {
-        id: 999,
-        span: span(0, 3, "PER", State::Accepted),
-    };
-    let err = store
-        .commit(&id, "edit", "{}", "ana", None, &[good.clone(), update])
-        .unwrap_err();
-    assert!(matches!(err, StoreError::UnknownSpan { .. }), "{err:?}");
+        let update = Change::Update {
+            id: 999,
+            span: span(0, 3, "PER", State::Accepted),
+        };
+        let err = store
+            .commit(&id, "edit", "{}", "ana", None, &[good.clone(), update])
+            .unwrap_err();
+        assert!(matches!(err, StoreError::UnknownSpan { .. }), "{err:?}");
 
-    let past_end = Change::Insert(span(40, 400, "PER", State::Pending));
-    let err = store
-        .commit(&id, "edit", "{}", "ana", None, &[good.clone(), past_end])
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::BadRange { end: 400, .. }),
-        "{err:?}"
-    );
+        let past_end = Change::Insert(span(40, 400, "PER", State::Pending));
+        let err = store
+            .commit(&id, "edit", "{}", "ana", None, &[good.clone(), past_end])
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::BadRange { end: 400, .. }),
+            "{err:?}"
+        );
 
-    let err = store
-        .commit(
-            &id,
-            "undo",
-            "{}",
-            "ana",
-            Some(12345),
-            std::slice::from_ref(&good),
-        )
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::UnknownAction { seq: 12345, .. }),
-        "{err:?}"
-    );
+        let err = store
+            .commit(
+                &id,
+                "undo",
+                "{}",
+                "ana",
+                Some(12345),
+                std::slice::from_ref(&good),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::UnknownAction { seq: 12345, .. }),
+            "{err:?}"
+        );
 
-    let err = store
-        .commit("not-a-doc", "edit", "{}", "ana", None, &[good])
-        .unwrap_err();
-    assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
+        let err = store
+            .commit("not-a-doc", "edit", "{}", "ana", None, &[good])
+            .unwrap_err();
+        assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
 
-    drop(store);
-    let store = Store::open(&path).unwrap();
-    assert_eq!(
-        (store.spans(&id).unwrap(), store.actions(&id).unwrap()),
-        before
-    );
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            (store.spans(&id).unwrap(), store.actions(&id).unwrap()),
+            before
+        );
+    });
 }
 
 #[test]
 fn a_text_that_does_not_match_its_id_or_a_changed_file_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let mut store = Store::open(&path).unwrap();
-    let old = sha(TEXT);
-    store
-        .add_document(&old, "news.txt", Some(Path::new("news.txt")), TEXT)
-        .unwrap();
-    let err = store
-        .add_document(&old, "news.txt", None, "نص آخر")
-        .unwrap_err();
-    assert!(matches!(err, StoreError::HashMismatch { .. }), "{err:?}");
-    assert_names(&err, &path);
-    assert_eq!(store.document_text(&old).unwrap().as_deref(), Some(TEXT));
+    each_backend(|b| {
+        let path = b.path.clone();
+        let mut store = Store::open(&path).unwrap();
+        let old = sha(TEXT);
+        store
+            .add_document(&old, "news.txt", Some(Path::new("news.txt")), TEXT)
+            .unwrap();
+        let err = store
+            .add_document(&old, "news.txt", None, "نص آخر")
+            .unwrap_err();
+        assert!(matches!(err, StoreError::HashMismatch { .. }), "{err:?}");
+        assert_names(&err, &path);
+        assert_eq!(store.document_text(&old).unwrap().as_deref(), Some(TEXT));
 
-    // The file on disk changed: its new hash differs from the annotated one.
-    let edited = format!("{TEXT} وأضاف.");
-    let new = sha(&edited);
-    store.check_unchanged(Path::new("news.txt"), &old).unwrap();
-    store.check_unchanged(Path::new("other.txt"), &new).unwrap();
-    let err = store
-        .check_unchanged(Path::new("news.txt"), &new)
-        .unwrap_err();
-    assert!(matches!(err, StoreError::HashMismatch { .. }), "{err:?}");
-    assert!(err.to_string().contains("not re-annotated"), "{err}");
+        // The file on disk changed: its new hash differs from the annotated one.
+        let edited = format!("{TEXT} وأضاف.");
+        let new = sha(&edited);
+        store.check_unchanged(Path::new("news.txt"), &old).unwrap();
+        store.check_unchanged(Path::new("other.txt"), &new).unwrap();
+        let err = store
+            .check_unchanged(Path::new("news.txt"), &new)
+            .unwrap_err();
+        assert!(matches!(err, StoreError::HashMismatch { .. }), "{err:?}");
+        assert!(err.to_string().contains("not re-annotated"), "{err}");
+    });
 }
 
 /// The v1 schema exactly as it was released, kept here so an accidental edit of the
@@ -483,39 +502,40 @@ fn a_version_2_database_exports_without_being_migrated() {
 
 #[test]
 fn a_flag_is_one_per_place_replaced_by_a_new_note_and_taken_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let id = make_db(&path, 0);
-    let mut store = Store::open(&path).unwrap();
-    store.set_flag(&id, None, Some(""), "ana").unwrap();
-    store
-        .set_flag(&id, Some((4, 10)), Some("first"), "ana")
-        .unwrap();
-    store
-        .set_flag(&id, Some((4, 10)), Some("second"), "omar")
-        .unwrap();
-    store.set_flag(&id, Some((0, 3)), Some("x"), "ana").unwrap();
-    let flags: Vec<_> = store
-        .flags(&id)
-        .unwrap()
-        .into_iter()
-        .map(|f| (f.place, f.note, f.annotator))
-        .collect();
-    assert_eq!(
-        flags,
-        [
-            (None, String::new(), "ana".to_string()),
-            (Some((0, 3)), "x".to_string(), "ana".to_string()),
-            (Some((4, 10)), "second".to_string(), "omar".to_string()),
-        ]
-    );
-    store.set_flag(&id, None, None, "ana").unwrap();
-    store.set_flag(&id, Some((0, 3)), None, "ana").unwrap();
-    assert_eq!(store.flags(&id).unwrap().len(), 1);
-    let err = store
-        .set_flag(&sha("غير موجود"), None, Some(""), "ana")
-        .unwrap_err();
-    assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
+    each_backend(|b| {
+        let path = b.path.clone();
+        let id = make_db(&path, 0);
+        let mut store = Store::open(&path).unwrap();
+        store.set_flag(&id, None, Some(""), "ana").unwrap();
+        store
+            .set_flag(&id, Some((4, 10)), Some("first"), "ana")
+            .unwrap();
+        store
+            .set_flag(&id, Some((4, 10)), Some("second"), "omar")
+            .unwrap();
+        store.set_flag(&id, Some((0, 3)), Some("x"), "ana").unwrap();
+        let flags: Vec<_> = store
+            .flags(&id)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.place, f.note, f.annotator))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                (None, String::new(), "ana".to_string()),
+                (Some((0, 3)), "x".to_string(), "ana".to_string()),
+                (Some((4, 10)), "second".to_string(), "omar".to_string()),
+            ]
+        );
+        store.set_flag(&id, None, None, "ana").unwrap();
+        store.set_flag(&id, Some((0, 3)), None, "ana").unwrap();
+        assert_eq!(store.flags(&id).unwrap().len(), 1);
+        let err = store
+            .set_flag(&sha("غير موجود"), None, Some(""), "ana")
+            .unwrap_err();
+        assert!(matches!(err, StoreError::UnknownDocument { .. }), "{err:?}");
+    });
 }
 
 #[test]
@@ -585,59 +605,60 @@ fn registering_a_set_adds_its_documents_once_and_leaves_a_changed_file_to_the_vi
 
 #[test]
 fn actions_after_a_snapshot_come_from_every_document_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("raqim.db")).unwrap();
-    assert_eq!(store.max_seq().unwrap(), 0);
-    assert!(store.documents().unwrap().is_empty());
-    let texts = [TEXT, "وصل الوفد إلى بغداد."];
-    let ids: Vec<String> = texts.iter().map(|t| sha(t)).collect();
-    for (i, (id, text)) in ids.iter().zip(texts).enumerate() {
-        store
-            .add_document(id, &format!("{i}.txt"), None, text)
-            .unwrap();
-    }
-    let mut seqs = Vec::new();
-    for i in 0..6 {
-        let doc = &ids[i % 2];
-        let (seq, _) = store
-            .commit(
-                doc,
-                "create",
-                &format!("{{\"i\":{i}}}"),
-                "ana",
-                None,
-                &[Change::Insert(span(0, 3, "PER", State::Pending))],
-            )
-            .unwrap();
-        seqs.push(seq);
-    }
-    assert_eq!(store.max_seq().unwrap(), seqs[5]);
-    // A memory saved after the third action learns the last three from the log.
-    store.save_memory("{}", seqs[2]).unwrap();
-    let (_, upto) = store.load_memory().unwrap().unwrap();
-    let later: Vec<_> = store
-        .actions_after(upto)
-        .unwrap()
-        .into_iter()
-        .map(|a| (a.seq, a.doc, a.payload))
-        .collect();
-    assert_eq!(
-        later,
-        (3..6)
-            .map(|i| (seqs[i], ids[i % 2].clone(), format!("{{\"i\":{i}}}")))
-            .collect::<Vec<_>>()
-    );
-    assert!(store.actions_after(seqs[5]).unwrap().is_empty());
-    let mut listed: Vec<_> = store
-        .documents()
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
-    listed.sort();
-    let mut expected = ids.clone();
-    expected.sort();
-    assert_eq!(listed, expected);
+    each_backend(|b| {
+        let mut store = Store::open(&b.path).unwrap();
+        assert_eq!(store.max_seq().unwrap(), 0);
+        assert!(store.documents().unwrap().is_empty());
+        let texts = [TEXT, "وصل الوفد إلى بغداد."];
+        let ids: Vec<String> = texts.iter().map(|t| sha(t)).collect();
+        for (i, (id, text)) in ids.iter().zip(texts).enumerate() {
+            store
+                .add_document(id, &format!("{i}.txt"), None, text)
+                .unwrap();
+        }
+        let mut seqs = Vec::new();
+        for i in 0..6 {
+            let doc = &ids[i % 2];
+            let (seq, _) = store
+                .commit(
+                    doc,
+                    "create",
+                    &format!("{{\"i\":{i}}}"),
+                    "ana",
+                    None,
+                    &[Change::Insert(span(0, 3, "PER", State::Pending))],
+                )
+                .unwrap();
+            seqs.push(seq);
+        }
+        assert_eq!(store.max_seq().unwrap(), seqs[5]);
+        // A memory saved after the third action learns the last three from the log.
+        store.save_memory("{}", seqs[2]).unwrap();
+        let (_, upto) = store.load_memory().unwrap().unwrap();
+        let later: Vec<_> = store
+            .actions_after(upto)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.seq, a.doc, a.payload))
+            .collect();
+        assert_eq!(
+            later,
+            (3..6)
+                .map(|i| (seqs[i], ids[i % 2].clone(), format!("{{\"i\":{i}}}")))
+                .collect::<Vec<_>>()
+        );
+        assert!(store.actions_after(seqs[5]).unwrap().is_empty());
+        let mut listed: Vec<_> = store
+            .documents()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        listed.sort();
+        let mut expected = ids.clone();
+        expected.sort();
+        assert_eq!(listed, expected);
+    });
 }
 
 #[test]
@@ -806,96 +827,98 @@ fn a_database_locked_while_opening_is_reported_as_locked_and_untouched() {
 
 #[test]
 fn two_processes_on_one_database_see_each_others_work_and_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let id = sha(TEXT);
-    let mut a = Store::open(&path).unwrap();
-    let mut b = Store::open(&path).unwrap();
-    a.add_document(&id, "news.txt", None, TEXT).unwrap();
-    b.add_document(&id, "news.txt", None, TEXT).unwrap();
+    each_backend(|b| {
+        let path = b.path.clone();
+        let id = sha(TEXT);
+        let mut a = Store::open(&path).unwrap();
+        let mut b = Store::open(&path).unwrap();
+        a.add_document(&id, "news.txt", None, TEXT).unwrap();
+        b.add_document(&id, "news.txt", None, TEXT).unwrap();
 
-    let mut known_by_a = a.last_seq(&id).unwrap();
-    let mut all = Vec::new();
-    for i in 0..10 {
-        let (store, who) = if i % 2 == 0 {
-            (&mut a, "ana")
-        } else {
-            (&mut b, "omar")
-        };
-        let (seq, ids) = store
-            .commit(
-                &id,
-                "create",
-                &format!("{{\"i\":{i}}}"),
-                who,
-                None,
-                &[Change::Insert(span(i, i + 2, "ORG", State::Pending))],
-            )
-            .unwrap();
-        all.push((seq, ids[0], who));
-        if i % 2 == 1 {
-            // A notices B's action on its next look.
-            let now = a.last_seq(&id).unwrap();
-            assert!(now > known_by_a);
-            known_by_a = now;
+        let mut known_by_a = a.last_seq(&id).unwrap();
+        let mut all = Vec::new();
+        for i in 0..10 {
+            let (store, who) = if i % 2 == 0 {
+                (&mut a, "ana")
+            } else {
+                (&mut b, "omar")
+            };
+            let (seq, ids) = store
+                .commit(
+                    &id,
+                    "create",
+                    &format!("{{\"i\":{i}}}"),
+                    who,
+                    None,
+                    &[Change::Insert(span(i, i + 2, "ORG", State::Pending))],
+                )
+                .unwrap();
+            all.push((seq, ids[0], who));
+            if i % 2 == 1 {
+                // A notices B's action on its next look.
+                let now = a.last_seq(&id).unwrap();
+                assert!(now > known_by_a);
+                known_by_a = now;
+            }
         }
-    }
-    // B accepts a span that A created; A sees it.
-    b.commit(
-        &id,
-        "accept",
-        "{}",
-        "omar",
-        None,
-        &[Change::Update {
-            id: all[0].1,
-            span: span(0, 2, "ORG", State::Accepted),
-        }],
-    )
-    .unwrap();
-    for store in [&a, &b] {
-        let spans = store.spans(&id).unwrap();
-        assert_eq!(spans.len(), 10);
-        assert_eq!(spans[0].span.state, State::Accepted);
-        assert_eq!(spans[0].annotator, "omar");
-        let actions = store.actions(&id).unwrap();
-        assert_eq!(actions.len(), 11);
-        let who: Vec<_> = actions
-            .iter()
-            .take(10)
-            .map(|x| (x.seq, x.annotator.as_str()))
-            .collect();
-        let expected: Vec<_> = all.iter().map(|&(s, _, w)| (s, w)).collect();
-        assert_eq!(who, expected);
-    }
+        // B accepts a span that A created; A sees it.
+        b.commit(
+            &id,
+            "accept",
+            "{}",
+            "omar",
+            None,
+            &[Change::Update {
+                id: all[0].1,
+                span: span(0, 2, "ORG", State::Accepted),
+            }],
+        )
+        .unwrap();
+        for store in [&a, &b] {
+            let spans = store.spans(&id).unwrap();
+            assert_eq!(spans.len(), 10);
+            assert_eq!(spans[0].span.state, State::Accepted);
+            assert_eq!(spans[0].annotator, "omar");
+            let actions = store.actions(&id).unwrap();
+            assert_eq!(actions.len(), 11);
+            let who: Vec<_> = actions
+                .iter()
+                .take(10)
+                .map(|x| (x.seq, x.annotator.as_str()))
+                .collect();
+            let expected: Vec<_> = all.iter().map(|&(s, _, w)| (s, w)).collect();
+            assert_eq!(who, expected);
+        }
+    });
 }
 
 #[test]
 fn two_stores_writing_from_threads_at_once_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let id = make_db(&path, 0);
-    let workers: Vec<_> = ["ana", "omar"]
-        .into_iter()
-        .map(|who| {
-            let (path, id) = (path.clone(), id.clone());
-            std::thread::spawn(move || {
-                let mut store = Store::open(&path).unwrap();
-                for i in 0..25 {
-                    let s = span(i, i + 1, "PER", State::Pending);
-                    store
-                        .commit(&id, "create", "{}", who, None, &[Change::Insert(s)])
-                        .unwrap();
-                }
+    each_backend(|b| {
+        let path = b.path.clone();
+        let id = make_db(&path, 0);
+        let workers: Vec<_> = ["ana", "omar"]
+            .into_iter()
+            .map(|who| {
+                let (path, id) = (path.clone(), id.clone());
+                std::thread::spawn(move || {
+                    let mut store = Store::open(&path).unwrap();
+                    for i in 0..25 {
+                        let s = span(i, i + 1, "PER", State::Pending);
+                        store
+                            .commit(&id, "create", "{}", who, None, &[Change::Insert(s)])
+                            .unwrap();
+                    }
+                })
             })
-        })
-        .collect();
-    for w in workers {
-        w.join().unwrap();
-    }
-    let store = Store::open(&path).unwrap();
-    assert_eq!(store.spans(&id).unwrap().len(), 50);
-    assert_eq!(store.actions(&id).unwrap().len(), 50);
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.spans(&id).unwrap().len(), 50);
+        assert_eq!(store.actions(&id).unwrap().len(), 50);
+    });
 }
 
 #[test]
@@ -908,108 +931,109 @@ fn opening_creates_the_missing_folders() {
 
 #[test]
 fn undoing_a_delete_brings_the_span_back_under_its_old_id_and_new_spans_never_reuse_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let id = make_db(&path, 0);
-    let mut store = Store::open(&path).unwrap();
-    let person = span(11, 15, "PER", State::Accepted);
-    let (_, ids) = store
-        .commit(
-            &id,
-            "create",
-            "{}",
-            "ana",
-            None,
-            &[
-                Change::Insert(span(4, 10, "PER", State::Pending)),
-                Change::Insert(person.clone()),
-            ],
-        )
-        .unwrap();
-    let gone = ids[1]; // the newest id: a reused id would be the next one handed out
-    let (del, _) = store
-        .commit(
-            &id,
-            "delete",
-            "{}",
-            "ana",
-            None,
-            &[Change::Delete { id: gone }],
-        )
-        .unwrap();
-    let (_, restored) = store
-        .commit(
-            &id,
-            "undo",
-            "{}",
-            "ana",
-            Some(del),
-            &[Change::Restore {
-                id: gone,
-                span: person.clone(),
-            }],
-        )
-        .unwrap();
-    assert!(restored.is_empty(), "a restore is not a new insert");
-    let spans = store.spans(&id).unwrap();
-    let back = spans.iter().find(|s| s.id == gone).expect("span is back");
-    assert_eq!(back.span, person, "the same span as before its delete");
-
-    // Restoring it again would make two spans of one: refused, nothing applied.
-    let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
-    let err = store
-        .commit(
-            &id,
-            "redo",
-            "{}",
-            "ana",
-            None,
-            &[
-                Change::Insert(span(0, 3, "LOC", State::Pending)),
-                Change::Restore {
-                    id: gone,
-                    span: person,
-                },
-            ],
-        )
-        .unwrap_err();
-    assert!(
-        matches!(&err, StoreError::SpanExists { id: x, doc, .. } if *x == gone && *doc == id),
-        "{err:?}"
-    );
-    assert_names(&err, &path);
-    assert!(err.to_string().contains(&format!("span {gone}")), "{err}");
-    assert_eq!(
-        (store.spans(&id).unwrap(), store.actions(&id).unwrap()),
-        before
-    );
-
-    // Delete it for good; new spans, also after a restart, get ids never used before.
-    store
-        .commit(
-            &id,
-            "delete",
-            "{}",
-            "ana",
-            None,
-            &[Change::Delete { id: gone }],
-        )
-        .unwrap();
-    drop(store);
-    let mut store = Store::open(&path).unwrap();
-    for _ in 0..3 {
-        let (_, new) = store
+    each_backend(|b| {
+        let path = b.path.clone();
+        let id = make_db(&path, 0);
+        let mut store = Store::open(&path).unwrap();
+        let person = span(11, 15, "PER", State::Accepted);
+        let (_, ids) = store
             .commit(
                 &id,
                 "create",
                 "{}",
                 "ana",
                 None,
-                &[Change::Insert(span(0, 3, "LOC", State::Pending))],
+                &[
+                    Change::Insert(span(4, 10, "PER", State::Pending)),
+                    Change::Insert(person.clone()),
+                ],
             )
             .unwrap();
-        assert!(new[0] > gone, "id {} reused or below a used one", new[0]);
-    }
+        let gone = ids[1]; // the newest id: a reused id would be the next one handed out
+        let (del, _) = store
+            .commit(
+                &id,
+                "delete",
+                "{}",
+                "ana",
+                None,
+                &[Change::Delete { id: gone }],
+            )
+            .unwrap();
+        let (_, restored) = store
+            .commit(
+                &id,
+                "undo",
+                "{}",
+                "ana",
+                Some(del),
+                &[Change::Restore {
+                    id: gone,
+                    span: person.clone(),
+                }],
+            )
+            .unwrap();
+        assert!(restored.is_empty(), "a restore is not a new insert");
+        let spans = store.spans(&id).unwrap();
+        let back = spans.iter().find(|s| s.id == gone).expect("span is back");
+        assert_eq!(back.span, person, "the same span as before its delete");
+
+        // Restoring it again would make two spans of one: refused, nothing applied.
+        let before = (store.spans(&id).unwrap(), store.actions(&id).unwrap());
+        let err = store
+            .commit(
+                &id,
+                "redo",
+                "{}",
+                "ana",
+                None,
+                &[
+                    Change::Insert(span(0, 3, "LOC", State::Pending)),
+                    Change::Restore {
+                        id: gone,
+                        span: person,
+                    },
+                ],
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::SpanExists { id: x, doc, .. } if *x == gone && *doc == id),
+            "{err:?}"
+        );
+        assert_names(&err, &path);
+        assert!(err.to_string().contains(&format!("span {gone}")), "{err}");
+        assert_eq!(
+            (store.spans(&id).unwrap(), store.actions(&id).unwrap()),
+            before
+        );
+
+        // Delete it for good; new spans, also after a restart, get ids never used before.
+        store
+            .commit(
+                &id,
+                "delete",
+                "{}",
+                "ana",
+                None,
+                &[Change::Delete { id: gone }],
+            )
+            .unwrap();
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        for _ in 0..3 {
+            let (_, new) = store
+                .commit(
+                    &id,
+                    "create",
+                    "{}",
+                    "ana",
+                    None,
+                    &[Change::Insert(span(0, 3, "LOC", State::Pending))],
+                )
+                .unwrap();
+            assert!(new[0] > gone, "id {} reused or below a used one", new[0]);
+        }
+    });
 }
 
 /// Two documents in one database, closed.
@@ -1041,12 +1065,60 @@ fn two_docs_one_damaged(path: &Path) -> (String, String, Vec<u8>) {
 
 #[test]
 fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_go() {
+    each_backend(|b| {
+        let path = b.path.clone();
+        let (id, other) = make_two_docs(&path);
+        let first = Store::open(&path).unwrap();
+        let second = Store::open(&path).unwrap();
+
+        let lock = first.lock_document(&id, "سارة").unwrap();
+        // Two handles on one lock file conflict even within one process (flock locks
+        // belong to the open file, not the process), as two server connections do: so
+        // this stands for a second raqim.
+        let err = second.lock_document(&id, "omar").unwrap_err();
+        let StoreError::DocumentInUse { doc, holder, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(doc, &id);
+        assert!(holder.contains("سارة"), "{holder}");
+        assert_names(&err, &path);
+        let msg = err.to_string();
+        let expected = format!(
+            "{}: document {} is open in another raqim (annotator سارة, pid {}, since ",
+            path.display(),
+            &id[..12],
+            std::process::id()
+        );
+        assert!(msg.starts_with(&expected), "{msg}");
+        assert!(msg.ends_with(" UTC); opening it read-only"), "{msg}");
+        // Taking it again from the same store is refused too: one lock, one holder.
+        assert!(matches!(
+            first.lock_document(&id, "سارة"),
+            Err(StoreError::DocumentInUse { .. })
+        ));
+
+        // Another document is free.
+        let _other = second.lock_document(&other, "omar").unwrap();
+
+        drop(lock);
+        let taken = second.lock_document(&id, "omar").unwrap();
+        let err = first.lock_document(&id, "سارة").unwrap_err().to_string();
+        assert!(err.contains("annotator omar"), "{err}");
+        assert!(
+            !err.contains("سارة"),
+            "the old holder is still named: {err}"
+        );
+        drop(taken);
+    });
+}
+
+#[test]
+fn a_lock_file_beside_the_database_names_the_holder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raqim.db");
-    let (id, other) = make_two_docs(&path);
+    let (id, _) = make_two_docs(&path);
     let first = Store::open(&path).unwrap();
     let second = Store::open(&path).unwrap();
-
     let lock = first.lock_document(&id, "سارة").unwrap();
     // One lock file per document and layer, named by the document's id.
     let file = lock.path().to_path_buf();
@@ -1064,33 +1136,6 @@ fn a_second_raqim_on_the_same_document_is_told_who_has_it_until_the_first_lets_g
     assert_eq!(info["pid"], std::process::id());
     assert_eq!(info["annotator"], "سارة");
     assert!(info["since_ms"].as_i64().unwrap() > 0);
-
-    // Two handles on one file conflict even within one process (flock locks belong to
-    // the open file, not the process), so this stands for a second raqim.
-    let err = second.lock_document(&id, "omar").unwrap_err();
-    let StoreError::DocumentInUse { doc, holder, .. } = &err else {
-        panic!("{err:?}");
-    };
-    assert_eq!(doc, &id);
-    assert!(holder.contains("سارة"), "{holder}");
-    assert_names(&err, &path);
-    let msg = err.to_string();
-    let expected = format!(
-        "{}: document {} is open in another raqim (annotator سارة, pid {}, since ",
-        path.display(),
-        &id[..12],
-        std::process::id()
-    );
-    assert!(msg.starts_with(&expected), "{msg}");
-    assert!(msg.ends_with(" UTC); opening it read-only"), "{msg}");
-    // Taking it again from the same store is refused too: one lock, one holder.
-    assert!(matches!(
-        first.lock_document(&id, "سارة"),
-        Err(StoreError::DocumentInUse { .. })
-    ));
-
-    // Another document is free.
-    let _other = second.lock_document(&other, "omar").unwrap();
 
     drop(lock);
     let taken = second.lock_document(&id, "omar").unwrap();
@@ -1162,94 +1207,106 @@ fn a_document_lock_dies_with_a_raqim_killed_by_sigkill() {
         let _ = std::io::stdin().read_to_end(&mut Vec::new());
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let (id, _) = make_two_docs(&path);
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([SIGKILL_TEST, "--exact", "--nocapture", "--test-threads=1"])
-        .env(HOLD_LOCK_ENV, &path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let out = BufReader::new(child.stdout.take().unwrap());
-    let holding = out
-        .lines()
-        .map_while(Result::ok)
-        .any(|l| l.contains("holding"));
-    assert!(holding, "the child did not take the lock");
+    each_backend(|b| {
+        let path = b.path.clone();
+        let (id, _) = make_two_docs(&path);
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([SIGKILL_TEST, "--exact", "--nocapture", "--test-threads=1"])
+            .env(HOLD_LOCK_ENV, &path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let holding = out
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l.contains("holding"));
+        assert!(holding, "the child did not take the lock");
 
-    let store = Store::open(&path).unwrap();
-    let err = store.lock_document(&id, "ana").unwrap_err();
-    let StoreError::DocumentInUse { holder, .. } = &err else {
-        panic!("{err:?}");
-    };
-    assert!(
-        holder.contains(&format!("annotator child, pid {}", child.id())),
-        "{holder}"
-    );
+        let store = Store::open(&path).unwrap();
+        let err = store.lock_document(&id, "ana").unwrap_err();
+        let StoreError::DocumentInUse { holder, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert!(
+            holder.contains(&format!("annotator child, pid {}", child.id())),
+            "{holder}"
+        );
 
-    child.kill().unwrap(); // SIGKILL: no destructor runs in the child
-    child.wait().unwrap();
-    let lock = store.lock_document(&id, "ana").unwrap();
-    assert_eq!(lock.doc(), id);
+        child.kill().unwrap(); // SIGKILL: no destructor runs in the child
+        child.wait().unwrap();
+        // The OS frees a file lock with its process; a server frees an advisory lock
+        // when it notices the connection gone, a moment later.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let lock = loop {
+            match store.lock_document(&id, "ana") {
+                Err(StoreError::DocumentInUse { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                r => break r.unwrap(),
+            }
+        };
+        assert_eq!(lock.doc(), id);
+    });
 }
 
 #[test]
 fn two_processes_on_different_documents_both_write_and_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("raqim.db");
-    let (doc_a, doc_b) = make_two_docs(&path);
-    let mut a = Store::open(&path).unwrap();
-    let mut b = Store::open(&path).unwrap();
-    let _lock_a = a.lock_document(&doc_a, "ana").unwrap();
-    let _lock_b = b.lock_document(&doc_b, "omar").unwrap();
-    let mut expected_a = Vec::new();
-    let mut expected_b = Vec::new();
-    for i in 0..10 {
-        let (store, doc, who, expected) = if i % 2 == 0 {
-            (&mut a, &doc_a, "ana", &mut expected_a)
-        } else {
-            (&mut b, &doc_b, "omar", &mut expected_b)
-        };
-        let (seq, ids) = store
-            .commit(
-                doc,
-                "create",
-                &format!("{{\"i\":{i}}}"),
-                who,
-                None,
-                &[Change::Insert(span(i, i + 3, "LOC", State::Pending))],
-            )
-            .unwrap();
-        expected.push((seq, ids[0], who.to_string()));
-    }
-    drop((a, b));
-    let store = Store::open(&path).unwrap();
-    for (doc, expected) in [(&doc_a, &expected_a), (&doc_b, &expected_b)] {
-        let actions: Vec<_> = store
-            .actions(doc)
-            .unwrap()
-            .into_iter()
-            .map(|x| (x.seq, x.annotator))
-            .collect();
-        let spans: Vec<_> = store
-            .spans(doc)
-            .unwrap()
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
-        assert_eq!(
-            actions,
-            expected
-                .iter()
-                .map(|(s, _, w)| (*s, w.clone()))
-                .collect::<Vec<_>>()
-        );
-        assert_eq!(spans, expected.iter().map(|e| e.1).collect::<Vec<_>>());
-    }
-    assert_eq!(store.max_seq().unwrap(), 10);
+    each_backend(|b| {
+        let path = b.path.clone();
+        let (doc_a, doc_b) = make_two_docs(&path);
+        let mut a = Store::open(&path).unwrap();
+        let mut b = Store::open(&path).unwrap();
+        let _lock_a = a.lock_document(&doc_a, "ana").unwrap();
+        let _lock_b = b.lock_document(&doc_b, "omar").unwrap();
+        let mut expected_a = Vec::new();
+        let mut expected_b = Vec::new();
+        for i in 0..10 {
+            let (store, doc, who, expected) = if i % 2 == 0 {
+                (&mut a, &doc_a, "ana", &mut expected_a)
+            } else {
+                (&mut b, &doc_b, "omar", &mut expected_b)
+            };
+            let (seq, ids) = store
+                .commit(
+                    doc,
+                    "create",
+                    &format!("{{\"i\":{i}}}"),
+                    who,
+                    None,
+                    &[Change::Insert(span(i, i + 3, "LOC", State::Pending))],
+                )
+                .unwrap();
+            expected.push((seq, ids[0], who.to_string()));
+        }
+        drop((a, b));
+        let store = Store::open(&path).unwrap();
+        for (doc, expected) in [(&doc_a, &expected_a), (&doc_b, &expected_b)] {
+            let actions: Vec<_> = store
+                .actions(doc)
+                .unwrap()
+                .into_iter()
+                .map(|x| (x.seq, x.annotator))
+                .collect();
+            let spans: Vec<_> = store
+                .spans(doc)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.id)
+                .collect();
+            assert_eq!(
+                actions,
+                expected
+                    .iter()
+                    .map(|(s, _, w)| (*s, w.clone()))
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(spans, expected.iter().map(|e| e.1).collect::<Vec<_>>());
+        }
+        assert_eq!(store.max_seq().unwrap(), 10);
+    });
 }
 
 #[test]

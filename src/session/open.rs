@@ -187,6 +187,9 @@ impl Keeper {
     fn store(&self, path: &Path) -> Result<Store, OpenError> {
         let mut store = Store::open(path)?;
         store.set_layer(&self.layer);
+        // Said on opening, not at the first key pressed: on a team server, whom
+        // the connection is may not write this layer (`raqim db roles`).
+        store.may_write(&self.layer)?;
         if self.alone {
             store.set_memory_owner(Some(&self.annotator));
         }
@@ -261,7 +264,7 @@ impl Keeper {
     /// The database, if it exists (for reading progress: never created, migrated or
     /// written for that).
     fn existing_store(&self) -> Option<Store> {
-        let path = self.db.as_ref().filter(|p| p.exists())?;
+        let path = self.db.as_ref().filter(|p| crate::store::exists(p))?;
         let mut store = Store::open_read_only(path).ok()?;
         store.set_layer(&self.layer);
         Some(store)

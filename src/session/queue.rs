@@ -28,7 +28,7 @@ pub enum QueueError {
 /// The documents assigned to `annotator` in the database at `db`, as a set's entries
 /// (their texts are the database's), not done first; and how many are done.
 pub fn entries(db: &Path, annotator: &str) -> Result<(Vec<Entry>, usize), QueueError> {
-    if !db.exists() {
+    if !crate::store::exists(db) {
         return Err(QueueError::NoDatabase(db.to_path_buf()));
     }
     let mut store = Store::open_read_only(db)?;

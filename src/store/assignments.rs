@@ -5,7 +5,7 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreError, immediate, now_ms};
+use super::{SqliteStore, StoreError, immediate, now_ms};
 
 /// One document given to one annotator, with their progress on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct Assignment {
     pub done: bool,
 }
 
-impl Store {
+impl SqliteStore {
     /// Records that each (document, annotator) of `rows` is assigned, all in one
     /// transaction: none if a document is unknown ([`StoreError::UnknownDocument`]).
     /// A pair already recorded keeps its time. Returns how many pairs were new.
@@ -108,7 +108,7 @@ pub struct LayerRow {
     pub done: bool,
 }
 
-impl Store {
+impl SqliteStore {
     /// Every layer of every document that has spans, a done mark or a view (a layer
     /// opened once has one), by document and layer.
     pub fn layers(&self) -> Result<Vec<LayerRow>, StoreError> {

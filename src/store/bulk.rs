@@ -1,115 +1,22 @@
 //! Many documents at once: an import of another tool's file as one transaction, and
 //! reading documents with their spans from one consistent snapshot for an export.
 //!
-//! Owns: what an import may add to a document that already has spans (the rule is on
-//! [`Store::import_documents`]). Must not: know any interchange format (the records of
-//! `formats` are turned into [`ImportDoc`]s by `exchange`) or the terminal.
+//! What an import may add to a document that already has spans is `import_rules`'s,
+//! shared with the PostgreSQL store; this module reads and writes SQLite. Must not:
+//! know any interchange format (the records of `formats` are turned into
+//! [`ImportDoc`]s by `exchange`) or the terminal.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 
-use crate::annotation::State;
-use crate::document::document_id;
-
-use super::{
-    DocumentRow, NewSpan, Store, StoreError, StoredSpan, immediate, now_ms, span_from_row,
-    stored_state, with_state,
+use super::import_rules::{
+    Have, check_flag, check_ids, count_documents, keep_spans, span_order, with_foreign,
 };
-
-/// One document to import, with its spans.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImportDoc {
-    /// SHA-256 (hex) of `text`; checked.
-    pub id: String,
-    /// Used when the document is new; a known document keeps its name.
-    pub name: String,
-    /// The file the text came from, when the record says so. A new document stores it;
-    /// the path is recorded for it unless the path already leads to another document.
-    pub source_path: Option<String>,
-    pub text: String,
-    /// The done mark of its layer when that layer has none yet (one set is kept).
-    pub done: bool,
-    pub spans: Vec<ImportSpan>,
-    /// The id the record has in its file when it is its own (not the text's hash):
-    /// kept for a new document, and for a known one that has none yet.
-    pub record_id: Option<String>,
-    /// Flags the record carries: the document's (`None`) or a stretch's (code
-    /// points), with their notes; one already at that place is kept as it is.
-    pub flags: Vec<(Option<(usize, usize)>, String)>,
-    /// What the record held that raqim has no field for, under the name of the format
-    /// it came from (opaque JSON to the store): kept for a new document, and for a
-    /// known one that has nothing yet under that format's name.
-    pub foreign: Option<(String, serde_json::Value)>,
-    /// The layer its spans, flags and done mark go to; `None`: the store's
-    /// ([`Store::set_layer`]).
-    pub layer: Option<String>,
-}
-
-/// A span to import and who made it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImportSpan {
-    pub span: NewSpan,
-    pub annotator: String,
-}
-
-/// Why an imported span was not added: the document already had a span there.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImportConflict {
-    /// Index of the document in the slice given to [`Store::import_documents`].
-    pub doc: usize,
-    /// Index of the span in that document's `spans`.
-    pub span: usize,
-    /// The span in the way (start, end in code points, label, state).
-    pub with: (usize, usize, String, State),
-}
-
-/// What [`Store::import_documents`] did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ImportReport {
-    /// Documents the database did not have.
-    pub docs_added: usize,
-    /// Documents it had (or that came earlier in the same import) that got spans.
-    pub docs_updated: usize,
-    /// Documents it had that got nothing new.
-    pub docs_unchanged: usize,
-    pub spans_added: usize,
-    /// Spans skipped because the document has one with the same start, end and label.
-    pub duplicates: usize,
-    /// Spans skipped because they overlap a span the document has.
-    pub conflicts: Vec<ImportConflict>,
-    /// Action rows written (one per document that got spans).
-    pub actions: usize,
-}
-
-/// A document with its text and spans, read by [`Store::read_documents`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct FullDocument {
-    pub row: DocumentRow,
-    pub text: String,
-    pub spans: Vec<StoredSpan>,
-    /// The analyst's flags, the document's first, then by place.
-    pub flags: Vec<super::Flag>,
-    /// What its records held that raqim has no field for, one entry per format
-    /// (a JSON object, opaque to the store); `None` before schema version 4.
-    pub foreign: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-/// The foreign fields of a document (`old`, as stored) with `fields` added under
-/// `format` if it has nothing there yet; `None` when nothing changes. A stored value
-/// that is not a JSON object (written by hand) is replaced rather than losing the
-/// import.
-fn with_foreign(old: Option<&str>, format: &str, fields: &serde_json::Value) -> Option<String> {
-    let mut all = match old.map(serde_json::from_str::<serde_json::Value>) {
-        Some(Ok(serde_json::Value::Object(m))) => m,
-        _ => serde_json::Map::new(),
-    };
-    if all.contains_key(format) {
-        return None;
-    }
-    all.insert(format.to_string(), fields.clone());
-    Some(serde_json::Value::Object(all).to_string())
-}
+use super::{
+    DocumentRow, FullDocument, ImportDoc, ImportReport, ImportSpan, SqliteStore, StoreError,
+    StoredSpan, immediate, now_ms, span_from_row, stored_state, with_state,
+};
 
 /// The page cache of an import's connection, in KiB (SQLite's negative form): enough
 /// for the pages of a million spans, so they are written once, at the commit.
@@ -190,69 +97,6 @@ impl<'c> SpanRows<'c> {
     }
 }
 
-/// The spans a document has during an import (stored, then added), indexed so that
-/// each check costs a logarithm of their number, not their number: an import of one
-/// document of 80,000 spans was quadratic.
-#[derive(Default)]
-struct Have {
-    spans: Vec<(usize, usize, String, State)>,
-    /// (start, end, label) of every span: the duplicates.
-    keys: rustc_hash::FxHashSet<(usize, usize, String)>,
-    /// (start, index in `spans`) of the spans not rejected that overlap no other:
-    /// in the order of their starts, their ends grow too.
-    live: BTreeSet<(usize, usize)>,
-    /// Indexes of stored spans not rejected that overlap one in `live` (a database
-    /// written before the rule, or by hand); none in a sound database.
-    tangled: Vec<usize>,
-}
-
-impl Have {
-    fn add(&mut self, span: (usize, usize, String, State)) {
-        let (start, end) = (span.0, span.1);
-        self.keys.insert((start, end, span.2.clone()));
-        if span.3 != State::Rejected {
-            let i = self.spans.len();
-            if self.in_the_way(start, end).is_some() {
-                self.tangled.push(i);
-            } else {
-                self.live.insert((start, i));
-            }
-        }
-        self.spans.push(span);
-    }
-
-    fn has(&self, start: usize, end: usize, label: &str) -> bool {
-        // The key is built only for the look-up; a label is a few bytes.
-        self.keys.contains(&(start, end, label.to_string()))
-    }
-
-    /// The first span (in the order they were added) not rejected that shares a code
-    /// point with `start..end`: the spans of `live` that do are the ones just before
-    /// `end`, back to the first that ends by `start`.
-    fn in_the_way(&self, start: usize, end: usize) -> Option<&(usize, usize, String, State)> {
-        let overlaps = |i: &usize| {
-            let h = &self.spans[*i];
-            h.0 < end && start < h.1
-        };
-        let mut first: Option<usize> = None;
-        for &(_, i) in self.live.range(..(end, 0)).rev() {
-            let h = &self.spans[i];
-            if h.1 <= start && h.0 < h.1 {
-                break;
-            }
-            if overlaps(&i) {
-                first = Some(first.map_or(i, |f| f.min(i)));
-            }
-        }
-        let tangled = self.tangled.iter().copied().filter(overlaps).min();
-        first
-            .into_iter()
-            .chain(tangled)
-            .min()
-            .map(|i| &self.spans[i])
-    }
-}
-
 /// What one import is given, passed whole between its stages.
 #[derive(Clone, Copy)]
 struct ImportJob<'a> {
@@ -262,7 +106,7 @@ struct ImportJob<'a> {
     payload: &'a dyn Fn(usize, usize) -> String,
 }
 
-impl Store {
+impl SqliteStore {
     /// Adds documents and their spans in ONE transaction: all of it or nothing. Each
     /// document that gets spans gets one action row of `kind` by `annotator`, whose
     /// payload `payload(doc index, number of spans added)` makes; undo does not reach
@@ -295,16 +139,7 @@ impl Store {
     }
 
     fn import_tx(&mut self, job: ImportJob<'_>) -> Result<ImportReport, StoreError> {
-        for d in job.docs {
-            let found = document_id(&d.text);
-            if found != d.id {
-                return Err(StoreError::HashMismatch {
-                    path: self.path.clone(),
-                    doc: d.id.clone(),
-                    found,
-                });
-            }
-        }
+        check_ids(job.docs, &self.path)?;
         let sq = |e| StoreError::from_sqlite(&self.path, self.waited_ms, e);
         // The pages a big import touches stay in memory until the commit, instead of
         // spilling to the WAL and being read back mid-transaction; the statement
@@ -436,17 +271,7 @@ impl Store {
                     }
                     let len = d.text.chars().count();
                     for (place, note) in &d.flags {
-                        if let Some((a, b)) = *place
-                            && (a >= b || b > len)
-                        {
-                            return Err(StoreError::BadRange {
-                                path: path.clone(),
-                                doc: d.id.clone(),
-                                start: a,
-                                end: b,
-                                len,
-                            });
-                        }
+                        check_flag(d, *place, len, &path)?;
                         let (a, b) = (place.map(|p| p.0 as i64), place.map(|p| p.1 as i64));
                         add_flag
                             .execute(params![d.id, a, b, note, annotator, now, layer])
@@ -458,10 +283,14 @@ impl Store {
             // indexes (which begin with the id) then grow at their end, about twice as
             // fast as inserting all over them. The order of the spans of one document
             // as the file gives them decides which of two overlapping ones is kept.
-            let mut order: Vec<usize> = (0..docs.len()).collect();
-            order.sort_by(|&a, &b| docs[a].id.cmp(&docs[b].id));
+            let order = span_order(docs);
+            // In a fixed order (the index's, by start), not whichever index the planner
+            // picks: it decides the span named in a conflict, the same on PostgreSQL.
             let mut old_spans = tx
-                .prepare("SELECT start, end, label, state FROM spans WHERE doc = ?1 AND layer = ?2")
+                .prepare(
+                    "SELECT start, end, label, state FROM spans WHERE doc = ?1 AND layer = ?2 \
+                     ORDER BY start, id",
+                )
                 .map_err(sq)?;
             let mut add_action = tx
                 .prepare(
@@ -474,7 +303,6 @@ impl Store {
             for i in order {
                 let d = &docs[i];
                 let layer = d.layer.as_deref().unwrap_or(&self.layer);
-                let len = d.text.chars().count();
                 // What the document has: every span for duplicates, the ones not
                 // rejected for overlaps.
                 let mut have = Have::default();
@@ -496,39 +324,10 @@ impl Store {
                         have.add((s, e, label, state));
                     }
                 }
-                let mut keep: Vec<&ImportSpan> = Vec::with_capacity(d.spans.len());
-                for (si, s) in d.spans.iter().enumerate() {
-                    let n = &s.span;
-                    if n.start > n.end || n.end > len {
-                        return Err(StoreError::BadRange {
-                            path: path.clone(),
-                            doc: d.id.clone(),
-                            start: n.start,
-                            end: n.end,
-                            len,
-                        });
-                    }
-                    if have.has(n.start, n.end, &n.label) {
-                        report.duplicates += 1;
-                        continue;
-                    }
-                    if n.state != State::Rejected
-                        && let Some(h) = have.in_the_way(n.start, n.end)
-                    {
-                        report.conflicts.push(ImportConflict {
-                            doc: i,
-                            span: si,
-                            with: h.clone(),
-                        });
-                        continue;
-                    }
-                    have.add((n.start, n.end, n.label.clone(), n.state));
-                    keep.push(s);
-                }
+                let keep = keep_spans(&mut have, i, d, &path, &mut report)?;
                 if keep.is_empty() {
                     continue;
                 }
-                keep.sort_by_key(|s| (s.span.start, s.span.end));
                 add_action
                     .execute(params![
                         d.id,
@@ -546,14 +345,7 @@ impl Store {
                     updated.insert(&d.id);
                 }
             }
-            let known: HashSet<&str> = docs
-                .iter()
-                .map(|d| d.id.as_str())
-                .filter(|id| !added.contains(id))
-                .collect();
-            report.docs_added = added.len();
-            report.docs_updated = updated.len();
-            report.docs_unchanged = known.len() - updated.len();
+            count_documents(&mut report, docs, &added, &updated);
         }
         tx.commit().map_err(sq)?;
         Ok(report)

@@ -45,6 +45,11 @@ pub enum StoreError {
     #[error("{}: the database is read-only ({detail}); nothing was written", path.display())]
     ReadOnly { path: PathBuf, detail: String },
 
+    /// The connected user may not write there (another's layer, or gold without
+    /// being a curator: `raqim db roles`); refused before anything was sent.
+    #[error("{}: {detail}", path.display())]
+    Forbidden { path: PathBuf, detail: String },
+
     /// SQLite reported SQLITE_FULL (the disk, or the database's size limit, is full) or
     /// could not grow its shared-memory file beside the database (no space left there).
     #[error(
@@ -176,6 +181,15 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+
+    /// A PostgreSQL server's error (`path` is its URL, without a password).
+    #[error("{}: {detail}", path.display())]
+    Server { path: PathBuf, detail: String },
+
+    /// A database URL that cannot be used as given (a password in it, an unknown
+    /// sslmode...), saying what was expected.
+    #[error("{}: {why}", path.display())]
+    BadUrl { path: PathBuf, why: String },
 }
 
 impl StoreError {
@@ -228,6 +242,7 @@ impl StoreError {
             | StoreError::Foreign { path, .. }
             | StoreError::Locked { path, .. }
             | StoreError::ReadOnly { path, .. }
+            | StoreError::Forbidden { path, .. }
             | StoreError::Full { path }
             | StoreError::SchemaMismatch { path, .. }
             | StoreError::Damaged { path, .. }
@@ -243,7 +258,9 @@ impl StoreError {
             | StoreError::BadValue { path, .. }
             | StoreError::CannotOpen { path, .. }
             | StoreError::Io { path, .. }
-            | StoreError::Sqlite { path, .. } => path,
+            | StoreError::Sqlite { path, .. }
+            | StoreError::Server { path, .. }
+            | StoreError::BadUrl { path, .. } => path,
         }
     }
 }

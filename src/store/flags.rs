@@ -7,9 +7,9 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Flag, Store, StoreError, immediate, now_ms};
+use super::{Flag, SqliteStore, StoreError, immediate, now_ms};
 
-impl Store {
+impl SqliteStore {
     /// The document's flags: its own first, then its stretches' by place. A database
     /// before schema version 3 (an export does not migrate) has none.
     pub fn flags(&self, doc: &str) -> Result<Vec<Flag>, StoreError> {

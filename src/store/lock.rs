@@ -3,6 +3,9 @@
 //! database (the layer's name hashed, as a name may hold any character), and one line of JSON in that file naming the holder, so that a second
 //! raqim can say who has the document. The database itself is not involved: the lock
 //! must vanish with its process, which a row in the database would not.
+//!
+//! On a PostgreSQL server the lock is the server's (`super::pg::lock`); a [`DocLock`]
+//! holds either, and says who holds a document in the same words.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
@@ -25,14 +28,32 @@ struct Holder {
 /// Dropping it releases the lock; so does the end of the process, however it ends.
 #[derive(Debug)]
 pub struct DocLock {
-    /// Holds the lock: closing the file (on drop) releases it.
-    _file: File,
+    _held: Held,
     path: PathBuf,
     doc: String,
 }
 
+/// What holds the lock: kept only to be dropped.
+#[derive(Debug)]
+#[allow(dead_code)]
+enum Held {
+    /// The lock file: closing it (on drop) releases the lock.
+    File(File),
+    /// A server's advisory lock: released on drop, or when its connection ends.
+    Server(super::pg::lock::AdvisoryLock),
+}
+
 impl DocLock {
-    /// The lock file.
+    /// The lock of `doc` held by a server connection; `path` is the server's URL.
+    pub(crate) fn server(held: super::pg::lock::AdvisoryLock, path: PathBuf, doc: &str) -> DocLock {
+        DocLock {
+            _held: Held::Server(held),
+            path,
+            doc: doc.to_string(),
+        }
+    }
+
+    /// The lock file (on a server: the server's URL).
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -102,7 +123,7 @@ pub fn lock(
     file.set_len(0).map_err(failed)?;
     file.write_all(line.as_bytes()).map_err(failed)?;
     Ok(DocLock {
-        _file: file,
+        _held: Held::File(file),
         path,
         doc: doc.to_string(),
     })
@@ -117,16 +138,17 @@ fn describe_holder(file: &mut File) -> String {
         .ok()
         .and_then(|_| serde_json::from_str::<Holder>(text.lines().next()?).ok());
     match holder {
-        Some(h) => {
-            let minutes = h.since_ms.div_euclid(60_000).rem_euclid(24 * 60);
-            format!(
-                "another raqim (annotator {}, pid {}, since {:02}:{:02} UTC)",
-                h.annotator,
-                h.pid,
-                minutes / 60,
-                minutes % 60
-            )
-        }
+        Some(h) => describe(&h.annotator, i64::from(h.pid), h.since_ms),
         None => "another raqim".to_string(),
     }
+}
+
+/// "another raqim (annotator NAME, pid N, since HH:MM UTC)".
+pub(crate) fn describe(annotator: &str, pid: i64, since_ms: i64) -> String {
+    let minutes = since_ms.div_euclid(60_000).rem_euclid(24 * 60);
+    format!(
+        "another raqim (annotator {annotator}, pid {pid}, since {:02}:{:02} UTC)",
+        minutes / 60,
+        minutes % 60
+    )
 }

@@ -37,11 +37,15 @@
 //! ([`Store::open_read_only`]). This module knows nothing of the terminal.
 
 mod assignments;
+mod backend;
 mod bulk;
+pub mod copy;
 mod error;
 mod flags;
+mod import_rules;
 mod lock;
 mod open;
+pub mod pg;
 mod register;
 pub mod schema;
 mod types;
@@ -60,14 +64,15 @@ use crate::annotation::State;
 use crate::document::document_id;
 
 pub use assignments::{Assignment, LayerRow};
-pub use bulk::{FullDocument, ImportConflict, ImportDoc, ImportReport, ImportSpan};
+pub use backend::{Store, exists};
 pub use error::StoreError;
+pub use import_rules::{ImportConflict, ImportDoc, ImportReport, ImportSpan};
 pub use lock::DocLock;
 pub use register::Registration;
 pub use schema::SCHEMA_VERSION;
 pub use types::{
-    ActionRow, Change, DocumentRow, Flag, GOLD, NewSpan, StoredSpan, check_annotator, check_layer,
-    default_path_from,
+    ActionRow, Change, DocumentRow, Flag, FullDocument, GOLD, NewSpan, StoredSpan, check_annotator,
+    check_layer, default_path_from,
 };
 
 /// How long a write waits for another process's transaction before giving up.
@@ -89,7 +94,7 @@ const SET_VIEW: &str = "INSERT INTO layers (doc, layer, cursor, top) SELECT ?1, 
 
 /// An open raqim database.
 #[derive(Debug)]
-pub struct Store {
+pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     waited_ms: u64,
@@ -242,7 +247,7 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
         });
     }
     drop(conn);
-    let store = Store::open_read_only(path)?;
+    let store = SqliteStore::open_read_only(path)?;
     let count = |sql: &str| store.conn.query_row(sql, [], |r| r.get::<_, i64>(0));
     let counts = count("SELECT count(*) FROM documents")
         .and_then(|d| Ok((d, count("SELECT count(*) FROM spans")?)));
@@ -255,7 +260,7 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
     })
 }
 
-impl Store {
+impl SqliteStore {
     /// `$RAQIM_DB`, else `$XDG_DATA_HOME/raqim/raqim.db`, else
     /// `~/.local/share/raqim/raqim.db`; `None` if there is no home either.
     pub fn default_path() -> Option<PathBuf> {
@@ -273,25 +278,28 @@ impl Store {
 
     /// Opens (creating it and its folder if missing) the database at `path`, waiting up
     /// to [`DEFAULT_BUSY_TIMEOUT`] for other processes.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
     }
 
     /// [`Store::open`] with another busy timeout (tests use a short one). A new
     /// database is made beside its place and moved there whole ([`Store::create`]), so
     /// that raqims starting at once on a database nobody has made yet never meet it
     /// half-made: whichever moves its copy there first wins, the others open it.
-    pub fn open_with_timeout(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
+    pub fn open_with_timeout(
+        path: &Path,
+        busy_timeout: Duration,
+    ) -> Result<SqliteStore, StoreError> {
         loop {
             match std::fs::metadata(path) {
                 Ok(_) => {
                     let conn = open::existing(path, busy_timeout)?;
-                    return Ok(Store::with(conn, path, busy_timeout, None));
+                    return Ok(SqliteStore::with(conn, path, busy_timeout, None));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     // Made or not (another raqim was first), a whole database is there
                     // now; unless what is in the way is a link to a missing file.
-                    let made = Store::create_with_timeout(path, busy_timeout)?.publish()?;
+                    let made = SqliteStore::create_with_timeout(path, busy_timeout)?.publish()?;
                     if !made && !path.exists() {
                         return Err(StoreError::Io {
                             path: path.to_path_buf(),
@@ -312,13 +320,13 @@ impl Store {
     /// A new, empty database for `path`, kept at a temporary name in its folder until
     /// [`Store::publish`] moves it there; dropped unpublished, it leaves nothing behind
     /// (nor the folders it made). Errors name `path`.
-    pub fn create(path: &Path) -> Result<Store, StoreError> {
-        Store::create_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
+    pub fn create(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::create_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
     }
 
-    fn create_with_timeout(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
+    fn create_with_timeout(path: &Path, busy_timeout: Duration) -> Result<SqliteStore, StoreError> {
         let (conn, staged) = open::Staged::create(path, busy_timeout)?;
-        Ok(Store::with(conn, path, busy_timeout, Some(staged)))
+        Ok(SqliteStore::with(conn, path, busy_timeout, Some(staged)))
     }
 
     /// Moves a database made by [`Store::create`] to its place, closing it; `false`
@@ -326,7 +334,7 @@ impl Store {
     /// database: open that one. A store opened otherwise is just closed.
     pub fn publish(mut self) -> Result<bool, StoreError> {
         let staged = self.staged.take();
-        let Store { conn, .. } = self;
+        let SqliteStore { conn, .. } = self;
         match staged {
             Some(staged) => staged.publish(conn),
             None => Ok(true),
@@ -336,13 +344,18 @@ impl Store {
     /// Opens an existing database only for reading (export, check), checked as for
     /// writing but not migrated: a file without write permission is fine, and nothing
     /// is written to the file or made beside it. Every write is refused.
-    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore, StoreError> {
         let conn = open::read_only(path, DEFAULT_BUSY_TIMEOUT)?;
-        Ok(Store::with(conn, path, DEFAULT_BUSY_TIMEOUT, None))
+        Ok(SqliteStore::with(conn, path, DEFAULT_BUSY_TIMEOUT, None))
     }
 
-    fn with(conn: Connection, path: &Path, busy: Duration, staged: Option<open::Staged>) -> Store {
-        Store {
+    fn with(
+        conn: Connection,
+        path: &Path,
+        busy: Duration,
+        staged: Option<open::Staged>,
+    ) -> SqliteStore {
+        SqliteStore {
             conn,
             path: path.to_path_buf(),
             waited_ms: busy.as_millis() as u64,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError, immediate, now_ms};
+use super::{SqliteStore, StoreError, immediate, now_ms};
 
 /// A document of a set, to be known to the database before it is opened.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,7 @@ pub struct Registration {
     pub record_id: Option<String>,
 }
 
-impl Store {
+impl SqliteStore {
     /// Records the documents of a set in one transaction (cheap: text and name, no
     /// spans, no action), and the file each came from. A document already known keeps
     /// its name. A file whose path is recorded for another document that has spans or

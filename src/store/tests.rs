@@ -27,7 +27,12 @@ fn create(store: &mut Store, id: &str, span: NewSpan) {
 
 /// The one number `sql` gives.
 fn number(store: &Store, sql: &str) -> i64 {
-    store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    store
+        .sqlite()
+        .unwrap()
+        .conn
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
 }
 
 fn span(start: usize, end: usize) -> NewSpan {
@@ -76,10 +81,12 @@ fn migrations_run_in_order_from_the_version_found_and_keep_the_data() {
     let next = "ALTER TABLE documents ADD COLUMN note TEXT NOT NULL DEFAULT 'none';";
     let mut steps = schema::MIGRATIONS.to_vec();
     steps.push(next);
-    let v = schema::migrate(&mut store.conn, &path, 0, &steps).unwrap();
+    let v = schema::migrate(&mut store.sqlite_mut().unwrap().conn, &path, 0, &steps).unwrap();
     assert_eq!(v, SCHEMA_VERSION + 1);
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION + 1);
     let note: String = store
+        .sqlite()
+        .unwrap()
         .conn
         .query_row("SELECT note FROM documents WHERE id = ?1", [&id], |r| {
             r.get(0)
@@ -108,7 +115,7 @@ fn a_failing_migration_step_leaves_the_old_version() {
     let (_dir, path, mut store) = fresh();
     let mut steps = schema::MIGRATIONS.to_vec();
     steps.push("CREATE TABLE t (x); THIS IS NOT SQL;");
-    assert!(schema::migrate(&mut store.conn, &path, 0, &steps).is_err());
+    assert!(schema::migrate(&mut store.sqlite_mut().unwrap().conn, &path, 0, &steps).is_err());
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let t = number(
         &store,
@@ -135,6 +142,8 @@ fn the_database_is_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("x").join("raqim.db")).unwrap();
     let mode: String = store
+        .sqlite()
+        .unwrap()
         .conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -176,6 +185,8 @@ fn the_default_path_follows_raqim_db_then_xdg_then_home() {
 /// The plan SQLite chooses for `sql`, one line per step.
 fn plan(store: &Store, sql: &str) -> String {
     let mut stmt = store
+        .sqlite()
+        .unwrap()
         .conn
         .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
         .unwrap();

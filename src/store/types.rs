@@ -156,3 +156,16 @@ pub fn check_annotator(name: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A document with its text and spans, read by [`Store::read_documents`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FullDocument {
+    pub row: DocumentRow,
+    pub text: String,
+    pub spans: Vec<StoredSpan>,
+    /// The analyst's flags, the document's first, then by place.
+    pub flags: Vec<Flag>,
+    /// What its records held that raqim has no field for, one entry per format
+    /// (a JSON object, opaque to the store); `None` before schema version 4.
+    pub foreign: Option<serde_json::Map<String, serde_json::Value>>,
+}

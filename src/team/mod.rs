@@ -61,7 +61,7 @@ impl fmt::Display for StatusFormat {
 }
 
 fn existing(db: &Path) -> Result<(), TeamError> {
-    if db.exists() {
+    if crate::store::exists(db) {
         Ok(())
     } else {
         Err(TeamError::NoDatabase {
@@ -303,7 +303,7 @@ pub fn status(db: &Path, format: StatusFormat, out: &mut dyn Write) -> anyhow::R
 /// error naming the layers there are. A database without any layer gives the
 /// caller's (an export of documents without spans).
 pub fn default_layer(db: &Path, annotator: &str) -> anyhow::Result<String> {
-    if !db.exists() {
+    if !crate::store::exists(db) {
         return Ok(annotator.to_string());
     }
     let store = Store::open_read_only(db)?;
