@@ -106,6 +106,22 @@ pub trait Journal {
     ) -> Result<(), JournalError> {
         Ok(())
     }
+    /// Whether the document has moved on where it is kept since it was opened here
+    /// (`seen`: the newest action then), or its holder has let go of it: a review
+    /// opened read-only reopens it then, to follow the analyst who holds it and to
+    /// take it over when they quit. `false` where nothing is kept elsewhere.
+    fn moved_on(&self, _seen: i64) -> bool {
+        false
+    }
+    /// Opens the document again from where it is kept, as a new review (read-only or
+    /// not, as its lock then says); `None` where nothing is kept elsewhere.
+    fn reopen(
+        &self,
+        _doc: &crate::document::Document,
+        _engine: &crate::suggest::Engine,
+    ) -> Option<Result<Opened, crate::store::StoreError>> {
+        None
+    }
 }
 
 /// A journal that keeps actions in memory only: for tests, and for `--no-db`.
@@ -509,6 +525,9 @@ pub struct Review {
     doc: Option<String>,
     /// What the steps of the history did to the memory beyond their edits.
     notes: HashMap<i64, MemoryNote>,
+    /// The newest action of the document when it was opened (to follow its holder
+    /// when opened read-only).
+    seen: i64,
 }
 
 /// The memory snapshot as saved: the memory, and the seqs of actions after the
@@ -547,6 +566,7 @@ impl Review {
             unsaved: 0,
             last_seq: 0,
             base_seq: 0,
+            seen: 0,
             own: Vec::new(),
             stale: false,
             flags: Vec::new(),
@@ -1013,6 +1033,26 @@ impl Review {
     /// The seq of the last action this session committed (0: none yet).
     pub fn last_seq(&self) -> i64 {
         self.last_seq
+    }
+
+    /// The newest action of the document when it was opened here.
+    pub fn set_seen(&mut self, seq: i64) {
+        self.seen = seq;
+    }
+
+    /// A review opened read-only because another raqim holds the document, whose
+    /// holder has acted since (or let go): it should be opened again to follow them.
+    pub fn behind(&self) -> bool {
+        self.read_only.is_some() && self.journal.moved_on(self.seen)
+    }
+
+    /// The document opened again from where it is kept (see [`Journal::reopen`]).
+    pub fn reopen(
+        &self,
+        doc: &crate::document::Document,
+        engine: &Engine,
+    ) -> Option<Result<Opened, crate::store::StoreError>> {
+        self.journal.reopen(doc, engine)
     }
 }
 

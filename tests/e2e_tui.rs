@@ -573,11 +573,18 @@ fn a_second_raqim_on_the_same_document_opens_it_read_only() {
     second.send(b"\t\r");
     second.wait_for("the refusal", |s| s.row(29).contains("read-only:"));
     assert!(second.row(0).contains("0 accepted"));
-    // The first one works as usual.
+    // The first one works as usual, and the second follows it.
     first.send(b"\t\r");
     first.wait_for("the accept", |s| s.row(0).contains("1 accepted"));
-    second.send(b"q");
+    second.wait_for("the second following the first", |s| {
+        s.row(0).contains("1 accepted") && s.row(0).contains("read-only")
+    });
+    // Once the first quits, the second takes the document over.
     first.send(b"q");
+    second.wait_for("the take-over", |s| {
+        !s.row(0).contains("read-only") && s.row(29).contains("yours to edit")
+    });
+    second.send(b"q");
 }
 
 #[test]

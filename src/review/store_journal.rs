@@ -115,6 +115,24 @@ impl super::Journal for StoreJournal {
             .store
             .set_flag(&self.doc, place, note, &self.annotator)?)
     }
+
+    fn moved_on(&self, seen: i64) -> bool {
+        if self.store.last_seq(&self.doc).is_ok_and(|now| now > seen) {
+            return true;
+        }
+        // Held here, nothing to take over; else whether the holder has let go.
+        self._lock.is_none() && self.store.lock_document(&self.doc, &self.annotator).is_ok()
+    }
+
+    fn reopen(&self, doc: &Document, engine: &Engine) -> Option<Result<Opened, StoreError>> {
+        let reopened = (|| {
+            let mut store = Store::open(self.store.path())?;
+            store.set_layer(self.store.layer());
+            store.set_memory_owner(self.store.memory_owner());
+            open_document(store, doc, None, &self.annotator, engine)
+        })();
+        Some(reopened)
+    }
 }
 
 /// A document opened for review.
@@ -318,6 +336,7 @@ pub fn open_document(
     review.set_done_flag(done);
     review.set_flags(flags);
     review.set_base_seq(base_seq);
+    review.set_seen(actions.last().map_or(0, |a| a.seq));
     if let Some(why) = read_only {
         review.set_read_only(why);
     }

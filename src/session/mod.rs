@@ -135,6 +135,34 @@ impl Session {
         self.spans.suggestions_changed();
     }
 
+    /// A review opened read-only because another raqim holds the document follows
+    /// it: when the holder has acted, or let go, the document is opened again (its
+    /// spans as they now are, and writable once nobody holds it). What changed, to
+    /// say; `None` when nothing did (or the reopening failed, also said).
+    pub fn follow(&mut self) -> Option<String> {
+        if !self.review.behind() {
+            return None;
+        }
+        let engine = self.engine();
+        let before = self.review.ann.counts();
+        match self.review.reopen(&self.doc, &engine)? {
+            Ok(opened) => {
+                let writable = opened.review.read_only().is_none();
+                self.set_review(opened.review);
+                let after = self.review.ann.counts();
+                Some(if writable {
+                    "the other raqim let go of this document: it is yours to edit now".to_string()
+                } else if before != after {
+                    "updated from the other raqim, which holds this document (read-only here)"
+                        .to_string()
+                } else {
+                    "the other raqim acted on this document (read-only here)".to_string()
+                })
+            }
+            Err(e) => Some(format!("could not follow the other raqim: {e}")),
+        }
+    }
+
     /// Saves what is only in memory: the view (`cursor` byte, `top` paragraph) and
     /// the suggestion memory.
     pub fn save(&mut self, cursor: usize, top: usize) -> Result<(), crate::review::ReviewError> {

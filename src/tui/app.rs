@@ -428,6 +428,19 @@ impl App {
         self.ensure_visible();
     }
 
+    /// Follows the raqim that holds this document when it is open read-only here (see
+    /// `Session::follow`), keeping the cursor; true when the screen changed.
+    pub fn follow(&mut self) -> bool {
+        match self.session.follow() {
+            Some(m) => {
+                self.snap_cursor();
+                self.say(m);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Saves what is only in memory (the view, the suggestion memory); called on quit.
     pub fn save_session(&mut self) -> Result<(), crate::review::ReviewError> {
         let cursor = self.cursor_byte();

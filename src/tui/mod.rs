@@ -289,6 +289,8 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
     let mut guard = terminal::enter(profile).context("cannot set up the terminal")?;
     tracing::info!("viewer: the screen is taken");
     let mut dirty = true;
+    // Idle ticks since a read-only review last looked for the holder's changes.
+    let mut idle = 0u32;
     while !app.should_quit() && stop.load(Ordering::Relaxed) == 0 {
         if dirty {
             guard.terminal.draw(|f| draw(f, &mut app))?;
@@ -299,8 +301,14 @@ fn run_app(mut app: App, mut set: Option<&mut Set<'_>>) -> anyhow::Result<()> {
                 panic!("deliberate panic (RAQIM_TEST_PANIC) after the first frame");
             }
         }
-        // Wake up now and then to notice a signal.
+        // Wake up now and then to notice a signal, and (once a second) what the
+        // raqim holding a document open read-only here has done.
         if !event::poll(Duration::from_millis(200))? {
+            idle += 1;
+            if idle >= 5 {
+                idle = 0;
+                dirty |= app.follow();
+            }
             continue;
         }
         match event::read()? {

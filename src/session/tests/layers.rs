@@ -93,3 +93,28 @@ fn an_analyst_who_learns_alone_is_taught_by_their_own_decisions_only() {
     let mut team = open(dir.path(), &second, "dina");
     assert!(team.markup().contains("{LOC:زمردة}"), "{}", team.markup());
 }
+
+#[test]
+fn a_read_only_review_follows_its_holder_and_takes_the_document_over_when_they_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.txt");
+    std::fs::write(&first, FIRST).unwrap();
+    let mut holder = open(dir.path(), &first, "amal");
+    let mut watcher = open(dir.path(), &first, "amal");
+    assert!(watcher.review().read_only().is_some());
+    assert_eq!(watcher.follow(), None, "nothing happened yet");
+    label(&mut holder, "زمردة");
+    let said = watcher.follow().unwrap();
+    assert!(said.contains("updated"), "{said}");
+    assert!(
+        watcher.markup().contains("[LOC:زمردة]"),
+        "{}",
+        watcher.markup()
+    );
+    assert!(watcher.review().read_only().is_some());
+    drop(holder);
+    let said = watcher.follow().unwrap();
+    assert!(said.contains("yours to edit"), "{said}");
+    assert!(watcher.review().read_only().is_none());
+    label(&mut watcher, "الوفد");
+}
