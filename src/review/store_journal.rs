@@ -117,7 +117,7 @@ impl super::Journal for StoreJournal {
     }
 
     fn moved_on(&self, seen: i64) -> bool {
-        if self.store.last_seq(&self.doc).is_ok_and(|now| now > seen) {
+        if self.store.changed_since(&self.doc, seen).unwrap_or(false) {
             return true;
         }
         // Held here, nothing to take over; else whether the holder has let go.

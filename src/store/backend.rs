@@ -223,6 +223,12 @@ impl Store {
         each!(self, s => s.actions(doc))
     }
 
+    /// Whether `doc` has an action in this layer after `seen`: asked of the table on
+    /// a file, heard as a notification on a server (LISTEN/NOTIFY).
+    pub fn changed_since(&self, doc: &str, seen: i64) -> Result<bool, StoreError> {
+        each!(self, s => s.changed_since(doc, seen))
+    }
+
     pub fn last_seq(&self, doc: &str) -> Result<i64, StoreError> {
         each!(self, s => s.last_seq(doc))
     }

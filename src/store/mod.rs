@@ -821,6 +821,12 @@ impl SqliteStore {
         })
     }
 
+    /// Whether `doc` has an action in this layer after `seen` (another raqim's, which
+    /// a read-only viewer follows).
+    pub fn changed_since(&self, doc: &str, seen: i64) -> Result<bool, StoreError> {
+        Ok(self.last_seq(doc)? > seen)
+    }
+
     /// The seq of the document's newest action (0 if none): a process compares it with
     /// the last one it knows to notice another process's actions.
     pub fn last_seq(&self, doc: &str) -> Result<i64, StoreError> {

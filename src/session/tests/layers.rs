@@ -118,3 +118,40 @@ fn a_read_only_review_follows_its_holder_and_takes_the_document_over_when_they_q
     assert!(watcher.review().read_only().is_none());
     label(&mut watcher, "الوفد");
 }
+
+#[test]
+fn on_a_team_server_a_read_only_review_follows_its_holder_and_takes_over_too() {
+    let Some(server) = crate::store::pg::testing::server() else {
+        return;
+    };
+    let db = Some(std::path::PathBuf::from(server.fresh_database()));
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.txt");
+    std::fs::write(&first, FIRST).unwrap();
+    let mut holder = kept(&Keeper::new(db.clone(), "amal".into(), None), &first);
+    let mut watcher = kept(&Keeper::new(db.clone(), "amal".into(), None), &first);
+    assert!(watcher.review().read_only().is_some());
+    assert_eq!(watcher.follow(), None);
+    label(&mut holder, "زمردة");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut said = None;
+    while said.is_none() && std::time::Instant::now() < deadline {
+        said = watcher.follow();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(said.unwrap().contains("updated"));
+    assert!(
+        watcher.markup().contains("[LOC:زمردة]"),
+        "{}",
+        watcher.markup()
+    );
+    drop(holder);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut said = None;
+    while said.is_none() && std::time::Instant::now() < deadline {
+        said = watcher.follow();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(said.unwrap().contains("yours to edit"));
+    label(&mut watcher, "الوفد");
+}

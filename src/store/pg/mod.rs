@@ -137,6 +137,15 @@ pub struct PgStore {
     read_only: bool,
     /// Who the connection is, for the layers it may write ([`roles::Member`]).
     member: std::sync::OnceLock<roles::Member>,
+    /// The channels this connection LISTENs on (see [`PgStore::changed_since`]).
+    listening: Mutex<HashSet<String>>,
+}
+
+/// The notification channel of one document's layer: `raqim_` and 16 hex digits of
+/// the SHA-256 of `doc/layer` (a channel name is an identifier: at most 63 bytes).
+pub(crate) fn channel(doc: &str, layer: &str) -> String {
+    let h = crate::document::document_id(&format!("{doc}/{layer}"));
+    format!("raqim_{}", &h[..16])
 }
 
 impl std::fmt::Debug for PgStore {
@@ -208,6 +217,7 @@ impl PgStore {
             memory_owner: None,
             read_only,
             member: std::sync::OnceLock::new(),
+            listening: Mutex::new(HashSet::new()),
         })
     }
 

@@ -373,6 +373,12 @@ impl PgStore {
             tx.execute(SET_VIEW, &[&doc, &layer, &big(cursor), &big(top)])
                 .map_err(sq)?;
         }
+        // Whoever follows this document and layer read-only hears of it at the commit.
+        tx.execute(
+            "SELECT pg_notify($1, $2)",
+            &[&super::channel(doc, layer), &seq.to_string()],
+        )
+        .map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok((seq, inserted))
     }
@@ -387,6 +393,36 @@ impl PgStore {
             .iter()
             .map(action_of)
             .collect())
+    }
+
+    /// Whether `doc` has an action in this layer after `seen`. The first call LISTENs
+    /// on the document's channel and asks the table; later ones only look at the
+    /// notifications the server sent meanwhile (every commit sends one), without a
+    /// query.
+    pub fn changed_since(&self, doc: &str, seen: i64) -> Result<bool, StoreError> {
+        let channel = super::channel(doc, &self.layer);
+        let first = self
+            .listening
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(channel.clone());
+        if first {
+            self.client()
+                .batch_execute(&format!("LISTEN \"{channel}\""))
+                .map_err(|e| self.sq(e))?;
+            return Ok(self.last_seq(doc)? > seen);
+        }
+        let mut client = self.client();
+        let mut notes = client.notifications();
+        let mut heard = false;
+        // A millisecond lets the connection read what the server has sent.
+        let mut pending = notes.timeout_iter(std::time::Duration::from_millis(1));
+        while let Some(n) = postgres::fallible_iterator::FallibleIterator::next(&mut pending)
+            .map_err(|e| server_error(&self.path, e))?
+        {
+            heard |= n.channel() == channel;
+        }
+        Ok(heard)
     }
 
     pub fn last_seq(&self, doc: &str) -> Result<i64, StoreError> {

@@ -838,3 +838,34 @@ fn a_server_with_tls_is_reached_as_each_sslmode_says() {
         }
     }
 }
+
+#[test]
+fn a_follower_hears_of_each_commit_in_its_layer_by_notification() {
+    let Some((url, mut holder)) = fresh("amal") else {
+        return;
+    };
+    let doc = add(&mut holder, "قال الرئيس محمد في دمشق");
+    let watcher = open(&url, "amal");
+    let other_layer = open(&url, "basel");
+    // The first question asks the table (and starts listening).
+    assert!(!watcher.changed_since(&doc, 0).unwrap());
+    assert!(!other_layer.changed_since(&doc, 0).unwrap());
+    assert!(
+        !watcher.changed_since(&doc, 0).unwrap(),
+        "nothing heard yet"
+    );
+    insert(&mut holder, &doc, span(4, 10, "PER"));
+    // The notification may take a moment to cross the socket.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut heard = false;
+    while !heard && Instant::now() < deadline {
+        heard = watcher.changed_since(&doc, 0).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(heard, "the commit was heard");
+    assert!(!watcher.changed_since(&doc, 0).unwrap(), "heard once");
+    assert!(
+        !other_layer.changed_since(&doc, 0).unwrap(),
+        "another layer's follower hears nothing"
+    );
+}
