@@ -179,8 +179,17 @@ impl Store {
         each!(self, s => s.document_for_path(path))
     }
 
+    /// Refuses a file whose text (hash `id`) differs from the one last annotated under
+    /// `path`, so a changed file is never silently re-annotated. A path never seen is fine.
     pub fn check_unchanged(&self, path: &Path, id: &str) -> Result<(), StoreError> {
-        each!(self, s => s.check_unchanged(path, id))
+        match self.document_for_path(path)? {
+            Some((old, _)) if old != id => Err(StoreError::HashMismatch {
+                path: self.path().to_path_buf(),
+                doc: old,
+                found: id.to_string(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     pub fn lock_document(&self, doc: &str, annotator: &str) -> Result<DocLock, StoreError> {
@@ -191,6 +200,11 @@ impl Store {
         each!(self, s => s.spans(doc))
     }
 
+    /// One action = one transaction: appends the action row and applies `changes`.
+    /// Returns the action's seq and the ids of the spans [`Change::Insert`] created, in
+    /// order ([`Change::Restore`] adds none: its id is the one the caller gave). Nothing
+    /// is applied if anything fails (unknown document, span or undone action, bad range,
+    /// a restored id already taken). [`Store::commit_with`] with a fixed payload.
     pub fn commit(
         &mut self,
         doc: &str,
@@ -200,8 +214,8 @@ impl Store {
         undoes: Option<i64>,
         changes: &[Change],
     ) -> Result<(i64, Vec<i64>), StoreError> {
-        self.may_write(self.layer())?;
-        each!(self, s => s.commit(doc, kind, payload, annotator, undoes, changes))
+        let payload = |_: &[i64]| payload.to_string();
+        self.commit_with(doc, kind, &payload, annotator, undoes, changes, None)
     }
 
     #[allow(clippy::too_many_arguments)]

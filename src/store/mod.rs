@@ -560,19 +560,6 @@ impl SqliteStore {
             .pop())
     }
 
-    /// Refuses a file whose text (hash `id`) differs from the one last annotated under
-    /// `path`, so a changed file is never silently re-annotated. A path never seen is fine.
-    pub fn check_unchanged(&self, path: &Path, id: &str) -> Result<(), StoreError> {
-        match self.document_for_path(path)? {
-            Some((old, _)) if old != id => Err(StoreError::HashMismatch {
-                path: self.path.clone(),
-                doc: old,
-                found: id.to_string(),
-            }),
-            _ => Ok(()),
-        }
-    }
-
     /// Takes the document's write lock for this process, without waiting. Held by
     /// another raqim (or another [`Store`] in this process):
     /// [`StoreError::DocumentInUse`], and the caller shows the document read-only. The
@@ -599,32 +586,7 @@ impl SqliteStore {
             .collect()
     }
 
-    /// One action = one transaction: appends the action row and applies `changes`.
-    /// Returns the action's seq and the ids of the spans [`Change::Insert`] created, in
-    /// order ([`Change::Restore`] adds none: its id is the one the caller gave). Nothing
-    /// is applied if anything fails (unknown document, span or undone action, bad range,
-    /// a restored id already taken).
-    pub fn commit(
-        &mut self,
-        doc: &str,
-        kind: &str,
-        payload: &str,
-        annotator: &str,
-        undoes: Option<i64>,
-        changes: &[Change],
-    ) -> Result<(i64, Vec<i64>), StoreError> {
-        self.commit_with(
-            doc,
-            kind,
-            &|_| payload.to_string(),
-            annotator,
-            undoes,
-            changes,
-            None,
-        )
-    }
-
-    /// As [`Store::commit`], with the payload made from the ids the inserted spans got
+    /// One action = one transaction (see [`Store::commit`]), with the payload made from the ids the inserted spans got
     /// (in order), in the same transaction: the log then names every span it made. With
     /// `view` (cursor in code points, first line), the document's view is saved in the
     /// same transaction, so that even a killed session reopens where it acted last.

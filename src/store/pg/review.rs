@@ -166,17 +166,6 @@ impl PgStore {
             .map(|r| (r.get(0), r.get(1))))
     }
 
-    pub fn check_unchanged(&self, path: &Path, id: &str) -> Result<(), StoreError> {
-        match self.document_for_path(path)? {
-            Some((old, _)) if old != id => Err(StoreError::HashMismatch {
-                path: self.path.clone(),
-                doc: old,
-                found: id.to_string(),
-            }),
-            _ => Ok(()),
-        }
-    }
-
     /// Takes the document's lock in this store's layer without waiting: a
     /// session-level advisory lock of this store's connection (see
     /// [`super::lock`]), released when the [`DocLock`] is dropped or the connection
@@ -198,26 +187,6 @@ impl PgStore {
             .iter()
             .map(|r| span_of(&self.path, r))
             .collect()
-    }
-
-    pub fn commit(
-        &mut self,
-        doc: &str,
-        kind: &str,
-        payload: &str,
-        annotator: &str,
-        undoes: Option<i64>,
-        changes: &[Change],
-    ) -> Result<(i64, Vec<i64>), StoreError> {
-        self.commit_with(
-            doc,
-            kind,
-            &|_| payload.to_string(),
-            annotator,
-            undoes,
-            changes,
-            None,
-        )
     }
 
     /// One action in one transaction: the action row, its changes, its payload made
