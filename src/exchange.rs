@@ -458,7 +458,8 @@ pub struct ExportArgs<'a> {
     /// CoNLL: 2003 (for spaCy, doccano, seqeval; `None` too) or raqim's commented
     /// form.
     pub conll_form: Option<formats::ConllForm>,
-    /// The layer written: an annotator's, or `gold`.
+    /// The layer written: an annotator's, or `gold`; or, unless `layer_named`, the
+    /// caller's name, from which [`default_layer`] chooses.
     pub layer: &'a str,
     /// `layer` was named on the command line (not the caller's own by default): a
     /// layer no document has is then an error.
@@ -471,6 +472,30 @@ pub struct ExportArgs<'a> {
 /// The formats whose records say whose annotation they are ([`Record::layer`]), so
 /// that `--all-layers` can write several layers in one file.
 pub const LAYER_FIELD: [Format; 2] = [Format::Jsonl, Format::Prodigy];
+
+/// The layer an export writes when `--layer` is not given: the caller's own
+/// (`annotator`) when they have work in the database (`names`: the layers there are);
+/// else the only annotator's layer there is (a database one person filled under
+/// another name, e.g. by `import --annotator`); else an error naming the layers there
+/// are. A database without any layer gives the caller's (an export of documents
+/// without spans).
+fn default_layer(db: &Path, names: &[String], annotator: &str) -> anyhow::Result<String> {
+    let theirs: Vec<&String> = names.iter().filter(|l| *l != crate::store::GOLD).collect();
+    match theirs.as_slice() {
+        [] => Ok(annotator.to_string()),
+        _ if theirs.iter().any(|l| *l == annotator) => Ok(annotator.to_string()),
+        [only] => Ok(only.to_string()),
+        _ => anyhow::bail!(
+            "{}: {annotator} has no layer here; its layers are {} (and gold once adjudicated): choose one with --layer",
+            db.display(),
+            theirs
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
 
 /// `raqim export`: writes the records to `args.out` (whole or not at all) or `stdout`,
 /// and a line saying what was written to `stderr`.
@@ -545,6 +570,13 @@ pub fn export(
         }
         .into());
     }
+    let chosen;
+    let layer = if args.layer_named || args.all_layers {
+        args.layer
+    } else {
+        chosen = default_layer(args.db, &names, args.layer)?;
+        chosen.as_str()
+    };
     let passes: Vec<(String, Vec<DocumentRow>)> = if args.all_layers {
         names
             .iter()
@@ -562,12 +594,12 @@ pub fn export(
                 (name.clone(), docs)
             })
             .collect()
-    } else if args.layer == crate::store::GOLD {
+    } else if layer == crate::store::GOLD {
         // Gold is written for the documents adjudicated (with a span or a done mark
         // there): one not yet adjudicated would read as a text without entities.
         let has: HashSet<&str> = worked
             .iter()
-            .filter(|l| l.layer == args.layer)
+            .filter(|l| l.layer == layer)
             .map(|l| l.doc.as_str())
             .collect();
         let docs: Vec<DocumentRow> = rows
@@ -583,9 +615,9 @@ pub fn export(
                 rows.len()
             )?;
         }
-        vec![(args.layer.to_string(), docs)]
+        vec![(layer.to_string(), docs)]
     } else {
-        vec![(args.layer.to_string(), rows.clone())]
+        vec![(layer.to_string(), rows.clone())]
     };
     // (place of the document in `rows`, layer) of each record, to order them.
     let place: std::collections::HashMap<&str, usize> = rows

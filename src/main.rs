@@ -137,11 +137,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(a)) => {
             let db = database_path(a.db.as_deref())?;
             let layer_named = a.layer.is_some();
+            // Unnamed, the caller's name: export chooses from it and the layers there are.
             let layer = match a.layer {
                 Some(l) => l,
-                // Every layer is written: none to choose.
-                None if a.all_layers => annotator_named(&settings()?, None),
-                None => raqim::team::default_layer(&db, &annotator_named(&settings()?, None))?,
+                None => annotator_named(&settings()?, None),
             };
             let args = raqim::exchange::ExportArgs {
                 db: &db,

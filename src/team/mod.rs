@@ -296,32 +296,3 @@ pub fn status(db: &Path, format: StatusFormat, out: &mut dyn Write) -> anyhow::R
     }
     Ok(())
 }
-
-/// The layer an export writes when `--layer` is not given: the caller's own when they
-/// have work in the database; else the only annotator's layer there is (a database
-/// one person filled under another name, e.g. by `import --annotator`); else an
-/// error naming the layers there are. A database without any layer gives the
-/// caller's (an export of documents without spans).
-pub fn default_layer(db: &Path, annotator: &str) -> anyhow::Result<String> {
-    if !crate::store::exists(db) {
-        return Ok(annotator.to_string());
-    }
-    let store = Store::open_read_only(db)?;
-    let names: std::collections::BTreeSet<String> = store
-        .layers()?
-        .into_iter()
-        .map(|l| l.layer)
-        .filter(|l| l != crate::store::GOLD)
-        .collect();
-    if names.is_empty() || names.contains(annotator) {
-        return Ok(annotator.to_string());
-    }
-    if names.len() == 1 {
-        return Ok(names.into_iter().next().unwrap_or_default());
-    }
-    anyhow::bail!(
-        "{}: {annotator} has no layer here; its layers are {} (and gold once adjudicated): choose one with --layer",
-        db.display(),
-        names.into_iter().collect::<Vec<_>>().join(", ")
-    )
-}
