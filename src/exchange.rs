@@ -577,36 +577,27 @@ pub fn export(
         chosen = default_layer(args.db, &names, args.layer)?;
         chosen.as_str()
     };
+    // The documents of `rows` that have work in layer `name`.
+    let worked_in = |name: &str| -> Vec<DocumentRow> {
+        let has: HashSet<&str> = worked
+            .iter()
+            .filter(|l| l.layer == name)
+            .map(|l| l.doc.as_str())
+            .collect();
+        rows.iter()
+            .filter(|r| has.contains(r.id.as_str()))
+            .cloned()
+            .collect()
+    };
     let passes: Vec<(String, Vec<DocumentRow>)> = if args.all_layers {
         names
             .iter()
-            .map(|name| {
-                let has: HashSet<&str> = worked
-                    .iter()
-                    .filter(|l| &l.layer == name)
-                    .map(|l| l.doc.as_str())
-                    .collect();
-                let docs = rows
-                    .iter()
-                    .filter(|r| has.contains(r.id.as_str()))
-                    .cloned()
-                    .collect();
-                (name.clone(), docs)
-            })
+            .map(|name| (name.clone(), worked_in(name)))
             .collect()
     } else if layer == crate::store::GOLD {
         // Gold is written for the documents adjudicated (with a span or a done mark
         // there): one not yet adjudicated would read as a text without entities.
-        let has: HashSet<&str> = worked
-            .iter()
-            .filter(|l| l.layer == layer)
-            .map(|l| l.doc.as_str())
-            .collect();
-        let docs: Vec<DocumentRow> = rows
-            .iter()
-            .filter(|r| has.contains(r.id.as_str()))
-            .cloned()
-            .collect();
+        let docs = worked_in(layer);
         let left = rows.len() - docs.len();
         if left > 0 {
             writeln!(
